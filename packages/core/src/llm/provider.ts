@@ -1,0 +1,72 @@
+import type { ToolCall, Usage } from '../domain/types.ts';
+
+/** A message in the OpenAI chat format, as sent upstream. */
+export type LlmMessage =
+  | { role: 'system' | 'developer'; content: string }
+  | { role: 'user'; content: string; name?: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
+  | { role: 'tool'; content: string; tool_call_id: string };
+
+export interface LlmToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+}
+
+export type LlmToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+
+/** Sampling parameters forwarded unchanged to every upstream call of a turn. */
+export interface SamplingParams {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  stop?: string | string[];
+  seed?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  logit_bias?: Record<string, number>;
+}
+
+export interface LlmRequest {
+  model: string;
+  messages: LlmMessage[];
+  tools?: LlmToolDefinition[];
+  toolChoice?: LlmToolChoice;
+  parallelToolCalls?: boolean;
+  sampling: SamplingParams;
+}
+
+export interface LlmResult {
+  /** The model that answered, as the upstream reports it. */
+  model: string;
+  content: string | null;
+  toolCalls: ToolCall[];
+  finishReason: string;
+  usage: Usage;
+}
+
+export type LlmStreamEvent =
+  | { type: 'content'; delta: string }
+  | { type: 'tool_call'; index: number; id?: string; name?: string; argumentsDelta: string }
+  | { type: 'done'; result: LlmResult };
+
+export interface LlmCallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * An upstream LLM. Implementations throw MemgateError: UPSTREAM_ERROR (502) for failures and
+ * garbled answers, UPSTREAM_TIMEOUT (504), RATE_LIMITED (429, with retryAfterSeconds), and let an
+ * aborted signal surface as an AbortError.
+ */
+export interface LlmProvider {
+  /** Shown in the startup banner, e.g. `openai-compatible at http://…` or `memgate-offline`. */
+  readonly description: string;
+  /** True for the built-in offline model: every agent runs on it whatever its model name. */
+  readonly offline: boolean;
+  /** Model names this provider is configured for, listed by GET /v1/models. */
+  readonly models: string[];
+  generate(request: LlmRequest, options?: LlmCallOptions): Promise<LlmResult>;
+  /** Streams deltas; the last event is always `done` with the assembled result. */
+  stream(request: LlmRequest, options?: LlmCallOptions): AsyncIterable<LlmStreamEvent>;
+}

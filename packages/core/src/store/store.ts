@@ -1,0 +1,79 @@
+import type {
+  Agent,
+  ApiKeyRecord,
+  MemoryBlock,
+  NewMessage,
+  PendingToolCall,
+  StoredMessage,
+  User,
+} from '../domain/types.ts';
+
+export interface NewAgent {
+  id: string;
+  userId: string;
+  name: string;
+  model: string;
+  system: string;
+  contextWindow: number;
+  createdAt: string;
+  memory: MemoryBlock[];
+}
+
+/**
+ * One atomic step of a turn: the messages it produced, the memory blocks it changed and the
+ * client tool calls it opened or answered. A store writes all of it or none of it.
+ */
+export interface TurnStep {
+  agentId: string;
+  messages: NewMessage[];
+  memory?: { label: string; value: string }[];
+  addPendingToolCalls?: PendingToolCall[];
+  resolvePendingToolCallIds?: string[];
+}
+
+export interface MessagePage {
+  /** Page size; the newest `limit` messages before the cursor, returned oldest first. */
+  limit: number;
+  /** A message id: only messages older than it. */
+  before?: string;
+}
+
+/**
+ * Persistence behind every protocol. Every method is async so that a networked store
+ * (PostgreSQL) is a drop-in for the embedded one. Agent reads are scoped by user, so one user
+ * can never reach another's agents.
+ */
+export interface Store {
+  /** Creates or upgrades the schema. Safe to call on every start. */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot serve. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  createUser(user: User): Promise<User>;
+  getUser(userId: string): Promise<User | null>;
+  getUserByName(name: string): Promise<User | null>;
+  listUsers(): Promise<User[]>;
+
+  createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord>;
+  /** The owner of a non-deleted key with this hash, or null. */
+  findUserIdByKeyHash(keyHash: string): Promise<string | null>;
+  /** True when a key was deleted. */
+  deleteApiKey(keyId: string): Promise<boolean>;
+
+  createAgent(agent: NewAgent): Promise<Agent>;
+  getAgent(userId: string, agentId: string): Promise<Agent | null>;
+  listAgents(userId: string): Promise<Agent[]>;
+  /** Deletes the agent with its memory, messages and pending calls. True when it existed. */
+  deleteAgent(userId: string, agentId: string): Promise<boolean>;
+  /** Sets one block's value; null when the agent has no such block. */
+  setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null>;
+
+  /** A page of the history, oldest first. Throws NOT_FOUND-free: unknown cursor gives []. */
+  listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]>;
+  /** The messages that are in the agent's context window, oldest first. */
+  listContextMessages(agentId: string): Promise<StoredMessage[]>;
+  listPendingToolCalls(agentId: string): Promise<PendingToolCall[]>;
+  /** Writes one turn step atomically and returns the stored messages (with `seq`). */
+  commitStep(step: TurnStep): Promise<StoredMessage[]>;
+}
