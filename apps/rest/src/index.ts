@@ -1,0 +1,1 @@
+export { createRestApp, type RestAppOptions } from './rest-app.ts';

@@ -1,0 +1,45 @@
+import { type Memgate, MemgateError } from '@memgate/core';
+import express, { type Express } from 'express';
+import { errorHandler } from './error-response.ts';
+import { authenticate } from './principal.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
+import { agentRoutes } from './routes/agent-routes.ts';
+import { chatRoutes } from './routes/chat-routes.ts';
+
+export interface RestAppOptions {
+  /** Largest accepted request body; larger ones get 413. Default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** The REST adapter: Express routes that translate HTTP to core calls and back. */
+export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Any content type is read as JSON: `curl -d` sends form encoding by default.
+  app.use(express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024, type: () => true, strict: false }));
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_request, response) => {
+    try {
+      await memgate.ready();
+      response.json({ status: 'ready', llm: memgate.provider.description });
+    } catch (error) {
+      response
+        .status(503)
+        .json({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
+  app.use('/v1/admin', adminRoutes(memgate));
+  app.use('/v1', authenticate(memgate), chatRoutes(memgate), agentRoutes(memgate));
+  app.use((request, _response, next) => {
+    next(
+      new MemgateError('NOT_FOUND', `No route for ${request.method} ${request.path}.`, { detailCode: 'unknown_route' }),
+    );
+  });
+  app.use(errorHandler);
+  return app;
+}

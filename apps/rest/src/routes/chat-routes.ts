@@ -1,0 +1,43 @@
+import type { Memgate, TurnTiming } from '@memgate/core';
+import { Router } from 'express';
+import { sendError } from '../error-response.ts';
+import { principalOf } from '../principal.ts';
+import { serverTiming } from '../server-timing.ts';
+import { pipeSse } from '../sse-response.ts';
+
+/** Aborts when the client goes away before the response is complete. */
+function clientSignal(response: import('express').Response): AbortController {
+  const controller = new AbortController();
+  response.on('close', () => {
+    if (!response.writableFinished) controller.abort(new DOMException('The client disconnected.', 'AbortError'));
+  });
+  return controller;
+}
+
+/** POST /v1/chat/completions: JSON or SSE, as the body's `stream` asks. */
+export function chatRoutes(memgate: Memgate): Router {
+  const router = Router();
+  router.post('/chat/completions', async (request, response) => {
+    const startedAt = performance.now();
+    const timing: TurnTiming = { upstreamMs: 0, upstreamCalls: 0 };
+    const controller = clientSignal(response);
+    const principal = principalOf(response);
+    const body: unknown = request.body;
+    const wantsStream = typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
+    try {
+      if (!wantsStream) {
+        const completion = await memgate.chat.complete(principal, body, { signal: controller.signal, timing });
+        response.setHeader('server-timing', serverTiming(timing, startedAt));
+        response.json(completion);
+        return;
+      }
+      const chunks = await memgate.chat.stream(principal, body, { signal: controller.signal, timing });
+      // Headers leave with the first chunk, so Server-Timing reports time to first output.
+      await pipeSse(response, chunks, { 'server-timing': serverTiming(timing, startedAt) });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      sendError(response, error);
+    }
+  });
+  return router;
+}

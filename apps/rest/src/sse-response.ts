@@ -1,0 +1,61 @@
+import {
+  type ChatCompletionChunk,
+  MemgateError,
+  SSE_DONE,
+  SSE_HEADERS,
+  SSE_KEEPALIVE,
+  sseData,
+  toErrorObject,
+} from '@memgate/core';
+import type { Response } from 'express';
+
+const KEEPALIVE_MS = 15_000;
+
+/** Writes, honouring backpressure; false when the client went away. */
+async function write(response: Response, text: string): Promise<boolean> {
+  if (response.destroyed || response.writableEnded) return false;
+  if (response.write(text)) return true;
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}
+
+/**
+ * Pipes chunks as Server-Sent Events; an error after the first chunk goes in-band
+ * (`data: {"error": …}`) before `[DONE]`, since the status line is already sent.
+ */
+export async function pipeSse(
+  response: Response,
+  chunks: AsyncIterableIterator<ChatCompletionChunk>,
+  headers: Record<string, string>,
+): Promise<void> {
+  response.writeHead(200, { ...SSE_HEADERS, ...headers });
+  response.flushHeaders();
+  response.socket?.setNoDelay(true);
+  const keepalive = setInterval(() => void write(response, SSE_KEEPALIVE), KEEPALIVE_MS);
+  try {
+    for await (const chunk of chunks) {
+      if (!(await write(response, sseData(chunk)))) return;
+    }
+    await write(response, SSE_DONE);
+  } catch (error) {
+    const normalised = MemgateError.fromUnknown(error);
+    if (normalised.code === 'INTERNAL_SERVER_ERROR') console.error('memgate: internal error in stream', error);
+    if (!response.destroyed) {
+      await write(response, sseData({ error: { ...toErrorObject(normalised), status: normalised.status } }));
+      await write(response, SSE_DONE);
+    }
+  } finally {
+    clearInterval(keepalive);
+    await chunks.return?.();
+    if (!response.writableEnded) response.end();
+  }
+}

@@ -1,0 +1,1 @@
+export { type MemgateServer, type MemgateServerOptions, startMemgateServer } from './memgate-server.ts';

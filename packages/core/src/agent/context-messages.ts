@@ -1,0 +1,20 @@
+import type { StoredMessage } from '../domain/types.ts';
+import type { LlmMessage } from '../llm/provider.ts';
+
+/** Maps stored history onto the OpenAI message format sent upstream. */
+export function toLlmMessage(message: StoredMessage): LlmMessage {
+  switch (message.role) {
+    case 'user':
+      return message.name
+        ? { role: 'user', content: message.content ?? '', name: message.name }
+        : { role: 'user', content: message.content ?? '' };
+    case 'assistant':
+      return message.toolCalls && message.toolCalls.length > 0
+        ? { role: 'assistant', content: message.content, tool_calls: message.toolCalls }
+        : { role: 'assistant', content: message.content ?? '' };
+    case 'tool':
+      return { role: 'tool', content: message.content ?? '', tool_call_id: message.toolCallId ?? '' };
+    case 'system':
+      return { role: 'system', content: message.content ?? '' };
+  }
+}

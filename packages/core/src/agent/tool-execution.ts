@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { MemoryBlock, NewMessage, ToolCall } from '../domain/types.ts';
+import { type AgentTool, SEND_MESSAGE, type ToolContext, type ToolOutcome, toolFailure } from './base-tools.ts';
+
+export interface ToolExecutionInput {
+  agentId: string;
+  /** The calls of one assistant message, in order. */
+  calls: ToolCall[];
+  tools: ReadonlyMap<string, AgentTool>;
+  clientToolNames: ReadonlySet<string>;
+  /** The agent's working memory; changed in place. */
+  memory: MemoryBlock[];
+  /** Indexes of send_message calls whose text was already relayed while streaming. */
+  streamedSends: ReadonlySet<number>;
+}
+
+export interface ToolExecutionResult {
+  /** Tool messages to store, one per agent-side call. */
+  toolMessages: NewMessage[];
+  memoryChanges: { label: string; value: string }[];
+  sentMessages: { message: string; streamed: boolean }[];
+  /** Client tool calls, left for the client to run. */
+  pending: ToolCall[];
+  /** True when a call asked for a heartbeat or failed: the agent gets another step. */
+  continueLoop: boolean;
+}
+
+function parseArguments(raw: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(raw || '{}');
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the agent-side tool calls of one step, in order, and sets client calls aside. */
+export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolExecutionResult> {
+  const context: ToolContext = { memory: input.memory, changedLabels: new Set() };
+  const result: ToolExecutionResult = {
+    toolMessages: [],
+    memoryChanges: [],
+    sentMessages: [],
+    pending: [],
+    continueLoop: false,
+  };
+  for (const [index, call] of input.calls.entries()) {
+    const name = call.function.name;
+    if (input.clientToolNames.has(name)) {
+      result.pending.push(call);
+      continue;
+    }
+    const args = parseArguments(call.function.arguments);
+    let outcome: ToolOutcome;
+    if (!args) {
+      outcome = toolFailure(`The arguments of ${name} are not a valid JSON object.`);
+    } else if (name === SEND_MESSAGE) {
+      const message = args['message'];
+      if (typeof message === 'string') {
+        result.sentMessages.push({ message, streamed: input.streamedSends.has(index) });
+        outcome = { result: JSON.stringify({ status: 'OK', message: 'Sent.' }), failed: false };
+      } else {
+        outcome = toolFailure('send_message needs a string "message" argument.');
+      }
+    } else {
+      const tool = input.tools.get(name);
+      outcome = tool ? await runSafely(tool, args, context) : toolFailure(`There is no tool named "${name}".`);
+    }
+    if (outcome.failed || (args && isHeartbeat(args['request_heartbeat']))) result.continueLoop = true;
+    result.toolMessages.push({
+      id: `message-${randomUUID()}`,
+      agentId: input.agentId,
+      role: 'tool',
+      content: outcome.result,
+      toolCalls: null,
+      toolCallId: call.id,
+      name,
+      createdAt: new Date().toISOString(),
+    });
+  }
+  for (const label of context.changedLabels) {
+    const block = input.memory.find((candidate) => candidate.label === label);
+    if (block) result.memoryChanges.push({ label, value: block.value });
+  }
+  return result;
+}
+
+/** A tool that throws is a failed call the agent sees, not a failed turn. */
+async function runSafely(tool: AgentTool, args: Record<string, unknown>, context: ToolContext): Promise<ToolOutcome> {
+  try {
+    return await tool.run(args, context);
+  } catch (error) {
+    return toolFailure(`The tool failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function isHeartbeat(value: unknown): boolean {
+  return value === true || value === 'true';
+}

@@ -1,0 +1,47 @@
+import type { Agent, NewMessage, ToolCall, Usage } from '../domain/types.ts';
+import type { LlmMessage, LlmToolChoice, LlmToolDefinition, SamplingParams } from '../llm/provider.ts';
+
+/** Tools the client offered for this turn, and how it asked for them to be used. */
+export interface ClientTools {
+  definitions: LlmToolDefinition[];
+  /** `function` when the client used the legacy functions/function_call fields. */
+  style: 'tool' | 'function';
+  /** Applied to the first upstream call of the turn only: a forced call happens once. */
+  firstStepChoice?: LlmToolChoice;
+  /** `required` offers only the client tools on the first call, so one must be chosen. */
+  onlyClientToolsFirst: boolean;
+  parallelToolCalls?: boolean;
+}
+
+/** Everything one turn needs, resolved and validated by the dispatcher. */
+export interface TurnInput {
+  agent: Agent;
+  /** The model the upstream is asked for. */
+  model: string;
+  /** New input to store first (tool results, then user messages). */
+  newMessages: NewMessage[];
+  /** Pending client tool calls that the new messages answer (or cancel). */
+  resolvedToolCallIds: string[];
+  /** `system`/`developer` messages of the request: this turn only, never stored. */
+  turnInstructions: LlmMessage[];
+  sampling: SamplingParams;
+  clientTools: ClientTools | null;
+  /** Stream upstream calls so the reply can be relayed as it is generated. */
+  streaming: boolean;
+  signal?: AbortSignal;
+  /** Filled in by the turn: milliseconds spent waiting on the upstream. */
+  timing: TurnTiming;
+}
+
+export interface TurnTiming {
+  upstreamMs: number;
+  upstreamCalls: number;
+}
+
+/** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */
+export type TurnEvent =
+  | { type: 'content'; delta: string }
+  | { type: 'client_tool_calls'; calls: ToolCall[]; style: 'tool' | 'function' }
+  | { type: 'end'; finishReason: 'stop' | 'length' | 'tool_calls' | 'function_call'; model: string; usage: Usage };
+
+export type { LlmToolDefinition };

@@ -1,0 +1,28 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+const KEY_PREFIX = 'mg-';
+
+/** A new API key: 32 random bytes, URL-safe. Shown once, stored only as its hash. */
+export function generateApiKey(): string {
+  return KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/**
+ * SHA-256 of the key. Keys carry 256 bits of entropy, so a fast hash is safe here (no
+ * dictionary to attack) and keeps authentication off the hot path's budget.
+ */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** The first characters of a key, to tell keys apart without revealing them. */
+export function keyPrefix(key: string): string {
+  return key.slice(0, KEY_PREFIX.length + 6);
+}
+
+/** Extracts the token from an `Authorization: Bearer …` value; null when absent or malformed. */
+export function bearerToken(authorization: string | undefined | null): string | null {
+  if (!authorization) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match?.[1] ?? null;
+}

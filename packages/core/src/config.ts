@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { MemgateError } from './errors/memgate-error.ts';
+
+const integer = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const configSchema = z.object({
+  PORT: integer(8283),
+  HOST: z.string().default('127.0.0.1'),
+  MEMGATE_DATA_DIR: z.string().default('./.memgate'),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  MEMGATE_LLM_BASE_URL: z.string().url().optional(),
+  MEMGATE_LLM_API_KEY: z.string().optional(),
+  MEMGATE_LLM_MODEL: z.string().default('gpt-4o-mini'),
+  MEMGATE_LLM_TIMEOUT_MS: integer(120_000),
+  MEMGATE_LLM_MAX_RETRIES: integer(0),
+  MEMGATE_ADMIN_TOKEN: z.string().min(16, 'MEMGATE_ADMIN_TOKEN must be at least 16 characters.').optional(),
+  MEMGATE_BODY_LIMIT_BYTES: integer(1024 * 1024),
+  MEMGATE_MAX_STEPS: integer(10),
+});
+
+/** memgate's configuration, read from the environment (contract §1). */
+export interface MemgateConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  llm: {
+    baseURL: string | undefined;
+    apiKey: string | undefined;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+  };
+  adminToken: string | undefined;
+  bodyLimitBytes: number;
+  maxSteps: number;
+}
+
+const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
+
+/** Parses the environment; a bad value stops the start with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): MemgateConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, blank(value)]));
+  cleaned['MEMGATE_LLM_BASE_URL'] ??= cleaned['OPENAI_BASE_URL'];
+  cleaned['MEMGATE_LLM_API_KEY'] ??= cleaned['OPENAI_API_KEY'];
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new MemgateError('INTERNAL_SERVER_ERROR', `Invalid configuration: ${problems}`);
+  }
+  const value = parsed.data;
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    dataDir: value.MEMGATE_DATA_DIR,
+    databaseUrl: value.DATABASE_URL,
+    redisUrl: value.REDIS_URL,
+    llm: {
+      baseURL: value.MEMGATE_LLM_BASE_URL,
+      apiKey: value.MEMGATE_LLM_API_KEY,
+      model: value.MEMGATE_LLM_MODEL,
+      timeoutMs: value.MEMGATE_LLM_TIMEOUT_MS,
+      maxRetries: value.MEMGATE_LLM_MAX_RETRIES,
+    },
+    adminToken: value.MEMGATE_ADMIN_TOKEN,
+    bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES,
+    maxSteps: Math.max(1, value.MEMGATE_MAX_STEPS),
+  };
+}

@@ -1,0 +1,147 @@
+import type { TurnRunner } from '../agent/turn-runner.ts';
+import type { TurnEvent, TurnInput, TurnTiming } from '../agent/turn-types.ts';
+import type { AgentLock } from '../concurrency/agent-lock.ts';
+import type { Agent, Principal } from '../domain/types.ts';
+import { MemgateError } from '../errors/memgate-error.ts';
+import { parseOrThrow } from '../errors/validation.ts';
+import type { LlmProvider } from '../llm/provider.ts';
+import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../schemas/chat-request.ts';
+import type { ChatCompletion, ChatCompletionChunk } from '../schemas/chat-response.ts';
+import type { Store } from '../store/store.ts';
+import { clientToolsOf } from './client-tools.ts';
+import { chunksOf, collectCompletion, completionId } from './completion-builder.ts';
+import { extractNewInput } from './new-input.ts';
+import { assertSupported, samplingOf } from './request-checks.ts';
+
+export interface ChatCallOptions {
+  /** Aborting it cancels the turn's upstream call (a client that leaves stops the work). */
+  signal?: AbortSignal;
+  /** Filled in as the turn runs, for `Server-Timing`. */
+  timing?: TurnTiming;
+}
+
+export interface ChatDispatcherOptions {
+  store: Store;
+  provider: LlmProvider;
+  lock: AgentLock;
+  runner: TurnRunner;
+}
+
+interface PreparedTurn {
+  request: ChatCompletionRequest;
+  events: AsyncGenerator<TurnEvent>;
+  model: string;
+}
+
+/** The one entry point for chat completions that every protocol adapter calls. */
+export class ChatDispatcher {
+  constructor(private readonly options: ChatDispatcherOptions) {}
+
+  /** Runs one turn and returns its `chat.completion`. */
+  async complete(principal: Principal, body: unknown, call: ChatCallOptions = {}): Promise<ChatCompletion> {
+    const turn = await this.prepare(principal, body, false, call);
+    return collectCompletion(turn.events, { id: completionId(), created: unixSeconds() });
+  }
+
+  /**
+   * Runs one turn as a stream of chunks. Resolves once the first chunk exists, so that a request
+   * refused or an upstream failing before any output still rejects here (the adapter can pick a
+   * status); later failures reject the iteration. Adapters must finish or `return()` the iterator.
+   */
+  async stream(
+    principal: Principal,
+    body: unknown,
+    call: ChatCallOptions = {},
+  ): Promise<AsyncIterableIterator<ChatCompletionChunk>> {
+    const turn = await this.prepare(principal, body, true, call);
+    const iterator = chunksOf(turn.events, {
+      id: completionId(),
+      created: unixSeconds(),
+      model: turn.model,
+      includeUsage: turn.request.stream_options?.include_usage === true,
+    });
+    const first = await iterator.next();
+    let pending: IteratorResult<ChatCompletionChunk> | null = first;
+    const stream: AsyncIterableIterator<ChatCompletionChunk> = {
+      next: () => {
+        if (!pending) return iterator.next();
+        const result = pending;
+        pending = null;
+        return Promise.resolve(result);
+      },
+      return: (value?: unknown) => iterator.return(value as undefined),
+      [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
+  }
+
+  private async prepare(principal: Principal, body: unknown, streaming: boolean, call: ChatCallOptions) {
+    const request = parseOrThrow(chatCompletionRequestSchema, body);
+    assertSupported(request);
+    const clientTools = clientToolsOf(request);
+    const agentId = await this.resolveAgentId(principal, request);
+    const release = await this.options.lock.acquire(agentId, call.signal);
+    try {
+      // Re-read under the lock: the previous turn may have changed memory or pending calls.
+      const agent = await this.requireAgent(principal, agentId);
+      const pending = await this.options.store.listPendingToolCalls(agent.id);
+      const newInput = extractNewInput(agent.id, request.messages, pending);
+      const model = this.modelFor(agent, request);
+      const input: TurnInput = {
+        agent,
+        model,
+        ...newInput,
+        sampling: samplingOf(request),
+        clientTools,
+        streaming,
+        signal: call.signal,
+        timing: call.timing ?? { upstreamMs: 0, upstreamCalls: 0 },
+      };
+      const turn: PreparedTurn = { request, model, events: releasing(this.options.runner.run(input), release) };
+      return turn;
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /** The agent is named by `user`, else by `model` (for clients that can only pick a model). */
+  private async resolveAgentId(principal: Principal, request: ChatCompletionRequest): Promise<string> {
+    for (const candidate of [request.user, request.model]) {
+      if (!candidate) continue;
+      const agent = await this.options.store.getAgent(principal.userId, candidate);
+      if (agent) return agent.id;
+    }
+    throw new MemgateError(
+      'NOT_FOUND',
+      'No agent found: set `user` (or `model`) to the id of one of your agents (see GET /v1/agents).',
+      { param: request.user ? 'user' : 'model', detailCode: 'agent_not_found' },
+    );
+  }
+
+  private async requireAgent(principal: Principal, agentId: string): Promise<Agent> {
+    const agent = await this.options.store.getAgent(principal.userId, agentId);
+    if (!agent) throw new MemgateError('NOT_FOUND', `Agent ${agentId} not found.`, { detailCode: 'agent_not_found' });
+    return agent;
+  }
+
+  /** `model` overrides the agent's model for this turn unless it is the agent id itself. */
+  private modelFor(agent: Agent, request: ChatCompletionRequest): string {
+    const provider = this.options.provider;
+    if (provider.offline) return provider.models[0] ?? 'memgate-offline';
+    return request.model === agent.id || request.model.startsWith('agent-') ? agent.model : request.model;
+  }
+}
+
+/** Holds the agent lock for as long as the turn's events are consumed. */
+async function* releasing<T>(events: AsyncGenerator<T>, release: () => Promise<void>): AsyncGenerator<T> {
+  try {
+    yield* events;
+  } finally {
+    await release();
+  }
+}
+
+function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

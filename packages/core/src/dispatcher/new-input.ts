@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { NewMessage, PendingToolCall } from '../domain/types.ts';
+import { fieldError } from '../errors/validation.ts';
+import type { LlmMessage } from '../llm/provider.ts';
+import type { ChatMessageInput } from '../schemas/chat-request.ts';
+
+export interface NewInput {
+  newMessages: NewMessage[];
+  resolvedToolCallIds: string[];
+  turnInstructions: LlmMessage[];
+}
+
+type Content = Extract<ChatMessageInput, { role: 'user' }>['content'];
+
+/** Text of a message's content; parts other than text are refused rather than dropped. */
+export function contentText(content: Content | null, loc: (string | number)[]): string {
+  if (content === null) return '';
+  if (typeof content === 'string') return content;
+  return content
+    .map((part, index) => {
+      if (part.type === 'text' && typeof part.text === 'string') return part.text;
+      throw fieldError(
+        [...loc, index, 'type'],
+        `Content parts of type "${part.type}" are not supported; send text parts.`,
+        'unsupported_content',
+      );
+    })
+    .join('\n');
+}
+
+function message(agentId: string, fields: Pick<NewMessage, 'role' | 'content' | 'toolCallId' | 'name'>): NewMessage {
+  return {
+    id: `message-${randomUUID()}`,
+    agentId,
+    toolCalls: null,
+    createdAt: new Date().toISOString(),
+    ...fields,
+  };
+}
+
+/**
+ * Applies the contract's new-input rule: the agent keeps its own history, so only the user and
+ * tool messages after the last assistant message are new. Tool results must answer pending calls;
+ * a new user message instead of results cancels the pending calls (so an agent never stays stuck).
+ */
+export function extractNewInput(agentId: string, messages: ChatMessageInput[], pending: PendingToolCall[]): NewInput {
+  const lastAssistant = messages.findLastIndex((candidate) => candidate.role === 'assistant');
+  const turnInstructions: LlmMessage[] = [];
+  const toolResults: NewMessage[] = [];
+  const userMessages: NewMessage[] = [];
+  const open = new Map(pending.map((call) => [call.toolCallId, call]));
+
+  messages.forEach((input, index) => {
+    const loc = ['body', 'messages', index, 'content'];
+    if (input.role === 'system' || input.role === 'developer') {
+      turnInstructions.push({ role: input.role, content: contentText(input.content, loc) });
+      return;
+    }
+    if (index < lastAssistant || input.role === 'assistant') return;
+    if (input.role === 'user') {
+      userMessages.push(
+        message(agentId, {
+          role: 'user',
+          content: contentText(input.content, loc),
+          toolCallId: null,
+          name: input.name ?? null,
+        }),
+      );
+      return;
+    }
+    const call =
+      input.role === 'tool'
+        ? open.get(input.tool_call_id)
+        : [...open.values()].find((candidate) => candidate.name === input.name);
+    if (!call) {
+      const field = input.role === 'tool' ? 'tool_call_id' : 'name';
+      const which = input.role === 'tool' ? `id "${input.tool_call_id}"` : `function "${input.name}"`;
+      throw fieldError(
+        ['body', 'messages', index, field],
+        `There is no pending tool call with ${which} for this agent.`,
+      );
+    }
+    open.delete(call.toolCallId);
+    toolResults.push(
+      message(agentId, {
+        role: 'tool',
+        content: contentText(input.content, loc),
+        toolCallId: call.toolCallId,
+        name: call.name,
+      }),
+    );
+  });
+
+  if (toolResults.length > 0 && open.size > 0) {
+    throw fieldError(
+      ['body', 'messages'],
+      `Missing tool results for pending tool calls: ${[...open.keys()].join(', ')}.`,
+    );
+  }
+  if (toolResults.length === 0 && userMessages.length === 0) {
+    throw fieldError(
+      ['body', 'messages'],
+      'messages must end with a new user or tool message after the last assistant message.',
+    );
+  }
+  for (const call of open.values()) {
+    toolResults.push(
+      message(agentId, {
+        role: 'tool',
+        content: JSON.stringify({ status: 'Failed', message: 'The client sent a new message instead of a result.' }),
+        toolCallId: call.toolCallId,
+        name: call.name,
+      }),
+    );
+  }
+  return {
+    newMessages: [...toolResults, ...userMessages],
+    resolvedToolCallIds: pending.map((call) => call.toolCallId),
+    turnInstructions,
+  };
+}

@@ -1,0 +1,66 @@
+import { fieldError } from '../errors/validation.ts';
+import type { SamplingParams } from '../llm/provider.ts';
+import type { ChatCompletionRequest } from '../schemas/chat-request.ts';
+
+const UNSUPPORTED = 'unsupported_parameter';
+
+/**
+ * Refuses what an agent turn cannot honour, so that nothing is silently ignored. The reply of a
+ * turn is what the agent sent with send_message, which rules out alternatives and log probabilities.
+ */
+export function assertSupported(request: ChatCompletionRequest): void {
+  if (request.n !== undefined && request.n > 1) {
+    throw fieldError(
+      ['body', 'n'],
+      'n > 1 is not supported: an agent produces exactly one reply per turn (its memory changes with it).',
+      UNSUPPORTED,
+    );
+  }
+  if (request.logprobs === true) {
+    throw fieldError(
+      ['body', 'logprobs'],
+      'logprobs is not supported: the reply is assembled from the agent’s tool calls, not one sampled text.',
+      UNSUPPORTED,
+    );
+  }
+  if (request.top_logprobs !== undefined) {
+    throw fieldError(['body', 'top_logprobs'], 'top_logprobs is not supported (it needs logprobs).', UNSUPPORTED);
+  }
+  if (request.response_format && request.response_format.type !== 'text') {
+    throw fieldError(
+      ['body', 'response_format', 'type'],
+      `response_format "${request.response_format.type}" is not supported: agents reply in text through send_message.`,
+      UNSUPPORTED,
+    );
+  }
+  if (request.stream_options && request.stream !== true) {
+    throw fieldError(['body', 'stream_options'], 'stream_options is only allowed when stream is true.');
+  }
+  if (request.tools && request.functions) {
+    throw fieldError(['body', 'functions'], 'Use either tools or the legacy functions, not both.');
+  }
+  if (request.tool_choice !== undefined && request.tool_choice !== 'none' && !request.tools?.length) {
+    throw fieldError(['body', 'tool_choice'], 'tool_choice is only allowed when tools are specified.');
+  }
+  if (request.function_call !== undefined && request.function_call !== 'none' && !request.functions?.length) {
+    throw fieldError(['body', 'function_call'], 'function_call is only allowed when functions are specified.');
+  }
+  if (request.parallel_tool_calls !== undefined && !request.tools?.length) {
+    throw fieldError(['body', 'parallel_tool_calls'], 'parallel_tool_calls is only allowed when tools are specified.');
+  }
+}
+
+/** The sampling parameters forwarded to every upstream call of the turn. */
+export function samplingOf(request: ChatCompletionRequest): SamplingParams {
+  const sampling: SamplingParams = {};
+  if (request.temperature !== undefined) sampling.temperature = request.temperature;
+  if (request.top_p !== undefined) sampling.top_p = request.top_p;
+  if (request.max_tokens !== undefined) sampling.max_tokens = request.max_tokens;
+  if (request.max_completion_tokens !== undefined) sampling.max_completion_tokens = request.max_completion_tokens;
+  if (request.stop !== undefined) sampling.stop = request.stop;
+  if (request.seed !== undefined) sampling.seed = request.seed;
+  if (request.presence_penalty !== undefined) sampling.presence_penalty = request.presence_penalty;
+  if (request.frequency_penalty !== undefined) sampling.frequency_penalty = request.frequency_penalty;
+  if (request.logit_bias !== undefined) sampling.logit_bias = request.logit_bias;
+  return sampling;
+}

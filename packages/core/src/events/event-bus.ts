@@ -1,0 +1,60 @@
+import type { StoredMessage } from '../domain/types.ts';
+
+/** An event about one agent, delivered to every subscriber on any instance. */
+export interface AgentEvent {
+  type: 'message.created';
+  agentId: string;
+  message: StoredMessage;
+}
+
+export type AgentEventListener = (event: AgentEvent) => void;
+
+/**
+ * Fan-out of agent events. In-process by default; a Redis implementation shares events
+ * between instances behind the same interface.
+ */
+export interface EventBus {
+  publish(event: AgentEvent): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe(agentId: string, listener: AgentEventListener): () => void;
+  close(): Promise<void>;
+}
+
+/** Delivers events to the listeners of this process. */
+export class InProcessEventBus implements EventBus {
+  private readonly listeners = new Map<string, Set<AgentEventListener>>();
+
+  async publish(event: AgentEvent): Promise<void> {
+    this.deliver(event);
+  }
+
+  /** Hands an event to local listeners; also used by distributed buses for received events. */
+  deliver(event: AgentEvent): void {
+    const listeners = this.listeners.get(event.agentId);
+    if (!listeners) return;
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One failing subscriber must not stop delivery to the others.
+      }
+    }
+  }
+
+  subscribe(agentId: string, listener: AgentEventListener): () => void {
+    let listeners = this.listeners.get(agentId);
+    if (!listeners) {
+      listeners = new Set();
+      this.listeners.set(agentId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.listeners.delete(agentId);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,50 @@
+/** Per-call cancellation: the caller's signal plus our own timer, as one signal for the SDK. */
+export interface CallGuard {
+  /** Aborts when the caller aborts, the timer fires, or the guard is released. */
+  readonly signal: AbortSignal;
+  /** True once the guard's own timer aborted the call. */
+  readonly timedOut: boolean;
+  /** Restarts the timer; streams time out on silence, not on their total length. */
+  touch(): void;
+  /** Stops the timer and cancels whatever is still in flight (e.g. a stream the consumer left). */
+  release(): void;
+}
+
+/**
+ * Creates the guard for one upstream call. The SDK's own `timeout` only covers the wait for response
+ * headers, so a body that stalls afterwards would hang the turn without this timer.
+ */
+export function createCallGuard(callerSignal: AbortSignal | undefined, timeoutMs: number): CallGuard {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onCallerAbort = (): void => controller.abort(callerSignal?.reason);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  if (callerSignal?.aborted) onCallerAbort();
+  // Removed on release: callers may reuse one long-lived signal (a WS connection) for many calls.
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    touch() {
+      timer.refresh();
+    },
+    release() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+      controller.abort();
+    },
+  };
+}
+
+/** The error to surface for an aborted caller signal: one that `isAbortError` recognises. */
+export function abortErrorFrom(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && (reason.name === 'AbortError' || reason.name === 'TimeoutError')) return reason;
+  return new DOMException('The upstream call was aborted.', 'AbortError');
+}

@@ -1,0 +1,136 @@
+import OpenAI, { APIError } from 'openai';
+import { MemgateError } from '../errors/memgate-error.ts';
+import { abortErrorFrom, type CallGuard, createCallGuard } from './call-guard.ts';
+import { toMemgateError } from './openai-errors.ts';
+import { type ChatParams, toChatParams } from './openai-request.ts';
+import { parseCompletion } from './openai-response.ts';
+import { ChatStreamAssembler } from './openai-stream.ts';
+import type { LlmCallOptions, LlmProvider, LlmRequest, LlmResult, LlmStreamEvent } from './provider.ts';
+
+/** Configuration of an OpenAI-compatible upstream. */
+export interface OpenAiCompatibleProviderOptions {
+  /** e.g. `https://api.openai.com/v1`, `http://localhost:11434/v1` (Ollama). */
+  baseURL: string;
+  /** Sent as the bearer token; omit for local servers that need none. */
+  apiKey?: string;
+  /** Model names listed by GET /v1/models. */
+  models: string[];
+  /** Per call; for streams, the longest silence between chunks. Default 120 000. */
+  timeoutMs?: number;
+  /** SDK retries on 408/409/429/5xx/connection errors. Default 0: the gateway must not multiply load silently. */
+  maxRetries?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** The base URL for the banner, without any credentials embedded in it. */
+function displayURL(baseURL: string): string {
+  try {
+    const url = new URL(baseURL);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return baseURL;
+  }
+}
+
+function mentionsStreamOptions(error: unknown): boolean {
+  return (
+    error instanceof APIError &&
+    (error.status === 400 || error.status === 422) &&
+    /stream_options|include_usage/i.test(`${error.message} ${JSON.stringify(error.error ?? null)}`)
+  );
+}
+
+/** An upstream that speaks the OpenAI Chat Completions API (OpenAI, vLLM, Ollama, llama.cpp, LM Studio…). */
+export class OpenAiCompatibleProvider implements LlmProvider {
+  readonly description: string;
+  readonly offline = false;
+  readonly models: string[];
+  readonly #client: OpenAI;
+  readonly #apiKey: string | undefined;
+  readonly #timeoutMs: number;
+  /** Cleared the first time the upstream rejects `stream_options`; later streams skip it. */
+  #streamOptionsSupported = true;
+
+  constructor(options: OpenAiCompatibleProviderOptions) {
+    this.description = `openai-compatible (${displayURL(options.baseURL)})`;
+    this.models = [...options.models];
+    this.#apiKey = options.apiKey || undefined;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // One client for the provider's lifetime: it holds the connection pool every turn reuses.
+    this.#client = new OpenAI({
+      baseURL: options.baseURL,
+      // The SDK refuses to start without a key (and would read OPENAI_API_KEY behind our back):
+      // keyless local servers get a placeholder and no Authorization header at all.
+      apiKey: this.#apiKey ?? 'memgate-no-api-key',
+      ...(this.#apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+      timeout: this.#timeoutMs,
+      maxRetries: options.maxRetries ?? 0,
+    });
+  }
+
+  async generate(request: LlmRequest, options: LlmCallOptions = {}): Promise<LlmResult> {
+    const guard = createCallGuard(options.signal, this.#timeoutMs);
+    try {
+      const body: unknown = await this.#client.chat.completions.create(
+        { ...toChatParams(request), stream: false },
+        { signal: guard.signal },
+      );
+      return parseCompletion(body, request.model);
+    } catch (error) {
+      throw this.#failure(error, guard, options.signal);
+    } finally {
+      guard.release();
+    }
+  }
+
+  async *stream(request: LlmRequest, options: LlmCallOptions = {}): AsyncIterable<LlmStreamEvent> {
+    const guard = createCallGuard(options.signal, this.#timeoutMs);
+    try {
+      const chunks = await this.#openStream(toChatParams(request), guard.signal);
+      const assembler = new ChatStreamAssembler(request.model);
+      guard.touch();
+      for await (const chunk of chunks) {
+        guard.touch();
+        for (const event of assembler.accept(chunk)) yield event;
+      }
+      // The SDK ends a stream quietly when its request is aborted, so the loop alone cannot tell.
+      if (guard.signal.aborted) throw guard.signal.reason;
+      yield { type: 'done', result: assembler.finish() };
+    } catch (error) {
+      throw this.#failure(error, guard, options.signal);
+    } finally {
+      // Also cancels the HTTP request when the consumer stops iterating early.
+      guard.release();
+    }
+  }
+
+  async #openStream(params: ChatParams, signal: AbortSignal): Promise<AsyncIterable<unknown>> {
+    if (this.#streamOptionsSupported) {
+      try {
+        return await this.#client.chat.completions.create(
+          { ...params, stream: true, stream_options: { include_usage: true } },
+          { signal },
+        );
+      } catch (error) {
+        if (!mentionsStreamOptions(error) || signal.aborted) throw error;
+        this.#streamOptionsSupported = false;
+      }
+    }
+    return await this.#client.chat.completions.create({ ...params, stream: true }, { signal });
+  }
+
+  /** Caller aborts stay aborts (never 502s); our own timer becomes a 504; the rest is mapped. */
+  #failure(error: unknown, guard: CallGuard, callerSignal: AbortSignal | undefined): Error {
+    if (callerSignal?.aborted) return abortErrorFrom(callerSignal);
+    if (guard.timedOut) {
+      const seconds = Math.round(this.#timeoutMs / 100) / 10;
+      return new MemgateError('UPSTREAM_TIMEOUT', `The upstream LLM did not answer within ${seconds}s.`, {
+        cause: error,
+      });
+    }
+    return toMemgateError(error, { apiKey: this.#apiKey });
+  }
+}

@@ -1,0 +1,49 @@
+import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { LlmMessage, LlmRequest, SamplingParams } from './provider.ts';
+
+/** The request body fields shared by streaming and non-streaming calls. */
+export type ChatParams = Omit<ChatCompletionCreateParamsBase, 'stream' | 'stream_options'>;
+
+const SAMPLING_FIELDS = [
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'stop',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+] as const satisfies readonly (keyof SamplingParams & keyof ChatParams)[];
+
+function toChatMessage(message: LlmMessage): ChatCompletionMessageParam {
+  // Many OpenAI-compatible servers (Ollama, vLLM chat templates) reject the `developer` role, while
+  // OpenAI itself treats `system` as `developer` for the models that want it: `system` works everywhere.
+  if (message.role === 'developer') return { role: 'system', content: message.content };
+  return message;
+}
+
+/** Copies only the sampling parameters the client set: an explicit `undefined` must not reach the wire. */
+function definedSampling(sampling: SamplingParams): Partial<ChatParams> {
+  const params: Partial<Record<keyof SamplingParams, unknown>> = {};
+  for (const field of SAMPLING_FIELDS) {
+    if (sampling[field] !== undefined) params[field] = sampling[field];
+  }
+  return params as Partial<ChatParams>;
+}
+
+/** Maps a provider request onto the Chat Completions body. */
+export function toChatParams(request: LlmRequest): ChatParams {
+  const params: ChatParams = {
+    model: request.model,
+    messages: request.messages.map(toChatMessage),
+    ...definedSampling(request.sampling),
+  };
+  // tool_choice and parallel_tool_calls without tools are rejected by OpenAI and several servers.
+  if (request.tools && request.tools.length > 0) {
+    params.tools = request.tools;
+    if (request.toolChoice !== undefined) params.tool_choice = request.toolChoice;
+    if (request.parallelToolCalls !== undefined) params.parallel_tool_calls = request.parallelToolCalls;
+  }
+  return params;
+}

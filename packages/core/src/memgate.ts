@@ -1,0 +1,96 @@
+import { BASE_AGENT_TOOLS } from './agent/base-tools.ts';
+import { TurnRunner } from './agent/turn-runner.ts';
+import type { AgentLock } from './concurrency/agent-lock.ts';
+import { InProcessAgentLock } from './concurrency/in-process-lock.ts';
+import type { MemgateConfig } from './config.ts';
+import { ChatDispatcher } from './dispatcher/chat-dispatcher.ts';
+import type { Principal } from './domain/types.ts';
+import { type EventBus, InProcessEventBus } from './events/event-bus.ts';
+import { OfflineProvider } from './llm/offline-provider.ts';
+import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
+import type { LlmProvider } from './llm/provider.ts';
+import { AdminService } from './services/admin-service.ts';
+import { AgentService } from './services/agent-service.ts';
+import type { Store } from './store/store.ts';
+
+export interface MemgateOptions {
+  store: Store;
+  provider: LlmProvider;
+  /** Defaults to an in-process FIFO lock (one instance). */
+  lock?: AgentLock;
+  /** Defaults to an in-process bus (one instance). */
+  events?: EventBus;
+  adminToken?: string;
+  /** Model of new agents; defaults to the provider's first model. */
+  defaultModel?: string;
+  /** Upstream calls per turn; default 10. */
+  maxSteps?: number;
+}
+
+export interface ModelList {
+  object: 'list';
+  data: { id: string; object: 'model'; created: number; owned_by: string }[];
+}
+
+/** The protocol-agnostic core that every app adapts: one instance per process. */
+export interface Memgate {
+  readonly store: Store;
+  readonly provider: LlmProvider;
+  readonly events: EventBus;
+  readonly chat: ChatDispatcher;
+  readonly agents: AgentService;
+  readonly admin: AdminService;
+  models(principal: Principal): Promise<ModelList>;
+  /** Throws when the store cannot serve. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createMemgate(options: MemgateOptions): Memgate {
+  const { store, provider } = options;
+  const events = options.events ?? new InProcessEventBus();
+  const lock = options.lock ?? new InProcessAgentLock();
+  const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools: BASE_AGENT_TOOLS });
+  const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
+  return {
+    store,
+    provider,
+    events,
+    chat: new ChatDispatcher({ store, provider, lock, runner }),
+    agents: new AgentService(store, defaultModel),
+    admin: new AdminService(store, options.adminToken),
+    async models(principal) {
+      const agents = await store.listAgents(principal.userId);
+      const created = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+      return {
+        object: 'list',
+        data: [
+          ...agents.map((agent) => ({
+            id: agent.id,
+            object: 'model' as const,
+            created: created(agent.createdAt),
+            owned_by: 'memgate-agent',
+          })),
+          ...provider.models.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'upstream' })),
+        ],
+      };
+    },
+    ready: () => store.ping(),
+    async close() {
+      await events.close();
+      await store.close();
+    },
+  };
+}
+
+/** The upstream named by the configuration, or the offline demo model when none is. */
+export function createProvider(llm: MemgateConfig['llm']): LlmProvider {
+  if (!llm.baseURL) return new OfflineProvider();
+  return new OpenAiCompatibleProvider({
+    baseURL: llm.baseURL,
+    apiKey: llm.apiKey,
+    models: [llm.model],
+    timeoutMs: llm.timeoutMs,
+    maxRetries: llm.maxRetries,
+  });
+}

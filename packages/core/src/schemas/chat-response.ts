@@ -1,0 +1,47 @@
+import type { ToolCall, Usage } from '../domain/types.ts';
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'function_call' | 'content_filter';
+
+export interface ChatCompletionMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal: null;
+  tool_calls?: ToolCall[];
+  function_call?: { name: string; arguments: string };
+}
+
+/** The `chat.completion` object, as OpenAI returns it. */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  system_fingerprint: string | null;
+  choices: { index: number; message: ChatCompletionMessage; finish_reason: FinishReason; logprobs: null }[];
+  usage: Usage;
+}
+
+export interface ChunkToolCall {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChunkDelta {
+  role?: 'assistant';
+  content?: string | null;
+  tool_calls?: ChunkToolCall[];
+  function_call?: { name?: string; arguments?: string };
+}
+
+/** One `chat.completion.chunk` of a stream. */
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  system_fingerprint: string | null;
+  choices: { index: number; delta: ChunkDelta; finish_reason: FinishReason | null; logprobs: null }[];
+  usage?: Usage | null;
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { DEFAULT_BLOCK_LIMIT, DEFAULT_HUMAN, DEFAULT_PERSONA, DEFAULT_SYSTEM_PROMPT } from '../agent/system-prompt.ts';
+import type { Agent, MemoryBlock, Principal, StoredMessage } from '../domain/types.ts';
+import { MemgateError } from '../errors/memgate-error.ts';
+import { fieldError, parseOrThrow } from '../errors/validation.ts';
+import type { Store } from '../store/store.ts';
+import { contextWindowFor } from './context-windows.ts';
+
+export const createAgentSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  model: z.string().min(1).max(200).optional(),
+  system: z.string().min(1).max(100_000).optional(),
+  persona: z.string().max(DEFAULT_BLOCK_LIMIT).optional(),
+  human: z.string().max(DEFAULT_BLOCK_LIMIT).optional(),
+  context_window: z.number().int().min(1024).max(10_000_000).optional(),
+});
+export type CreateAgentInput = z.input<typeof createAgentSchema>;
+
+export const messagePageSchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.string().min(1).optional(),
+});
+
+export const memoryUpdateSchema = z.strictObject({ value: z.string() });
+
+/** Agent CRUD, history and memory: the same validation for every protocol. */
+export class AgentService {
+  constructor(
+    private readonly store: Store,
+    private readonly defaultModel: string,
+  ) {}
+
+  async create(principal: Principal, body: unknown): Promise<Agent> {
+    const input = parseOrThrow(createAgentSchema, body ?? {});
+    const id = `agent-${randomUUID()}`;
+    const model = input.model ?? this.defaultModel;
+    const memory: MemoryBlock[] = [
+      { label: 'persona', value: input.persona ?? DEFAULT_PERSONA, limit: DEFAULT_BLOCK_LIMIT },
+      { label: 'human', value: input.human ?? DEFAULT_HUMAN, limit: DEFAULT_BLOCK_LIMIT },
+    ];
+    return this.store.createAgent({
+      id,
+      userId: principal.userId,
+      name: input.name ?? `agent-${id.slice(6, 14)}`,
+      model,
+      system: input.system ?? DEFAULT_SYSTEM_PROMPT,
+      contextWindow: input.context_window ?? contextWindowFor(model),
+      createdAt: new Date().toISOString(),
+      memory,
+    });
+  }
+
+  list(principal: Principal): Promise<Agent[]> {
+    return this.store.listAgents(principal.userId);
+  }
+
+  /** The caller's agent; another user's agent is as absent as a missing one (404). */
+  async get(principal: Principal, agentId: string): Promise<Agent> {
+    const agent = await this.store.getAgent(principal.userId, agentId);
+    if (!agent) throw new MemgateError('NOT_FOUND', `Agent ${agentId} not found.`, { detailCode: 'agent_not_found' });
+    return agent;
+  }
+
+  async delete(principal: Principal, agentId: string): Promise<void> {
+    const deleted = await this.store.deleteAgent(principal.userId, agentId);
+    if (!deleted) throw new MemgateError('NOT_FOUND', `Agent ${agentId} not found.`, { detailCode: 'agent_not_found' });
+  }
+
+  async messages(principal: Principal, agentId: string, query: unknown): Promise<StoredMessage[]> {
+    const page = parseOrThrow(messagePageSchema, query ?? {}, 'query');
+    await this.get(principal, agentId);
+    return this.store.listMessages(
+      agentId,
+      page.before ? { limit: page.limit, before: page.before } : { limit: page.limit },
+    );
+  }
+
+  async memory(principal: Principal, agentId: string): Promise<MemoryBlock[]> {
+    return (await this.get(principal, agentId)).memory;
+  }
+
+  async updateMemory(principal: Principal, agentId: string, label: string, body: unknown): Promise<MemoryBlock> {
+    const { value } = parseOrThrow(memoryUpdateSchema, body);
+    const agent = await this.get(principal, agentId);
+    const block = agent.memory.find((candidate) => candidate.label === label);
+    if (!block) throw new MemgateError('NOT_FOUND', `Agent ${agentId} has no memory block "${label}".`);
+    if (value.length > block.limit) {
+      throw fieldError(
+        ['body', 'value'],
+        `The value has ${value.length} characters, over the block's limit of ${block.limit}.`,
+      );
+    }
+    const updated = await this.store.setMemoryBlock(agentId, label, value);
+    if (!updated) throw new MemgateError('NOT_FOUND', `Agent ${agentId} has no memory block "${label}".`);
+    return updated;
+  }
+}

@@ -1,0 +1,1 @@
+export { banner, createRuntime, type Runtime } from './runtime.ts';

@@ -1,0 +1,46 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyMigrations, MIGRATIONS, type Migration } from './migrations.ts';
+
+const next: Migration = {
+  version: (MIGRATIONS.at(-1)?.version ?? 0) + 1,
+  description: 'a later step',
+  up: 'CREATE TABLE later (x INTEGER)',
+};
+
+describe('applyMigrations', () => {
+  let db = new Database(':memory:');
+  afterEach(() => {
+    db.close();
+    db = new Database(':memory:');
+  });
+
+  const versions = () => db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+  const hasTable = (name: string) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+
+  it('applies every step on an empty database, then none', () => {
+    expect(applyMigrations(db)).toEqual(MIGRATIONS.map((migration) => migration.version));
+    expect(applyMigrations(db)).toEqual([]);
+  });
+
+  it('applies only the steps appended since the last run', () => {
+    applyMigrations(db);
+    expect(applyMigrations(db, [...MIGRATIONS, next])).toEqual([next.version]);
+    expect(hasTable('later')).toBe(true);
+    expect(versions()).toEqual([...MIGRATIONS, next].map((migration) => migration.version));
+  });
+
+  it('rolls a failing step back entirely and records nothing for it', () => {
+    applyMigrations(db);
+    const broken = { ...next, up: 'CREATE TABLE later (x INTEGER); INSERT INTO no_such_table VALUES (1);' };
+    expect(() => applyMigrations(db, [...MIGRATIONS, broken])).toThrow(/no_such_table/);
+    expect(hasTable('later')).toBe(false);
+    expect(versions()).toEqual(MIGRATIONS.map((migration) => migration.version));
+  });
+
+  it('refuses steps out of order', () => {
+    expect(() => applyMigrations(db, [next, ...MIGRATIONS])).toThrow(/increasing/);
+    expect(hasTable('schema_migrations')).toBe(false);
+  });
+});

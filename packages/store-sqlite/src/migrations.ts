@@ -1,0 +1,123 @@
+import type Database from 'better-sqlite3';
+
+/** One schema change. Versions only ever grow; a released step is never edited, only followed. */
+export interface Migration {
+  version: number;
+  description: string;
+  /** SQL run inside the step's transaction. */
+  up: string;
+}
+
+/**
+ * The schema history, oldest first. Append new steps (archival memory with FTS5, summaries, …)
+ * with the next version number; never reorder or rewrite one that has shipped.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, api keys, agents, memory blocks, messages, pending tool calls',
+    up: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        key_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX api_keys_user_id ON api_keys(user_id);
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        model TEXT NOT NULL,
+        system TEXT NOT NULL,
+        context_window INTEGER NOT NULL,
+        -- Messages before this seq have left the context window (summarisation moves it).
+        context_start_seq INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX agents_user_id ON agents(user_id, created_at);
+      CREATE TABLE memory_blocks (
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        value TEXT NOT NULL,
+        "limit" INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, label)
+      ) WITHOUT ROWID;
+      CREATE TABLE messages (
+        -- AUTOINCREMENT so a seq is never reused, even after the newest rows are deleted.
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'tool', 'system')),
+        content TEXT,
+        tool_calls TEXT,
+        tool_call_id TEXT,
+        name TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX messages_agent_seq ON messages(agent_id, seq);
+      -- A rowid table on purpose: rowid keeps the order in which the model made the calls.
+      CREATE TABLE pending_tool_calls (
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        tool_call_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        arguments TEXT NOT NULL,
+        style TEXT NOT NULL CHECK (style IN ('tool', 'function')),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (agent_id, tool_call_id)
+      );
+    `,
+  },
+];
+
+/**
+ * Applies the steps of `migrations` the database has not seen, each in its own IMMEDIATE
+ * transaction so that two processes starting together never apply one step twice.
+ * Returns the versions it applied.
+ */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  assertOrdered(migrations);
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const isApplied = db.prepare<[number], { version: number }>(
+    'SELECT version FROM schema_migrations WHERE version = ?',
+  );
+  const record = db.prepare<[number, string]>('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+  const newest = db.prepare<[], { version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+
+  const known = migrations.at(-1)?.version ?? 0;
+  const current = newest.get()?.version ?? 0;
+  if (current > known) {
+    // Running old code on a newer schema would silently misread it: refuse instead.
+    throw new Error(`The database schema is at version ${current}, newer than this memgate knows (${known}).`);
+  }
+
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const step = db.transaction(() => {
+      // Checked inside the lock: another process may have applied it since we looked.
+      if (isApplied.get(migration.version)) return false;
+      db.exec(migration.up);
+      record.run(migration.version, new Date().toISOString());
+      return true;
+    });
+    if (step.immediate()) applied.push(migration.version);
+  }
+  return applied;
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const migration of migrations) {
+    if (!Number.isInteger(migration.version) || migration.version <= previous) {
+      throw new Error(`Migration versions must be increasing integers; got ${migration.version} after ${previous}.`);
+    }
+    previous = migration.version;
+  }
+}

@@ -1,0 +1,147 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  Agent,
+  ApiKeyRecord,
+  MemoryBlock,
+  MessagePage,
+  NewAgent,
+  PendingToolCall,
+  Store,
+  StoredMessage,
+  TurnStep,
+  User,
+} from '@memgate/core';
+import type Database from 'better-sqlite3';
+import { applyMigrations } from './migrations.ts';
+import { openDatabase } from './open-database.ts';
+import { readMessagePage } from './read-message-page.ts';
+import { groupBlocks, toAgent, toMemoryBlock, toPendingToolCall, toStoredMessage, toUser } from './row-mapping.ts';
+import { translateConstraints } from './sqlite-errors.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+import { writeAgent } from './write-agent.ts';
+import { stepConstraintMessages, writeStep } from './write-step.ts';
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Path of the database file, or `:memory:`. */
+  filename: string;
+}
+
+/**
+ * The embedded Store on better-sqlite3. The driver is synchronous; the methods are async only
+ * to honour the Store interface. Call `migrate()` before anything else.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  #statements: Statements | undefined;
+  #commit: Database.Transaction<typeof writeStep> | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#db = openDatabase(options.filename);
+  }
+
+  /** Opens (creating it if needed) `<dataDir>/memgate.sqlite`. */
+  static open(dataDir: string): SqliteStore {
+    mkdirSync(dataDir, { recursive: true });
+    return new SqliteStore({ filename: join(dataDir, 'memgate.sqlite') });
+  }
+
+  // Prepared on first use rather than in the constructor: the tables exist only after migrate().
+  get #sql(): Statements {
+    this.#statements ??= prepareStatements(this.#db);
+    return this.#statements;
+  }
+
+  async migrate(): Promise<void> {
+    applyMigrations(this.#db);
+  }
+
+  async ping(): Promise<void> {
+    this.#sql.schemaVersion.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async createUser(user: User): Promise<User> {
+    const row = { id: user.id, name: user.name, created_at: user.createdAt };
+    const messages = { conflict: `A user named "${user.name}" already exists.` };
+    translateConstraints(messages, () => this.#sql.insertUser.run(row));
+    return toUser(row);
+  }
+
+  async getUser(userId: string): Promise<User | null> {
+    const row = this.#sql.getUser.get(userId);
+    return row ? toUser(row) : null;
+  }
+
+  async getUserByName(name: string): Promise<User | null> {
+    const row = this.#sql.getUserByName.get(name);
+    return row ? toUser(row) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return this.#sql.listUsers.all().map(toUser);
+  }
+
+  async createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord> {
+    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
+    translateConstraints(messages, () =>
+      this.#sql.insertApiKey.run(record.id, record.userId, record.keyHash, record.prefix, record.createdAt),
+    );
+    // Rebuilt field by field so the hash never travels further than the store.
+    return { id: record.id, userId: record.userId, prefix: record.prefix, createdAt: record.createdAt };
+  }
+
+  async findUserIdByKeyHash(keyHash: string): Promise<string | null> {
+    return this.#sql.findUserIdByKeyHash.get(keyHash) ?? null;
+  }
+
+  async deleteApiKey(keyId: string): Promise<boolean> {
+    return this.#sql.deleteApiKey.run(keyId).changes > 0;
+  }
+
+  async createAgent(agent: NewAgent): Promise<Agent> {
+    const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
+    return translateConstraints(messages, () => this.#db.transaction(writeAgent)(this.#sql, agent));
+  }
+
+  async getAgent(userId: string, agentId: string): Promise<Agent | null> {
+    const row = this.#sql.getAgent.get(agentId, userId);
+    return row ? toAgent(row, this.#sql.blocksOfAgent.all(agentId).map(toMemoryBlock)) : null;
+  }
+
+  async listAgents(userId: string): Promise<Agent[]> {
+    const blocks = groupBlocks(this.#sql.blocksOfUser.all(userId));
+    return this.#sql.listAgents.all(userId).map((row) => toAgent(row, blocks.get(row.id) ?? []));
+  }
+
+  async deleteAgent(userId: string, agentId: string): Promise<boolean> {
+    return this.#sql.deleteAgent.run(agentId, userId).changes > 0;
+  }
+
+  async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
+    const row = this.#sql.updateBlock.get(value, agentId, label);
+    return row ? toMemoryBlock(row) : null;
+  }
+
+  async listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]> {
+    return readMessagePage(this.#sql, agentId, page);
+  }
+
+  async listContextMessages(agentId: string): Promise<StoredMessage[]> {
+    return this.#sql.contextMessages.all(agentId).map(toStoredMessage);
+  }
+
+  async listPendingToolCalls(agentId: string): Promise<PendingToolCall[]> {
+    return this.#sql.listPending.all(agentId).map(toPendingToolCall);
+  }
+
+  async commitStep(step: TurnStep): Promise<StoredMessage[]> {
+    this.#commit ??= this.#db.transaction(writeStep);
+    const commit = this.#commit;
+    return translateConstraints(stepConstraintMessages(step), () => commit(this.#sql, step));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './mock-upstream/index.ts';
+export * from './store-conformance/index.ts';

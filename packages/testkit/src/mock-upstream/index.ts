@@ -1,0 +1,18 @@
+export { countPromptTokens, countTokens, messageText } from './completion.ts';
+export { DEFAULT_EMBEDDING_DIMENSIONS, embedText } from './embeddings.ts';
+export { echoResponder, type SendMessageOptions, sendMessage } from './responders.ts';
+export { startMockUpstream } from './server.ts';
+export { DEFAULT_CHUNK_SIZE } from './streaming.ts';
+export type {
+  ChatRequestBody,
+  ChatRequestMessage,
+  EmbeddingRequestBody,
+  MockUpstream,
+  MockUpstreamOptions,
+  RecordedRequest,
+  Responder,
+  ScriptedError,
+  ScriptedResponse,
+  ScriptedToolCall,
+  UsageCounts,
+} from './types.ts';

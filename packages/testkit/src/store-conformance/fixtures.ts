@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ErrorCode,
+  NewAgent,
+  NewMessage,
+  PendingToolCall,
+  Store,
+  StoredMessage,
+  ToolCall,
+  User,
+} from '@memgate/core';
+import { MemgateError } from '@memgate/core';
+import { expect } from 'vitest';
+
+let tick = 0;
+
+/** Distinct, increasing ISO timestamps, so orderings never hinge on equal clocks. */
+export function timestamp(): string {
+  tick += 1;
+  return new Date(Date.UTC(2025, 0, 1) + tick * 1000).toISOString();
+}
+
+export function newUser(name = `user-${randomUUID()}`): User {
+  return { id: `user-${randomUUID()}`, name, createdAt: timestamp() };
+}
+
+/** An agent whose block labels are not in alphabetical order, to catch a store that sorts them. */
+export function newAgent(userId: string, overrides: Partial<NewAgent> = {}): NewAgent {
+  return {
+    id: `agent-${randomUUID()}`,
+    userId,
+    name: 'helper',
+    model: 'memgate-offline',
+    system: 'You are a helpful agent.',
+    contextWindow: 8192,
+    createdAt: timestamp(),
+    memory: [
+      { label: 'persona', value: 'I am a helpful agent.', limit: 2000 },
+      { label: 'human', value: '', limit: 2000 },
+      { label: 'notes', value: 'none yet', limit: 500 },
+    ],
+    ...overrides,
+  };
+}
+
+export function userMessage(agentId: string, content: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return {
+    id: `msg-${randomUUID()}`,
+    agentId,
+    role: 'user',
+    content,
+    toolCalls: null,
+    toolCallId: null,
+    name: null,
+    createdAt: timestamp(),
+    ...overrides,
+  };
+}
+
+/** An assistant message that calls tools, with no text: both JSON and null columns round-trip. */
+export function toolCallMessage(agentId: string, toolCalls: ToolCall[]): NewMessage {
+  return userMessage(agentId, '', { role: 'assistant', content: null, toolCalls });
+}
+
+export function toolCall(name = 'get_weather', args = '{"city":"Paris"}'): ToolCall {
+  return { id: `call_${randomUUID()}`, type: 'function', function: { name, arguments: args } };
+}
+
+export function pendingCall(agentId: string, call: ToolCall = toolCall()): PendingToolCall {
+  return {
+    agentId,
+    toolCallId: call.id,
+    name: call.function.name,
+    arguments: call.function.arguments,
+    style: 'tool',
+    createdAt: timestamp(),
+  };
+}
+
+/** A user with one agent, stored. */
+export async function seedAgent(store: Store): Promise<{ user: User; agent: NewAgent }> {
+  const user = await store.createUser(newUser());
+  const agent = newAgent(user.id);
+  await store.createAgent(agent);
+  return { user, agent };
+}
+
+/** Commits one single-message step per content, in order. */
+export async function commitUserMessages(store: Store, agentId: string, contents: string[]): Promise<StoredMessage[]> {
+  const stored: StoredMessage[] = [];
+  for (const content of contents) {
+    stored.push(...(await store.commitStep({ agentId, messages: [userMessage(agentId, content)] })));
+  }
+  return stored;
+}
+
+export function ids(messages: { id: string }[]): string[] {
+  return messages.map((message) => message.id);
+}
+
+/** Asserts that `promise` rejects with a MemgateError of `code`. */
+export async function expectMemgateError(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(error, `expected a MemgateError ${code}`).toBeInstanceOf(MemgateError);
+  expect((error as MemgateError).code).toBe(code);
+}

@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import { describeAgents } from './agents.ts';
+import { describeDurability } from './durability.ts';
+import { describeHistory } from './history.ts';
+import { type StoreConformanceOptions, StoreHarness } from './store-harness.ts';
+import { describeTurnSteps } from './turn-steps.ts';
+import { describeUsersAndKeys } from './users-and-keys.ts';
+
+/**
+ * Registers the Store conformance suite with vitest: every Store implementation must pass it
+ * unchanged. Each test starts on an empty, migrated database (`reset`, then `open`).
+ *
+ * Beyond the interface's own comments, the suite pins down what callers rely on:
+ * - a duplicate user name, agent id, API key hash, message id or open tool call id is a
+ *   `MemgateError` with code `CONFLICT`;
+ * - a commitStep that fails (including for a memory block the agent lacks) leaves no trace;
+ * - memory blocks keep the order they were created in; pending calls the order they were opened in.
+ */
+export function runStoreConformance(options: StoreConformanceOptions): void {
+  describe(`Store conformance: ${options.name}`, () => {
+    const harness = new StoreHarness(options);
+    beforeEach(() => harness.start());
+    afterEach(() => harness.close());
+
+    describeUsersAndKeys(harness);
+    describeAgents(harness);
+    describeTurnSteps(harness);
+    describeHistory(harness);
+    describeDurability(harness);
+  });
+}
