@@ -22,6 +22,8 @@ export interface MemgateServer {
 export async function startMemgateServer(options: MemgateServerOptions): Promise<MemgateServer> {
   const rest = createRestApp(options.memgate, { bodyLimitBytes: options.bodyLimitBytes });
   const mounts: Mount[] = [];
+  // GRAPHQL-MOUNT (apps/graphql adds its mount here)
+  // WS-MOUNT (apps/ws adds its mount here)
   const server = createSharedServer(mounts, rest);
   const url = await listen(server, options.port ?? 8283, options.host ?? '127.0.0.1');
   return {

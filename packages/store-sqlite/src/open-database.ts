@@ -8,7 +8,8 @@ export function openDatabase(filename: string): Database.Database {
   // FULL, not NORMAL: in WAL mode NORMAL can lose the last commits on power loss, and an
   // acknowledged message must survive a crash.
   db.pragma('synchronous = FULL');
-  // Off by default in SQLite; the ON DELETE CASCADE from agents needs it.
+  // better-sqlite3's build already turns it on, but plain SQLite does not, and the ON DELETE
+  // CASCADE from agents must not depend on which binary is loaded (see the nativeBinding option).
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;

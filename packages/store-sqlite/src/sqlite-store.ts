@@ -105,7 +105,7 @@ export class SqliteStore implements Store {
 
   async createAgent(agent: NewAgent): Promise<Agent> {
     const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
-    return translateConstraints(messages, () => this.#db.transaction(writeAgent)(this.#sql, agent));
+    return translateConstraints(messages, () => this.#db.transaction(writeAgent).immediate(this.#sql, agent));
   }
 
   async getAgent(userId: string, agentId: string): Promise<Agent | null> {
@@ -142,6 +142,8 @@ export class SqliteStore implements Store {
   async commitStep(step: TurnStep): Promise<StoredMessage[]> {
     this.#commit ??= this.#db.transaction(writeStep);
     const commit = this.#commit;
-    return translateConstraints(stepConstraintMessages(step), () => commit(this.#sql, step));
+    // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of
+    // failing half-way with SQLITE_BUSY when its read snapshot turns stale.
+    return translateConstraints(stepConstraintMessages(step), () => commit.immediate(this.#sql, step));
   }
 }

@@ -1,0 +1,15 @@
+import { runProtocolConformance } from '@memgate/testkit';
+import { restClient } from './rest-client.ts';
+import { startRestHarness } from './rest-harness.ts';
+
+runProtocolConformance('REST', async () => {
+  const harness = await startRestHarness();
+  return {
+    baseUrl: harness.baseUrl,
+    apiKey: harness.apiKey,
+    otherApiKey: harness.otherApiKey,
+    upstream: harness.upstream,
+    client: async (apiKey) => restClient(harness.baseUrl, apiKey),
+    close: () => harness.close(),
+  };
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '@memgate/store-sqlite';
+import { createTestMemgate, type MockUpstream, startMockUpstream, type TestMemgate } from '@memgate/testkit';
+import { createRestApp } from '../src/rest-app.ts';
+
+export interface RestHarness extends TestMemgate {
+  baseUrl: string;
+  upstream: MockUpstream;
+  server: Server;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface RestHarnessOptions {
+  bodyLimitBytes?: number;
+  timeoutMs?: number;
+  adminToken?: string;
+}
+
+/** A real REST server on port 0 over a real SQLite file, with the mock upstream behind it. */
+export async function startRestHarness(options: RestHarnessOptions = {}): Promise<RestHarness> {
+  const upstream = await startMockUpstream();
+  const dataDir = mkdtempSync(join(tmpdir(), 'memgate-rest-'));
+  const test = await createTestMemgate({
+    store: SqliteStore.open(dataDir),
+    upstreamUrl: upstream.url,
+    timeoutMs: options.timeoutMs,
+    adminToken: options.adminToken,
+  });
+  const server = createServer(createRestApp(test.memgate, { bodyLimitBytes: options.bodyLimitBytes }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...test,
+    baseUrl: `http://127.0.0.1:${port}`,
+    upstream,
+    server,
+    dataDir,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await test.memgate.close();
+      await upstream.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './protocol-client.ts';
+export * from './rest-setup.ts';
+export * from './run-protocol-conformance.ts';
+export * from './stream-assertions.ts';

@@ -1,0 +1,44 @@
+import type { ChatCompletion, ChatCompletionChunk } from '@memgate/core';
+import type { MockUpstream } from '../mock-upstream/index.ts';
+
+/** A protocol's error, reduced to what every protocol can compare: the HTTP-equivalent status. */
+export interface ConformanceError {
+  status: number;
+  message: string;
+}
+
+export type CompleteOutcome = { ok: true; completion: ChatCompletion } | { ok: false; error: ConformanceError };
+
+/**
+ * A stream either is refused before it starts (`ok: false`) or yields chunks, possibly ending in
+ * an in-band error.
+ */
+export type StreamOutcome =
+  | { ok: true; chunks: ChatCompletionChunk[]; error?: ConformanceError }
+  | { ok: false; error: ConformanceError };
+
+/**
+ * One protocol seen through a real client. Requests are given in the REST body shape
+ * (snake_case, `user` naming the agent); each client translates them to its protocol
+ * (GraphQL's camelCase input with `agentId`, the WebSocket `chat.completion.create` frame) and
+ * translates the answers back to the REST objects.
+ */
+export interface ProtocolClient {
+  complete(body: Record<string, unknown>): Promise<CompleteOutcome>;
+  stream(body: Record<string, unknown>): Promise<StreamOutcome>;
+  close(): Promise<void>;
+}
+
+/** A running server under test, with the mock upstream behind it. */
+export interface ConformanceTarget {
+  /** The server's base URL (`http://127.0.0.1:PORT`); its REST API is used for setup. */
+  baseUrl: string;
+  /** Key of the user who owns the test agents. */
+  apiKey: string;
+  /** Key of a second user. */
+  otherApiKey: string;
+  upstream: MockUpstream;
+  /** A client of the protocol under test, authenticated with `apiKey` (null: no credentials). */
+  client(apiKey: string | null): Promise<ProtocolClient>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sendMessage } from '../mock-upstream/index.ts';
+import type { ConformanceTarget, ProtocolClient } from './protocol-client.ts';
+import { RestSetup } from './rest-setup.ts';
+import { contentChunks, expectWellFormedStream, streamedText } from './stream-assertions.ts';
+
+const user = (content: string) => ({ role: 'user', content });
+const usage = (prompt: number, completion: number) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+});
+const weatherTool = {
+  type: 'function',
+  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+};
+
+/**
+ * The protocol conformance suite: the same inputs must give the same replies, finish reasons,
+ * usage, stream shape and error statuses on every protocol (REST, GraphQL, WebSocket).
+ */
+export function runProtocolConformance(name: string, start: () => Promise<ConformanceTarget>): void {
+  describe(`protocol conformance: ${name}`, () => {
+    let target: ConformanceTarget;
+    let client: ProtocolClient;
+    let rest: RestSetup;
+    let agentId: string;
+
+    beforeAll(async () => {
+      target = await start();
+      client = await target.client(target.apiKey);
+      rest = new RestSetup(target.baseUrl, target.apiKey);
+    });
+    afterAll(async () => {
+      await client?.close();
+      await target?.close();
+    });
+    beforeEach(async () => {
+      target.upstream.reset();
+      agentId = await rest.createAgent({ name: 'conformance' });
+    });
+
+    it('replies with the send_message text and the upstream usage', async () => {
+      target.upstream.script(sendMessage('Hello there', { usage: usage(11, 7) }));
+      const outcome = await client.complete({ model: 'mock-model', user: agentId, messages: [user('Hi')] });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      const { completion } = outcome;
+      expect(completion.object).toBe('chat.completion');
+      expect(completion.id).toMatch(/^chatcmpl-/);
+      expect(Number.isInteger(completion.created)).toBe(true);
+      expect(completion.model).toBe('mock-model');
+      expect(completion.choices[0]?.message.content).toBe('Hello there');
+      expect(completion.choices[0]?.finish_reason).toBe('stop');
+      expect(completion.usage).toEqual(usage(11, 7));
+    });
+
+    it('chains heartbeats, stores memory edits and sums usage over upstream calls', async () => {
+      target.upstream.script(
+        {
+          toolCalls: [
+            { name: 'core_memory_append', arguments: { label: 'human', content: 'Likes tea', request_heartbeat: true } },
+          ],
+          usage: usage(20, 5),
+        },
+        sendMessage('Noted: tea.', { usage: usage(30, 4) }),
+      );
+      const outcome = await client.complete({ model: 'mock-model', user: agentId, messages: [user('I like tea')] });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      expect(outcome.completion.choices[0]?.message.content).toBe('Noted: tea.');
+      expect(outcome.completion.usage).toEqual(usage(50, 9));
+      expect((await rest.memory(agentId)).find((block) => block.label === 'human')?.value).toContain('Likes tea');
+      expect(target.upstream.requests).toHaveLength(2);
+    });
+
+    it('joins several send_message calls of one turn with a blank line', async () => {
+      target.upstream.script({
+        toolCalls: [
+          { name: 'send_message', arguments: { message: 'One.' } },
+          { name: 'send_message', arguments: { message: 'Two.' } },
+        ],
+      });
+      const outcome = await client.complete({ model: 'mock-model', user: agentId, messages: [user('Count')] });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      expect(outcome.completion.choices[0]?.message.content).toBe('One.\n\nTwo.');
+    });
+
+    it('takes a plain-text answer as the reply', async () => {
+      target.upstream.script({ content: 'Just text.' });
+      const outcome = await client.complete({ model: 'mock-model', user: agentId, messages: [user('Hi')] });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      expect(outcome.completion.choices[0]?.message.content).toBe('Just text.');
+    });
+
+    it('streams the reply in several chunks with role first, finish once and usage last', async () => {
+      const reply = 'The quick brown fox jumps over the lazy dog.';
+      target.upstream.script(sendMessage(reply, { chunkSize: 5, usage: usage(12, 9) }));
+      const outcome = await client.stream({
+        model: 'mock-model',
+        user: agentId,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [user('Tell me')],
+      });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      expect(outcome.error).toBeUndefined();
+      expectWellFormedStream(outcome.chunks, true);
+      expect(streamedText(outcome.chunks)).toBe(reply);
+      expect(contentChunks(outcome.chunks).length).toBeGreaterThanOrEqual(3);
+      expect(outcome.chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('stop');
+      expect(outcome.chunks.at(-1)?.usage).toEqual(usage(12, 9));
+    });
+
+    it('sends no usage chunk unless include_usage is asked for', async () => {
+      target.upstream.script(sendMessage('Short.'));
+      const outcome = await client.stream({ model: 'mock-model', user: agentId, stream: true, messages: [user('Hi')] });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      expectWellFormedStream(outcome.chunks, false);
+      expect(streamedText(outcome.chunks)).toBe('Short.');
+    });
+
+    it('hands client tool calls to the client and resumes the turn with its result', async () => {
+      target.upstream.script({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_weather1' }] });
+      const first = await client.complete({
+        model: 'mock-model',
+        user: agentId,
+        tools: [weatherTool],
+        messages: [user('Weather in Paris?')],
+      });
+      if (!first.ok) throw new Error(first.error.message);
+      const choice = first.completion.choices[0]!;
+      expect(choice.finish_reason).toBe('tool_calls');
+      expect(choice.message.tool_calls?.[0]).toMatchObject({
+        id: 'call_weather1',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+      });
+
+      target.upstream.script(sendMessage('It is sunny in Paris.'));
+      const second = await client.complete({
+        model: 'mock-model',
+        user: agentId,
+        tools: [weatherTool],
+        messages: [
+          user('Weather in Paris?'),
+          { role: 'assistant', content: null, tool_calls: choice.message.tool_calls },
+          { role: 'tool', tool_call_id: 'call_weather1', content: 'sunny, 21C' },
+        ],
+      });
+      if (!second.ok) throw new Error(second.error.message);
+      expect(second.completion.choices[0]?.message.content).toBe('It is sunny in Paris.');
+      const sent = target.upstream.requests.at(-1)!.body.messages;
+      expect(sent.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_weather1', content: 'sunny, 21C' });
+      const stored = await rest.messages(agentId);
+      expect(stored.filter((message) => message.role === 'user')).toHaveLength(1);
+    });
+
+    it('streams client tool calls with index, id, type and name on their first delta', async () => {
+      target.upstream.script({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' }, id: 'call_weather2' }] });
+      const outcome = await client.stream({
+        model: 'mock-model',
+        user: agentId,
+        stream: true,
+        tools: [weatherTool],
+        messages: [user('Weather in Oslo?')],
+      });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      expectWellFormedStream(outcome.chunks, false);
+      const deltas = outcome.chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
+      expect(deltas[0]).toMatchObject({ index: 0, id: 'call_weather2', type: 'function', function: { name: 'get_weather' } });
+      expect(deltas.map((delta) => delta.function?.arguments ?? '').join('')).toBe('{"city":"Oslo"}');
+      expect(outcome.chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('tool_calls');
+    });
+
+    describe('errors', () => {
+      const cases: [string, number, () => Record<string, unknown>][] = [
+        ['an unknown agent', 404, () => ({ model: 'mock-model', user: 'agent-unknown', messages: [user('Hi')] })],
+        ['empty messages', 422, () => ({ model: 'mock-model', user: agentId, messages: [] })],
+        ['a temperature out of range', 422, () => ({ model: 'mock-model', user: agentId, temperature: 3, messages: [user('Hi')] })],
+        [
+          'a tool message for no pending call',
+          422,
+          () => ({ model: 'mock-model', user: agentId, messages: [{ role: 'tool', tool_call_id: 'call_nope', content: 'x' }] }),
+        ],
+        [
+          'messages with no new input after the last assistant message',
+          422,
+          () => ({ model: 'mock-model', user: agentId, messages: [user('Hi'), { role: 'assistant', content: 'Hello' }] }),
+        ],
+      ];
+      for (const [label, status, body] of cases) {
+        it(`refuses ${label} with ${status} on both paths and stores nothing`, async () => {
+          const completed = await client.complete(body());
+          expect(completed.ok ? 200 : completed.error.status).toBe(status);
+          const streamed = await client.stream({ ...body(), stream: true });
+          expect(streamed.ok ? 200 : streamed.error.status).toBe(status);
+          expect(await rest.messages(agentId)).toEqual([]);
+          expect(target.upstream.requests).toHaveLength(0);
+        });
+      }
+
+      it("answers 404 for another user's agent", async () => {
+        const other = await target.client(target.otherApiKey);
+        try {
+          const outcome = await other.complete({ model: 'mock-model', user: agentId, messages: [user('Hi')] });
+          expect(outcome.ok ? 200 : outcome.error.status).toBe(404);
+        } finally {
+          await other.close();
+        }
+        expect(await rest.messages(agentId)).toEqual([]);
+      });
+
+      it('answers 401 without credentials', async () => {
+        const anonymous = await target.client(null).catch((error: unknown) => error);
+        if (anonymous instanceof Error) {
+          // Protocols that refuse unauthenticated connections outright report the status on connect.
+          expect(anonymous.message).toMatch(/401|unauth/i);
+          return;
+        }
+        const outcome = await (anonymous as ProtocolClient).complete({ model: 'mock-model', user: agentId, messages: [user('Hi')] });
+        await (anonymous as ProtocolClient).close();
+        expect(outcome.ok ? 200 : outcome.error.status).toBe(401);
+      });
+
+      const upstreamFailures: [string, number, Record<string, unknown>][] = [
+        ['a 500', 502, { error: { status: 500 } }],
+        ['a garbled body', 502, { garbled: true }],
+        ['a 429', 429, { error: { status: 429, headers: { 'retry-after': '3' } } }],
+      ];
+      for (const [label, status, scripted] of upstreamFailures) {
+        it(`maps an upstream ${label} to ${status} and keeps the agent usable`, async () => {
+          target.upstream.script(scripted, scripted);
+          const completed = await client.complete({ model: 'mock-model', user: agentId, messages: [user('Hi')] });
+          expect(completed.ok ? 200 : completed.error.status).toBe(status);
+          const streamed = await client.stream({ model: 'mock-model', user: agentId, stream: true, messages: [user('Hi')] });
+          expect(streamed.ok ? 200 : streamed.error.status).toBe(status);
+
+          target.upstream.script(sendMessage('Back again.'));
+          const next = await client.complete({ model: 'mock-model', user: agentId, messages: [user('Hello?')] });
+          if (!next.ok) throw new Error(next.error.message);
+          expect(next.completion.choices[0]?.message.content).toBe('Back again.');
+        });
+      }
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { createMemgate, type Memgate, OpenAiCompatibleProvider, type Store } from '@memgate/core';
+
+export interface TestMemgate {
+  memgate: Memgate;
+  /** API key of the user `alice`, who owns the test agents. */
+  apiKey: string;
+  /** API key of the user `bob`, who must never see alice's agents. */
+  otherApiKey: string;
+}
+
+export interface TestMemgateOptions {
+  /** A real store on a real database file (migrated here). */
+  store: Store;
+  /** The mock upstream's base URL (ends in /v1). */
+  upstreamUrl: string;
+  /** Upstream call timeout; short in tests that exercise 504. */
+  timeoutMs?: number;
+  adminToken?: string;
+}
+
+/**
+ * A core wired to a real store and the mock upstream through the real OpenAI-compatible provider
+ * (no mocks of memgate's own code), with two users and their keys.
+ */
+export async function createTestMemgate(options: TestMemgateOptions): Promise<TestMemgate> {
+  await options.store.migrate();
+  const provider = new OpenAiCompatibleProvider({
+    baseURL: options.upstreamUrl,
+    apiKey: 'upstream-test-key',
+    models: ['mock-model'],
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxRetries: 0,
+  });
+  const memgate = createMemgate({ store: options.store, provider, adminToken: options.adminToken });
+  const alice = await memgate.admin.createUser({ name: 'alice' });
+  const bob = await memgate.admin.createUser({ name: 'bob' });
+  return {
+    memgate,
+    apiKey: (await memgate.admin.createApiKey(alice.id)).key,
+    otherApiKey: (await memgate.admin.createApiKey(bob.id)).key,
+  };
+}
