@@ -1,4 +1,4 @@
 export * from './mock-upstream/index.ts';
-export * from './store-conformance/index.ts';
 export * from './protocol-conformance/index.ts';
+export * from './store-conformance/index.ts';
 export * from './test-memgate.ts';

@@ -5,7 +5,7 @@ import { MemgateError, type ValidationDetail } from './memgate-error.ts';
 function issueType(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'missing' : `${issue.expected}_type`;
+      return `${issue.expected}_type`;
     case 'unrecognized_keys':
       return 'extra_forbidden';
     case 'too_small':
@@ -35,7 +35,12 @@ export function validationDetails(error: z.ZodError, root: string): ValidationDe
       }
       continue;
     }
-    details.push({ loc: [root, ...pathOf(issue.path)], msg: issue.message, type: issueType(issue) });
+    const missing = issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
+    details.push({
+      loc: [root, ...pathOf(issue.path)],
+      msg: missing ? 'Field required' : issue.message,
+      type: missing ? 'missing' : issueType(issue),
+    });
   }
   return details;
 }
@@ -69,7 +74,8 @@ export function parseOrThrow<Schema extends z.ZodType>(
   input: unknown,
   root = 'body',
 ): z.output<Schema> {
-  const result = schema.safeParse(input);
+  // reportInput lets the error tell a missing field from a wrong one; inputs never reach the response.
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw validationError(result.error, root);
   return result.data;
 }

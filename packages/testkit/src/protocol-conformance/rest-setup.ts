@@ -20,11 +20,16 @@ export class RestSetup {
   }
 
   async messages(agentId: string): Promise<{ role: string; content: string | null; tool_call_id?: string }[]> {
-    return (await this.request<{ data: { role: string; content: string | null }[] }>('GET', `/v1/agents/${agentId}/messages?limit=1000`))
-      .data;
+    return (
+      await this.request<{ data: { role: string; content: string | null }[] }>(
+        'GET',
+        `/v1/agents/${agentId}/messages?limit=1000`,
+      )
+    ).data;
   }
 
   async memory(agentId: string): Promise<{ label: string; value: string }[]> {
-    return (await this.request<{ blocks: { label: string; value: string }[] }>('GET', `/v1/agents/${agentId}/memory`)).blocks;
+    return (await this.request<{ blocks: { label: string; value: string }[] }>('GET', `/v1/agents/${agentId}/memory`))
+      .blocks;
   }
 }

@@ -58,7 +58,10 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
       target.upstream.script(
         {
           toolCalls: [
-            { name: 'core_memory_append', arguments: { label: 'human', content: 'Likes tea', request_heartbeat: true } },
+            {
+              name: 'core_memory_append',
+              arguments: { label: 'human', content: 'Likes tea', request_heartbeat: true },
+            },
           ],
           usage: usage(20, 5),
         },
@@ -119,7 +122,9 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
     });
 
     it('hands client tool calls to the client and resumes the turn with its result', async () => {
-      target.upstream.script({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_weather1' }] });
+      target.upstream.script({
+        toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_weather1' }],
+      });
       const first = await client.complete({
         model: 'mock-model',
         user: agentId,
@@ -155,7 +160,9 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
     });
 
     it('streams client tool calls with index, id, type and name on their first delta', async () => {
-      target.upstream.script({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' }, id: 'call_weather2' }] });
+      target.upstream.script({
+        toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' }, id: 'call_weather2' }],
+      });
       const outcome = await client.stream({
         model: 'mock-model',
         user: agentId,
@@ -166,25 +173,44 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
       if (!outcome.ok) throw new Error(outcome.error.message);
       expectWellFormedStream(outcome.chunks, false);
       const deltas = outcome.chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
-      expect(deltas[0]).toMatchObject({ index: 0, id: 'call_weather2', type: 'function', function: { name: 'get_weather' } });
+      expect(deltas[0]).toMatchObject({
+        index: 0,
+        id: 'call_weather2',
+        type: 'function',
+        function: { name: 'get_weather' },
+      });
       expect(deltas.map((delta) => delta.function?.arguments ?? '').join('')).toBe('{"city":"Oslo"}');
-      expect(outcome.chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('tool_calls');
+      expect(outcome.chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe(
+        'tool_calls',
+      );
     });
 
     describe('errors', () => {
       const cases: [string, number, () => Record<string, unknown>][] = [
         ['an unknown agent', 404, () => ({ model: 'mock-model', user: 'agent-unknown', messages: [user('Hi')] })],
         ['empty messages', 422, () => ({ model: 'mock-model', user: agentId, messages: [] })],
-        ['a temperature out of range', 422, () => ({ model: 'mock-model', user: agentId, temperature: 3, messages: [user('Hi')] })],
+        [
+          'a temperature out of range',
+          422,
+          () => ({ model: 'mock-model', user: agentId, temperature: 3, messages: [user('Hi')] }),
+        ],
         [
           'a tool message for no pending call',
           422,
-          () => ({ model: 'mock-model', user: agentId, messages: [{ role: 'tool', tool_call_id: 'call_nope', content: 'x' }] }),
+          () => ({
+            model: 'mock-model',
+            user: agentId,
+            messages: [{ role: 'tool', tool_call_id: 'call_nope', content: 'x' }],
+          }),
         ],
         [
           'messages with no new input after the last assistant message',
           422,
-          () => ({ model: 'mock-model', user: agentId, messages: [user('Hi'), { role: 'assistant', content: 'Hello' }] }),
+          () => ({
+            model: 'mock-model',
+            user: agentId,
+            messages: [user('Hi'), { role: 'assistant', content: 'Hello' }],
+          }),
         ],
       ];
       for (const [label, status, body] of cases) {
@@ -216,7 +242,11 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
           expect(anonymous.message).toMatch(/401|unauth/i);
           return;
         }
-        const outcome = await (anonymous as ProtocolClient).complete({ model: 'mock-model', user: agentId, messages: [user('Hi')] });
+        const outcome = await (anonymous as ProtocolClient).complete({
+          model: 'mock-model',
+          user: agentId,
+          messages: [user('Hi')],
+        });
         await (anonymous as ProtocolClient).close();
         expect(outcome.ok ? 200 : outcome.error.status).toBe(401);
       });
@@ -231,7 +261,12 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
           target.upstream.script(scripted, scripted);
           const completed = await client.complete({ model: 'mock-model', user: agentId, messages: [user('Hi')] });
           expect(completed.ok ? 200 : completed.error.status).toBe(status);
-          const streamed = await client.stream({ model: 'mock-model', user: agentId, stream: true, messages: [user('Hi')] });
+          const streamed = await client.stream({
+            model: 'mock-model',
+            user: agentId,
+            stream: true,
+            messages: [user('Hi')],
+          });
           expect(streamed.ok ? 200 : streamed.error.status).toBe(status);
 
           target.upstream.script(sendMessage('Back again.'));

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from './rest-api.ts';
+import { type RestHarness, startRestHarness } from './rest-harness.ts';
+
+describe('bad input answers 4xx in the contract shape and stores nothing', () => {
+  let harness: RestHarness;
+  let call: ReturnType<typeof api>;
+  let agentId: string;
+
+  beforeAll(async () => {
+    harness = await startRestHarness({ bodyLimitBytes: 64 * 1024 });
+    call = api(harness.baseUrl, harness.apiKey);
+    agentId = (await call('POST', '/v1/agents', { name: 'strict' })).body['id'] as string;
+  });
+  afterAll(() => harness.close());
+
+  const base = () => ({ model: 'mock-model', user: agentId, messages: [{ role: 'user', content: 'Hi' }] });
+  const cases: [string, () => unknown, number, RegExp, (string | number)[] | null][] = [
+    ['invalid JSON', () => '{"model": ', 422, /not valid JSON/, ['body']],
+    ['a missing model', () => ({ ...base(), model: undefined }), 422, /Field required/, ['body', 'model']],
+    [
+      'a message with no content',
+      () => ({ ...base(), messages: [{ role: 'user' }] }),
+      422,
+      /Field required/,
+      ['body', 'messages', 0, 'content'],
+    ],
+    [
+      'an unknown role',
+      () => ({ ...base(), messages: [{ role: 'robot', content: 'x' }] }),
+      422,
+      /./,
+      ['body', 'messages', 0, 'role'],
+    ],
+    [
+      'an unknown parameter',
+      () => ({ ...base(), frobnicate: true }),
+      422,
+      /Unrecognized request argument supplied: frobnicate/,
+      ['body', 'frobnicate'],
+    ],
+    ['n > 1', () => ({ ...base(), n: 3 }), 422, /n > 1 is not supported/, ['body', 'n']],
+    ['logprobs', () => ({ ...base(), logprobs: true }), 422, /logprobs is not supported/, ['body', 'logprobs']],
+    [
+      'a JSON response_format',
+      () => ({ ...base(), response_format: { type: 'json_object' } }),
+      422,
+      /not supported/,
+      ['body', 'response_format', 'type'],
+    ],
+    [
+      'stream_options without stream',
+      () => ({ ...base(), stream_options: { include_usage: true } }),
+      422,
+      /only allowed when stream/,
+      ['body', 'stream_options'],
+    ],
+    [
+      'an image content part',
+      () => ({ ...base(), messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] }),
+      422,
+      /not supported/,
+      ['body', 'messages', 0, 'content', 0, 'type'],
+    ],
+    [
+      'a client tool named like an agent tool',
+      () => ({ ...base(), tools: [{ type: 'function', function: { name: 'send_message' } }] }),
+      422,
+      /reserved/,
+      ['body', 'tools', 0, 'function', 'name'],
+    ],
+    [
+      'tool_choice naming no offered tool',
+      () => ({
+        ...base(),
+        tools: [{ type: 'function', function: { name: 'a' } }],
+        tool_choice: { type: 'function', function: { name: 'b' } },
+      }),
+      422,
+      /No tool named "b"/,
+      ['body', 'tool_choice'],
+    ],
+    ['stream as a string', () => ({ ...base(), stream: 'yes' }), 422, /expected boolean/i, ['body', 'stream']],
+  ];
+  for (const [label, body, status, message, loc] of cases) {
+    it(`refuses ${label} with ${status}`, async () => {
+      const response = await call('POST', '/v1/chat/completions', body());
+      expect(response.status).toBe(status);
+      const error = response.body['error'] as { message: string; type: string; param: string | null; code: string };
+      expect(error.message).toMatch(message);
+      expect(error.type).toBe('invalid_request_error');
+      const detail = response.body['detail'] as { loc: (string | number)[]; msg: string; type: string }[];
+      expect(Array.isArray(detail)).toBe(true);
+      if (loc) expect(detail[0]?.loc).toEqual(loc);
+      expect(typeof detail[0]?.msg).toBe('string');
+      expect(typeof detail[0]?.type).toBe('string');
+    });
+  }
+
+  it('refuses a body over the limit with 413', async () => {
+    const response = await call('POST', '/v1/chat/completions', {
+      ...base(),
+      messages: [{ role: 'user', content: 'x'.repeat(70_000) }],
+    });
+    expect(response.status).toBe(413);
+    expect(typeof response.body['detail']).toBe('string');
+    expect((response.body['error'] as { code: string }).code).toBe('payload_too_large');
+  });
+
+  it('refuses missing and unknown keys with 401', async () => {
+    const anonymous = await api(harness.baseUrl, null)('GET', '/v1/agents');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body['detail']).toMatch(/Missing API key/);
+    const wrong = await api(harness.baseUrl, 'mg-not-a-key')('GET', '/v1/agents');
+    expect(wrong.status).toBe(401);
+  });
+
+  it('refuses invalid agent and memory input with 422', async () => {
+    expect((await call('POST', '/v1/agents', { name: 'x', colour: 'blue' })).status).toBe(422);
+    expect((await call('POST', '/v1/agents', { context_window: 3 })).status).toBe(422);
+    expect((await call('GET', `/v1/agents/${agentId}/messages?limit=0`)).status).toBe(422);
+    const tooLong = await call('PUT', `/v1/agents/${agentId}/memory/human`, { value: 'y'.repeat(5001) });
+    expect(tooLong.status).toBe(422);
+    expect((tooLong.body['detail'] as { loc: string[] }[])[0]?.loc).toEqual(['body', 'value']);
+    expect((await call('PUT', `/v1/agents/${agentId}/memory/nope`, { value: 'x' })).status).toBe(404);
+  });
+
+  it('stored nothing for any of the refused requests', async () => {
+    expect((await call('GET', `/v1/agents/${agentId}/messages`)).body.data).toEqual([]);
+    const memory = (await call('GET', `/v1/agents/${agentId}/memory`)).body['blocks'] as {
+      label: string;
+      value: string;
+    }[];
+    expect(memory.find((block) => block.label === 'human')?.value).toBe('');
+    expect(harness.upstream.requests).toHaveLength(0);
+  });
+
+  it('answers unknown routes with 404 in the contract shape', async () => {
+    const response = await call('GET', '/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body['error']).toMatchObject({ type: 'not_found_error' });
+  });
+});
