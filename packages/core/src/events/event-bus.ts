@@ -17,6 +17,11 @@ export interface EventBus {
   publish(event: AgentEvent): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(agentId: string, listener: AgentEventListener): () => void;
+  /**
+   * Resolves once a subscription made with `subscribe` receives events from every instance
+   * (a networked bus confirms asynchronously); adapters may await it before acknowledging.
+   */
+  ready?(agentId: string): Promise<void>;
   close(): Promise<void>;
 }
 

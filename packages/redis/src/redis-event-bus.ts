@@ -1,0 +1,75 @@
+import { type AgentEvent, type AgentEventListener, type EventBus, InProcessEventBus } from '@memgate/core';
+import { Redis } from 'ioredis';
+
+const DEFAULT_PREFIX = 'memgate:agent-events:';
+
+/**
+ * Agent events over Redis pub/sub, so a subscriber on any instance sees messages stored by every
+ * instance. One channel per agent: an instance only receives the agents its clients watch. Turns
+ * on one agent are serialised, so its events are published, and delivered, in order.
+ */
+export class RedisEventBus implements EventBus {
+  private readonly local = new InProcessEventBus();
+  private readonly watchers = new Map<string, number>();
+  private readonly subscribed = new Map<string, Promise<unknown>>();
+
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+  ) {
+    subscriber.on('message', (channel: string, payload: string) => {
+      if (!channel.startsWith(prefix)) return;
+      try {
+        this.local.deliver(JSON.parse(payload) as AgentEvent);
+      } catch {
+        // A malformed payload from another writer on the channel is not ours to deliver.
+      }
+    });
+  }
+
+  /** Connects the publishing and subscribing connections (pub/sub needs one of its own). */
+  static async connect(url: string, prefix = DEFAULT_PREFIX): Promise<RedisEventBus> {
+    const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
+    const publisher = new Redis(url, options);
+    const subscriber = new Redis(url, options);
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    return new RedisEventBus(publisher, subscriber, prefix);
+  }
+
+  async publish(event: AgentEvent): Promise<void> {
+    await this.publisher.publish(this.prefix + event.agentId, JSON.stringify(event));
+  }
+
+  subscribe(agentId: string, listener: AgentEventListener): () => void {
+    const unsubscribeLocal = this.local.subscribe(agentId, listener);
+    const count = (this.watchers.get(agentId) ?? 0) + 1;
+    this.watchers.set(agentId, count);
+    if (count === 1) this.subscribed.set(agentId, this.subscriber.subscribe(this.prefix + agentId));
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      unsubscribeLocal();
+      const remaining = (this.watchers.get(agentId) ?? 1) - 1;
+      if (remaining > 0) {
+        this.watchers.set(agentId, remaining);
+        return;
+      }
+      this.watchers.delete(agentId);
+      this.subscribed.delete(agentId);
+      void this.subscriber.unsubscribe(this.prefix + agentId).catch(() => undefined);
+    };
+  }
+
+  /** Resolves once Redis confirmed the subscription to the agent's channel. */
+  async ready(agentId: string): Promise<void> {
+    await this.subscribed.get(agentId);
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+    this.watchers.clear();
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+  }
+}
