@@ -19,17 +19,24 @@ export interface RestHarnessOptions {
   bodyLimitBytes?: number;
   timeoutMs?: number;
   adminToken?: string;
+  embeddingModel?: string;
+  /** Reopen this data directory (kept on close) instead of a fresh one; `keys` are its users' keys. */
+  reopen?: { dataDir: string; keys: { apiKey: string; otherApiKey: string } };
+  /** Keep the data directory on close, to reopen it later. */
+  keepData?: boolean;
 }
 
 /** A real REST server on port 0 over a real SQLite file, with the mock upstream behind it. */
 export async function startRestHarness(options: RestHarnessOptions = {}): Promise<RestHarness> {
   const upstream = await startMockUpstream();
-  const dataDir = mkdtempSync(join(tmpdir(), 'memgate-rest-'));
+  const dataDir = options.reopen?.dataDir ?? mkdtempSync(join(tmpdir(), 'memgate-rest-'));
   const test = await createTestMemgate({
     store: SqliteStore.open(dataDir),
     upstreamUrl: upstream.url,
     timeoutMs: options.timeoutMs,
     adminToken: options.adminToken,
+    embeddingModel: options.embeddingModel,
+    keys: options.reopen?.keys,
   });
   const server = createServer(createRestApp(test.memgate, { bodyLimitBytes: options.bodyLimitBytes }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,7 +52,7 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await test.memgate.close();
       await upstream.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

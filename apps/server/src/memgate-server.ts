@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { Memgate } from '@memgate/core';
+import { createGraphqlApp } from '@memgate/graphql';
 import { createRestApp } from '@memgate/rest';
+import { createChatChannel } from '@memgate/ws';
 import { createSharedServer, listen, type Mount } from './http-server.ts';
 
 export interface MemgateServerOptions {
@@ -22,8 +24,12 @@ export interface MemgateServer {
 export async function startMemgateServer(options: MemgateServerOptions): Promise<MemgateServer> {
   const rest = createRestApp(options.memgate, { bodyLimitBytes: options.bodyLimitBytes });
   const mounts: Mount[] = [];
-  // GRAPHQL-MOUNT (apps/graphql adds its mount here)
-  // WS-MOUNT (apps/ws adds its mount here)
+  const graphql = createGraphqlApp(options.memgate, { bodyLimitBytes: options.bodyLimitBytes });
+  mounts.push({ path: '/graphql', request: graphql.handleRequest, upgrade: graphql.handleUpgrade });
+  const chatChannel = createChatChannel(options.memgate, {
+    maxPayloadBytes: options.bodyLimitBytes,
+  });
+  mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });
   const server = createSharedServer(mounts, rest);
   const url = await listen(server, options.port ?? 8283, options.host ?? '127.0.0.1');
   return {
@@ -33,6 +39,10 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Chat channel sockets hold server.close() open: let their turns finish, then close them with 1001.
+        chatChannel.close().catch((error: unknown) => console.error('memgate: closing the chat channel failed', error));
+        // Event subscriptions and graphql-ws sockets never end by themselves: the app ends them.
+        graphql.close().catch((error: unknown) => console.error('memgate: closing GraphQL failed', error));
       });
     },
   };

@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const tsx = `${root}node_modules/.bin/tsx`;
+// Node with tsx's loader, not the tsx CLI: the CLI runs the script in a child process of its own,
+// so a SIGKILL sent to it would leave the real server running as an orphan.
+const node = process.execPath;
+const withTsx = (script: string) => ['--import', 'tsx', script];
 
 export interface ServerProcess {
   url: string;
@@ -29,7 +32,7 @@ export function newcomerEnv(dataDir: string, extra: Record<string, string> = {})
 
 /** Starts `apps/server/src/main.ts` as `pnpm start` does and waits for its banner. */
 export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(tsx, ['apps/server/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, withTsx('apps/server/src/main.ts'), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (data: Buffer) => {
     output += data.toString();
@@ -59,7 +62,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
     output: () => output,
     child,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill(signal);
       await exited;
@@ -72,7 +75,11 @@ export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(tsx, ['apps/server/src/cli.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...withTsx('apps/server/src/cli.ts'), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (data: Buffer) => {

@@ -12,6 +12,7 @@ const configSchema = z.object({
   MEMGATE_LLM_BASE_URL: z.string().url().optional(),
   MEMGATE_LLM_API_KEY: z.string().optional(),
   MEMGATE_LLM_MODEL: z.string().default('gpt-4o-mini'),
+  MEMGATE_EMBEDDING_MODEL: z.string().optional(),
   MEMGATE_LLM_TIMEOUT_MS: integer(120_000),
   MEMGATE_LLM_MAX_RETRIES: integer(0),
   MEMGATE_ADMIN_TOKEN: z.string().min(16, 'MEMGATE_ADMIN_TOKEN must be at least 16 characters.').optional(),
@@ -30,6 +31,8 @@ export interface MemgateConfig {
     baseURL: string | undefined;
     apiKey: string | undefined;
     model: string;
+    /** Embeds archival passages through the upstream's /v1/embeddings when set. */
+    embeddingModel: string | undefined;
     timeoutMs: number;
     maxRetries: number;
   };
@@ -61,6 +64,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseURL: value.MEMGATE_LLM_BASE_URL,
       apiKey: value.MEMGATE_LLM_API_KEY,
       model: value.MEMGATE_LLM_MODEL,
+      embeddingModel: value.MEMGATE_EMBEDDING_MODEL,
       timeoutMs: value.MEMGATE_LLM_TIMEOUT_MS,
       maxRetries: value.MEMGATE_LLM_MAX_RETRIES,
     },

@@ -1,4 +1,4 @@
-import { BASE_AGENT_TOOLS } from './agent/base-tools.ts';
+import { agentToolDefinitions, BASE_AGENT_TOOLS } from './agent/base-tools.ts';
 import { TurnRunner } from './agent/turn-runner.ts';
 import type { AgentLock } from './concurrency/agent-lock.ts';
 import { InProcessAgentLock } from './concurrency/in-process-lock.ts';
@@ -9,8 +9,10 @@ import { type EventBus, InProcessEventBus } from './events/event-bus.ts';
 import { OfflineProvider } from './llm/offline-provider.ts';
 import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
+import { ArchivalMemory } from './memory/archival-memory.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentService } from './services/agent-service.ts';
+import { MemoryService } from './services/memory-service.ts';
 import type { Store } from './store/store.ts';
 
 export interface MemgateOptions {
@@ -25,6 +27,8 @@ export interface MemgateOptions {
   defaultModel?: string;
   /** Upstream calls per turn; default 10. */
   maxSteps?: number;
+  /** Embeds archival passages with this upstream model (MEMGATE_EMBEDDING_MODEL); text search only without. */
+  embeddingModel?: string;
 }
 
 export interface ModelList {
@@ -39,6 +43,8 @@ export interface Memgate {
   readonly events: EventBus;
   readonly chat: ChatDispatcher;
   readonly agents: AgentService;
+  /** Archival memory and the context report. */
+  readonly memory: MemoryService;
   readonly admin: AdminService;
   models(principal: Principal): Promise<ModelList>;
   /** Throws when the store cannot serve. */
@@ -50,14 +56,18 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const { store, provider } = options;
   const events = options.events ?? new InProcessEventBus();
   const lock = options.lock ?? new InProcessAgentLock();
-  const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools: BASE_AGENT_TOOLS });
+  const archival = new ArchivalMemory({ store, provider, embeddingModel: options.embeddingModel });
+  const tools = BASE_AGENT_TOOLS;
+  const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools, archival });
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
+  const agents = new AgentService(store, defaultModel);
   return {
     store,
     provider,
     events,
     chat: new ChatDispatcher({ store, provider, lock, runner }),
-    agents: new AgentService(store, defaultModel),
+    agents,
+    memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     admin: new AdminService(store, options.adminToken),
     async models(principal) {
       const agents = await store.listAgents(principal.userId);

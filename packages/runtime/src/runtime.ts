@@ -1,14 +1,14 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
+  type AdminService,
   createMemgate,
   createProvider,
   type Memgate,
   type MemgateConfig,
   MemgateError,
-  type Store,
 } from '@memgate/core';
-import { SqliteStore } from '@memgate/store-sqlite';
+import { type Backends, openBackends } from './backends.ts';
 
 /** A configured core plus what the startup banner reports. */
 export interface Runtime {
@@ -16,52 +16,70 @@ export interface Runtime {
   config: MemgateConfig;
   /** Where the data lives, for the banner. */
   storeDescription: string;
+  /** How turns are serialised and events shared between instances, for the banner. */
+  coordination: Omit<Backends['descriptions'], 'store'>;
   /** The default user's key, when this start created it (printed once). */
   createdDefaultKey: { key: string; path: string } | null;
   close(): Promise<void>;
 }
 
-async function openStore(config: MemgateConfig): Promise<{ store: Store; description: string }> {
-  if (config.databaseUrl) {
-    throw new MemgateError(
-      'INTERNAL_SERVER_ERROR',
-      'DATABASE_URL is set, but this build has no PostgreSQL store yet; unset it to use the embedded SQLite store.',
-    );
-  }
-  await mkdir(config.dataDir, { recursive: true });
-  const store = SqliteStore.open(config.dataDir);
-  return { store, description: `SQLite at ${resolve(config.dataDir, 'memgate.sqlite')}` };
-}
-
 /** Builds the core from configuration: the composition root every app's start script uses. */
 export async function createRuntime(config: MemgateConfig): Promise<Runtime> {
-  const { store, description } = await openStore(config);
-  await store.migrate();
+  const backends = await openBackends(config);
+  const { store, lock, events, descriptions } = backends;
   const provider = createProvider(config.llm);
   const memgate = createMemgate({
     store,
     provider,
+    lock,
+    events,
     adminToken: config.adminToken,
     defaultModel: provider.offline ? provider.models[0] : config.llm.model,
     maxSteps: config.maxSteps,
+    embeddingModel: config.llm.embeddingModel,
   });
-  let createdDefaultKey: Runtime['createdDefaultKey'] = null;
-  const created = await memgate.admin.ensureDefaultUser();
-  if (created) {
-    const path = join(config.dataDir, 'default-api-key');
-    await writeFile(path, `${created.key.key}\n`, { mode: 0o600 });
-    await chmod(path, 0o600);
-    createdDefaultKey = { key: created.key.key, path };
+  const close = async () => {
+    await memgate.close();
+    await backends.close();
+  };
+  try {
+    await store.migrate();
+    let createdDefaultKey: Runtime['createdDefaultKey'] = null;
+    const created = await ensureDefaultUser(memgate.admin);
+    if (created) {
+      await mkdir(config.dataDir, { recursive: true });
+      const path = join(config.dataDir, 'default-api-key');
+      await writeFile(path, `${created.key.key}\n`, { mode: 0o600 });
+      await chmod(path, 0o600);
+      createdDefaultKey = { key: created.key.key, path };
+    }
+    const { locks, events: eventsDescription } = descriptions;
+    const coordination = { locks, events: eventsDescription };
+    return { memgate, config, storeDescription: descriptions.store, coordination, createdDefaultKey, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
   }
-  return { memgate, config, storeDescription: description, createdDefaultKey, close: () => memgate.close() };
 }
 
-/** The startup banner: where it listens, which LLM and store, and the new key once. */
+/** Creates the `default` user on an empty store; an instance that lost that race to another creates nothing. */
+async function ensureDefaultUser(admin: AdminService) {
+  try {
+    return await admin.ensureDefaultUser();
+  } catch (error) {
+    if (error instanceof MemgateError && error.code === 'CONFLICT') return null;
+    throw error;
+  }
+}
+
+/** The startup banner: where it listens, which LLM, store and coordination, and the new key once. */
 export function banner(runtime: Runtime, url: string): string {
   const lines = [
     `memgate listening on ${url}`,
-    `  LLM:   ${runtime.memgate.provider.description}`,
-    `  store: ${runtime.storeDescription}`,
+    `  LLM:    ${runtime.memgate.provider.description}`,
+    `  store:  ${runtime.storeDescription}`,
+    `  locks:  ${runtime.coordination.locks}`,
+    `  events: ${runtime.coordination.events}`,
   ];
   if (runtime.createdDefaultKey) {
     lines.push(

@@ -9,8 +9,8 @@ export interface Migration {
 }
 
 /**
- * The schema history, oldest first. Append new steps (archival memory with FTS5, summaries, …)
- * with the next version number; never reorder or rewrite one that has shipped.
+ * The schema history, oldest first. Append new steps with the next version number; never reorder
+ * or rewrite one that has shipped.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -73,6 +73,64 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at TEXT NOT NULL,
         PRIMARY KEY (agent_id, tool_call_id)
       );
+    `,
+  },
+  {
+    version: 2,
+    description: 'archival passages, full-text indexes of passages and history, summaries, token counts',
+    up: `
+      ALTER TABLE agents ADD COLUMN summary TEXT;
+      ALTER TABLE agents ADD COLUMN summary_message_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE agents ADD COLUMN summary_updated_at TEXT;
+      -- Counted once by the core when the message is stored; NULL for older rows.
+      ALTER TABLE messages ADD COLUMN token_count INTEGER;
+      CREATE TABLE passages (
+        -- AUTOINCREMENT: the full-text index refers to rows by seq, which must never be reused.
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        content TEXT NOT NULL,
+        embedding_model TEXT,
+        -- float32 little-endian, L2-normalised.
+        embedding BLOB,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX passages_agent_seq ON passages(agent_id, seq);
+      -- Contentless indexes: the text stays in its table, the index only maps words to rows (rowid = seq).
+      -- Column agent holds one token per agent (agent-token.ts), so a search intersects posting lists
+      -- instead of ranking every agent's matches and filtering them afterwards.
+      CREATE VIRTUAL TABLE passages_fts USING fts5(
+        agent, text, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        agent, text, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      -- Counts deletions so that an in-memory vector index (of any process) knows to rebuild;
+      -- insertions it detects by seq alone.
+      ALTER TABLE agents ADD COLUMN passage_deletions INTEGER NOT NULL DEFAULT 0;
+      CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+        DELETE FROM passages_fts WHERE rowid = old.seq;
+        UPDATE agents SET passage_deletions = passage_deletions + 1 WHERE id = old.agent_id;
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM messages_fts WHERE rowid = old.seq;
+      END;
+      -- Index the history stored so far, with the rule of the core's messageSearchText: user text,
+      -- and the assistant's content plus what it sent with send_message.
+      INSERT INTO messages_fts (rowid, agent, text)
+      SELECT seq, 'g' || lower(hex(agent_id)) || '0', text FROM (
+        SELECT m.seq, m.agent_id, trim(
+          CASE WHEN m.role IN ('user', 'assistant') THEN coalesce(m.content, '') ELSE '' END || char(10) ||
+          CASE WHEN m.role = 'assistant' AND json_valid(m.tool_calls) THEN coalesce((
+            SELECT group_concat(call.value ->> '$.function.arguments' ->> '$.message', char(10))
+            FROM json_each(m.tool_calls) AS call
+            WHERE call.value ->> '$.function.name' = 'send_message'
+              AND json_valid(call.value ->> '$.function.arguments')
+          ), '') ELSE '' END,
+          ' ' || char(9, 10, 13)
+        ) AS text
+        FROM messages m
+      ) WHERE text <> '';
     `,
   },
 ];

@@ -1,14 +1,27 @@
 import type {
   Agent,
+  ContextSummary,
   MemoryBlock,
   NewMessage,
+  NewPassage,
+  Passage,
   PendingToolCall,
   StoredMessage,
   StoredRole,
   ToolCall,
   User,
 } from '@memgate/core';
-import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow, PendingToolCallRow, UserRow } from './rows.ts';
+import type {
+  AgentRow,
+  MemoryBlockRow,
+  MessageParams,
+  MessageRow,
+  PassageParams,
+  PassageRow,
+  PendingToolCallRow,
+  SummaryRow,
+  UserRow,
+} from './rows.ts';
 
 export function toUser(row: UserRow): User {
   return { id: row.id, name: row.name, createdAt: row.created_at };
@@ -32,7 +45,7 @@ export function toAgent(row: AgentRow, memory: MemoryBlock[]): Agent {
 }
 
 export function toStoredMessage(row: MessageRow): StoredMessage {
-  return {
+  const message: StoredMessage = {
     id: row.id,
     agentId: row.agent_id,
     seq: row.seq,
@@ -44,6 +57,8 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
     name: row.name,
     createdAt: row.created_at,
   };
+  if (row.token_count !== null) message.tokenCount = row.token_count;
+  return message;
 }
 
 export function toMessageParams(message: NewMessage): MessageParams {
@@ -56,6 +71,7 @@ export function toMessageParams(message: NewMessage): MessageParams {
     tool_call_id: message.toolCallId,
     name: message.name,
     created_at: message.createdAt,
+    token_count: message.tokenCount ?? null,
   };
 }
 
@@ -95,7 +111,7 @@ export function groupBlocks(rows: MemoryBlockRow[]): Map<string, MemoryBlock[]> 
 
 /** The stored form of a message just inserted, built from its input and the seq SQLite gave it. */
 export function withSeq(message: NewMessage, seq: number): StoredMessage {
-  return {
+  const stored: StoredMessage = {
     id: message.id,
     agentId: message.agentId,
     seq,
@@ -106,4 +122,39 @@ export function withSeq(message: NewMessage, seq: number): StoredMessage {
     name: message.name,
     createdAt: message.createdAt,
   };
+  if (message.tokenCount !== undefined) stored.tokenCount = message.tokenCount;
+  return stored;
+}
+
+export function toPassage(row: PassageRow): Passage {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    content: row.content,
+    embeddingModel: row.embedding_model,
+    createdAt: row.created_at,
+  };
+}
+
+/** A vector as its BLOB: float32, in the platform's byte order (little-endian everywhere Node runs). */
+export function vectorToBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+export function toPassageParams(passage: NewPassage): PassageParams {
+  // A vector without its model could never be compared safely: store both or neither.
+  const embedded = passage.embedding !== null && passage.embeddingModel !== null;
+  return {
+    id: passage.id,
+    agent_id: passage.agentId,
+    content: passage.content,
+    embedding_model: embedded ? passage.embeddingModel : null,
+    embedding: embedded && passage.embedding ? vectorToBlob(passage.embedding) : null,
+    created_at: passage.createdAt,
+  };
+}
+
+export function toContextSummary(row: SummaryRow | undefined): ContextSummary | null {
+  if (!row || row.summary === null) return null;
+  return { text: row.summary, messageCount: row.summary_message_count, updatedAt: row.summary_updated_at ?? '' };
 }

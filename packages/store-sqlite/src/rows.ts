@@ -32,6 +32,7 @@ export interface MessageRow {
   tool_call_id: string | null;
   name: string | null;
   created_at: string;
+  token_count: number | null;
 }
 
 /** Named parameters of the message insert. */
@@ -44,4 +45,22 @@ export interface PendingToolCallRow {
   arguments: string;
   style: string;
   created_at: string;
+}
+
+export interface PassageRow {
+  seq: number;
+  id: string;
+  agent_id: string;
+  content: string;
+  embedding_model: string | null;
+  created_at: string;
+}
+
+/** Named parameters of the passage insert. */
+export type PassageParams = Omit<PassageRow, 'seq'> & { embedding: Buffer | null };
+
+export interface SummaryRow {
+  summary: string | null;
+  summary_message_count: number;
+  summary_updated_at: string | null;
 }

@@ -3,23 +3,41 @@ import { join } from 'node:path';
 import type {
   Agent,
   ApiKeyRecord,
+  ContextSummary,
   MemoryBlock,
   MessagePage,
   NewAgent,
+  NewPassage,
+  Passage,
+  PassageSearch,
   PendingToolCall,
+  SearchPage,
   Store,
   StoredMessage,
+  TextSearch,
   TurnStep,
   User,
 } from '@memgate/core';
 import type Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
-import { readMessagePage } from './read-message-page.ts';
-import { groupBlocks, toAgent, toMemoryBlock, toPendingToolCall, toStoredMessage, toUser } from './row-mapping.ts';
+import { readMessagePage, readPassagePage } from './read-message-page.ts';
+import {
+  groupBlocks,
+  toAgent,
+  toContextSummary,
+  toMemoryBlock,
+  toPendingToolCall,
+  toStoredMessage,
+  toUser,
+} from './row-mapping.ts';
+import { searchMessages } from './search-messages.ts';
+import { searchPassages } from './search-passages.ts';
 import { translateConstraints } from './sqlite-errors.ts';
 import { prepareStatements, type Statements } from './statements.ts';
+import { VectorIndex } from './vector-index.ts';
 import { writeAgent } from './write-agent.ts';
+import { writePassages } from './write-passages.ts';
 import { stepConstraintMessages, writeStep } from './write-step.ts';
 
 /** Options of {@link SqliteStore}. */
@@ -36,9 +54,12 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   #statements: Statements | undefined;
   #commit: Database.Transaction<typeof writeStep> | undefined;
+  #insertPassages: Database.Transaction<typeof writePassages> | undefined;
+  readonly #vectors: VectorIndex;
 
   constructor(options: SqliteStoreOptions) {
     this.#db = openDatabase(options.filename);
+    this.#vectors = new VectorIndex(this.#db, () => this.#sql);
   }
 
   /** Opens (creating it if needed) `<dataDir>/memgate.sqlite`. */
@@ -145,5 +166,33 @@ export class SqliteStore implements Store {
     // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of
     // failing half-way with SQLITE_BUSY when its read snapshot turns stale.
     return translateConstraints(stepConstraintMessages(step), () => commit.immediate(this.#sql, step));
+  }
+
+  async getContextSummary(agentId: string): Promise<ContextSummary | null> {
+    return toContextSummary(this.#sql.getSummary.get(agentId));
+  }
+
+  async insertPassages(passages: NewPassage[]): Promise<Passage[]> {
+    this.#insertPassages ??= this.#db.transaction(writePassages);
+    const insert = this.#insertPassages;
+    const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');
+    const messages = { conflict: 'A passage with this id already exists.', missing: `Agent ${agents} does not exist.` };
+    return translateConstraints(messages, () => insert.immediate(this.#sql, passages));
+  }
+
+  async listPassages(agentId: string, page: MessagePage): Promise<Passage[]> {
+    return readPassagePage(this.#sql, agentId, page);
+  }
+
+  async deletePassage(agentId: string, passageId: string): Promise<boolean> {
+    return this.#sql.deletePassage.run(agentId, passageId).changes > 0;
+  }
+
+  async searchPassages(agentId: string, search: PassageSearch): Promise<SearchPage<Passage>> {
+    return searchPassages(this.#sql, this.#vectors, agentId, search);
+  }
+
+  async searchMessages(agentId: string, search: TextSearch): Promise<SearchPage<StoredMessage>> {
+    return searchMessages(this.#sql, agentId, search);
   }
 }

@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
-import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow, PendingToolCallRow, UserRow } from './rows.ts';
+import { prepareMemoryStatements } from './memory-statements.ts';
+import type {
+  AgentRow,
+  MemoryBlockRow,
+  MessageParams,
+  MessageRow,
+  PendingToolCallRow,
+  SummaryRow,
+  UserRow,
+} from './rows.ts';
 
-const MESSAGE_COLUMNS = 'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at';
+const MESSAGE_COLUMNS = 'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count';
 // Qualified for the join with agents, which shares the id, name and created_at column names.
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
@@ -14,6 +23,7 @@ const AGENT_COLUMNS = 'id, user_id, name, model, system, context_window, created
  */
 export function prepareStatements(db: Database.Database) {
   return {
+    ...prepareMemoryStatements(db),
     // Reads a table only migrate() creates, so a ping fails on an unmigrated database too.
     schemaVersion: db.prepare('SELECT MAX(version) FROM schema_migrations'),
     insertUser: db.prepare<UserRow>('INSERT INTO users (id, name, created_at) VALUES (@id, @name, @created_at)'),
@@ -55,8 +65,8 @@ export function prepareStatements(db: Database.Database) {
     ),
 
     insertMessage: db.prepare<MessageParams>(
-      `INSERT INTO messages (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at)
-       VALUES (@id, @agent_id, @role, @content, @tool_calls, @tool_call_id, @name, @created_at)`,
+      `INSERT INTO messages (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count)
+       VALUES (@id, @agent_id, @role, @content, @tool_calls, @tool_call_id, @name, @created_at, @token_count)`,
     ),
     messageSeq: db.prepare<[string, string], number>('SELECT seq FROM messages WHERE agent_id = ? AND id = ?').pluck(),
     latestMessages: db.prepare<[string, number], MessageRow>(
@@ -70,6 +80,13 @@ export function prepareStatements(db: Database.Database) {
        WHERE m.agent_id = ? AND m.seq >= a.context_start_seq ORDER BY m.seq`,
     ),
 
+    setContextStart: db.prepare<[number, string]>('UPDATE agents SET context_start_seq = ? WHERE id = ?'),
+    setSummary: db.prepare<[string, number, string, string]>(
+      'UPDATE agents SET summary = ?, summary_message_count = ?, summary_updated_at = ? WHERE id = ?',
+    ),
+    getSummary: db.prepare<[string], SummaryRow>(
+      'SELECT summary, summary_message_count, summary_updated_at FROM agents WHERE id = ?',
+    ),
     insertPending: db.prepare<PendingToolCallRow>(
       `INSERT INTO pending_tool_calls (agent_id, tool_call_id, name, arguments, style, created_at)
        VALUES (@agent_id, @tool_call_id, @name, @arguments, @style, @created_at)`,

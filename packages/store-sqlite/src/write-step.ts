@@ -1,7 +1,9 @@
-import { MemgateError, type StoredMessage, type TurnStep } from '@memgate/core';
+import { MemgateError, messageSearchText, type StoredMessage, type TurnStep } from '@memgate/core';
+import { agentToken } from './agent-token.ts';
 import { toMessageParams, toPendingToolCallRow, withSeq } from './row-mapping.ts';
 import type { ConstraintMessages } from './sqlite-errors.ts';
 import type { Statements } from './statements.ts';
+import { writePassages } from './write-passages.ts';
 
 /**
  * Writes every row of a turn step. Must run inside a transaction: it throws part-way on a bad
@@ -10,8 +12,14 @@ import type { Statements } from './statements.ts';
 export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
   const stored = step.messages.map((message) => {
     assertSameAgent(step, message.agentId);
-    return withSeq(message, Number(sql.insertMessage.run(toMessageParams(message)).lastInsertRowid));
+    const seq = Number(sql.insertMessage.run(toMessageParams(message)).lastInsertRowid);
+    const text = messageSearchText(message);
+    if (text !== null) sql.insertMessageText.run(seq, agentToken(message.agentId), text);
+    return withSeq(message, seq);
   });
+  for (const passage of step.passages ?? []) assertSameAgent(step, passage.agentId);
+  writePassages(sql, step.passages ?? []);
+  moveContextWindow(sql, step);
   for (const update of step.memory ?? []) {
     if (!sql.updateBlock.get(update.value, step.agentId, update.label)) {
       // Dropping a memory change silently would lose what the agent meant to remember.
@@ -29,10 +37,24 @@ export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
   return stored;
 }
 
+function moveContextWindow(sql: Statements, step: TurnStep): void {
+  const { contextStartSeq, summary } = step;
+  const missing = () => new MemgateError('NOT_FOUND', `Agent ${step.agentId} does not exist.`);
+  if (contextStartSeq !== undefined && sql.setContextStart.run(contextStartSeq, step.agentId).changes === 0) {
+    throw missing();
+  }
+  if (
+    summary &&
+    sql.setSummary.run(summary.text, summary.messageCount, summary.updatedAt, step.agentId).changes === 0
+  ) {
+    throw missing();
+  }
+}
+
 /** How a step's constraint violations read to the caller (see translateConstraints). */
 export function stepConstraintMessages(step: TurnStep): ConstraintMessages {
   return {
-    conflict: 'The turn step repeats the id of a stored message or pending tool call.',
+    conflict: 'The turn step repeats the id of a stored message, passage or pending tool call.',
     missing: `Agent ${step.agentId} does not exist.`,
   };
 }

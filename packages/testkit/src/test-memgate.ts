@@ -16,6 +16,10 @@ export interface TestMemgateOptions {
   /** Upstream call timeout; short in tests that exercise 504. */
   timeoutMs?: number;
   adminToken?: string;
+  /** Embeds archival passages through the mock's /v1/embeddings with this model. */
+  embeddingModel?: string;
+  /** Reopening a database that already has the two users: their keys, instead of creating them. */
+  keys?: { apiKey: string; otherApiKey: string };
 }
 
 /**
@@ -31,7 +35,13 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     timeoutMs: options.timeoutMs ?? 10_000,
     maxRetries: 0,
   });
-  const memgate = createMemgate({ store: options.store, provider, adminToken: options.adminToken });
+  const memgate = createMemgate({
+    store: options.store,
+    provider,
+    adminToken: options.adminToken,
+    embeddingModel: options.embeddingModel,
+  });
+  if (options.keys) return { memgate, ...options.keys };
   const alice = await memgate.admin.createUser({ name: 'alice' });
   const bob = await memgate.admin.createUser({ name: 'bob' });
   return {

@@ -1,11 +1,12 @@
-import { agentResource, type Memgate, messageResource } from '@memgate/core';
+import { agentResource, type Memgate, messageResource, passageResource, passageSearchResource } from '@memgate/core';
 import { Router } from 'express';
+import { clientSignal } from '../client-signal.ts';
 import { principalOf } from '../principal.ts';
 
-/** Agents, their history and memory (contract §3), and the model list. */
+/** Agents, their history and memory (contract §3), archival memory and context, and the model list. */
 export function agentRoutes(memgate: Memgate): Router {
   const router = Router();
-  const { agents } = memgate;
+  const { agents, memory } = memgate;
 
   router.get('/models', async (_request, response) => {
     response.json(await memgate.models(principalOf(response)));
@@ -33,6 +34,28 @@ export function agentRoutes(memgate: Memgate): Router {
   router.put('/agents/:agentId/memory/:label', async (request, response) => {
     const { agentId, label } = request.params;
     response.json(await agents.updateMemory(principalOf(response), agentId, label, request.body));
+  });
+  router.get('/agents/:agentId/archival', async (request, response) => {
+    const passages = await memory.listPassages(principalOf(response), request.params.agentId, request.query);
+    response.json({ object: 'list', data: passages.map(passageResource) });
+  });
+  router.post('/agents/:agentId/archival', async (request, response) => {
+    const signal = clientSignal(response).signal;
+    const passage = await memory.insertPassage(principalOf(response), request.params.agentId, request.body, signal);
+    response.status(201).json(passageResource(passage));
+  });
+  router.get('/agents/:agentId/archival/search', async (request, response) => {
+    const signal = clientSignal(response).signal;
+    const results = await memory.searchPassages(principalOf(response), request.params.agentId, request.query, signal);
+    response.json(passageSearchResource(results));
+  });
+  router.delete('/agents/:agentId/archival/:passageId', async (request, response) => {
+    const { agentId, passageId } = request.params;
+    await memory.deletePassage(principalOf(response), agentId, passageId);
+    response.status(204).end();
+  });
+  router.get('/agents/:agentId/context', async (request, response) => {
+    response.json(await memory.context(principalOf(response), request.params.agentId));
   });
   return router;
 }

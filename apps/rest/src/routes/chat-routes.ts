@@ -1,18 +1,10 @@
 import type { Memgate, TurnTiming } from '@memgate/core';
 import { Router } from 'express';
+import { clientSignal } from '../client-signal.ts';
 import { sendError } from '../error-response.ts';
 import { principalOf } from '../principal.ts';
 import { serverTiming } from '../server-timing.ts';
 import { pipeSse } from '../sse-response.ts';
-
-/** Aborts when the client goes away before the response is complete. */
-function clientSignal(response: import('express').Response): AbortController {
-  const controller = new AbortController();
-  response.on('close', () => {
-    if (!response.writableFinished) controller.abort(new DOMException('The client disconnected.', 'AbortError'));
-  });
-  return controller;
-}
 
 /** POST /v1/chat/completions: JSON or SSE, as the body's `stream` asks. */
 export function chatRoutes(memgate: Memgate): Router {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { MemoryBlock, NewMessage, ToolCall } from '../domain/types.ts';
+import type { MemoryBlock, NewMessage, NewPassage, ToolCall } from '../domain/types.ts';
+import { isAbortError } from '../errors/memgate-error.ts';
+import type { ArchivalMemory } from '../memory/archival-memory.ts';
+import type { RecallMemory } from '../memory/recall-memory.ts';
 import { type AgentTool, SEND_MESSAGE, type ToolContext, type ToolOutcome, toolFailure } from './base-tools.ts';
 
 export interface ToolExecutionInput {
@@ -12,12 +15,19 @@ export interface ToolExecutionInput {
   memory: MemoryBlock[];
   /** Indexes of send_message calls whose text was already relayed while streaming. */
   streamedSends: ReadonlySet<number>;
+  archival: ArchivalMemory;
+  recall: RecallMemory;
+  /** Tool results longer than this are cut, with a note saying so. */
+  maxResultCharacters: number;
+  signal?: AbortSignal;
 }
 
 export interface ToolExecutionResult {
   /** Tool messages to store, one per agent-side call. */
   toolMessages: NewMessage[];
   memoryChanges: { label: string; value: string }[];
+  /** Archival passages the calls inserted, to commit with the step. */
+  newPassages: NewPassage[];
   sentMessages: { message: string; streamed: boolean }[];
   /** Client tool calls, left for the client to run. */
   pending: ToolCall[];
@@ -38,10 +48,20 @@ function parseArguments(raw: string): Record<string, unknown> | null {
 
 /** Runs the agent-side tool calls of one step, in order, and sets client calls aside. */
 export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolExecutionResult> {
-  const context: ToolContext = { memory: input.memory, changedLabels: new Set() };
+  const context: ToolContext = {
+    agentId: input.agentId,
+    memory: input.memory,
+    changedLabels: new Set(),
+    archival: input.archival,
+    recall: input.recall,
+    newPassages: [],
+    maxResultCharacters: input.maxResultCharacters,
+    signal: input.signal,
+  };
   const result: ToolExecutionResult = {
     toolMessages: [],
     memoryChanges: [],
+    newPassages: context.newPassages,
     sentMessages: [],
     pending: [],
     continueLoop: false,
@@ -73,7 +93,7 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
       id: `message-${randomUUID()}`,
       agentId: input.agentId,
       role: 'tool',
-      content: outcome.result,
+      content: truncateResult(outcome.result, input.maxResultCharacters),
       toolCalls: null,
       toolCallId: call.id,
       name,
@@ -92,8 +112,27 @@ async function runSafely(tool: AgentTool, args: Record<string, unknown>, context
   try {
     return await tool.run(args, context);
   } catch (error) {
+    // A cancelled turn stops here; it is not a failure for the agent to retry.
+    if (isAbortError(error)) throw error;
     return toolFailure(`The tool failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * A result too long for the agent's context is cut, with a note the agent can act on: a tool
+ * result must never be what overflows the window.
+ */
+export function truncateResult(result: string, maxCharacters: number): string {
+  if (result.length <= maxCharacters) return result;
+  return (
+    `${result.slice(0, maxCharacters)}\n[Result truncated: ${result.length} characters, only the first ` +
+    `${maxCharacters} are shown. Ask for less, for example a narrower query or another page.]`
+  );
+}
+
+/** The result limit for an agent: a tenth of its window (about 4 characters a token), within bounds. */
+export function toolResultLimit(contextWindow: number): number {
+  return Math.min(32_000, Math.max(2_000, Math.floor(contextWindow * 0.4)));
 }
 
 function isHeartbeat(value: unknown): boolean {

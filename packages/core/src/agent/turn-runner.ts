@@ -1,14 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import type { NewMessage, StoredMessage, ToolCall, Usage } from '../domain/types.ts';
+import { ContextManager, type ContextWindowState, type FitInput } from '../context/context-manager.ts';
+import type { StoredMessage, Usage } from '../domain/types.ts';
+import { MemgateError } from '../errors/memgate-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { LlmProvider, LlmRequest, LlmResult } from '../llm/provider.ts';
+import type { LlmProvider } from '../llm/provider.ts';
+import { ArchivalMemory } from '../memory/archival-memory.ts';
+import { RecallMemory } from '../memory/recall-memory.ts';
 import type { Store, TurnStep } from '../store/store.ts';
-import { type AgentTool, BASE_AGENT_TOOLS, sendMessageDefinition } from './base-tools.ts';
-import { toLlmMessage } from './context-messages.ts';
-import { ReplyWriter, SendMessageStream } from './reply-writer.ts';
-import { compileSystemPrompt } from './system-prompt.ts';
-import { executeToolCalls } from './tool-execution.ts';
+import { type AgentTool, BASE_AGENT_TOOLS } from './base-tools.ts';
+import { ReplyWriter } from './reply-writer.ts';
+import { executeToolCalls, toolResultLimit, truncateResult } from './tool-execution.ts';
+import { addUsage, assistantMessage, normaliseToolCallIds, withTokenCount } from './turn-messages.ts';
+import { accountedGenerate, buildStepRequest, pendingCall, toolsForStep } from './turn-request.ts';
 import type { TurnEvent, TurnInput } from './turn-types.ts';
+import { type CallProgress, callUpstream, type UpstreamCall } from './upstream-call.ts';
 
 export interface TurnRunnerOptions {
   store: Store;
@@ -17,46 +21,75 @@ export interface TurnRunnerOptions {
   /** Upstream calls per turn before the loop stops (MemGPT's heartbeat chain limit). */
   maxSteps: number;
   tools?: ReadonlyMap<string, AgentTool>;
+  /** Defaults to archival memory without embeddings. */
+  archival?: ArchivalMemory;
+}
+
+/** Everything one running turn keeps between its steps. */
+interface TurnState {
+  input: TurnInput;
+  memory: TurnInput['agent']['memory'];
+  window: ContextWindowState;
+  context: ContextManager;
+  reply: ReplyWriter;
 }
 
 /** Runs the MemGPT loop of one turn. The caller holds the agent's lock. */
 export class TurnRunner {
   private readonly tools: ReadonlyMap<string, AgentTool>;
+  private readonly archival: ArchivalMemory;
+  private readonly recall: RecallMemory;
 
   constructor(private readonly options: TurnRunnerOptions) {
     this.tools = options.tools ?? BASE_AGENT_TOOLS;
+    this.archival = options.archival ?? new ArchivalMemory({ store: options.store, provider: options.provider });
+    this.recall = new RecallMemory(options.store);
   }
 
   async *run(input: TurnInput): AsyncGenerator<TurnEvent> {
     const { agent, clientTools } = input;
-    const memory = agent.memory.map((block) => ({ ...block }));
-    const context = await this.options.store.listContextMessages(agent.id);
-    context.push(
+    const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const context = new ContextManager({
+      store: this.options.store,
+      commit: (step) => this.commit(step),
+      generate: accountedGenerate(this.options.provider, input, usage),
+    });
+    const window = await context.load(agent.id);
+    const turn: TurnState = {
+      input,
+      memory: agent.memory.map((block) => ({ ...block })),
+      window,
+      context,
+      reply: new ReplyWriter(),
+    };
+    const resultLimit = toolResultLimit(agent.contextWindow);
+    // A client's tool result is capped like the agent's own: no single result may flood the window.
+    const newMessages = input.newMessages.map((message) =>
+      message.role === 'tool' ? { ...message, content: truncateResult(message.content ?? '', resultLimit) } : message,
+    );
+    window.messages.push(
       ...(await this.commit({
         agentId: agent.id,
-        messages: input.newMessages,
+        messages: newMessages,
         resolvePendingToolCallIds: input.resolvedToolCallIds,
       })),
     );
 
-    const reply = new ReplyWriter();
-    const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     // The model asked for, reported on every chunk and completion alike (upstreams may add a date suffix).
     const model = input.model;
     for (let step = 0; step < this.options.maxSteps; step++) {
-      const request = this.buildRequest(input, memory, context, step);
-      const { result, streamedSends } = yield* this.callUpstream(input, request, reply);
-      usage.prompt_tokens += result.usage.prompt_tokens;
-      usage.completion_tokens += result.usage.completion_tokens;
-      usage.total_tokens += result.usage.total_tokens;
+      const { result, streamedSends } = yield* this.callWithRoom(turn, step);
+      addUsage(usage, result.usage);
 
       const toolCalls = normaliseToolCallIds(result.toolCalls);
       if (toolCalls.length === 0) {
         // A plain answer counts as send_message (models and servers without tool support).
         const text = result.content ?? '';
-        if (!input.streaming || text) yield { type: 'content', delta: reply.begin() + text };
-        reply.write(text);
-        context.push(...(await this.commit({ agentId: agent.id, messages: [assistantMessage(agent.id, text, null)] })));
+        if (!input.streaming || text) yield { type: 'content', delta: turn.reply.begin() + text };
+        turn.reply.write(text);
+        window.messages.push(
+          ...(await this.commit({ agentId: agent.id, messages: [assistantMessage(agent.id, text, null)] })),
+        );
         yield { type: 'end', finishReason: 'stop', model, usage };
         return;
       }
@@ -65,33 +98,31 @@ export class TurnRunner {
         calls: toolCalls,
         tools: this.tools,
         clientToolNames: new Set(clientTools?.definitions.map((tool) => tool.function.name)),
-        memory,
+        memory: turn.memory,
         agentId: agent.id,
         streamedSends,
+        archival: this.archival,
+        recall: this.recall,
+        maxResultCharacters: resultLimit,
+        signal: input.signal,
       });
       for (const text of outcome.sentMessages) {
         if (text.streamed) continue;
-        const delta = reply.begin() + text.message;
-        reply.write(text.message);
+        const delta = turn.reply.begin() + text.message;
+        turn.reply.write(text.message);
         if (delta) yield { type: 'content', delta };
       }
-      context.push(
+      const style = clientTools?.style ?? 'tool';
+      window.messages.push(
         ...(await this.commit({
           agentId: agent.id,
           messages: [assistantMessage(agent.id, result.content, toolCalls), ...outcome.toolMessages],
           memory: outcome.memoryChanges,
-          addPendingToolCalls: outcome.pending.map((call) => ({
-            agentId: agent.id,
-            toolCallId: call.id,
-            name: call.function.name,
-            arguments: call.function.arguments,
-            style: clientTools?.style ?? 'tool',
-            createdAt: new Date().toISOString(),
-          })),
+          passages: outcome.newPassages,
+          addPendingToolCalls: outcome.pending.map((call) => pendingCall(agent.id, call, style)),
         })),
       );
       if (outcome.pending.length > 0) {
-        const style = clientTools?.style ?? 'tool';
         yield { type: 'client_tool_calls', calls: outcome.pending, style };
         yield { type: 'end', finishReason: style === 'function' ? 'function_call' : 'tool_calls', model, usage };
         return;
@@ -101,99 +132,57 @@ export class TurnRunner {
         return;
       }
     }
-    yield { type: 'end', finishReason: reply.text() === null ? 'length' : 'stop', model, usage };
+    yield { type: 'end', finishReason: turn.reply.text() === null ? 'length' : 'stop', model, usage };
   }
 
-  private buildRequest(input: TurnInput, memory: TurnInput['agent']['memory'], context: StoredMessage[], step: number) {
-    const { clientTools } = input;
-    const agentTools = [sendMessageDefinition, ...[...this.tools.values()].map((tool) => tool.definition)];
-    const firstStep = step === 0;
-    const tools =
-      clientTools && firstStep && clientTools.onlyClientToolsFirst
-        ? clientTools.definitions
-        : [...agentTools, ...(clientTools?.definitions ?? [])];
-    const request: LlmRequest = {
-      model: input.model,
-      messages: [
-        { role: 'system', content: compileSystemPrompt(input.agent, memory) },
-        ...input.turnInstructions,
-        ...context.map(toLlmMessage),
-      ],
+  /**
+   * One upstream call with the prompt fitted to the context window first. An upstream that still
+   * finds it too long (its tokenizer is not ours) gets one retry after a forced summarisation.
+   */
+  private async *callWithRoom(turn: TurnState, step: number): AsyncGenerator<TurnEvent, UpstreamCall> {
+    const tools = toolsForStep(turn.input, this.tools, step);
+    const fit: FitInput = {
+      agent: turn.input.agent,
+      model: turn.input.model,
+      memory: turn.memory,
+      instructions: turn.input.turnInstructions,
       tools,
-      sampling: input.sampling,
     };
-    if (clientTools) {
-      if (firstStep && clientTools.firstStepChoice) request.toolChoice = clientTools.firstStepChoice;
-      if (clientTools.parallelToolCalls !== undefined) request.parallelToolCalls = clientTools.parallelToolCalls;
-    }
-    return request;
-  }
-
-  /** One upstream call; while streaming, relays send_message text as it is generated. */
-  private async *callUpstream(input: TurnInput, request: LlmRequest, reply: ReplyWriter) {
-    const started = performance.now();
-    input.timing.upstreamCalls++;
+    await turn.context.fit(turn.window, fit);
+    const progress: CallProgress = { relayed: false };
+    const call = () =>
+      callUpstream(
+        this.options.provider,
+        turn.input,
+        buildStepRequest(turn.input, { memory: turn.memory, ...turn.window }, tools, step),
+        turn.reply,
+        progress,
+      );
     try {
-      if (!input.streaming) {
-        return { result: await this.options.provider.generate(request, { signal: input.signal }), streamedSends: NONE };
-      }
-      const sends = new Map<number, SendMessageStream>();
-      let result: LlmResult | undefined;
-      for await (const event of this.options.provider.stream(request, { signal: input.signal })) {
-        if (event.type === 'done') result = event.result;
-        else if (event.type === 'tool_call') {
-          let send = sends.get(event.index);
-          if (!send && event.name === sendMessageDefinition.function.name) {
-            send = new SendMessageStream(reply);
-            sends.set(event.index, send);
-          }
-          const delta = send?.push(event.argumentsDelta);
-          if (delta) yield { type: 'content', delta } satisfies TurnEvent;
-        }
-      }
-      if (!result) throw new Error('Upstream stream ended without a result.');
-      const streamedSends = new Set([...sends].filter(([, send]) => send.hasText).map(([index]) => index));
-      return { result, streamedSends };
-    } finally {
-      input.timing.upstreamMs += performance.now() - started;
+      return yield* call();
+    } catch (error) {
+      const overflow = error instanceof MemgateError && error.detailCode === 'context_length_exceeded';
+      if (!overflow || progress.relayed) throw error;
+      const { summarised } = await turn.context.fit(turn.window, { ...fit, force: true });
+      if (!summarised) throw error;
+      return yield* call();
     }
   }
 
   private async commit(step: TurnStep): Promise<StoredMessage[]> {
-    if (step.messages.length === 0 && !step.resolvePendingToolCallIds?.length) return [];
-    const stored = await this.options.store.commitStep(step);
+    const changesWindow = step.contextStartSeq !== undefined || step.summary !== undefined;
+    if (
+      step.messages.length === 0 &&
+      !step.resolvePendingToolCallIds?.length &&
+      !step.passages?.length &&
+      !changesWindow
+    ) {
+      return [];
+    }
+    const stored = await this.options.store.commitStep({ ...step, messages: step.messages.map(withTokenCount) });
     for (const message of stored) {
       await this.options.events.publish({ type: 'message.created', agentId: step.agentId, message });
     }
     return stored;
   }
-}
-
-const NONE: ReadonlySet<number> = new Set();
-
-/** Upstreams may omit or repeat tool call ids; every stored call needs its own. */
-function normaliseToolCallIds(calls: ToolCall[]): ToolCall[] {
-  const seen = new Set<string>();
-  return calls.map((call) => {
-    if (call.id && !seen.has(call.id)) {
-      seen.add(call.id);
-      return call;
-    }
-    const fixed = { ...call, id: `call_${randomUUID().replaceAll('-', '')}` };
-    seen.add(fixed.id);
-    return fixed;
-  });
-}
-
-function assistantMessage(agentId: string, content: string | null, toolCalls: ToolCall[] | null): NewMessage {
-  return {
-    id: `message-${randomUUID()}`,
-    agentId,
-    role: 'assistant',
-    content,
-    toolCalls,
-    toolCallId: null,
-    name: null,
-    createdAt: new Date().toISOString(),
-  };
 }

@@ -55,6 +55,11 @@ export interface StoredMessage {
   /** Tool name for `tool` messages, sender name for `user` messages. */
   name: string | null;
   createdAt: string;
+  /**
+   * The message's size in prompt tokens, counted once when it was stored so that building a
+   * prompt never re-tokenizes history. Absent for messages stored before counts were kept.
+   */
+  tokenCount?: number;
 }
 
 export type NewMessage = Omit<StoredMessage, 'seq'>;
@@ -74,4 +79,27 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+}
+
+/** A passage of an agent's archival memory. */
+export interface Passage {
+  id: string;
+  agentId: string;
+  content: string;
+  /** The embedding model its vector came from; null when it was stored without one. */
+  embeddingModel: string | null;
+  createdAt: string;
+}
+
+/** A passage to store, with its L2-normalised vector when an embedding model is configured. */
+export interface NewPassage extends Passage {
+  embedding: Float32Array | null;
+}
+
+/** The recursive summary of the messages that have left an agent's context window. */
+export interface ContextSummary {
+  text: string;
+  /** How many messages it covers, in total over every summarisation. */
+  messageCount: number;
+  updatedAt: string;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summaryRequestMessages } from '../context/summary-prompt.ts';
 import type { ToolCall } from '../domain/types.ts';
 import { OFFLINE_MODEL, OfflineProvider } from './offline-provider.ts';
 import type { LlmMessage, LlmRequest, LlmResult, LlmStreamEvent, LlmToolDefinition } from './provider.ts';
@@ -162,5 +163,36 @@ describe('OfflineProvider', () => {
     await expect(collect(provider.stream(request([]), { signal: controller.signal }))).rejects.toMatchObject({
       name: 'AbortError',
     });
+  });
+});
+
+describe('OfflineProvider summaries', () => {
+  const provider = new OfflineProvider();
+  const summaryRequest = (previous: string | null, lines: string[]) => ({
+    model: 'memgate-offline',
+    messages: summaryRequestMessages(previous, lines, 100),
+    sampling: {},
+  });
+
+  it('answers a summary request with a deterministic digest, in plain text', async () => {
+    const request = summaryRequest(null, [
+      '[2025-01-01 10:00] user: I moved to Porto last spring and I love the tiles',
+      '[2025-01-01 10:00] assistant said: Porto is lovely!',
+      '[2025-01-01 10:00] tool send_message result: {"status":"OK"}',
+    ]);
+    const first = await provider.generate(request);
+    expect(first.toolCalls).toEqual([]);
+    expect(first.content).toBe(
+      '- The user said: I moved to Porto last spring and I love the tiles\n- The assistant replied: Porto is lovely!',
+    );
+    expect((await provider.generate(request)).content).toBe(first.content);
+  });
+
+  it('folds the previous summary in and stays bounded', async () => {
+    const lines = Array.from({ length: 30 }, (_, index) => `[2025-01-01 10:00] user: fact number ${index}`);
+    const result = await provider.generate(summaryRequest('- The user said: hello', lines));
+    const summary = result.content ?? '';
+    expect(summary.split('\n')).toHaveLength(12);
+    expect(summary).toContain('fact number 29');
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { isSummaryRequest } from '../context/summary-prompt.ts';
 import type { ToolCall, Usage } from '../domain/types.ts';
 import { decideOfflineReply } from './offline-replies.ts';
+import { offlineSummary } from './offline-summary.ts';
 import type { LlmCallOptions, LlmProvider, LlmRequest, LlmResult, LlmStreamEvent } from './provider.ts';
 
 /** The offline model's name, in results and in GET /v1/models. */
@@ -76,6 +78,10 @@ export class OfflineProvider implements LlmProvider {
   }
 
   #answer(request: LlmRequest): LlmResult {
+    if (isSummaryRequest(request)) {
+      const summary = offlineSummary(request);
+      return this.#result(request, summary, [], summary.length);
+    }
     const decision = decideOfflineReply(request);
     let toolCall: { name: string; arguments: Record<string, unknown> } | null = null;
     if (decision.kind === 'memory') toolCall = { name: decision.tool, arguments: decision.arguments };

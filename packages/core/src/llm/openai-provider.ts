@@ -1,11 +1,19 @@
 import OpenAI, { APIError } from 'openai';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { abortErrorFrom, type CallGuard, createCallGuard } from './call-guard.ts';
+import { parseEmbeddings } from './openai-embeddings.ts';
 import { toMemgateError } from './openai-errors.ts';
 import { type ChatParams, toChatParams } from './openai-request.ts';
 import { parseCompletion } from './openai-response.ts';
 import { ChatStreamAssembler } from './openai-stream.ts';
-import type { LlmCallOptions, LlmProvider, LlmRequest, LlmResult, LlmStreamEvent } from './provider.ts';
+import type {
+  EmbeddingRequest,
+  LlmCallOptions,
+  LlmProvider,
+  LlmRequest,
+  LlmResult,
+  LlmStreamEvent,
+} from './provider.ts';
 
 /** Configuration of an OpenAI-compatible upstream. */
 export interface OpenAiCompatibleProviderOptions {
@@ -103,6 +111,21 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       throw this.#failure(error, guard, options.signal);
     } finally {
       // Also cancels the HTTP request when the consumer stops iterating early.
+      guard.release();
+    }
+  }
+
+  async embed(request: EmbeddingRequest, options: LlmCallOptions = {}): Promise<number[][]> {
+    const guard = createCallGuard(options.signal, this.#timeoutMs);
+    try {
+      const body: unknown = await this.#client.embeddings.create(
+        { model: request.model, input: request.input },
+        { signal: guard.signal },
+      );
+      return parseEmbeddings(body, request.input.length);
+    } catch (error) {
+      throw this.#failure(error, guard, options.signal);
+    } finally {
       guard.release();
     }
   }

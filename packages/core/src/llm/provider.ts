@@ -50,6 +50,12 @@ export type LlmStreamEvent =
   | { type: 'tool_call'; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'done'; result: LlmResult };
 
+/** An embeddings call: one vector per input text, in order. */
+export interface EmbeddingRequest {
+  model: string;
+  input: string[];
+}
+
 export interface LlmCallOptions {
   signal?: AbortSignal;
 }
@@ -69,4 +75,9 @@ export interface LlmProvider {
   generate(request: LlmRequest, options?: LlmCallOptions): Promise<LlmResult>;
   /** Streams deltas; the last event is always `done` with the assembled result. */
   stream(request: LlmRequest, options?: LlmCallOptions): AsyncIterable<LlmStreamEvent>;
+  /**
+   * Embeds texts (the upstream's `/v1/embeddings`); one vector per input, in order. Optional:
+   * without it archival search ranks by text alone.
+   */
+  embed?(request: EmbeddingRequest, options?: LlmCallOptions): Promise<number[][]>;
 }

@@ -1,12 +1,16 @@
 import type {
   Agent,
   ApiKeyRecord,
+  ContextSummary,
   MemoryBlock,
   NewMessage,
+  NewPassage,
+  Passage,
   PendingToolCall,
   StoredMessage,
   User,
 } from '../domain/types.ts';
+import type { PassageSearch, SearchPage, TextSearch } from './search.ts';
 
 export interface NewAgent {
   id: string;
@@ -20,17 +24,28 @@ export interface NewAgent {
 }
 
 /**
- * One atomic step of a turn: the messages it produced, the memory blocks it changed and the
- * client tool calls it opened or answered. A store writes all of it or none of it.
+ * One atomic step of a turn: the messages it produced, the memory blocks it changed, the archival
+ * passages it inserted, the client tool calls it opened or answered, and a move of the context
+ * window with the summary of what left it. A store writes all of it or none of it.
  */
 export interface TurnStep {
   agentId: string;
   messages: NewMessage[];
   memory?: { label: string; value: string }[];
+  passages?: NewPassage[];
   addPendingToolCalls?: PendingToolCall[];
   resolvePendingToolCallIds?: string[];
+  /**
+   * New start of the context window: messages with a lower seq leave the context (they stay in
+   * the history and stay searchable). Written together with `summary`, so a summary and the
+   * window it replaces can never disagree.
+   */
+  contextStartSeq?: number;
+  /** Replaces the agent's recursive summary. */
+  summary?: ContextSummary;
 }
 
+/** A page of a history-like list: the newest `limit` items before the cursor, oldest first. */
 export interface MessagePage {
   /** Page size; the newest `limit` messages before the cursor, returned oldest first. */
   limit: number;
@@ -76,4 +91,20 @@ export interface Store {
   listPendingToolCalls(agentId: string): Promise<PendingToolCall[]>;
   /** Writes one turn step atomically and returns the stored messages (with `seq`). */
   commitStep(step: TurnStep): Promise<StoredMessage[]>;
+  /** The agent's recursive summary of the messages before its context window, or null. */
+  getContextSummary(agentId: string): Promise<ContextSummary | null>;
+
+  /** Stores passages atomically (all or none); NOT_FOUND for an unknown agent, CONFLICT for a repeated id. */
+  insertPassages(passages: NewPassage[]): Promise<Passage[]>;
+  /** A page of the agent's archival memory, oldest first (same paging as `listMessages`). */
+  listPassages(agentId: string, page: MessagePage): Promise<Passage[]>;
+  /** True when the agent had that passage. */
+  deletePassage(agentId: string, passageId: string): Promise<boolean>;
+  /** Ranks the agent's passages by text relevance, fused with vector similarity when a vector is given. */
+  searchPassages(agentId: string, search: PassageSearch): Promise<SearchPage<Passage>>;
+  /**
+   * Ranks the agent's whole history by text relevance: user messages, and what the assistant
+   * wrote (its content and the text it sent with send_message; see `messageSearchText`).
+   */
+  searchMessages(agentId: string, search: TextSearch): Promise<SearchPage<StoredMessage>>;
 }

@@ -29,8 +29,9 @@ async function readFrames(response: Response): Promise<Array<{ data: string; at:
   const frames: Array<{ data: string; at: number }> = [];
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const bytes of response.body!) {
-    buffer += decoder.decode(bytes, { stream: true });
+  const reader = response.body!.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    buffer += decoder.decode(read.value, { stream: true });
     let end = buffer.indexOf('\n\n');
     while (end >= 0) {
       frames.push({ data: buffer.slice(0, end).replace(/^data: /, ''), at: Date.now() });

@@ -3,6 +3,7 @@ import type {
   ErrorCode,
   NewAgent,
   NewMessage,
+  NewPassage,
   PendingToolCall,
   Store,
   StoredMessage,
@@ -92,6 +93,30 @@ export async function commitUserMessages(store: Store, agentId: string, contents
     stored.push(...(await store.commitStep({ agentId, messages: [userMessage(agentId, content)] })));
   }
   return stored;
+}
+
+/** A passage without a vector, unless `overrides` gives one. */
+export function newPassage(agentId: string, content: string, overrides: Partial<NewPassage> = {}): NewPassage {
+  return {
+    id: `passage-${randomUUID()}`,
+    agentId,
+    content,
+    embeddingModel: null,
+    embedding: null,
+    createdAt: timestamp(),
+    ...overrides,
+  };
+}
+
+/** An L2-normalised vector from its components. */
+export function unitVector(...components: number[]): Float32Array {
+  const norm = Math.hypot(...components);
+  return Float32Array.from(components, (value) => value / norm);
+}
+
+/** A passage embedded by `model` with the given vector. */
+export function embeddedPassage(agentId: string, content: string, model: string, vector: Float32Array): NewPassage {
+  return newPassage(agentId, content, { embeddingModel: model, embedding: vector });
 }
 
 export function ids(messages: { id: string }[]): string[] {

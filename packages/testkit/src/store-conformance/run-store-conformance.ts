@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import { describeAgents } from './agents.ts';
+import { describeArchival } from './archival.ts';
+import { describeArchivalSearch } from './archival-search.ts';
+import { describeContextWindow } from './context-window.ts';
 import { describeDurability } from './durability.ts';
 import { describeHistory } from './history.ts';
+import { describeRecallSearch } from './recall-search.ts';
 import { type StoreConformanceOptions, StoreHarness } from './store-harness.ts';
 import { describeTurnSteps } from './turn-steps.ts';
 import { describeUsersAndKeys } from './users-and-keys.ts';
@@ -14,7 +18,9 @@ import { describeUsersAndKeys } from './users-and-keys.ts';
  * - a duplicate user name, agent id, API key hash, message id or open tool call id is a
  *   `MemgateError` with code `CONFLICT`;
  * - a commitStep that fails (including for a memory block the agent lacks) leaves no trace;
- * - memory blocks keep the order they were created in; pending calls the order they were opened in.
+ * - memory blocks keep the order they were created in; pending calls the order they were opened in;
+ * - search results are ranked best first; the suite asserts orders and counts, never scores, so a
+ *   store may rank with BM25, ts_rank or anything that puts the passage with the query words first.
  */
 export function runStoreConformance(options: StoreConformanceOptions): void {
   describe(`Store conformance: ${options.name}`, () => {
@@ -26,6 +32,10 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeAgents(harness);
     describeTurnSteps(harness);
     describeHistory(harness);
+    describeContextWindow(harness);
+    describeArchival(harness);
+    describeArchivalSearch(harness);
+    describeRecallSearch(harness);
     describeDurability(harness);
   });
 }

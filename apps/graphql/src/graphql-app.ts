@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Memgate } from '@memgate/core';
+import type Koa from 'koa';
+import { createMemgateYoga, type MemgateYoga } from './create-yoga.ts';
+import { createKoaApp, type KoaAppOptions } from './koa-app.ts';
+import { createGraphqlWsServer } from './ws-server.ts';
+
+export type GraphqlAppOptions = KoaAppOptions;
+
+/** The GraphQL app: mount `handleRequest` and `handleUpgrade` on `/graphql` of a node:http server. */
+export interface GraphqlApp {
+  koa: Koa;
+  yoga: MemgateYoga;
+  /** node:http request listener: queries, mutations and SSE subscriptions. */
+  handleRequest(request: IncomingMessage, response: ServerResponse): void;
+  /** Takes over a WebSocket upgrade: the graphql-ws protocol. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Ends the open-ended `agentEvents` streams and closes every graphql-ws connection (1001), so
+   * that the HTTP server's own close can finish; chat turns streaming over SSE run to their end.
+   * Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** Builds the GraphQL adapter (contract §7) over the core: Koa + graphql-yoga + graphql-ws. */
+export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = {}): GraphqlApp {
+  const shutdown = new AbortController();
+  const yoga = createMemgateYoga(memgate, shutdown.signal);
+  const koa = createKoaApp(memgate, yoga, shutdown.signal, options);
+  const ws = createGraphqlWsServer(memgate, yoga);
+  const listener = koa.callback();
+  let closing: Promise<void> | undefined;
+  return {
+    koa,
+    yoga,
+    handleRequest: (request, response) => void listener(request, response),
+    handleUpgrade: (request, socket, head) => ws.handleUpgrade(request, socket, head),
+    close() {
+      shutdown.abort();
+      closing ??= ws.close();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import { type Memgate, MemgateError } from '@memgate/core';
+import Koa from 'koa';
+import type { MemgateYoga } from './create-yoga.ts';
+import { maskError } from './graphql-errors.ts';
+
+export interface KoaAppOptions {
+  /** Largest accepted request body (by `Content-Length`); larger ones get 413. Default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** Health probes, for when the GraphQL app runs alone (the shared server's REST app has its own). */
+function health(memgate: Memgate): Koa.Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || (ctx.path !== '/healthz' && ctx.path !== '/readyz')) return next();
+    if (ctx.path === '/healthz') {
+      ctx.body = { status: 'ok' };
+      return;
+    }
+    try {
+      await memgate.ready();
+      ctx.body = { status: 'ready', llm: memgate.provider.description };
+    } catch (error) {
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}
+
+/**
+ * Koa serving yoga: HTTP queries and mutations, and subscriptions over SSE. Once `shutdown` aborted,
+ * a connection whose response finishes is closed: kept alive, it would hold the HTTP server's
+ * close open until the client dropped it.
+ */
+export function createKoaApp(
+  memgate: Memgate,
+  yoga: MemgateYoga,
+  shutdown: AbortSignal,
+  options: KoaAppOptions = {},
+): Koa {
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const koa = new Koa();
+  koa.on('error', (error: { code?: string }) => {
+    // A client that leaves mid-stream (SSE) is no server error.
+    if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') console.error('memgate: GraphQL HTTP error', error);
+  });
+  koa.use(health(memgate));
+  koa.use(async (ctx) => {
+    if (Number(ctx.get('content-length') || 0) > bodyLimit) {
+      const tooLarge = new MemgateError('PAYLOAD_TOO_LARGE', `Request body is larger than ${bodyLimit} bytes.`, {
+        detailCode: 'payload_too_large',
+      });
+      ctx.status = 413;
+      ctx.body = { errors: [maskError(tooLarge).toJSON()] };
+      return;
+    }
+    // SSE frames must leave at once, not wait to be coalesced.
+    ctx.req.socket.setNoDelay(true);
+    ctx.res.once('finish', () => {
+      if (shutdown.aborted) ctx.req.socket.end();
+    });
+    // Yoga writes `request` and `params` onto the server context it is given: a fresh object keeps
+    // Koa's own `ctx.request` intact.
+    const response = await yoga.handleNodeRequestAndResponse(ctx.request, ctx.res, {});
+    response.headers.forEach((value, key) => {
+      ctx.append(key, value);
+    });
+    // Koa pipes Node streams; yoga's (ponyfilled) body stream is async iterable. Koa destroys the
+    // Readable when the client leaves, which cancels the stream and so returns the subscription.
+    const body = response.body as unknown as AsyncIterable<Uint8Array> | null;
+    ctx.body = body ? Readable.from(body) : null;
+    // After the body: Koa turns a null body into 204 unless the status is set afterwards.
+    ctx.status = response.status;
+  });
+  return koa;
+}

@@ -1,0 +1,42 @@
+import { type Agent, type AgentEvent, agentResource, messageResource, type StoredMessage } from '@memgate/core';
+
+/**
+ * The GraphQL `Agent`: built from the REST resource so both protocols show the same values. The
+ * REST `memory.blocks` is `memory` here (contract §7).
+ */
+export function agentFields(agent: Agent) {
+  const resource = agentResource(agent);
+  return {
+    id: resource.id,
+    object: resource.object,
+    name: resource.name,
+    model: resource.model,
+    system: resource.system,
+    contextWindow: resource.context_window,
+    createdAt: resource.created_at,
+    memory: resource.memory.blocks,
+  };
+}
+
+/** The GraphQL `AgentMessage`, from the REST resource of the same message. */
+export function messageFields(message: StoredMessage) {
+  const resource = messageResource(message);
+  return {
+    id: resource.id,
+    role: resource.role,
+    content: resource.content,
+    toolCalls: resource.tool_calls ?? null,
+    toolCallId: resource.tool_call_id ?? null,
+    name: resource.name ?? null,
+    createdAt: resource.created_at,
+  };
+}
+
+/** The GraphQL `AgentEvent`s: a bus event, or the first event that says the subscription is live. */
+export function agentEventFields(event: AgentEvent | { type: 'subscribed'; agentId: string }) {
+  return {
+    type: event.type,
+    agentId: event.agentId,
+    message: 'message' in event ? messageFields(event.message) : null,
+  };
+}

@@ -1,0 +1,100 @@
+/** GraphQL leaves absent nullable inputs undefined, but explicit `null`s pass through. */
+type Nullable<T> = T | null | undefined;
+
+/** `MessageInput`, as GraphQL hands it to a resolver. */
+export interface MessageInput {
+  role: string;
+  content?: Nullable<string>;
+  name?: Nullable<string>;
+  toolCallId?: Nullable<string>;
+  toolCalls?: unknown;
+}
+
+/** `ChatCompletionInput`, as GraphQL hands it to a resolver. */
+export interface ChatCompletionInput {
+  agentId: string;
+  model?: Nullable<string>;
+  messages: MessageInput[];
+  temperature?: Nullable<number>;
+  topP?: Nullable<number>;
+  maxTokens?: Nullable<number>;
+  maxCompletionTokens?: Nullable<number>;
+  stop?: Nullable<string[]>;
+  seed?: Nullable<number>;
+  presencePenalty?: Nullable<number>;
+  frequencyPenalty?: Nullable<number>;
+  tools?: unknown;
+  toolChoice?: unknown;
+  logitBias?: unknown;
+  parallelToolCalls?: Nullable<boolean>;
+  streamOptions?: Nullable<{ includeUsage?: Nullable<boolean> }>;
+}
+
+/** `CreateAgentInput`, as GraphQL hands it to a resolver. */
+export interface CreateAgentInput {
+  name?: Nullable<string>;
+  model?: Nullable<string>;
+  system?: Nullable<string>;
+  persona?: Nullable<string>;
+  human?: Nullable<string>;
+  contextWindow?: Nullable<number>;
+}
+
+/**
+ * Drops null and undefined fields, so the core's strict schemas see a field only when the client
+ * gave it (the core would refuse an explicit `null` where it expects a value, e.g. `name` on a
+ * tool message).
+ */
+export function present(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
+}
+
+function messageBody(message: MessageInput): Record<string, unknown> {
+  return present({
+    role: message.role,
+    content: message.content,
+    name: message.name,
+    tool_call_id: message.toolCallId,
+    tool_calls: message.toolCalls,
+  });
+}
+
+/**
+ * The REST request body (contract §4) for a GraphQL chat input: the core validates it, so
+ * GraphQL reports exactly the errors REST reports. `agentId` names the agent (`user`); `model`
+ * defaults to the agent id, which runs the agent's own model.
+ */
+export function chatRequestBody(input: ChatCompletionInput, stream: boolean): Record<string, unknown> {
+  const includeUsage = input.streamOptions?.includeUsage;
+  return present({
+    model: input.model ?? input.agentId,
+    user: input.agentId,
+    messages: input.messages.map(messageBody),
+    temperature: input.temperature,
+    top_p: input.topP,
+    max_tokens: input.maxTokens,
+    max_completion_tokens: input.maxCompletionTokens,
+    stop: input.stop,
+    seed: input.seed,
+    presence_penalty: input.presencePenalty,
+    frequency_penalty: input.frequencyPenalty,
+    tools: input.tools,
+    tool_choice: input.toolChoice,
+    logit_bias: input.logitBias,
+    parallel_tool_calls: input.parallelToolCalls,
+    stream: stream ? true : undefined,
+    stream_options: stream && includeUsage != null ? { include_usage: includeUsage } : undefined,
+  });
+}
+
+/** The REST body of `POST /v1/agents` for a GraphQL `CreateAgentInput`. */
+export function createAgentBody(input: CreateAgentInput): Record<string, unknown> {
+  return present({
+    name: input.name,
+    model: input.model,
+    system: input.system,
+    persona: input.persona,
+    human: input.human,
+    context_window: input.contextWindow,
+  });
+}

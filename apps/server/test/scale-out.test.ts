@@ -1,0 +1,197 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentEvent } from '@memgate/core';
+import { RedisEventBus } from '@memgate/redis';
+import { echoResponder, type MockUpstream, startMockUpstream } from '@memgate/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSchema, type TestSchema } from './postgres-schema.ts';
+import { newcomerEnv, type ServerProcess, startServerProcess } from './server-process.ts';
+
+const databaseUrl = process.env['DATABASE_URL'];
+const redisUrl = process.env['REDIS_URL'];
+if (!databaseUrl || !redisUrl) {
+  console.warn('DATABASE_URL or REDIS_URL is not set: skipping the scale-out tests (CI sets both; see .ci/run).');
+}
+
+interface StoredMessageResource {
+  id: string;
+  role: string;
+  content: string | null;
+  tool_calls?: { function: { name: string; arguments: string } }[];
+  tool_call_id?: string;
+}
+
+/** What the agent sent with send_message in an assistant message, if it did. */
+function sentText(message: StoredMessageResource | undefined): string | undefined {
+  const call = message?.tool_calls?.find((candidate) => candidate.function.name === 'send_message');
+  return call ? (JSON.parse(call.function.arguments) as { message: string }).message : undefined;
+}
+
+describe.skipIf(!databaseUrl || !redisUrl)('several instances on one PostgreSQL and one Redis', () => {
+  let schema: TestSchema;
+  let upstream: MockUpstream;
+  const servers: ServerProcess[] = [];
+  const dataDirs: string[] = [];
+  let key: string;
+
+  beforeAll(async () => {
+    schema = await createTestSchema(databaseUrl!);
+    // A small delay per upstream call, so that concurrent turns really overlap.
+    upstream = await startMockUpstream({ defaultResponder: (request) => ({ ...echoResponder(request), delayMs: 15 }) });
+    const env = () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'memgate-scale-out-'));
+      dataDirs.push(dataDir);
+      const extra = { DATABASE_URL: schema.databaseUrl, REDIS_URL: redisUrl!, MEMGATE_LLM_BASE_URL: upstream.url };
+      return newcomerEnv(dataDir, { ...extra, MEMGATE_LLM_API_KEY: 'sk-test' });
+    };
+    // Started together on an empty schema: they race to migrate and to create the default user.
+    servers.push(...(await Promise.all([startServerProcess(env()), startServerProcess(env())])));
+    const printed = servers.map((server) => server.printedKey).filter((printed) => printed !== null);
+    expect(printed).toHaveLength(1);
+    key = printed[0]!;
+  }, 60_000);
+
+  afterAll(async () => {
+    // Settled one by one, so that a failure in one step never leaves the schema or a process behind.
+    await Promise.allSettled(servers.map((server) => server.stop('SIGKILL')));
+    await upstream?.close().catch(() => undefined);
+    await schema?.drop();
+    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const server = (index: number) => servers[index % servers.length]!;
+  const headers = () => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+
+  async function createAgent(on: ServerProcess): Promise<string> {
+    const response = await fetch(`${on.url}/v1/agents`, { method: 'POST', headers: headers(), body: '{}' });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  function chat(on: ServerProcess, agentId: string, content: string): Promise<Response> {
+    return fetch(`${on.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify({ model: agentId, user: agentId, messages: [{ role: 'user', content }] }),
+    });
+  }
+
+  async function reply(response: Response): Promise<string | null | undefined> {
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { choices: { message: { content: string | null } }[] }).choices[0]?.message
+      .content;
+  }
+
+  async function history(on: ServerProcess, agentId: string): Promise<StoredMessageResource[]> {
+    const response = await fetch(`${on.url}/v1/agents/${agentId}/messages?limit=1000`, { headers: headers() });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { data: StoredMessageResource[] }).data;
+  }
+
+  it('says in the banner that it runs on PostgreSQL, advisory locks and Redis', () => {
+    for (const instance of servers) {
+      expect(instance.output()).toMatch(/store:\s+PostgreSQL at postgres:\/\//);
+      expect(instance.output()).toMatch(/locks:\s+PostgreSQL advisory locks/);
+      expect(instance.output()).toMatch(/events:\s+Redis at redis:\/\//);
+    }
+  });
+
+  it('serialises 20 concurrent turns on one agent split across both instances', { timeout: 120_000 }, async () => {
+    const agentId = await createAgent(server(0));
+    const contents = Array.from({ length: 20 }, (_, index) => `turn ${index} via instance ${index % 2}`);
+    const replies = await Promise.all(
+      contents.map(async (content, index) => reply(await chat(server(index), agentId, content))),
+    );
+    expect(replies).toEqual(contents.map((content) => `Echo: ${content}`));
+
+    // Both instances read the same history: user, assistant (send_message), tool — per turn, never interleaved.
+    const stored = await history(server(1), agentId);
+    expect(await history(server(0), agentId)).toEqual(stored);
+    expect(stored).toHaveLength(60);
+    const seen: string[] = [];
+    for (let index = 0; index < stored.length; index += 3) {
+      const [user, assistant, tool] = stored.slice(index, index + 3);
+      expect(user?.role).toBe('user');
+      expect(assistant?.role).toBe('assistant');
+      expect(sentText(assistant)).toBe(`Echo: ${user?.content}`);
+      expect(tool?.role).toBe('tool');
+      expect(tool?.tool_call_id).toBe(assistant?.tool_calls?.[0] && (assistant.tool_calls[0] as { id?: string }).id);
+      seen.push(user?.content ?? '');
+    }
+    expect(seen.sort()).toEqual([...contents].sort());
+  });
+
+  it("publishes every instance's messages on Redis, in order, for subscribers anywhere", async () => {
+    const agentId = await createAgent(server(0));
+    const bus = await RedisEventBus.connect(redisUrl!);
+    try {
+      const received: AgentEvent[] = [];
+      const allSix = new Promise<void>((resolve) => {
+        bus.subscribe(agentId, (event) => {
+          received.push(event);
+          if (received.length === 6) resolve();
+        });
+      });
+      await bus.ready(agentId);
+      expect(await reply(await chat(server(0), agentId, 'hello from A'))).toBe('Echo: hello from A');
+      expect(await reply(await chat(server(1), agentId, 'hello from B'))).toBe('Echo: hello from B');
+      await allSix;
+      expect(received.map((event) => [event.type, event.message.role])).toEqual([
+        ['message.created', 'user'],
+        ['message.created', 'assistant'],
+        ['message.created', 'tool'],
+        ['message.created', 'user'],
+        ['message.created', 'assistant'],
+        ['message.created', 'tool'],
+      ]);
+      expect(received.map((event) => event.message.id)).toEqual((await history(server(1), agentId)).map((m) => m.id));
+    } finally {
+      await bus.close();
+    }
+  });
+
+  /** Agent lock requests of this schema queued in PostgreSQL (`granted` false) or held (true). */
+  async function agentLocks(granted: boolean): Promise<number> {
+    const rows = await schema.query<{ count: string }>(
+      `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted = $1
+       AND classid::int = hashtext('memgate.agent-lock:' || current_schema())`,
+      [granted],
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  /** Polls until `check` holds; the test's timeout bounds the wait. */
+  async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+    while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  it('serves an agent from the other instance after kill -9 of the one mid-turn, with a consistent history', {
+    timeout: 120_000,
+  }, async () => {
+    const [doomed, survivor] = [server(0), server(1)];
+    const agentId = await createAgent(survivor);
+    upstream.script({ hang: true });
+    const interrupted = chat(doomed, agentId, 'interrupted turn').catch((error: unknown) => error);
+    // The upstream call is running: the doomed instance holds the agent's lock and stored the user message.
+    await until(() => upstream.activeRequests() === 1);
+    // The survivor's turn on the same agent queues behind that lock in PostgreSQL...
+    const next = chat(survivor, agentId, 'after the crash');
+    await until(async () => (await agentLocks(false)) === 1);
+    // ...until the holder dies without unlocking: its session ends and PostgreSQL frees the lock.
+    await doomed.stop('SIGKILL');
+    expect(await interrupted).toBeInstanceOf(Error);
+    expect(await reply(await next)).toBe('Echo: after the crash');
+
+    const stored = await history(survivor, agentId);
+    expect(stored.map((message) => [message.role, message.content ?? sentText(message) ?? null])).toEqual([
+      ['user', 'interrupted turn'],
+      ['user', 'after the crash'],
+      ['assistant', 'Echo: after the crash'],
+      ['tool', expect.any(String)],
+    ]);
+    // Once the turn is over, no instance holds or waits for a lock in this schema any more.
+    expect(await agentLocks(true)).toBe(0);
+    expect(await agentLocks(false)).toBe(0);
+  });
+});

@@ -1,0 +1,72 @@
+import { CHANNEL_CLOSE_CODES, ChatChannelSession, type Memgate, type Principal } from '@memgate/core';
+import type { RawData, WebSocket } from 'ws';
+import { type SendBufferStats, SocketTransport } from './socket-transport.ts';
+
+export interface ConnectionSettings {
+  authTimeoutMs: number;
+  maxInFlight: number;
+  maxSubscriptions: number;
+  highWaterMarkBytes: number;
+  maxBufferedBytes: number;
+  stats: SendBufferStats;
+  onInternalError: (error: unknown) => void;
+}
+
+/** One upgraded socket bound to its protocol session. */
+export interface ChannelConnection {
+  socket: WebSocket;
+  session: ChatChannelSession;
+  /** Cleared on every keepalive ping, set again by the pong (or any frame). */
+  alive: boolean;
+  /** Resolves once the socket has closed and its turns have let go of their agents. */
+  closed: Promise<void>;
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/** Binds a session to an upgraded socket: frames in, frames out, auth timeout, cleanup on close. */
+export function attachConnection(
+  socket: WebSocket,
+  memgate: Memgate,
+  principal: Principal | null,
+  settings: ConnectionSettings,
+): ChannelConnection {
+  let authTimer: NodeJS.Timeout | undefined;
+  const session = new ChatChannelSession({
+    memgate,
+    transport: new SocketTransport(socket, settings),
+    principal,
+    maxInFlight: settings.maxInFlight,
+    maxSubscriptions: settings.maxSubscriptions,
+    onAuthenticated: () => clearTimeout(authTimer),
+    onInternalError: settings.onInternalError,
+  });
+  const closed = new Promise<void>((resolve) => {
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      // A client that leaves cancels its turns' upstream calls (contract §4).
+      void session.close().then(resolve, resolve);
+    });
+  });
+  const connection: ChannelConnection = { socket, session, alive: true, closed };
+  socket.on('pong', () => {
+    connection.alive = true;
+  });
+  socket.on('message', (data) => {
+    connection.alive = true;
+    void session.receive(textOf(data));
+  });
+  // ws reports protocol errors (an oversized frame: 1009) here and closes the socket itself.
+  socket.on('error', () => undefined);
+  if (!principal) {
+    authTimer = setTimeout(() => {
+      if (!session.authenticated) socket.close(CHANNEL_CLOSE_CODES.unauthenticated, 'No authentication in time.');
+    }, settings.authTimeoutMs);
+  }
+  session.start();
+  return connection;
+}

@@ -1,0 +1,118 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CHANNEL_CLOSE_CODES, type Memgate, MemgateError, type Principal } from '@memgate/core';
+import { WebSocketServer } from 'ws';
+import { attachConnection, type ChannelConnection } from './channel-connection.ts';
+import { closeConnection } from './graceful-close.ts';
+import type { SendBufferStats } from './socket-transport.ts';
+import { refuseUpgrade } from './upgrade-response.ts';
+
+export interface ChatChannelOptions {
+  /** Largest accepted frame; a larger one closes the connection with 1009. Default 1 MiB. */
+  maxPayloadBytes?: number;
+  /** Time an unauthenticated connection has to send a valid `auth` frame (else 4401). Default 5 s. */
+  authTimeoutMs?: number;
+  /** Interval of server pings; a socket that has not answered the previous one is terminated. Default 30 s. */
+  keepaliveIntervalMs?: number;
+  /** Turns in flight per connection. Default 8. */
+  maxInFlight?: number;
+  /** Agents followed per connection. Default 64. */
+  maxSubscriptions?: number;
+  /** Send-buffer size above which streams pause for a slow reader. Default 256 KiB. */
+  highWaterMarkBytes?: number;
+  /** Send-buffer size at which a client that does not read is closed with 1008. Default 16 MiB. */
+  maxBufferedBytes?: number;
+  /** How long `close()` lets in-flight turns run before cancelling them. Default 30 s. */
+  shutdownTimeoutMs?: number;
+  /** Told about unexpected errors; defaults to `console.error`. */
+  onInternalError?: (error: unknown) => void;
+}
+
+/** Counters for operators and tests. */
+export interface ChatChannelStats extends SendBufferStats {
+  connections: number;
+}
+
+/** The WebSocket chat channel (`/v1/chat/ws`), to be mounted on any node:http server's `upgrade`. */
+export interface ChatChannel {
+  /** Takes over an upgrade request for the channel's path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  stats(): ChatChannelStats;
+  /** Refuses new turns and connections, lets in-flight turns finish (up to the deadline), closes with 1001. */
+  close(): Promise<void>;
+}
+
+/** Creates the chat channel of contract §8 over `ws`, bound to the core's protocol session. */
+export function createChatChannel(memgate: Memgate, options: ChatChannelOptions = {}): ChatChannel {
+  const stats: SendBufferStats = { maxBufferedBytes: 0, backpressurePauses: 0 };
+  const settings = {
+    authTimeoutMs: options.authTimeoutMs ?? 5_000,
+    maxInFlight: options.maxInFlight ?? 8,
+    maxSubscriptions: options.maxSubscriptions ?? 64,
+    highWaterMarkBytes: options.highWaterMarkBytes ?? 256 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    stats,
+    onInternalError:
+      options.onInternalError ?? ((error: unknown) => console.error('memgate ws: internal error', error)),
+  };
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
+  const server = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+  });
+  const connections = new Set<ChannelConnection>();
+  let closing: Promise<void> | null = null;
+
+  const keepalive = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, options.keepaliveIntervalMs ?? 30_000);
+  keepalive.unref();
+
+  const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null) => {
+    server.handleUpgrade(request, socket, head, (webSocket) => {
+      const connection = attachConnection(webSocket, memgate, principal, settings);
+      connections.add(connection);
+      void connection.closed.then(() => connections.delete(connection));
+      if (closing) webSocket.close(CHANNEL_CLOSE_CODES.goingAway, 'Server shutting down.');
+    });
+  };
+
+  return {
+    handleUpgrade(request, socket, head) {
+      if (closing) {
+        refuseUpgrade(socket, new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down.'));
+        return;
+      }
+      const authorization = request.headers.authorization;
+      // No header: a browser, which authenticates with its first frame instead.
+      if (authorization === undefined) return upgrade(request, socket, head, null);
+      // The socket has no error listener until ws takes it; a reset meanwhile must not crash the process.
+      const ignore = () => undefined;
+      socket.on('error', ignore);
+      memgate.admin.authenticate(authorization).then(
+        (principal) => {
+          socket.off('error', ignore);
+          upgrade(request, socket, head, principal);
+        },
+        (error: unknown) => refuseUpgrade(socket, error),
+      );
+    },
+    stats: () => ({ connections: connections.size, ...stats }),
+    close() {
+      closing ??= (async () => {
+        clearInterval(keepalive);
+        await Promise.all([...connections].map((connection) => closeConnection(connection, shutdownTimeoutMs)));
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}

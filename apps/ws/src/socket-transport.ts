@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CHANNEL_CLOSE_CODES, type ChannelTransport, type ServerFrame } from '@memgate/core';
+import { WebSocket } from 'ws';
+
+/** What the transports of one channel observe about their send buffers, for operators and tests. */
+export interface SendBufferStats {
+  /** Largest `bufferedAmount` seen right after queuing a frame, on any connection. */
+  maxBufferedBytes: number;
+  /** Times a turn's stream paused because its client's send buffer was above the high-water mark. */
+  backpressurePauses: number;
+}
+
+export interface SocketTransportOptions {
+  /** Above this many buffered bytes, streams pause until the client has read. */
+  highWaterMarkBytes: number;
+  /** Above this many, the client is not reading at all: close 1008 rather than buffer more. */
+  maxBufferedBytes: number;
+  stats: SendBufferStats;
+}
+
+/** How often a paused stream looks at the send buffer again (ws has no `drain` event of its own). */
+const DRAIN_POLL_MS = 5;
+
+/** The core's channel transport over a `ws` socket, with backpressure on the socket's send buffer. */
+export class SocketTransport implements ChannelTransport {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: SocketTransportOptions,
+  ) {}
+
+  send(frame: ServerFrame): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(JSON.stringify(frame));
+    const buffered = this.socket.bufferedAmount;
+    const { stats } = this.options;
+    if (buffered > stats.maxBufferedBytes) stats.maxBufferedBytes = buffered;
+    // Streams pause at the high-water mark, but events and pongs cannot wait: a client that lets
+    // them pile up this far is gone or hostile, and must not hold the server's memory.
+    if (buffered > this.options.maxBufferedBytes) {
+      this.socket.close(CHANNEL_CLOSE_CODES.policyViolation, 'Client too slow: send buffer limit reached.');
+    }
+  }
+
+  async writable(signal: AbortSignal): Promise<void> {
+    if (!this.congested()) return;
+    this.options.stats.backpressurePauses++;
+    while (this.congested() && !signal.aborted) {
+      await sleep(DRAIN_POLL_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
+  }
+
+  private congested(): boolean {
+    return this.socket.readyState === WebSocket.OPEN && this.socket.bufferedAmount > this.options.highWaterMarkBytes;
+  }
+}

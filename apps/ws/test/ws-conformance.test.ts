@@ -1,0 +1,15 @@
+import { runProtocolConformance } from '@memgate/testkit';
+import { startWsHarness } from './ws-harness.ts';
+import { wsProtocolClient } from './ws-protocol-client.ts';
+
+runProtocolConformance('WebSocket', async () => {
+  const harness = await startWsHarness();
+  return {
+    baseUrl: harness.baseUrl,
+    apiKey: harness.apiKey,
+    otherApiKey: harness.otherApiKey,
+    upstream: harness.upstream,
+    client: (apiKey) => wsProtocolClient(harness.wsUrl, apiKey),
+    close: () => harness.close(),
+  };
+});

@@ -1,0 +1,34 @@
+import type { ProtocolClient, StreamOutcome } from '@memgate/testkit';
+import { ChannelClient } from './channel-client.ts';
+
+/**
+ * The conformance suite's view of the chat channel: each call is one `chat.completion.create`
+ * on a shared connection, told apart by `request_id`.
+ */
+export async function wsProtocolClient(url: string, apiKey: string | null): Promise<ProtocolClient> {
+  const client = await ChannelClient.connect(url, { apiKey, skipSession: apiKey === null });
+  let counter = 0;
+  const run = async (body: Record<string, unknown>) => {
+    const requestId = `conformance-${++counter}`;
+    client.create(requestId, body);
+    return client.outcome(requestId);
+  };
+  return {
+    async complete(body) {
+      const { terminal } = await run(body);
+      if (terminal.type === 'chat.completion.done' && terminal.status === 'completed' && terminal.completion) {
+        return { ok: true, completion: terminal.completion };
+      }
+      const error = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
+      return { ok: false, error: { status: error.status, message: error.message } };
+    },
+    async stream(body): Promise<StreamOutcome> {
+      const { chunks, terminal } = await run(body);
+      if (terminal.type === 'chat.completion.done' && terminal.status === 'completed') return { ok: true, chunks };
+      const error = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
+      const reported = { status: error.status, message: error.message };
+      return chunks.length > 0 ? { ok: true, chunks, error: reported } : { ok: false, error: reported };
+    },
+    close: () => client.close(),
+  };
+}

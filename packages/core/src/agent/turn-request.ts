@@ -1,0 +1,71 @@
+import type { GenerateCall } from '../context/summariser.ts';
+import type { ContextSummary, MemoryBlock, StoredMessage, ToolCall, Usage } from '../domain/types.ts';
+import type { LlmProvider, LlmRequest, LlmToolDefinition } from '../llm/provider.ts';
+import { type AgentTool, agentToolDefinitions } from './base-tools.ts';
+import { toLlmMessage } from './context-messages.ts';
+import { compileSystemPrompt } from './system-prompt.ts';
+import { addUsage } from './turn-messages.ts';
+import type { TurnInput } from './turn-types.ts';
+
+/** The tools offered on a step: only the client's on a first step that requires one of them. */
+export function toolsForStep(
+  input: TurnInput,
+  tools: ReadonlyMap<string, AgentTool>,
+  step: number,
+): LlmToolDefinition[] {
+  const { clientTools } = input;
+  if (clientTools && step === 0 && clientTools.onlyClientToolsFirst) return clientTools.definitions;
+  return [...agentToolDefinitions(tools), ...(clientTools?.definitions ?? [])];
+}
+
+/** The upstream request of one step: system prompt (memory, summary), turn instructions, window. */
+export function buildStepRequest(
+  input: TurnInput,
+  context: { memory: MemoryBlock[]; summary: ContextSummary | null; messages: StoredMessage[] },
+  tools: LlmToolDefinition[],
+  step: number,
+): LlmRequest {
+  const request: LlmRequest = {
+    model: input.model,
+    messages: [
+      { role: 'system', content: compileSystemPrompt(input.agent, context.memory, context.summary) },
+      ...input.turnInstructions,
+      ...context.messages.map(toLlmMessage),
+    ],
+    tools,
+    sampling: input.sampling,
+  };
+  const { clientTools } = input;
+  if (clientTools) {
+    if (step === 0 && clientTools.firstStepChoice) request.toolChoice = clientTools.firstStepChoice;
+    if (clientTools.parallelToolCalls !== undefined) request.parallelToolCalls = clientTools.parallelToolCalls;
+  }
+  return request;
+}
+
+/** Upstream calls made for the turn besides its steps (summaries): timed, cancellable, in its usage. */
+export function accountedGenerate(provider: LlmProvider, input: TurnInput, usage: Usage): GenerateCall {
+  return async (request) => {
+    const started = performance.now();
+    input.timing.upstreamCalls++;
+    try {
+      const result = await provider.generate(request, { signal: input.signal });
+      addUsage(usage, result.usage);
+      return result;
+    } finally {
+      input.timing.upstreamMs += performance.now() - started;
+    }
+  };
+}
+
+/** The pending-call record of a client tool call. */
+export function pendingCall(agentId: string, call: ToolCall, style: 'tool' | 'function') {
+  return {
+    agentId,
+    toolCallId: call.id,
+    name: call.function.name,
+    arguments: call.function.arguments,
+    style,
+    createdAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { NewPassage, Passage } from '../domain/types.ts';
+import { isAbortError } from '../errors/memgate-error.ts';
+import type { LlmProvider } from '../llm/provider.ts';
+import { DEFAULT_MIN_SIMILARITY, type PassageSearch } from '../store/search.ts';
+import type { Store } from '../store/store.ts';
+import { pageOffset, type SearchResults, searchResults } from './search-results.ts';
+import { searchTerms } from './search-text.ts';
+import { normaliseVector } from './vectors.ts';
+
+/** Longest passage accepted: embedding models take about 8k tokens, and one passage is one memory. */
+export const MAX_PASSAGE_CHARACTERS = 20_000;
+
+export interface ArchivalMemoryOptions {
+  store: Store;
+  provider: LlmProvider;
+  /** When set (and the provider can embed), passages and queries are embedded with this model. */
+  embeddingModel?: string;
+  /** Cosine similarity under which a vector is no match. */
+  minSimilarity?: number;
+}
+
+/** Archival memory: passages the agent (or its user) stored, ranked by text and, optionally, meaning. */
+export class ArchivalMemory {
+  readonly #options: ArchivalMemoryOptions;
+
+  constructor(options: ArchivalMemoryOptions) {
+    this.#options = options;
+  }
+
+  /** The embedding model in use, or null when search is text only. */
+  get embeddingModel(): string | null {
+    return this.#options.embeddingModel && this.#options.provider.embed ? this.#options.embeddingModel : null;
+  }
+
+  /**
+   * A passage ready to store, embedded when a model is configured. An embedding failure is thrown:
+   * a passage stored without its vector would silently never be found by meaning.
+   */
+  async prepare(agentId: string, content: string, signal?: AbortSignal): Promise<NewPassage> {
+    const model = this.embeddingModel;
+    const embedding = model ? await this.#embed(model, content, signal) : null;
+    return {
+      id: `passage-${randomUUID()}`,
+      agentId,
+      content,
+      embeddingModel: embedding ? model : null,
+      embedding,
+      createdAt: new Date().toISOString(),
+    };
+  }
+
+  async insert(agentId: string, content: string, signal?: AbortSignal): Promise<Passage> {
+    const [stored] = await this.#options.store.insertPassages([await this.prepare(agentId, content, signal)]);
+    if (!stored) throw new Error('The store returned no passage.');
+    return stored;
+  }
+
+  async search(
+    agentId: string,
+    query: string,
+    paging: { page: number; pageSize: number },
+    signal?: AbortSignal,
+  ): Promise<SearchResults<Passage>> {
+    const search: PassageSearch = {
+      terms: searchTerms(query),
+      limit: paging.pageSize,
+      offset: pageOffset(paging.page, paging.pageSize),
+      minSimilarity: this.#options.minSimilarity ?? DEFAULT_MIN_SIMILARITY,
+    };
+    const model = this.embeddingModel;
+    if (model && query.trim() !== '') {
+      try {
+        const vector = await this.#embed(model, query, signal);
+        if (vector) search.embedding = { model, vector };
+      } catch (error) {
+        // Text search still answers while the embeddings endpoint fails; `mode` tells the caller.
+        if (isAbortError(error)) throw error;
+      }
+    }
+    const found = await this.#options.store.searchPassages(agentId, search);
+    return searchResults({
+      query,
+      page: paging.page,
+      pageSize: paging.pageSize,
+      total: found.total,
+      hits: found.hits,
+      mode: search.embedding ? 'hybrid' : 'text',
+    });
+  }
+
+  async #embed(model: string, text: string, signal?: AbortSignal): Promise<Float32Array | null> {
+    const embed = this.#options.provider.embed?.bind(this.#options.provider);
+    if (!embed) return null;
+    const [vector] = await embed({ model, input: [text] }, { signal });
+    return vector ? normaliseVector(vector) : null;
+  }
+}

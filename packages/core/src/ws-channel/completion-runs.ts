@@ -1,0 +1,87 @@
+import type { Principal } from '../domain/types.ts';
+import { MemgateError } from '../errors/memgate-error.ts';
+import type { Memgate } from '../memgate.ts';
+import type { ChannelTransport } from './channel-transport.ts';
+import { CompletionRun } from './completion-run.ts';
+
+export interface CompletionRunsOptions {
+  chat: Memgate['chat'];
+  transport: ChannelTransport;
+  /** Turns that may await their terminal frame at once. */
+  maxInFlight: number;
+  onInternalError?: (error: unknown) => void;
+}
+
+/** The turns of one connection by `request_id`: bounded, ids unique while in flight, each cancellable. */
+export class CompletionRuns {
+  /** Turns not yet answered: their `request_id`s are taken. */
+  private readonly unanswered = new Map<string, CompletionRun>();
+  /** Every turn until it has let go of its agent, answered or not (what shutdown waits for). */
+  private readonly unsettled = new Set<CompletionRun>();
+  private accepting = true;
+
+  constructor(private readonly options: CompletionRunsOptions) {}
+
+  /** Turns awaiting their terminal frame. */
+  get size(): number {
+    return this.unanswered.size;
+  }
+
+  /** Starts a turn, or throws the refusal (shutting down, duplicate id, too many in flight). */
+  start(principal: Principal, requestId: string, request: Record<string, unknown>): void {
+    if (!this.accepting) {
+      throw new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down; reconnect and retry.', {
+        detailCode: 'shutting_down',
+      });
+    }
+    if (this.unanswered.has(requestId)) {
+      throw new MemgateError('CONFLICT', `request_id "${requestId}" is already in flight on this connection.`, {
+        param: 'request_id',
+        detailCode: 'duplicate_request_id',
+      });
+    }
+    const { maxInFlight } = this.options;
+    if (this.unanswered.size >= maxInFlight) {
+      throw new MemgateError('RATE_LIMITED', `At most ${maxInFlight} requests may be in flight per connection.`, {
+        detailCode: 'too_many_in_flight',
+      });
+    }
+    const run = new CompletionRun({
+      chat: this.options.chat,
+      principal,
+      requestId,
+      request,
+      transport: this.options.transport,
+      onAnswered: () => this.unanswered.delete(requestId),
+      onInternalError: this.options.onInternalError,
+    });
+    this.unanswered.set(requestId, run);
+    this.unsettled.add(run);
+    void run.finished.finally(() => this.unsettled.delete(run));
+  }
+
+  cancel(requestId: string): void {
+    const run = this.unanswered.get(requestId);
+    if (!run) {
+      throw new MemgateError('NOT_FOUND', `No request "${requestId}" is in flight on this connection.`, {
+        param: 'request_id',
+        detailCode: 'unknown_request_id',
+      });
+    }
+    run.cancel();
+  }
+
+  /** Refuses new turns from now on; resolves once the running ones have finished. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await Promise.all([...this.unsettled].map((run) => run.finished));
+  }
+
+  /** Refuses new turns and cancels the running ones; resolves once they have let go. */
+  async cancelAll(): Promise<void> {
+    this.accepting = false;
+    const runs = [...this.unsettled];
+    for (const run of runs) run.cancel();
+    await Promise.all(runs.map((run) => run.finished));
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AgentLock, EventBus, MemgateConfig, Store } from '@memgate/core';
+import { RedisEventBus } from '@memgate/redis';
+import { describeConnection, PostgresAgentLock, PostgresStore } from '@memgate/store-postgres';
+import { SqliteStore } from '@memgate/store-sqlite';
+
+/** Where state lives and how instances coordinate, as chosen by the environment. */
+export interface Backends {
+  store: Store;
+  /** Undefined: the core's in-process FIFO lock. */
+  lock: AgentLock | undefined;
+  /** Undefined: the core's in-process event bus. */
+  events: EventBus | undefined;
+  /** Banner lines, label → what is in use. */
+  descriptions: { store: string; locks: string; events: string };
+  /** Closes what the core does not close itself (the lock's connections). */
+  close(): Promise<void>;
+}
+
+/**
+ * `DATABASE_URL` → PostgreSQL store and PostgreSQL advisory locks (turns serialised across
+ * instances); `REDIS_URL` → agent events over Redis (subscribers see every instance's messages);
+ * neither → embedded SQLite with in-process lock and events, for one instance.
+ */
+export async function openBackends(config: MemgateConfig): Promise<Backends> {
+  const events = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : undefined;
+  const eventsDescription = config.redisUrl
+    ? `Redis at ${describeConnection(config.redisUrl)} (shared by every instance)`
+    : 'in-process (set REDIS_URL so that subscribers see the messages of other instances)';
+  try {
+    if (config.databaseUrl) {
+      const connectionString = config.databaseUrl;
+      const lock = new PostgresAgentLock({ connectionString });
+      return {
+        store: new PostgresStore({ connectionString }),
+        lock,
+        events,
+        descriptions: {
+          store: `PostgreSQL at ${describeConnection(connectionString)}`,
+          locks: 'PostgreSQL advisory locks (turns on one agent serialised across instances)',
+          events: eventsDescription,
+        },
+        close: () => lock.close(),
+      };
+    }
+    await mkdir(config.dataDir, { recursive: true });
+    return {
+      store: SqliteStore.open(config.dataDir),
+      lock: undefined,
+      events,
+      descriptions: {
+        store: `SQLite at ${resolve(config.dataDir, 'memgate.sqlite')}`,
+        locks: 'in-process (one instance; set DATABASE_URL to run several)',
+        events: eventsDescription,
+      },
+      close: async () => undefined,
+    };
+  } catch (error) {
+    await events?.close();
+    throw error;
+  }
+}

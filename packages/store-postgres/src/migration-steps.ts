@@ -1,0 +1,104 @@
+/** One schema change. Versions only ever grow; a released step is never edited, only followed. */
+export interface Migration {
+  version: number;
+  description: string;
+  /** SQL run inside the step's transaction. */
+  up: string;
+}
+
+/**
+ * The schema history, oldest first. Append new steps with the next version number; never
+ * reorder or rewrite one that has shipped. Mirrors the SQLite schema table for table.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, api keys, agents with summaries, memory blocks, messages, passages, pending tool calls',
+    up: `
+      -- Timestamps stay ISO-8601 text, as in SQLite: they round-trip exactly and sort in time order.
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        key_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX api_keys_user_id ON api_keys(user_id);
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        model TEXT NOT NULL,
+        system TEXT NOT NULL,
+        context_window INTEGER NOT NULL,
+        -- Messages before this seq have left the context window (summarisation moves it).
+        context_start_seq BIGINT NOT NULL DEFAULT 0,
+        -- The recursive summary of what left the window, written with the move.
+        summary TEXT,
+        summary_message_count INTEGER NOT NULL DEFAULT 0,
+        summary_updated_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX agents_user_id ON agents(user_id, created_at);
+      CREATE TABLE memory_blocks (
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        value TEXT NOT NULL,
+        "limit" INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, label)
+      );
+      CREATE TABLE messages (
+        -- An identity never hands out a value twice, even after the newest rows are deleted.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'tool', 'system')),
+        content TEXT,
+        tool_calls JSONB,
+        tool_call_id TEXT,
+        name TEXT,
+        created_at TEXT NOT NULL,
+        -- Counted once by the core when the message is stored.
+        token_count INTEGER,
+        -- The core's messageSearchText (what the user wrote, what the assistant said or sent),
+        -- stemmed; NULL for messages recall search leaves out (tool results, alerts).
+        search_vector TSVECTOR
+      );
+      CREATE INDEX messages_agent_seq ON messages(agent_id, seq);
+      CREATE INDEX messages_search ON messages USING GIN (search_vector);
+      CREATE TABLE passages (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        content TEXT NOT NULL,
+        -- A vector is only ever compared with query vectors of the same model. float32
+        -- little-endian, L2-normalised, as in SQLite: memgate scans them itself, since no vector
+        -- extension can be assumed (an SQL dot product over REAL[] is ten times slower).
+        embedding_model TEXT,
+        embedding BYTEA,
+        created_at TEXT NOT NULL,
+        search_vector TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', content)) STORED,
+        CHECK ((embedding IS NULL) = (embedding_model IS NULL))
+      );
+      CREATE INDEX passages_agent_seq ON passages(agent_id, seq);
+      CREATE INDEX passages_search ON passages USING GIN (search_vector);
+      CREATE TABLE pending_tool_calls (
+        -- Keeps the order in which the model made the calls (SQLite uses its rowid for this).
+        position BIGINT GENERATED ALWAYS AS IDENTITY,
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        tool_call_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        arguments TEXT NOT NULL,
+        style TEXT NOT NULL CHECK (style IN ('tool', 'function')),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (agent_id, tool_call_id)
+      );
+    `,
+  },
+];

@@ -1,0 +1,47 @@
+import { MemgateError } from '@memgate/core';
+import { DatabaseError } from 'pg';
+
+/** What to say when a write breaks a constraint: a duplicate, or a row it points to is missing. */
+export interface ConstraintMessages {
+  conflict: string;
+  missing?: string;
+}
+
+// SQLSTATEs of PostgreSQL's integrity constraint violations.
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * Runs a write and turns constraint violations into MemgateErrors (CONFLICT for a duplicate
+ * key, NOT_FOUND for a missing parent row), exactly as the SQLite store does, so callers above
+ * the Store never see driver errors. Anything else is rethrown unchanged.
+ */
+export async function translateConstraints<T>(messages: ConstraintMessages, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw toMemgateError(error, messages) ?? error;
+  }
+}
+
+function toMemgateError(error: unknown, messages: ConstraintMessages): MemgateError | null {
+  if (!(error instanceof DatabaseError)) return null;
+  switch (error.code) {
+    case UNIQUE_VIOLATION:
+      return new MemgateError('CONFLICT', messages.conflict, { cause: error });
+    case FOREIGN_KEY_VIOLATION:
+      return messages.missing === undefined ? null : new MemgateError('NOT_FOUND', messages.missing, { cause: error });
+    default:
+      return null;
+  }
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can), and a user or a model may well send one: it
+ * becomes U+FFFD, the replacement character, rather than failing the whole write with a 500.
+ */
+export function storable(text: string): string;
+export function storable(text: string | null): string | null;
+export function storable(text: string | null): string | null {
+  return text === null || !text.includes('\u0000') ? text : text.replaceAll('\u0000', '\uFFFD');
+}

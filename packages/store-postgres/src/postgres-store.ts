@@ -1,0 +1,183 @@
+import type {
+  Agent,
+  ApiKeyRecord,
+  ContextSummary,
+  MemoryBlock,
+  MessagePage,
+  NewAgent,
+  NewPassage,
+  Passage,
+  PassageSearch,
+  PendingToolCall,
+  SearchPage,
+  Store,
+  StoredMessage,
+  TextSearch,
+  TurnStep,
+  User,
+} from '@memgate/core';
+import type { Pool } from 'pg';
+import { createPool, type PoolOptions } from './create-pool.ts';
+import { MEMORY_SQL } from './memory-queries.ts';
+import { applyMigrations } from './migrations.ts';
+import { storable, translateConstraints } from './postgres-errors.ts';
+import { SQL } from './queries.ts';
+import { readPage } from './read-page.ts';
+import { toAgent, toContextSummary, toPassage, toPendingToolCall, toStoredMessage, toUser } from './row-mapping.ts';
+import type { AgentRow, MessageRow, PassageRow, PendingToolCallRow, SummaryRow, UserRow } from './rows.ts';
+import { searchMessages, searchPassages } from './search.ts';
+import { inTransaction } from './transaction.ts';
+import { writeAgent } from './write-agent.ts';
+import { writePassages } from './write-passages.ts';
+import { stepConstraintMessages, writeStep } from './write-step.ts';
+
+/** Options of {@link PostgresStore}: where the database is and how many connections to use. */
+export type PostgresStoreOptions = PoolOptions;
+
+/**
+ * The Store on PostgreSQL, for several memgate instances sharing one database. Same semantics
+ * as the SQLite store (the Store conformance suite is the judge); each multi-row write is one
+ * transaction. Call `migrate()` before anything else.
+ */
+export class PostgresStore implements Store {
+  readonly #pool: Pool;
+  #closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#pool = createPool({ applicationName: 'memgate store', ...options });
+  }
+
+  async migrate(): Promise<void> {
+    await applyMigrations(this.#pool);
+  }
+
+  async ping(): Promise<void> {
+    if (this.#closed) throw new Error('The PostgreSQL store is closed.');
+    await this.#pool.query(SQL.schemaVersion);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  async createUser(user: User): Promise<User> {
+    const messages = { conflict: `A user named "${user.name}" already exists.` };
+    await translateConstraints(messages, () => this.#pool.query(SQL.insertUser, [user.id, user.name, user.createdAt]));
+    return { id: user.id, name: user.name, createdAt: user.createdAt };
+  }
+
+  async getUser(userId: string): Promise<User | null> {
+    const { rows } = await this.#pool.query<UserRow>({ ...SQL.getUser, values: [userId] });
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async getUserByName(name: string): Promise<User | null> {
+    const { rows } = await this.#pool.query<UserRow>(SQL.getUserByName, [name]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (await this.#pool.query<UserRow>(SQL.listUsers)).rows.map(toUser);
+  }
+
+  async createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord> {
+    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
+    const values = [record.id, record.userId, record.keyHash, record.prefix, record.createdAt];
+    await translateConstraints(messages, () => this.#pool.query(SQL.insertApiKey, values));
+    // Rebuilt field by field so the hash never travels further than the store.
+    return { id: record.id, userId: record.userId, prefix: record.prefix, createdAt: record.createdAt };
+  }
+
+  async findUserIdByKeyHash(keyHash: string): Promise<string | null> {
+    const { rows } = await this.#pool.query<{ user_id: string }>({ ...SQL.findUserIdByKeyHash, values: [keyHash] });
+    return rows[0]?.user_id ?? null;
+  }
+
+  async deleteApiKey(keyId: string): Promise<boolean> {
+    return ((await this.#pool.query(SQL.deleteApiKey, [keyId])).rowCount ?? 0) > 0;
+  }
+
+  async createAgent(agent: NewAgent): Promise<Agent> {
+    const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
+    return translateConstraints(messages, () => inTransaction(this.#pool, (client) => writeAgent(client, agent)));
+  }
+
+  async getAgent(userId: string, agentId: string): Promise<Agent | null> {
+    const { rows } = await this.#pool.query<AgentRow>({ ...SQL.getAgent, values: [agentId, userId] });
+    return rows[0] ? toAgent(rows[0]) : null;
+  }
+
+  async listAgents(userId: string): Promise<Agent[]> {
+    return (await this.#pool.query<AgentRow>({ ...SQL.listAgents, values: [userId] })).rows.map(toAgent);
+  }
+
+  async deleteAgent(userId: string, agentId: string): Promise<boolean> {
+    // ON DELETE CASCADE takes the blocks, messages and pending calls in the same statement.
+    return ((await this.#pool.query(SQL.deleteAgent, [agentId, userId])).rowCount ?? 0) > 0;
+  }
+
+  async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
+    const { rows } = await this.#pool.query<MemoryBlock>({
+      ...SQL.updateBlock,
+      values: [agentId, label, storable(value)],
+    });
+    return rows[0] ? { label: rows[0].label, value: rows[0].value, limit: rows[0].limit } : null;
+  }
+
+  async listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]> {
+    const rows = await readPage<MessageRow>(this.#pool, agentId, page, SQL.latestMessages, SQL.messagesBefore);
+    return rows.map(toStoredMessage);
+  }
+
+  async listContextMessages(agentId: string): Promise<StoredMessage[]> {
+    return (await this.#pool.query<MessageRow>({ ...SQL.contextMessages, values: [agentId] })).rows.map(
+      toStoredMessage,
+    );
+  }
+
+  async listPendingToolCalls(agentId: string): Promise<PendingToolCall[]> {
+    const { rows } = await this.#pool.query<PendingToolCallRow>({ ...SQL.listPending, values: [agentId] });
+    return rows.map(toPendingToolCall);
+  }
+
+  async commitStep(step: TurnStep): Promise<StoredMessage[]> {
+    return translateConstraints(stepConstraintMessages(step), () =>
+      inTransaction(this.#pool, (client) => writeStep(client, step)),
+    );
+  }
+
+  async getContextSummary(agentId: string): Promise<ContextSummary | null> {
+    return toContextSummary((await this.#pool.query<SummaryRow>({ ...SQL.getSummary, values: [agentId] })).rows[0]);
+  }
+
+  async insertPassages(passages: NewPassage[]): Promise<Passage[]> {
+    const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');
+    const messages = { conflict: 'A passage with this id already exists.', missing: `Agent ${agents} does not exist.` };
+    return translateConstraints(messages, () => inTransaction(this.#pool, (client) => writePassages(client, passages)));
+  }
+
+  async listPassages(agentId: string, page: MessagePage): Promise<Passage[]> {
+    const rows = await readPage<PassageRow>(
+      this.#pool,
+      agentId,
+      page,
+      MEMORY_SQL.latestPassages,
+      MEMORY_SQL.passagesBefore,
+    );
+    return rows.map(toPassage);
+  }
+
+  async deletePassage(agentId: string, passageId: string): Promise<boolean> {
+    return ((await this.#pool.query(MEMORY_SQL.deletePassage, [agentId, passageId])).rowCount ?? 0) > 0;
+  }
+
+  async searchPassages(agentId: string, search: PassageSearch): Promise<SearchPage<Passage>> {
+    return searchPassages(this.#pool, agentId, search);
+  }
+
+  async searchMessages(agentId: string, search: TextSearch): Promise<SearchPage<StoredMessage>> {
+    return searchMessages(this.#pool, agentId, search);
+  }
+}

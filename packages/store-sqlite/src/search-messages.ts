@@ -1,0 +1,12 @@
+import type { SearchPage, StoredMessage, TextSearch } from '@memgate/core';
+import { rankedMatches } from './ranked-matches.ts';
+import { toStoredMessage } from './row-mapping.ts';
+import type { Statements } from './statements.ts';
+
+/** Recall search: the agent's indexed history ranked by BM25, newest first among equals. */
+export function searchMessages(sql: Statements, agentId: string, search: TextSearch): SearchPage<StoredMessage> {
+  const { total, seqs } = rankedMatches(sql.messageText, agentId, search.terms, search);
+  if (seqs.length === 0) return { total, hits: [] };
+  const bySeq = new Map(sql.messagesBySeq.all(agentId, JSON.stringify(seqs)).map((row) => [row.seq, row]));
+  return { total, hits: seqs.flatMap((seq) => (bySeq.has(seq) ? [toStoredMessage(bySeq.get(seq)!)] : [])) };
+}
