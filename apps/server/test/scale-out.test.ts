@@ -5,6 +5,9 @@ import type { AgentEvent } from '@memgate/core';
 import { RedisEventBus } from '@memgate/redis';
 import { echoResponder, type MockUpstream, startMockUpstream } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_EVENTS } from '../../graphql/test/graphql-operations.ts';
+import { wsClient } from '../../graphql/test/graphql-transport.ts';
+import { ChannelClient } from '../../ws/test/channel-client.ts';
 import { createTestSchema, type TestSchema } from './postgres-schema.ts';
 import { newcomerEnv, type ServerProcess, startServerProcess } from './server-process.ts';
 
@@ -148,6 +151,59 @@ describe.skipIf(!databaseUrl || !redisUrl)('several instances on one PostgreSQL 
       expect(received.map((event) => event.message.id)).toEqual((await history(server(1), agentId)).map((m) => m.id));
     } finally {
       await bus.close();
+    }
+  });
+
+  it('delivers a REST turn on one instance to GraphQL agentEvents and WS agent.subscribe on the other', {
+    timeout: 60_000,
+  }, async () => {
+    const [first, second] = [server(0), server(1)];
+    const agentId = await createAgent(first);
+    // GraphQL subscriber on instance A.
+    const graphql = wsClient(`${first.url.replace('http', 'ws')}/graphql`, key);
+    const graphqlSeen: string[] = [];
+    let graphqlLive!: () => void;
+    const graphqlSubscribed = new Promise<void>((resolve) => {
+      graphqlLive = resolve;
+    });
+    const graphqlGotSix = new Promise<void>((resolve, reject) => {
+      graphql.subscribe<{ agentEvents: { type: string; message: { role: string; content: string | null } | null } }>(
+        { query: AGENT_EVENTS, variables: { agentId } },
+        {
+          next: (result) => {
+            const event = result.data?.agentEvents;
+            if (event?.type === 'subscribed') graphqlLive();
+            else if (event?.message) graphqlSeen.push(`${event.message.role}:${event.message.content ?? ''}`);
+            if (graphqlSeen.length === 6) resolve();
+          },
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+    // WebSocket channel subscriber on instance B.
+    const channel = await ChannelClient.connect(`${second.url.replace('http', 'ws')}/v1/chat/ws`, { apiKey: key });
+    try {
+      channel.send({ type: 'agent.subscribe', agent_id: agentId });
+      await channel.next((frame) => frame.type === 'agent.subscribed');
+      await graphqlSubscribed;
+
+      // One turn through REST on B (seen by A's GraphQL subscriber), one on A (seen by B's channel).
+      expect(await reply(await chat(second, agentId, 'via B'))).toBe('Echo: via B');
+      expect(await reply(await chat(first, agentId, 'via A'))).toBe('Echo: via A');
+      await graphqlGotSix;
+      await channel.next(() => channel.frames.filter((frame) => frame.type === 'agent.event').length >= 6);
+      const channelSeen = channel.frames
+        .filter((frame) => frame.type === 'agent.event')
+        .map((frame) => {
+          const { message } = (frame as { event: { message: { role: string; content: string | null } } }).event;
+          return `${message.role}:${message.content ?? ''}`;
+        });
+      expect(channelSeen).toEqual(graphqlSeen);
+      expect(graphqlSeen.filter((entry) => entry.startsWith('user:'))).toEqual(['user:via B', 'user:via A']);
+    } finally {
+      channel.socket.close();
+      await graphql.dispose();
     }
   });
 
