@@ -7,7 +7,8 @@ export interface LatencyStats {
   min: number;
 }
 
-function percentile(sorted: number[], share: number): number {
+/** The value below which `share` of the sorted samples fall (nearest rank). */
+export function percentile(sorted: number[], share: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1));
   return sorted[index] ?? Number.NaN;
 }
