@@ -32,5 +32,6 @@ export * from './services/memory-service.ts';
 export * from './services/resources.ts';
 export * from './store/search.ts';
 export * from './store/store.ts';
+export * from './store/store-support.ts';
 export * from './stream/sse.ts';
 export * from './ws-channel/index.ts';

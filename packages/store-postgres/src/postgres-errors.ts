@@ -1,11 +1,5 @@
-import { MemgateError } from '@memgate/core';
+import { type ConstraintMessages, MemgateError } from '@memgate/core';
 import { DatabaseError } from 'pg';
-
-/** What to say when a write breaks a constraint: a duplicate, or a row it points to is missing. */
-export interface ConstraintMessages {
-  conflict: string;
-  missing?: string;
-}
 
 // SQLSTATEs of PostgreSQL's integrity constraint violations.
 const UNIQUE_VIOLATION = '23505';

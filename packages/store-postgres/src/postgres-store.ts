@@ -16,6 +16,7 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
+import { stepConstraintMessages } from '@memgate/core';
 import type { Pool } from 'pg';
 import { createPool, type PoolOptions } from './create-pool.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
@@ -29,7 +30,7 @@ import { searchMessages, searchPassages } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { writeAgent } from './write-agent.ts';
 import { writePassages } from './write-passages.ts';
-import { stepConstraintMessages, writeStep } from './write-step.ts';
+import { writeStep } from './write-step.ts';
 
 /** Options of {@link PostgresStore}: where the database is and how many connections to use. */
 export type PostgresStoreOptions = PoolOptions;

@@ -1,4 +1,5 @@
 import {
+  assertStepRowsBelongToAgent,
   MemgateError,
   messageSearchText,
   type NewMessage,
@@ -7,7 +8,7 @@ import {
   type TurnStep,
 } from '@memgate/core';
 import type { PoolClient } from 'pg';
-import { type ConstraintMessages, storable } from './postgres-errors.ts';
+import { storable } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { writePassages } from './write-passages.ts';
 
@@ -18,9 +19,7 @@ import { writePassages } from './write-passages.ts';
  */
 export async function writeStep(client: PoolClient, step: TurnStep): Promise<StoredMessage[]> {
   const { agentId } = step;
-  for (const message of step.messages) assertSameAgent(step, message.agentId);
-  for (const call of step.addPendingToolCalls ?? []) assertSameAgent(step, call.agentId);
-  for (const passage of step.passages ?? []) assertSameAgent(step, passage.agentId);
+  assertStepRowsBelongToAgent(step);
 
   const stored = step.messages.length === 0 ? [] : await insertMessages(client, agentId, step.messages);
   await writePassages(client, step.passages ?? []);
@@ -127,19 +126,4 @@ function storableCalls(calls: ToolCall[]): ToolCall[] {
     type: call.type,
     function: { name: storable(call.function.name), arguments: storable(call.function.arguments) },
   }));
-}
-
-/** How a step's constraint violations read to the caller (see translateConstraints). */
-export function stepConstraintMessages(step: TurnStep): ConstraintMessages {
-  return {
-    conflict: 'The turn step repeats the id of a stored message, passage or pending tool call.',
-    missing: `Agent ${step.agentId} does not exist.`,
-  };
-}
-
-function assertSameAgent(step: TurnStep, agentId: string): void {
-  if (agentId !== step.agentId) {
-    // A caller bug, not bad input: one step belongs to one agent.
-    throw new Error(`A turn step for agent ${step.agentId} holds a row of agent ${agentId}.`);
-  }
 }

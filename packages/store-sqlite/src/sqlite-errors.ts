@@ -1,11 +1,5 @@
-import { MemgateError } from '@memgate/core';
+import { type ConstraintMessages, MemgateError } from '@memgate/core';
 import Database from 'better-sqlite3';
-
-/** What to say when a write breaks a constraint: a duplicate, or a row it points to is missing. */
-export interface ConstraintMessages {
-  conflict: string;
-  missing?: string;
-}
 
 /**
  * Runs a write and turns constraint violations into MemgateErrors (CONFLICT for a duplicate

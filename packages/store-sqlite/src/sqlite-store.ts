@@ -18,6 +18,7 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
+import { stepConstraintMessages } from '@memgate/core';
 import type Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
@@ -38,7 +39,7 @@ import { prepareStatements, type Statements } from './statements.ts';
 import { VectorIndex } from './vector-index.ts';
 import { writeAgent } from './write-agent.ts';
 import { writePassages } from './write-passages.ts';
-import { stepConstraintMessages, writeStep } from './write-step.ts';
+import { writeStep } from './write-step.ts';
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {

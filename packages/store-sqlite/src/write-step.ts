@@ -1,7 +1,12 @@
-import { MemgateError, messageSearchText, type StoredMessage, type TurnStep } from '@memgate/core';
+import {
+  assertStepRowsBelongToAgent,
+  MemgateError,
+  messageSearchText,
+  type StoredMessage,
+  type TurnStep,
+} from '@memgate/core';
 import { agentToken } from './agent-token.ts';
 import { toMessageParams, toPendingToolCallRow, withSeq } from './row-mapping.ts';
-import type { ConstraintMessages } from './sqlite-errors.ts';
 import type { Statements } from './statements.ts';
 import { writePassages } from './write-passages.ts';
 
@@ -10,14 +15,13 @@ import { writePassages } from './write-passages.ts';
  * step and relies on the rollback to leave nothing of it behind.
  */
 export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
+  assertStepRowsBelongToAgent(step);
   const stored = step.messages.map((message) => {
-    assertSameAgent(step, message.agentId);
     const seq = Number(sql.insertMessage.run(toMessageParams(message)).lastInsertRowid);
     const text = messageSearchText(message);
     if (text !== null) sql.insertMessageText.run(seq, agentToken(message.agentId), text);
     return withSeq(message, seq);
   });
-  for (const passage of step.passages ?? []) assertSameAgent(step, passage.agentId);
   writePassages(sql, step.passages ?? []);
   moveContextWindow(sql, step);
   for (const update of step.memory ?? []) {
@@ -30,10 +34,7 @@ export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
   for (const toolCallId of step.resolvePendingToolCallIds ?? []) {
     sql.deletePending.run(step.agentId, toolCallId);
   }
-  for (const call of step.addPendingToolCalls ?? []) {
-    assertSameAgent(step, call.agentId);
-    sql.insertPending.run(toPendingToolCallRow(call));
-  }
+  for (const call of step.addPendingToolCalls ?? []) sql.insertPending.run(toPendingToolCallRow(call));
   return stored;
 }
 
@@ -48,20 +49,5 @@ function moveContextWindow(sql: Statements, step: TurnStep): void {
     sql.setSummary.run(summary.text, summary.messageCount, summary.updatedAt, step.agentId).changes === 0
   ) {
     throw missing();
-  }
-}
-
-/** How a step's constraint violations read to the caller (see translateConstraints). */
-export function stepConstraintMessages(step: TurnStep): ConstraintMessages {
-  return {
-    conflict: 'The turn step repeats the id of a stored message, passage or pending tool call.',
-    missing: `Agent ${step.agentId} does not exist.`,
-  };
-}
-
-function assertSameAgent(step: TurnStep, agentId: string): void {
-  if (agentId !== step.agentId) {
-    // A caller bug, not bad input: one step belongs to one agent.
-    throw new Error(`A turn step for agent ${step.agentId} holds a row of agent ${agentId}.`);
   }
 }
