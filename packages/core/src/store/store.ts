@@ -12,16 +12,8 @@ import type {
 } from '../domain/types.ts';
 import type { PassageSearch, SearchPage, TextSearch } from './search.ts';
 
-export interface NewAgent {
-  id: string;
-  userId: string;
-  name: string;
-  model: string;
-  system: string;
-  contextWindow: number;
-  createdAt: string;
-  memory: MemoryBlock[];
-}
+/** An agent as created: every field is chosen by the core, the store persists it as given. */
+export type NewAgent = Agent;
 
 /**
  * One atomic step of a turn: the messages it produced, the memory blocks it changed, the archival
@@ -71,7 +63,7 @@ export interface Store {
   listUsers(): Promise<User[]>;
 
   createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord>;
-  /** The owner of a non-deleted key with this hash, or null. */
+  /** The owner of the key with this hash, or null (deleting a key removes it). */
   findUserIdByKeyHash(keyHash: string): Promise<string | null>;
   /** True when a key was deleted. */
   deleteApiKey(keyId: string): Promise<boolean>;
@@ -84,7 +76,7 @@ export interface Store {
   /** Sets one block's value; null when the agent has no such block. */
   setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null>;
 
-  /** A page of the history, oldest first. Throws NOT_FOUND-free: unknown cursor gives []. */
+  /** A page of the history, oldest first. Never throws NOT_FOUND: an unknown cursor gives []. */
   listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]>;
   /** The messages that are in the agent's context window, oldest first. */
   listContextMessages(agentId: string): Promise<StoredMessage[]>;
