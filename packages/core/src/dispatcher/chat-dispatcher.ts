@@ -1,3 +1,4 @@
+import { isReservedToolName } from '../agent/base-tools.ts';
 import type { TurnRunner } from '../agent/turn-runner.ts';
 import type { TurnEvent, TurnInput, TurnTiming } from '../agent/turn-types.ts';
 import type { AgentLock } from '../concurrency/agent-lock.ts';
@@ -12,6 +13,7 @@ import { clientToolsOf } from './client-tools.ts';
 import { chunksOf, collectCompletion, completionId } from './completion-builder.ts';
 import { extractNewInput } from './new-input.ts';
 import { assertSupported, samplingOf } from './request-checks.ts';
+import { unansweredInput } from './retry-tail.ts';
 
 export interface ChatCallOptions {
   /** Aborting it cancels the turn's upstream call (a client that leaves stops the work). */
@@ -26,6 +28,9 @@ export interface ChatDispatcherOptions {
   lock: AgentLock;
   runner: TurnRunner;
 }
+
+/** How far back a retried request's stored input is looked for (a retry resends one turn's input). */
+const RETRY_LOOKBACK = 32;
 
 interface PreparedTurn {
   request: ChatCompletionRequest;
@@ -85,7 +90,9 @@ export class ChatDispatcher {
       // Re-read under the lock: the previous turn may have changed memory or pending calls.
       const agent = await this.requireAgent(principal, agentId);
       const pending = await this.options.store.listPendingToolCalls(agent.id);
-      const newInput = extractNewInput(agent.id, request.messages, pending);
+      const recent = await this.options.store.listMessages(agent.id, { limit: RETRY_LOOKBACK });
+      const retryTail = unansweredInput(recent, isReservedToolName);
+      const newInput = extractNewInput(agent.id, request.messages, pending, retryTail);
       const model = this.modelFor(agent, request);
       const input: TurnInput = {
         agent,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { NewMessage, PendingToolCall } from '../domain/types.ts';
+import type { NewMessage, PendingToolCall, StoredMessage } from '../domain/types.ts';
 import { fieldError } from '../errors/validation.ts';
 import type { LlmMessage } from '../llm/provider.ts';
 import type { ChatMessageInput } from '../schemas/chat-request.ts';
+import { RetryMatcher } from './retry-tail.ts';
 
 export interface NewInput {
   newMessages: NewMessage[];
@@ -42,13 +43,21 @@ function message(agentId: string, fields: Pick<NewMessage, 'role' | 'content' | 
  * Applies the contract's new-input rule: the agent keeps its own history, so only the user and
  * tool messages after the last assistant message are new. Tool results must answer pending calls;
  * a new user message instead of results cancels the pending calls (so an agent never stays stuck).
+ * Input that a failed attempt of the same request already stored (`retryTail`) is not stored again.
  */
-export function extractNewInput(agentId: string, messages: ChatMessageInput[], pending: PendingToolCall[]): NewInput {
+export function extractNewInput(
+  agentId: string,
+  messages: ChatMessageInput[],
+  pending: PendingToolCall[],
+  retryTail: StoredMessage[] = [],
+): NewInput {
   const lastAssistant = messages.findLastIndex((candidate) => candidate.role === 'assistant');
   const turnInstructions: LlmMessage[] = [];
   const toolResults: NewMessage[] = [];
   const userMessages: NewMessage[] = [];
   const open = new Map(pending.map((call) => [call.toolCallId, call]));
+  const retry = new RetryMatcher(retryTail);
+  let retried = 0;
 
   messages.forEach((input, index) => {
     const loc = ['body', 'messages', index, 'content'];
@@ -58,14 +67,28 @@ export function extractNewInput(agentId: string, messages: ChatMessageInput[], p
     }
     if (index < lastAssistant || input.role === 'assistant') return;
     if (input.role === 'user') {
+      const content = contentText(input.content, loc);
+      if (retry.isStoredUser(content)) {
+        retried++;
+        return;
+      }
       userMessages.push(
         message(agentId, {
           role: 'user',
-          content: contentText(input.content, loc),
+          content,
           toolCallId: null,
           name: input.name ?? null,
         }),
       );
+      return;
+    }
+    const resultText = contentText(input.content, loc);
+    const repeated =
+      input.role === 'tool'
+        ? retry.storedToolResult({ toolCallId: input.tool_call_id }, resultText)
+        : retry.storedToolResult({ name: input.name }, resultText);
+    if (repeated) {
+      retried++;
       return;
     }
     const call =
@@ -84,7 +107,7 @@ export function extractNewInput(agentId: string, messages: ChatMessageInput[], p
     toolResults.push(
       message(agentId, {
         role: 'tool',
-        content: contentText(input.content, loc),
+        content: resultText,
         toolCallId: call.toolCallId,
         name: call.name,
       }),
@@ -97,7 +120,7 @@ export function extractNewInput(agentId: string, messages: ChatMessageInput[], p
       `Missing tool results for pending tool calls: ${[...open.keys()].join(', ')}.`,
     );
   }
-  if (toolResults.length === 0 && userMessages.length === 0) {
+  if (toolResults.length === 0 && userMessages.length === 0 && retried === 0) {
     throw fieldError(
       ['body', 'messages'],
       'messages must end with a new user or tool message after the last assistant message.',
