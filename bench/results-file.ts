@@ -9,7 +9,10 @@ export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'result
 export function writeResults(name: string, payload: Record<string, unknown>): string {
   const file = join(RESULTS_DIR, `${name}.json`);
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...payload }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...payload }, null, 2)}\n`,
+  );
   return file;
 }
 
