@@ -17,6 +17,8 @@ export interface BenchChild<Ready> {
   process: ChildProcess;
   /** Sends a request and resolves with the child's reply. */
   request<Reply>(message: Record<string, unknown>): Promise<Reply>;
+  /** The child's CPU time so far (user + system), in milliseconds. */
+  cpuMs(): Promise<number>;
   /** Asks the child to stop cleanly (so `--cpu-prof` can write its profile) and waits for its exit. */
   stop(): Promise<void>;
 }
@@ -54,15 +56,20 @@ export async function startChild<Ready>(entry: string, options: ChildOptions = {
       }
     });
   });
+  const request = <Reply>(message: Record<string, unknown>) => {
+    const id = nextId++;
+    return new Promise<Reply>((resolve) => {
+      pending.set(id, (value) => resolve(value as Reply));
+      child.send({ ...message, id });
+    });
+  };
   return {
     ready,
     process: child,
-    request<Reply>(message: Record<string, unknown>) {
-      const id = nextId++;
-      return new Promise<Reply>((resolve) => {
-        pending.set(id, (value) => resolve(value as Reply));
-        child.send({ ...message, id });
-      });
+    request,
+    async cpuMs() {
+      const usage = await request<NodeJS.CpuUsage>({ type: 'cpu' });
+      return (usage.user + usage.system) / 1000;
     },
     async stop() {
       if (child.exitCode !== null) return;
@@ -80,8 +87,9 @@ export interface ParentRequest {
 }
 
 /**
- * The child's side: reports `ready`, answers requests with `handle`, and on `stop` runs `close`
- * and exits (a clean exit is what makes `--cpu-prof` write its file).
+ * The child's side: reports `ready`, answers `cpu` with its `process.cpuUsage()` and other requests
+ * with `handle`, and on `stop` runs `close` and exits (a clean exit is what makes `--cpu-prof`
+ * write its file).
  */
 export function serveParent<Ready>(
   ready: Ready,
@@ -94,7 +102,9 @@ export function serveParent<Ready>(
       void close().finally(() => process.exit(0));
       return;
     }
-    handle(request).then(
+    // Every child reports its CPU time, so a run can say what each process spent per request.
+    const reply = request.type === 'cpu' ? Promise.resolve(process.cpuUsage()) : handle(request);
+    reply.then(
       (value) => send({ type: 'reply', id: request.id, value }),
       (error: unknown) => send({ type: 'reply', id: request.id, value: { error: String(error) } }),
     );

@@ -2,6 +2,7 @@
 export interface LatencyStats {
   runs: number;
   median: number;
+  p90: number;
   p95: number;
   mean: number;
   min: number;
@@ -13,12 +14,14 @@ export function percentile(sorted: number[], share: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
+/** Median, percentiles, mean and minimum of a series, rounded to 0.01 ms. */
 export function stats(samples: number[]): LatencyStats {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;
   return {
     runs: samples.length,
     median: round(percentile(sorted, 0.5)),
+    p90: round(percentile(sorted, 0.9)),
     p95: round(percentile(sorted, 0.95)),
     mean: round(samples.reduce((sum, value) => sum + value, 0) / Math.max(1, samples.length)),
     min: round(sorted[0] ?? Number.NaN),
