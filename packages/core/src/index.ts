@@ -31,6 +31,7 @@ export * from './services/memory-resources.ts';
 export * from './services/memory-service.ts';
 export * from './services/resources.ts';
 export * from './store/search.ts';
+export * from './store/sql-rows.ts';
 export * from './store/store.ts';
 export * from './store/store-support.ts';
 export * from './stream/sse.ts';

@@ -16,7 +16,17 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
-import { stepConstraintMessages } from '@memgate/core';
+import {
+  type PassageRow,
+  type PendingToolCallRow,
+  type SummaryRow,
+  stepConstraintMessages,
+  toContextSummary,
+  toPassage,
+  toPendingToolCall,
+  toUser,
+  type UserRow,
+} from '@memgate/core';
 import type { Pool } from 'pg';
 import { createPool, type PoolOptions } from './create-pool.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
@@ -24,8 +34,8 @@ import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { readPage } from './read-page.ts';
-import { toAgent, toContextSummary, toPassage, toPendingToolCall, toStoredMessage, toUser } from './row-mapping.ts';
-import type { AgentRow, MessageRow, PassageRow, PendingToolCallRow, SummaryRow, UserRow } from './rows.ts';
+import { toAgent, toStoredMessage } from './row-mapping.ts';
+import type { AgentRow, MessageRow } from './rows.ts';
 import { searchMessages, searchPassages } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { writeAgent } from './write-agent.ts';

@@ -1,18 +1,5 @@
-import type {
-  Agent,
-  ContextSummary,
-  Passage,
-  PendingToolCall,
-  StoredMessage,
-  StoredRole,
-  ToolCall,
-  User,
-} from '@memgate/core';
-import type { AgentRow, MessageRow, PassageRow, PendingToolCallRow, SummaryRow, UserRow } from './rows.ts';
-
-export function toUser(row: UserRow): User {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
-}
+import type { Agent, StoredMessage, StoredRole, ToolCall } from '@memgate/core';
+import type { AgentRow, MessageRow } from './rows.ts';
 
 export function toAgent(row: AgentRow): Agent {
   return {
@@ -45,31 +32,4 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   // Absent rather than undefined, exactly as the SQLite store reads it.
   if (row.token_count !== null) message.tokenCount = row.token_count;
   return message;
-}
-
-export function toPendingToolCall(row: PendingToolCallRow): PendingToolCall {
-  return {
-    agentId: row.agent_id,
-    toolCallId: row.tool_call_id,
-    name: row.name,
-    arguments: row.arguments,
-    // The CHECK constraint on pending_tool_calls.style keeps this cast honest.
-    style: row.style as PendingToolCall['style'],
-    createdAt: row.created_at,
-  };
-}
-
-export function toPassage(row: PassageRow): Passage {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    content: row.content,
-    embeddingModel: row.embedding_model,
-    createdAt: row.created_at,
-  };
-}
-
-export function toContextSummary(row: SummaryRow | undefined): ContextSummary | null {
-  if (!row || row.summary === null) return null;
-  return { text: row.summary, messageCount: row.summary_message_count, updatedAt: row.summary_updated_at ?? '' };
 }

@@ -1,12 +1,5 @@
 import type { MemoryBlock } from '@memgate/core';
 
-/** Rows as pg returns them: snake_case columns, BIGINT as string, JSON parsed. */
-export interface UserRow {
-  id: string;
-  name: string;
-  created_at: string;
-}
-
 export interface AgentRow {
   id: string;
   user_id: string;
@@ -31,27 +24,4 @@ export interface MessageRow {
   name: string | null;
   created_at: string;
   token_count: number | null;
-}
-
-export interface PendingToolCallRow {
-  agent_id: string;
-  tool_call_id: string;
-  name: string;
-  arguments: string;
-  style: string;
-  created_at: string;
-}
-
-export interface PassageRow {
-  id: string;
-  agent_id: string;
-  content: string;
-  embedding_model: string | null;
-  created_at: string;
-}
-
-export interface SummaryRow {
-  summary: string | null;
-  summary_message_count: number;
-  summary_updated_at: string | null;
 }

@@ -3,15 +3,17 @@ import {
   fuseRankings,
   HYBRID_CANDIDATES,
   type Passage,
+  type PassageRow,
   type PassageSearch,
   type SearchPage,
   type StoredMessage,
   type TextSearch,
+  toPassage,
 } from '@memgate/core';
 import type { Pool } from 'pg';
 import { MEMORY_SQL } from './memory-queries.ts';
-import { toPassage, toStoredMessage } from './row-mapping.ts';
-import type { MessageRow, PassageRow } from './rows.ts';
+import { toStoredMessage } from './row-mapping.ts';
+import type { MessageRow } from './rows.ts';
 import { nearestPassages } from './vector-scan.ts';
 
 /** A row of a ranked page: the total, and the hit's columns (all NULL on the row of an empty page). */

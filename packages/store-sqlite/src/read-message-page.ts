@@ -1,5 +1,6 @@
 import type { MessagePage, Passage, StoredMessage } from '@memgate/core';
-import { toPassage, toStoredMessage } from './row-mapping.ts';
+import { toPassage } from '@memgate/core';
+import { toStoredMessage } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 
 /** The newest `page.limit` messages older than `page.before`, oldest first; [] for an unknown cursor. */

@@ -1,31 +1,15 @@
 import type {
   Agent,
-  ContextSummary,
   MemoryBlock,
   NewMessage,
   NewPassage,
-  Passage,
   PendingToolCall,
+  PendingToolCallRow,
   StoredMessage,
   StoredRole,
   ToolCall,
-  User,
 } from '@memgate/core';
-import type {
-  AgentRow,
-  MemoryBlockRow,
-  MessageParams,
-  MessageRow,
-  PassageParams,
-  PassageRow,
-  PendingToolCallRow,
-  SummaryRow,
-  UserRow,
-} from './rows.ts';
-
-export function toUser(row: UserRow): User {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
-}
+import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow, PassageParams } from './rows.ts';
 
 export function toMemoryBlock(row: MemoryBlockRow): MemoryBlock {
   return { label: row.label, value: row.value, limit: row.limit };
@@ -75,18 +59,6 @@ export function toMessageParams(message: NewMessage): MessageParams {
   };
 }
 
-export function toPendingToolCall(row: PendingToolCallRow): PendingToolCall {
-  return {
-    agentId: row.agent_id,
-    toolCallId: row.tool_call_id,
-    name: row.name,
-    arguments: row.arguments,
-    // The CHECK constraint on pending_tool_calls.style keeps this cast honest.
-    style: row.style as PendingToolCall['style'],
-    createdAt: row.created_at,
-  };
-}
-
 export function toPendingToolCallRow(call: PendingToolCall): PendingToolCallRow {
   return {
     agent_id: call.agentId,
@@ -126,16 +98,6 @@ export function withSeq(message: NewMessage, seq: number): StoredMessage {
   return stored;
 }
 
-export function toPassage(row: PassageRow): Passage {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    content: row.content,
-    embeddingModel: row.embedding_model,
-    createdAt: row.created_at,
-  };
-}
-
 /** A vector as its BLOB: float32, in the platform's byte order (little-endian everywhere Node runs). */
 export function vectorToBlob(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
@@ -152,9 +114,4 @@ export function toPassageParams(passage: NewPassage): PassageParams {
     embedding: embedded && passage.embedding ? vectorToBlob(passage.embedding) : null,
     created_at: passage.createdAt,
   };
-}
-
-export function toContextSummary(row: SummaryRow | undefined): ContextSummary | null {
-  if (!row || row.summary === null) return null;
-  return { text: row.summary, messageCount: row.summary_message_count, updatedAt: row.summary_updated_at ?? '' };
 }

@@ -1,9 +1,5 @@
+import type { PassageRow as SharedPassageRow } from '@memgate/core';
 /** Rows as SQLite returns them: snake_case columns, JSON kept as text. */
-export interface UserRow {
-  id: string;
-  name: string;
-  created_at: string;
-}
 
 export interface AgentRow {
   id: string;
@@ -38,29 +34,10 @@ export interface MessageRow {
 /** Named parameters of the message insert. */
 export type MessageParams = Omit<MessageRow, 'seq'>;
 
-export interface PendingToolCallRow {
-  agent_id: string;
-  tool_call_id: string;
-  name: string;
-  arguments: string;
-  style: string;
-  created_at: string;
-}
-
-export interface PassageRow {
+/** A passage row with SQLite's rowid-backed position. */
+export interface PassageRow extends SharedPassageRow {
   seq: number;
-  id: string;
-  agent_id: string;
-  content: string;
-  embedding_model: string | null;
-  created_at: string;
 }
 
 /** Named parameters of the passage insert. */
 export type PassageParams = Omit<PassageRow, 'seq'> & { embedding: Buffer | null };
-
-export interface SummaryRow {
-  summary: string | null;
-  summary_message_count: number;
-  summary_updated_at: string | null;
-}

@@ -5,9 +5,9 @@ import {
   type Passage,
   type PassageSearch,
   type SearchPage,
+  toPassage,
 } from '@memgate/core';
 import { rankedMatches } from './ranked-matches.ts';
-import { toPassage } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 import type { VectorIndex } from './vector-index.ts';
 

@@ -18,20 +18,12 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
-import { stepConstraintMessages } from '@memgate/core';
+import { stepConstraintMessages, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
 import type Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
-import {
-  groupBlocks,
-  toAgent,
-  toContextSummary,
-  toMemoryBlock,
-  toPendingToolCall,
-  toStoredMessage,
-  toUser,
-} from './row-mapping.ts';
+import { groupBlocks, toAgent, toMemoryBlock, toStoredMessage } from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
 import { translateConstraints } from './sqlite-errors.ts';

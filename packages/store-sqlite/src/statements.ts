@@ -1,14 +1,7 @@
+import type { PendingToolCallRow, SummaryRow, UserRow } from '@memgate/core';
 import type Database from 'better-sqlite3';
 import { prepareMemoryStatements } from './memory-statements.ts';
-import type {
-  AgentRow,
-  MemoryBlockRow,
-  MessageParams,
-  MessageRow,
-  PendingToolCallRow,
-  SummaryRow,
-  UserRow,
-} from './rows.ts';
+import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
 
 const MESSAGE_COLUMNS = 'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count';
 // Qualified for the join with agents, which shares the id, name and created_at column names.

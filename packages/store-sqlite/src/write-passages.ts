@@ -1,6 +1,6 @@
-import type { NewPassage, Passage } from '@memgate/core';
+import { type NewPassage, type Passage, toPassage } from '@memgate/core';
 import { agentToken } from './agent-token.ts';
-import { toPassage, toPassageParams } from './row-mapping.ts';
+import { toPassageParams } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 
 /** Inserts passages with their full-text entries. Must run inside a transaction. */
@@ -9,6 +9,6 @@ export function writePassages(sql: Statements, passages: readonly NewPassage[]):
     const params = toPassageParams(passage);
     const seq = Number(sql.insertPassage.run(params).lastInsertRowid);
     sql.insertPassageText.run(seq, agentToken(passage.agentId), passage.content);
-    return toPassage({ ...params, seq });
+    return toPassage(params);
   });
 }

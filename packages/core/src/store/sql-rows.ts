@@ -1,0 +1,67 @@
+import type { ContextSummary, Passage, PendingToolCall, User } from '../domain/types.ts';
+
+/**
+ * Row shapes and their mapping that the SQL stores (SQLite and PostgreSQL) share: the same
+ * snake_case columns, read back into the same domain objects. Driver-specific rows stay with
+ * their store.
+ */
+
+export interface UserRow {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface PendingToolCallRow {
+  agent_id: string;
+  tool_call_id: string;
+  name: string;
+  arguments: string;
+  style: string;
+  created_at: string;
+}
+
+export interface PassageRow {
+  id: string;
+  agent_id: string;
+  content: string;
+  embedding_model: string | null;
+  created_at: string;
+}
+
+export interface SummaryRow {
+  summary: string | null;
+  summary_message_count: number;
+  summary_updated_at: string | null;
+}
+
+export function toUser(row: UserRow): User {
+  return { id: row.id, name: row.name, createdAt: row.created_at };
+}
+
+export function toPendingToolCall(row: PendingToolCallRow): PendingToolCall {
+  return {
+    agentId: row.agent_id,
+    toolCallId: row.tool_call_id,
+    name: row.name,
+    arguments: row.arguments,
+    // Both stores constrain the style column to these values (a CHECK constraint).
+    style: row.style as PendingToolCall['style'],
+    createdAt: row.created_at,
+  };
+}
+
+export function toPassage(row: PassageRow): Passage {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    content: row.content,
+    embeddingModel: row.embedding_model,
+    createdAt: row.created_at,
+  };
+}
+
+export function toContextSummary(row: SummaryRow | undefined): ContextSummary | null {
+  if (!row || row.summary === null) return null;
+  return { text: row.summary, messageCount: row.summary_message_count, updatedAt: row.summary_updated_at ?? '' };
+}
