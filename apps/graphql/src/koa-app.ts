@@ -5,7 +5,7 @@ import type { MemgateYoga } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 
 export interface KoaAppOptions {
-  /** Largest accepted request body (by `Content-Length`); larger ones get 413. Default 1 MiB. */
+  /** Largest accepted request body (by `Content-Length`, which is required); larger ones get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
 }
 
@@ -52,6 +52,16 @@ export function createKoaApp(
       });
       ctx.status = 413;
       ctx.body = { errors: [maskError(tooLarge).toJSON()] };
+      return;
+    }
+    // Yoga reads the body itself, so the limit above is only as good as Content-Length: a chunked
+    // body without one could be any size. Node's parser holds a body to its declared length.
+    if (ctx.get('transfer-encoding') && !ctx.get('content-length')) {
+      const unsized = new MemgateError('LENGTH_REQUIRED', 'Send the request body with a Content-Length header.', {
+        detailCode: 'length_required',
+      });
+      ctx.status = 411;
+      ctx.body = { errors: [maskError(unsized).toJSON()] };
       return;
     }
     // SSE frames must leave at once, not wait to be coalesced.

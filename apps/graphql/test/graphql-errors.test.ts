@@ -27,6 +27,37 @@ describe('GraphQL errors', () => {
     agentId = await new RestSetup(harness.baseUrl, harness.apiKey).createAgent({ name: 'errors' });
   });
 
+  describe('request bodies', () => {
+    const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+      fetch(harness.graphqlUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${harness.apiKey}`, 'content-type': 'application/json', ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    const codeOf = async (response: Response) =>
+      ((await response.json()) as { errors: { extensions: { code: string; status: number } }[] }).errors[0]?.extensions;
+
+    it('refuses a body over the limit with 413', async () => {
+      const query = `query { agents { id } } # ${'x'.repeat(1024 * 1024)}`;
+      const response = await post(JSON.stringify({ query }));
+      expect(response.status).toBe(413);
+      expect(await codeOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', status: 413 });
+    });
+
+    it('refuses a chunked body without Content-Length with 411, whatever its size', async () => {
+      const chunks = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(JSON.stringify({ query: 'query { agents { id } }' })));
+          controller.close();
+        },
+      });
+      const response = await post(chunks);
+      expect(response.status).toBe(411);
+      expect(await codeOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', status: 411 });
+    });
+  });
+
   describe('authentication', () => {
     for (const [label, apiKey] of [
       ['a missing', null],
