@@ -29,8 +29,10 @@ export interface ChatDispatcherOptions {
   runner: TurnRunner;
 }
 
-/** How far back a retried request's stored input is looked for (a retry resends one turn's input). */
-const RETRY_LOOKBACK = 32;
+/** Messages read at first when looking for a failed attempt's input (it is usually one or two). */
+const RETRY_LOOKBACK = 4;
+/** Bound on how far back that input is followed. */
+const RETRY_LOOKBACK_MAX = 256;
 
 interface PreparedTurn {
   request: ChatCompletionRequest;
@@ -90,8 +92,7 @@ export class ChatDispatcher {
       // Re-read under the lock: the previous turn may have changed memory or pending calls.
       const agent = await this.requireAgent(principal, agentId);
       const pending = await this.options.store.listPendingToolCalls(agent.id);
-      const recent = await this.options.store.listMessages(agent.id, { limit: RETRY_LOOKBACK });
-      const retryTail = unansweredInput(recent, isReservedToolName);
+      const retryTail = await this.unansweredInput(agent.id);
       const newInput = extractNewInput(agent.id, request.messages, pending, retryTail);
       const model = this.modelFor(agent, request);
       const input: TurnInput = {
@@ -109,6 +110,16 @@ export class ChatDispatcher {
     } catch (error) {
       await release();
       throw error;
+    }
+  }
+
+  /** The client input a failed attempt stored at the end of the history (see `unansweredInput`). */
+  private async unansweredInput(agentId: string) {
+    for (let limit = RETRY_LOOKBACK; ; limit *= 4) {
+      const recent = await this.options.store.listMessages(agentId, { limit });
+      const tail = unansweredInput(recent, isReservedToolName);
+      // Read further only while everything read so far is such input (the tail may go on).
+      if (tail.length < recent.length || recent.length < limit || limit >= RETRY_LOOKBACK_MAX) return tail;
     }
   }
 
