@@ -20,10 +20,11 @@ import type {
 } from '@memgate/core';
 import { stepConstraintMessages, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
 import type Database from 'better-sqlite3';
+import { ContextWindowCache } from './context-window-cache.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
-import { groupBlocks, toAgent, toMemoryBlock, toStoredMessage } from './row-mapping.ts';
+import { groupBlocks, toAgent, toMemoryBlock } from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
 import { translateConstraints } from './sqlite-errors.ts';
@@ -49,6 +50,7 @@ export class SqliteStore implements Store {
   #commit: Database.Transaction<typeof writeStep> | undefined;
   #insertPassages: Database.Transaction<typeof writePassages> | undefined;
   readonly #vectors: VectorIndex;
+  readonly #windows = new ContextWindowCache(() => this.#sql);
 
   constructor(options: SqliteStoreOptions) {
     this.#db = openDatabase(options.filename);
@@ -76,6 +78,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#windows.clear();
     if (this.#db.open) this.#db.close();
   }
 
@@ -146,7 +149,7 @@ export class SqliteStore implements Store {
   }
 
   async listContextMessages(agentId: string): Promise<StoredMessage[]> {
-    return this.#sql.contextMessages.all(agentId).map(toStoredMessage);
+    return this.#windows.read(agentId);
   }
 
   async listPendingToolCalls(agentId: string): Promise<PendingToolCall[]> {

@@ -68,6 +68,10 @@ export function prepareStatements(db: Database.Database) {
     messagesBefore: db.prepare<[string, number, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     ),
+    contextStart: db.prepare<[string], { start: number }>('SELECT context_start_seq AS start FROM agents WHERE id = ?'),
+    messagesAfter: db.prepare<[string, number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND seq > ? ORDER BY seq`,
+    ),
     contextMessages: db.prepare<[string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS_OF_M} FROM messages m JOIN agents a ON a.id = m.agent_id
        WHERE m.agent_id = ? AND m.seq >= a.context_start_seq ORDER BY m.seq`,

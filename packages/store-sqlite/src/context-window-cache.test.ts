@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewMessage } from '@memgate/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from './sqlite-store.ts';
+
+const now = () => new Date().toISOString();
+let counter = 0;
+function message(agentId: string, content: string): NewMessage {
+  counter += 1;
+  return {
+    id: `message-cache-${counter}`,
+    agentId,
+    role: 'user',
+    content,
+    toolCalls: null,
+    toolCallId: null,
+    name: null,
+    createdAt: now(),
+  };
+}
+
+describe('the context window read by one process while another writes the same file', () => {
+  let dataDir: string;
+  let reader: SqliteStore;
+  let writer: SqliteStore;
+  const agentId = 'agent-cache-test';
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'memgate-window-cache-'));
+    reader = SqliteStore.open(dataDir);
+    writer = SqliteStore.open(dataDir);
+    await reader.migrate();
+    await writer.migrate();
+    await writer.createUser({ id: 'user-cache', name: 'cache', createdAt: now() });
+    await writer.createAgent({
+      id: agentId,
+      userId: 'user-cache',
+      name: 'cached',
+      model: 'memgate-offline',
+      system: 'system',
+      contextWindow: 8192,
+      createdAt: now(),
+      memory: [{ label: 'human', value: '', limit: 100 }],
+    });
+  });
+  afterEach(async () => {
+    await reader.close();
+    await writer.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const contents = async () => (await reader.listContextMessages(agentId)).map((stored) => stored.content);
+
+  it('sees messages the other store appended after it read the window', async () => {
+    await writer.commitStep({ agentId, messages: [message(agentId, 'one'), message(agentId, 'two')] });
+    expect(await contents()).toEqual(['one', 'two']);
+    await writer.commitStep({ agentId, messages: [message(agentId, 'three')] });
+    expect(await contents()).toEqual(['one', 'two', 'three']);
+  });
+
+  it('follows a window start moved by the other store, and hands out copies callers may extend', async () => {
+    const stored = await writer.commitStep({
+      agentId,
+      messages: ['a', 'b', 'c'].map((content) => message(agentId, content)),
+    });
+    const window = await reader.listContextMessages(agentId);
+    window.push(window[0]!);
+    expect(await contents()).toEqual(['a', 'b', 'c']);
+    await writer.commitStep({
+      agentId,
+      messages: [message(agentId, 'd')],
+      contextStartSeq: stored[2]!.seq,
+      summary: { text: 'a and b happened', messageCount: 2, updatedAt: now() },
+    });
+    expect(await contents()).toEqual(['c', 'd']);
+  });
+
+  it('forgets an agent the other store deleted', async () => {
+    await writer.commitStep({ agentId, messages: [message(agentId, 'kept?')] });
+    expect(await contents()).toEqual(['kept?']);
+    expect(await writer.deleteAgent('user-cache', agentId)).toBe(true);
+    expect(await contents()).toEqual([]);
+  });
+});
