@@ -18,6 +18,8 @@ const configSchema = z.object({
   MEMGATE_ADMIN_TOKEN: z.string().min(16, 'MEMGATE_ADMIN_TOKEN must be at least 16 characters.').optional(),
   MEMGATE_BODY_LIMIT_BYTES: integer(1024 * 1024),
   MEMGATE_MAX_STEPS: integer(10),
+  MEMGATE_PG_POOL_SIZE: integer(10),
+  MEMGATE_PG_LOCK_POOL_SIZE: integer(32),
 });
 
 /** memgate's configuration, read from the environment (contract §1). */
@@ -26,6 +28,8 @@ export interface MemgateConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections: for the store's queries, and for held agent locks (one per running turn). */
+  postgresPools: { store: number; locks: number };
   redisUrl: string | undefined;
   llm: {
     baseURL: string | undefined;
@@ -59,6 +63,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: value.HOST,
     dataDir: value.MEMGATE_DATA_DIR,
     databaseUrl: value.DATABASE_URL,
+    postgresPools: {
+      store: Math.max(1, value.MEMGATE_PG_POOL_SIZE),
+      locks: Math.max(1, value.MEMGATE_PG_LOCK_POOL_SIZE),
+    },
     redisUrl: value.REDIS_URL,
     llm: {
       baseURL: value.MEMGATE_LLM_BASE_URL,

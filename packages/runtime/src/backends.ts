@@ -31,9 +31,9 @@ export async function openBackends(config: MemgateConfig): Promise<Backends> {
   try {
     if (config.databaseUrl) {
       const connectionString = config.databaseUrl;
-      const lock = new PostgresAgentLock({ connectionString });
+      const lock = new PostgresAgentLock({ connectionString, maxConnections: config.postgresPools.locks });
       return {
-        store: new PostgresStore({ connectionString }),
+        store: new PostgresStore({ connectionString, max: config.postgresPools.store }),
         lock,
         events,
         descriptions: {

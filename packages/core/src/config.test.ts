@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8283,
+      host: '127.0.0.1',
+      dataDir: './.memgate',
+      databaseUrl: undefined,
+      postgresPools: { store: 10, locks: 32 },
+      llm: { baseURL: undefined, model: 'gpt-4o-mini', timeoutMs: 120_000, maxRetries: 0 },
+      bodyLimitBytes: 1024 * 1024,
+      maxSteps: 10,
+    });
+  });
+
+  it('reads every variable, with OPENAI_* as fallbacks and blank values as unset', () => {
+    const config = loadConfig({
+      PORT: '0',
+      OPENAI_BASE_URL: 'http://localhost:11434/v1',
+      OPENAI_API_KEY: 'sk-x',
+      DATABASE_URL: ' ',
+      MEMGATE_PG_POOL_SIZE: '4',
+      MEMGATE_PG_LOCK_POOL_SIZE: '64',
+    });
+    expect(config.port).toBe(0);
+    expect(config.llm).toMatchObject({ baseURL: 'http://localhost:11434/v1', apiKey: 'sk-x' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.postgresPools).toEqual({ store: 4, locks: 64 });
+  });
+
+  it('stops with a message naming a bad variable', () => {
+    expect(() => loadConfig({ MEMGATE_PG_POOL_SIZE: 'many' })).toThrow(/MEMGATE_PG_POOL_SIZE/);
+    expect(() => loadConfig({ MEMGATE_LLM_BASE_URL: 'not a url' })).toThrow(/MEMGATE_LLM_BASE_URL/);
+  });
+});
