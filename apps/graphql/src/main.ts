@@ -1,28 +1,16 @@
-import { createServer } from 'node:http';
 import { loadConfig } from '@memgate/core';
-import { banner, createRuntime } from '@memgate/runtime';
+import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
 import { createGraphqlApp } from './graphql-app.ts';
 
-// The GraphQL app alone, for scaling protocols independently (contract §1).
+// The GraphQL app alone, for scaling protocols independently (contract §1). Its Koa app also
+// answers /healthz and /readyz; upgrades are taken on /graphql only.
 const config = loadConfig();
 const runtime = await createRuntime(config);
 const app = createGraphqlApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes });
-const server = createServer(app.handleRequest);
-server.on('upgrade', (request, socket, head) => {
-  if ((request.url ?? '/').split('?')[0] === '/graphql') app.handleUpgrade(request, socket, head);
-  else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest);
+console.log(banner(runtime, `${await listen(server, config.port, config.host)}/graphql (GraphQL only)`));
+stopOnSignals('memgate graphql', async () => {
+  // Subscriptions never end by themselves: the app ends them while the server drains.
+  await Promise.all([closeServer(server), app.close()]);
+  await runtime.close();
 });
-// Long streamed turns must not be cut by Node's default request timeout.
-server.requestTimeout = 0;
-server.listen(config.port, config.host, () => {
-  console.log(banner(runtime, `http://${config.host}:${config.port}/graphql (GraphQL only)`));
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    const deadline = setTimeout(() => process.exit(1), 30_000);
-    deadline.unref();
-    server.close(() => void runtime.close().then(() => process.exit(0)));
-    server.closeIdleConnections();
-    void app.close();
-  });
-}

@@ -1,19 +1,13 @@
-import { createServer } from 'node:http';
 import { loadConfig } from '@memgate/core';
-import { banner, createRuntime } from '@memgate/runtime';
+import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
 import { createRestApp } from './rest-app.ts';
 
 // The REST app alone, for scaling protocols independently (contract §1).
 const config = loadConfig();
 const runtime = await createRuntime(config);
-const server = createServer(createRestApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes }));
-server.requestTimeout = 0;
-server.listen(config.port, config.host, () => {
-  console.log(banner(runtime, `http://${config.host}:${config.port} (REST only)`));
+const server = createSharedServer([], createRestApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes }));
+console.log(banner(runtime, `${await listen(server, config.port, config.host)} (REST only)`));
+stopOnSignals('memgate rest', async () => {
+  await closeServer(server);
+  await runtime.close();
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.close(() => void runtime.close().then(() => process.exit(0)));
-    server.closeIdleConnections();
-  });
-}

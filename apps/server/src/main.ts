@@ -1,5 +1,5 @@
 import { loadConfig } from '@memgate/core';
-import { banner, createRuntime } from '@memgate/runtime';
+import { banner, createRuntime, stopOnSignals } from '@memgate/runtime';
 import { startMemgateServer } from './memgate-server.ts';
 
 const config = loadConfig();
@@ -11,17 +11,7 @@ const server = await startMemgateServer({
   bodyLimitBytes: config.bodyLimitBytes,
 });
 console.log(banner(runtime, server.url));
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`memgate: ${signal} received, finishing in-flight requests…`);
-  const deadline = setTimeout(() => process.exit(1), 30_000);
-  deadline.unref();
+stopOnSignals('memgate', async () => {
   await server.close();
   await runtime.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+});

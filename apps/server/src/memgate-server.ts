@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { Memgate } from '@memgate/core';
 import { createGraphqlApp } from '@memgate/graphql';
 import { createRestApp } from '@memgate/rest';
+import { closeServer, createSharedServer, listen, type Mount } from '@memgate/runtime';
 import { createChatChannel } from '@memgate/ws';
-import { createSharedServer, listen, type Mount } from './http-server.ts';
 
 export interface MemgateServerOptions {
   memgate: Memgate;
@@ -36,14 +36,13 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
     url,
     server,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Chat channel sockets hold server.close() open: let their turns finish, then close them with 1001.
-        chatChannel.close().catch((error: unknown) => console.error('memgate: closing the chat channel failed', error));
-        // Event subscriptions and graphql-ws sockets never end by themselves: the app ends them.
-        graphql.close().catch((error: unknown) => console.error('memgate: closing GraphQL failed', error));
-      });
+      // Chat-channel sockets and event subscriptions never end by themselves and would hold the
+      // server open: the apps end them (after in-flight turns) while the server drains.
+      await Promise.all([
+        closeServer(server),
+        chatChannel.close().catch((error: unknown) => console.error('memgate: closing the chat channel failed', error)),
+        graphql.close().catch((error: unknown) => console.error('memgate: closing GraphQL failed', error)),
+      ]);
     },
   };
 }

@@ -55,3 +55,14 @@ export async function listen(server: Server, port: number, host: string): Promis
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${shownHost}:${address.port}`;
 }
+
+/**
+ * Stops accepting, closes idle keep-alive connections, and resolves once the in-flight requests
+ * have finished (long-lived upgrades and streams must be ended by their apps meanwhile).
+ */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
