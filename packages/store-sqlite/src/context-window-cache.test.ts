@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewMessage } from '@memgate/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ContextWindowCache } from './context-window-cache.ts';
+import { openDatabase } from './open-database.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { prepareStatements } from './statements.ts';
 
 const now = () => new Date().toISOString();
 let counter = 0;
@@ -82,5 +85,44 @@ describe('the context window read by one process while another writes the same f
     expect(await contents()).toEqual(['kept?']);
     expect(await writer.deleteAgent('user-cache', agentId)).toBe(true);
     expect(await contents()).toEqual([]);
+  });
+});
+
+describe('the context window cache budget', () => {
+  it('drops the least recently read windows past its budget, and still answers correctly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'memgate-window-budget-'));
+    const writer = SqliteStore.open(dataDir);
+    await writer.migrate();
+    await writer.createUser({ id: 'user-budget', name: 'budget', createdAt: now() });
+    const agents = ['agent-budget-a', 'agent-budget-b'];
+    for (const id of agents) {
+      await writer.createAgent({
+        id,
+        userId: 'user-budget',
+        name: id,
+        model: 'memgate-offline',
+        system: 'system',
+        contextWindow: 8192,
+        createdAt: now(),
+        memory: [],
+      });
+      await writer.commitStep({ agentId: id, messages: [message(id, 'x'.repeat(1000))] });
+    }
+    const db = openDatabase(join(dataDir, 'memgate.sqlite'));
+    const statements = prepareStatements(db);
+    // Room for one window of about 1,200 characters, not two.
+    const cache = new ContextWindowCache(() => statements, 1500);
+    try {
+      expect(cache.read(agents[0]!).map((stored) => stored.agentId)).toEqual([agents[0]]);
+      expect(cache.size).toBeGreaterThan(1000);
+      expect(cache.read(agents[1]!).map((stored) => stored.agentId)).toEqual([agents[1]]);
+      expect(cache.size).toBeLessThanOrEqual(1500);
+      expect(cache.read(agents[0]!)).toHaveLength(1);
+      expect(cache.size).toBeLessThanOrEqual(1500);
+    } finally {
+      db.close();
+      await writer.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,8 @@ import type { Statements } from './statements.ts';
 
 interface CachedWindow {
   startSeq: number;
+  /** Approximate characters held, for the cache's memory budget. */
+  size: number;
   /** The highest seq read so far (rows above it are fetched on the next read). */
   lastSeq: number;
   messages: StoredMessage[];
@@ -18,37 +20,45 @@ interface CachedWindow {
  */
 export class ContextWindowCache {
   readonly #entries = new Map<string, CachedWindow>();
+  #size = 0;
 
+  /**
+   * @param maxCharacters the budget over all cached windows (approximate characters of text);
+   *   the least recently read windows are dropped past it. Large-context agents hold big windows.
+   */
   constructor(
     private readonly sql: () => Statements,
-    private readonly maxAgents = 1000,
+    private readonly maxCharacters = 32 * 1024 * 1024,
   ) {}
 
   read(agentId: string): StoredMessage[] {
     const sql = this.sql();
     const start = sql.contextStart.get(agentId)?.start;
-    let entry = this.#entries.get(agentId);
-    this.#entries.delete(agentId);
+    let entry = this.#take(agentId);
     if (start === undefined) return [];
     if (!entry || start < entry.startSeq) {
       const messages = sql.contextMessages.all(agentId).map(toStoredMessage);
-      entry = { startSeq: start, lastSeq: messages.at(-1)?.seq ?? start - 1, messages };
+      entry = { startSeq: start, lastSeq: messages.at(-1)?.seq ?? start - 1, messages, size: sizeOf(messages) };
     } else {
       const newer = sql.messagesAfter.all(agentId, entry.lastSeq).map(toStoredMessage);
       if (newer.length > 0) {
         entry.messages.push(...newer);
         entry.lastSeq = newer.at(-1)!.seq;
+        entry.size += sizeOf(newer);
       }
       if (start > entry.startSeq) {
         entry.messages = entry.messages.filter((message) => message.seq >= start);
         entry.startSeq = start;
+        entry.size = sizeOf(entry.messages);
       }
     }
     // Re-inserted last: the Map's order is the eviction order (least recently read first).
     this.#entries.set(agentId, entry);
-    if (this.#entries.size > this.maxAgents) {
+    this.#size += entry.size;
+    while (this.#size > this.maxCharacters && this.#entries.size > 1) {
       const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+      if (oldest === undefined || oldest === agentId) break;
+      this.#take(oldest);
     }
     // A copy: callers append to the window they get; the cached one only grows from the database.
     return entry.messages.slice();
@@ -56,5 +66,30 @@ export class ContextWindowCache {
 
   clear(): void {
     this.#entries.clear();
+    this.#size = 0;
   }
+
+  /** Characters held by all cached windows (approximate). */
+  get size(): number {
+    return this.#size;
+  }
+
+  #take(agentId: string): CachedWindow | undefined {
+    const entry = this.#entries.get(agentId);
+    if (entry) {
+      this.#entries.delete(agentId);
+      this.#size -= entry.size;
+    }
+    return entry;
+  }
+}
+
+/** Text a window holds, with a fixed allowance per message for its other fields. */
+function sizeOf(messages: StoredMessage[]): number {
+  let size = 0;
+  for (const message of messages) {
+    size += 200 + (message.content?.length ?? 0);
+    for (const call of message.toolCalls ?? []) size += call.function.arguments.length + call.function.name.length;
+  }
+  return size;
 }
