@@ -222,6 +222,27 @@ describe.skipIf(!databaseUrl || !redisUrl)('several instances on one PostgreSQL 
     while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
+  it('stops a turn whose lock connection breaks (503) and cancels its upstream call', { timeout: 60_000 }, async () => {
+    const holder = server(1);
+    const agentId = await createAgent(holder);
+    upstream.script({ hang: true });
+    const pending = chat(holder, agentId, 'the lock will break');
+    await until(() => upstream.activeRequests() === 1);
+    await until(async () => (await agentLocks(true)) === 1);
+    // The lock's session dies while the instance lives on (a network cut, a restarted pooler).
+    await schema.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND classid::int = hashtext('memgate.agent-lock:' || current_schema())`,
+      [],
+    );
+    const response = await pending;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('agent_lock_lost');
+    await upstream.waitForAbort();
+    // The agent serves again, from either instance.
+    expect(await reply(await chat(server(0), agentId, 'next'))).toBe('Echo: next');
+  });
+
   it('serves an agent from the other instance after kill -9 of the one mid-turn, with a consistent history', {
     timeout: 120_000,
   }, async () => {

@@ -137,4 +137,23 @@ describe.skipIf(!databaseUrl)('PostgresAgentLock on a real PostgreSQL', () => {
     await release();
     await release();
   });
+  it('tells the holder when its lock connection breaks, and lets another instance take the agent', async () => {
+    const [holder, other] = [instance(), instance()];
+    const agentId = `agent-${randomUUID()}`;
+    const release = await holder.acquire(agentId);
+    expect(release.lost?.aborted).toBe(false);
+    const lost = new Promise<unknown>((resolve) =>
+      release.lost?.addEventListener('abort', () => resolve(release.lost?.reason)),
+    );
+    // The connection breaks while the holder is alive (a network cut, a restarted pooler).
+    await observer.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND classid::int = hashtext('memgate.agent-lock:' || current_schema())`,
+    );
+    expect(await lost).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detailCode: 'agent_lock_lost' });
+    const next = await other.acquire(agentId);
+    await next();
+    await release();
+    expect(next.lost?.aborted).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { type AgentLock, InProcessAgentLock, type ReleaseLock } from '@memgate/core';
+import { type AgentLock, InProcessAgentLock, MemgateError, type ReleaseLock } from '@memgate/core';
 import type pg from 'pg';
 import { createPool } from './create-pool.ts';
 import { cancelBackend, connectUnlessAborted, lockSession } from './lock-connection.ts';
@@ -54,23 +54,24 @@ export class PostgresAgentLock implements AgentLock {
 
   async acquire(agentId: string, signal?: AbortSignal): Promise<ReleaseLock> {
     const releaseLocal = await this.#local.acquire(agentId, signal);
-    let unlock: () => Promise<void>;
+    let held: HeldLock;
     try {
-      unlock = await this.#lockInDatabase(agentId, signal);
+      held = await this.#lockInDatabase(agentId, signal);
     } catch (error) {
       await releaseLocal();
       throw error;
     }
     let released = false;
-    return async () => {
+    const release = async () => {
       if (released) return;
       released = true;
       try {
-        await unlock();
+        await held.unlock();
       } finally {
         await releaseLocal();
       }
     };
+    return Object.assign(release, { lost: held.lost });
   }
 
   /** Closes the lock connections; locks still held are released by PostgreSQL as they close. */
@@ -80,14 +81,27 @@ export class PostgresAgentLock implements AgentLock {
     await this.#pool.end();
   }
 
-  async #lockInDatabase(agentId: string, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
+  async #lockInDatabase(agentId: string, signal: AbortSignal | undefined): Promise<HeldLock> {
     const client = await connectUnlessAborted(this.#pool, signal);
-    // A held connection that breaks emits 'error'; unheard, that would crash the process.
-    const onConnectionError = () => undefined;
-    client.on('error', onConnectionError);
+    // A held connection that breaks emits 'error' (unheard, that would crash the process) or
+    // 'end': its session is gone, and PostgreSQL has handed the lock on. The holder must stop.
+    const lost = new AbortController();
+    const onConnectionLost = () =>
+      lost.abort(
+        new MemgateError(
+          'SERVICE_UNAVAILABLE',
+          `The turn was stopped: the database connection holding the lock of agent ${agentId} broke. Retry the request.`,
+          {
+            detailCode: 'agent_lock_lost',
+          },
+        ),
+      );
+    client.on('error', onConnectionLost);
+    client.on('end', onConnectionLost);
     const finish = (broken?: unknown) => {
       if (!this.#checkedOut.delete(client)) return;
-      client.off('error', onConnectionError);
+      client.off('error', onConnectionLost);
+      client.off('end', onConnectionLost);
       // Dropping a connection (release with an error) ends its session, which frees its locks.
       client.release(broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)));
     };
@@ -118,7 +132,7 @@ export class PostgresAgentLock implements AgentLock {
       throw signal.reason;
     }
 
-    return async () => {
+    const unlock = async () => {
       try {
         const { rows } = await client.query<{ released: boolean }>({ ...UNLOCK, values: [agentId] });
         // false: the session lost the lock (a reconnect?); do not pool a connection in a state we did not expect.
@@ -127,5 +141,12 @@ export class PostgresAgentLock implements AgentLock {
         finish(error);
       }
     };
+    return { unlock, lost: lost.signal };
   }
+}
+
+/** A lock granted in PostgreSQL: how to give it back, and what tells that it was lost meanwhile. */
+interface HeldLock {
+  unlock(): Promise<void>;
+  lost: AbortSignal;
 }

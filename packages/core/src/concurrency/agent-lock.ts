@@ -1,5 +1,9 @@
-/** Releases a held agent lock. Idempotent. */
-export type ReleaseLock = () => Promise<void>;
+/**
+ * Releases a held agent lock. Idempotent. A distributed lock that can be lost while held (its
+ * database connection drops, and the database hands the lock to another instance) also carries
+ * `lost`, which aborts at that moment so the turn stops instead of running unserialised.
+ */
+export type ReleaseLock = (() => Promise<void>) & { readonly lost?: AbortSignal };
 
 /**
  * Serialises turns per agent: holders run one at a time in arrival order. A distributed

@@ -88,6 +88,9 @@ export class ChatDispatcher {
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
     const release = await this.options.lock.acquire(agentId, call.signal);
+    // The turn stops when its client leaves, and also when a distributed lock is lost under it.
+    const signal =
+      release.lost && call.signal ? AbortSignal.any([call.signal, release.lost]) : (release.lost ?? call.signal);
     try {
       // Re-read under the lock: the previous turn may have changed memory or pending calls.
       const agent = await this.requireAgent(principal, agentId);
@@ -102,7 +105,7 @@ export class ChatDispatcher {
         sampling: samplingOf(request),
         clientTools,
         streaming,
-        signal: call.signal,
+        signal,
         timing: call.timing ?? { upstreamMs: 0, upstreamCalls: 0 },
       };
       const turn: PreparedTurn = { request, model, events: releasing(this.options.runner.run(input), release) };

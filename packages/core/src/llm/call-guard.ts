@@ -1,3 +1,4 @@
+import { MemgateError } from '../errors/memgate-error.ts';
 /** Per-call cancellation: the caller's signal plus our own timer, as one signal for the SDK. */
 export interface CallGuard {
   /** Aborts when the caller aborts, the timer fires, or the guard is released. */
@@ -45,6 +46,8 @@ export function createCallGuard(callerSignal: AbortSignal | undefined, timeoutMs
 /** The error to surface for an aborted caller signal: one that `isAbortError` recognises. */
 export function abortErrorFrom(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
+  // A reason that is already a memgate error (say, a lost agent lock) tells the client more than "aborted".
+  if (reason instanceof MemgateError) return reason;
   if (reason instanceof Error && (reason.name === 'AbortError' || reason.name === 'TimeoutError')) return reason;
   return new DOMException('The upstream call was aborted.', 'AbortError');
 }
