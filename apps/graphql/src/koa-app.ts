@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { type Memgate, MemgateError } from '@memgate/core';
+import { type Memgate, MemgateError, readiness } from '@memgate/core';
 import Koa from 'koa';
 import type { MemgateYoga } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
@@ -17,13 +17,9 @@ function health(memgate: Memgate): Koa.Middleware {
       ctx.body = { status: 'ok' };
       return;
     }
-    try {
-      await memgate.ready();
-      ctx.body = { status: 'ready', llm: memgate.provider.description };
-    } catch (error) {
-      ctx.status = 503;
-      ctx.body = { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
-    }
+    const { httpStatus, body } = await readiness(memgate);
+    ctx.status = httpStatus;
+    ctx.body = body;
   };
 }
 

@@ -1,13 +1,6 @@
-import { loadConfig } from '@memgate/core';
-import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
-import { createRestApp } from './rest-app.ts';
+import { exitUnlessSupportedNode } from '@memgate/core/supported-node';
 
-// The REST app alone, for scaling protocols independently (contract §1).
-const config = loadConfig();
-const runtime = await createRuntime(config);
-const server = createSharedServer([], createRestApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes }));
-console.log(banner(runtime, `${await listen(server, config.port, config.host)} (REST only)`));
-stopOnSignals('memgate rest', async () => {
-  await closeServer(server);
-  await runtime.close();
-});
+// Checked before anything else loads, and so imported dynamically: an older Node cannot even link
+// what the REST app imports (node:sqlite), and would fail with a stack trace instead of this one line.
+exitUnlessSupportedNode();
+await import('./start-rest.ts');

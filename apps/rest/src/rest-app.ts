@@ -1,4 +1,4 @@
-import { type Memgate, MemgateError } from '@memgate/core';
+import { type Memgate, MemgateError, readiness } from '@memgate/core';
 import express, { type Express } from 'express';
 import { errorHandler } from './error-response.ts';
 import { authenticate } from './principal.ts';
@@ -23,14 +23,8 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     response.json({ status: 'ok' });
   });
   app.get('/readyz', async (_request, response) => {
-    try {
-      await memgate.ready();
-      response.json({ status: 'ready', llm: memgate.provider.description });
-    } catch (error) {
-      response
-        .status(503)
-        .json({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
-    }
+    const { httpStatus, body } = await readiness(memgate);
+    response.status(httpStatus).json(body);
   });
 
   app.use('/v1/admin', adminRoutes(memgate));

@@ -1,17 +1,6 @@
-import { loadConfig } from '@memgate/core';
-import { banner, createRuntime, stopOnSignals } from '@memgate/runtime';
-import { startMemgateServer } from './memgate-server.ts';
+import { exitUnlessSupportedNode } from '@memgate/core/supported-node';
 
-const config = loadConfig();
-const runtime = await createRuntime(config);
-const server = await startMemgateServer({
-  memgate: runtime.memgate,
-  port: config.port,
-  host: config.host,
-  bodyLimitBytes: config.bodyLimitBytes,
-});
-console.log(banner(runtime, server.url));
-stopOnSignals('memgate', async () => {
-  await server.close();
-  await runtime.close();
-});
+// Checked before anything else loads, and so imported dynamically: an older Node cannot even link
+// what the server imports (node:sqlite), and would fail with a stack trace instead of this one line.
+exitUnlessSupportedNode();
+await import('./start-server.ts');

@@ -19,6 +19,10 @@ describe('pnpm start on a fresh data directory (offline model, SQLite)', () => {
   it('prints a working key; chat works plain and streaming; a crash loses nothing acknowledged', async () => {
     server = await startServerProcess(newcomerEnv(dataDir));
     expect(server.output()).toMatch(/LLM:\s+memgate-offline/);
+    expect(server.output()).toContain(`node:   ${process.version}`);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', node: process.version });
     const key = server.printedKey;
     expect(key).toMatch(/^mg-/);
     const keyFile = join(dataDir, 'default-api-key');

@@ -5,7 +5,13 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 // Node with tsx's loader, not the tsx CLI: the CLI runs the script in a child process of its own,
 // so a SIGKILL sent to it would leave the real server running as an orphan.
 const node = process.execPath;
-const withTsx = (script: string) => ['--import', 'tsx', script];
+/** `node` arguments that run a TypeScript entry point under tsx's loader. */
+export const withTsx = (script: string) => ['--import', 'tsx', script];
+/** The entry points of `pnpm start` and `pnpm memgate`, relative to the repository root. */
+export const SERVER_ENTRY = 'apps/server/src/main.ts';
+export const CLI_ENTRY = 'apps/server/src/cli.ts';
+/** The repository root, where the entry points run. */
+export const REPOSITORY_ROOT = root;
 
 export interface ServerProcess {
   url: string;
@@ -32,7 +38,7 @@ export function newcomerEnv(dataDir: string, extra: Record<string, string> = {})
 
 /** Starts `apps/server/src/main.ts` as `pnpm start` does and waits for its banner. */
 export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(node, withTsx('apps/server/src/main.ts'), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, withTsx(SERVER_ENTRY), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (data: Buffer) => {
     output += data.toString();
@@ -75,7 +81,7 @@ export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(node, [...withTsx('apps/server/src/cli.ts'), ...args], {
+  const child = spawn(node, [...withTsx(CLI_ENTRY), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

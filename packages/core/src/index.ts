@@ -22,6 +22,8 @@ export * from './memory/archival-memory.ts';
 export * from './memory/recall-memory.ts';
 export * from './memory/search-results.ts';
 export * from './memory/search-text.ts';
+export * from './platform/readiness.ts';
+export * from './platform/supported-node.ts';
 export * from './schemas/chat-request.ts';
 export * from './schemas/chat-response.ts';
 export * from './services/admin-service.ts';

@@ -80,6 +80,7 @@ export function banner(runtime: Runtime, url: string): string {
     `  store:  ${runtime.storeDescription}`,
     `  locks:  ${runtime.coordination.locks}`,
     `  events: ${runtime.coordination.events}`,
+    `  node:   ${process.version}`,
   ];
   if (runtime.createdDefaultKey) {
     lines.push(

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect, prepareValue } from './driver.ts';
 import { applyMigrations, MIGRATIONS, type Migration } from './migrations.ts';
 
 const next: Migration = {
@@ -9,13 +9,13 @@ const next: Migration = {
 };
 
 describe('applyMigrations', () => {
-  let db = new Database(':memory:');
+  let db = connect(':memory:');
   afterEach(() => {
     db.close();
-    db = new Database(':memory:');
+    db = connect(':memory:');
   });
 
-  const versions = () => db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+  const versions = () => prepareValue<[], number>(db, 'SELECT version FROM schema_migrations ORDER BY version').all();
   const hasTable = (name: string) =>
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import { type Database, prepare, transaction } from './driver.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -140,14 +140,15 @@ export const MIGRATIONS: readonly Migration[] = [
  * transaction so that two processes starting together never apply one step twice.
  * Returns the versions it applied.
  */
-export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function applyMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
   assertOrdered(migrations);
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const isApplied = db.prepare<[number], { version: number }>(
+  const isApplied = prepare<[number], { version: number }>(
+    db,
     'SELECT version FROM schema_migrations WHERE version = ?',
   );
-  const record = db.prepare<[number, string]>('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
-  const newest = db.prepare<[], { version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+  const record = prepare<[number, string]>(db, 'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+  const newest = prepare<[], { version: number | null }>(db, 'SELECT MAX(version) AS version FROM schema_migrations');
 
   const known = migrations.at(-1)?.version ?? 0;
   const current = newest.get()?.version ?? 0;
@@ -158,14 +159,14 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
 
   const applied: number[] = [];
   for (const migration of migrations) {
-    const step = db.transaction(() => {
+    const step = () => {
       // Checked inside the lock: another process may have applied it since we looked.
       if (isApplied.get(migration.version)) return false;
       db.exec(migration.up);
       record.run(migration.version, new Date().toISOString());
       return true;
-    });
-    if (step.immediate()) applied.push(migration.version);
+    };
+    if (transaction(db, 'IMMEDIATE', step)) applied.push(migration.version);
   }
   return applied;
 }

@@ -99,8 +99,8 @@ export function withSeq(message: NewMessage, seq: number): StoredMessage {
 }
 
 /** A vector as its BLOB: float32, in the platform's byte order (little-endian everywhere Node runs). */
-export function vectorToBlob(vector: Float32Array): Buffer {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+export function vectorToBlob(vector: Float32Array): Uint8Array {
+  return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
 export function toPassageParams(passage: NewPassage): PassageParams {

@@ -40,4 +40,4 @@ export interface PassageRow extends SharedPassageRow {
 }
 
 /** Named parameters of the passage insert. */
-export type PassageParams = Omit<PassageRow, 'seq'> & { embedding: Buffer | null };
+export type PassageParams = Omit<PassageRow, 'seq'> & { embedding: Uint8Array | null };

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentToken } from './agent-token.ts';
+import { connect, prepareValue } from './driver.ts';
 import { applyMigrations, MIGRATIONS } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -13,7 +13,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('full-text indexes on SQLite', () => {
   it('indexes the history a version-1 database already held when it migrates', async () => {
     const filename = join(root, 'v1.sqlite');
-    const db = new Database(filename);
+    const db = connect(filename);
     applyMigrations(db, MIGRATIONS.slice(0, 1));
     db.exec(`
       INSERT INTO users VALUES ('user-1', 'ada', '2025-01-01T00:00:00Z');
@@ -47,17 +47,17 @@ describe('full-text indexes on SQLite', () => {
   });
 
   it('keeps agent tokens whole through the porter stemmer, whatever the id', () => {
-    const db = new Database(':memory:');
+    const db = connect(':memory:');
     applyMigrations(db);
     const ids = ['agent-running', 'agent-ies', 'x', 'agent-0b3c6e2a-1d4f-4b8e-9c1a-2f3e4d5c6b7a', 'ägent-ß'];
     const insert = db.prepare('INSERT INTO messages_fts (rowid, agent, text) VALUES (?, ?, ?)');
     for (const [index, id] of ids.entries()) insert.run(index + 1, agentToken(id), 'hello');
     db.exec("CREATE VIRTUAL TABLE vocabulary USING fts5vocab(messages_fts, 'row')");
-    const terms = db.prepare('SELECT term FROM vocabulary').pluck().all();
+    const terms = prepareValue<[], string>(db, 'SELECT term FROM vocabulary').all();
     expect(terms).toEqual(expect.arrayContaining(ids.map(agentToken)));
     // The SQL form used by the backfill gives the same token.
     for (const id of ids) {
-      expect(db.prepare("SELECT 'g' || lower(hex(?)) || '0'").pluck().get(id)).toBe(agentToken(id));
+      expect(prepareValue<[string], string>(db, "SELECT 'g' || lower(hex(?)) || '0'").get(id)).toBe(agentToken(id));
     }
     db.close();
   });

@@ -1,5 +1,9 @@
 import { type ConstraintMessages, MemgateError } from '@memgate/core';
-import Database from 'better-sqlite3';
+
+/** SQLite's extended result codes for the constraint violations the store translates. */
+const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 /**
  * Runs a write and turns constraint violations into MemgateErrors (CONFLICT for a duplicate
@@ -14,13 +18,19 @@ export function translateConstraints<T>(messages: ConstraintMessages, write: () 
   }
 }
 
+/** node:sqlite's errors carry SQLite's extended result code as `errcode`. */
+function sqliteErrorCode(error: unknown): number | null {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'ERR_SQLITE_ERROR') return null;
+  const code = (error as { errcode?: unknown }).errcode;
+  return typeof code === 'number' ? code : null;
+}
+
 function toMemgateError(error: unknown, messages: ConstraintMessages): MemgateError | null {
-  if (!(error instanceof Database.SqliteError)) return null;
-  switch (error.code) {
-    case 'SQLITE_CONSTRAINT_UNIQUE':
-    case 'SQLITE_CONSTRAINT_PRIMARYKEY':
+  switch (sqliteErrorCode(error)) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
       return new MemgateError('CONFLICT', messages.conflict, { cause: error });
-    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
       return messages.missing === undefined ? null : new MemgateError('NOT_FOUND', messages.missing, { cause: error });
     default:
       return null;

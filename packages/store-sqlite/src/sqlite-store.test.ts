@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreConformance } from '@memgate/testkit';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { connect, type Database, prepareValue } from './driver.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -34,8 +34,8 @@ describe('SqliteStore on SQLite', () => {
     return { store, filename };
   }
 
-  function inspect<T>(filename: string, read: (db: Database.Database) => T): T {
-    const db = new Database(filename, { readonly: true });
+  function inspect<T>(filename: string, read: (db: Database) => T): T {
+    const db = connect(filename, { readOnly: true });
     try {
       return read(db);
     } finally {
@@ -45,7 +45,7 @@ describe('SqliteStore on SQLite', () => {
 
   it('runs in WAL mode', async () => {
     const { filename } = await freshStore();
-    expect(inspect(filename, (db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+    expect(inspect(filename, (db) => prepareValue<[], string>(db, 'PRAGMA journal_mode').get())).toBe('wal');
   });
 
   it('records every migration version once, however often it migrates', async () => {
@@ -53,7 +53,7 @@ describe('SqliteStore on SQLite', () => {
     await store.migrate();
     await store.migrate();
     const versions = inspect(filename, (db) =>
-      db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(),
+      prepareValue<[], number>(db, 'SELECT version FROM schema_migrations ORDER BY version').all(),
     );
     expect(versions).toEqual(MIGRATIONS.map((migration) => migration.version));
   });
@@ -61,7 +61,7 @@ describe('SqliteStore on SQLite', () => {
   it('creates the tables of the schema', async () => {
     const { filename } = await freshStore();
     const tables = inspect(filename, (db) =>
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(),
+      prepareValue<[], string>(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all(),
     );
     expect(tables).toEqual(
       expect.arrayContaining([
@@ -82,7 +82,7 @@ describe('SqliteStore on SQLite', () => {
   it('refuses a database migrated by a newer memgate', async () => {
     const { store, filename } = await freshStore();
     await store.close();
-    const db = new Database(filename);
+    const db = connect(filename);
     db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(9999, new Date().toISOString());
     db.close();
     const reopened = new SqliteStore({ filename });

@@ -19,8 +19,8 @@ import type {
   User,
 } from '@memgate/core';
 import { stepConstraintMessages, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
-import type Database from 'better-sqlite3';
 import { ContextWindowCache } from './context-window-cache.ts';
+import { type Database, transaction } from './driver.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
@@ -41,14 +41,12 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * The embedded Store on better-sqlite3. The driver is synchronous; the methods are async only
+ * The embedded Store on Node's built-in `node:sqlite`. The driver is synchronous; the methods are async only
  * to honour the Store interface. Call `migrate()` before anything else.
  */
 export class SqliteStore implements Store {
-  readonly #db: Database.Database;
+  readonly #db: Database;
   #statements: Statements | undefined;
-  #commit: Database.Transaction<typeof writeStep> | undefined;
-  #insertPassages: Database.Transaction<typeof writePassages> | undefined;
   readonly #vectors: VectorIndex;
   readonly #windows = new ContextWindowCache(() => this.#sql);
 
@@ -79,7 +77,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.#windows.clear();
-    if (this.#db.open) this.#db.close();
+    if (this.#db.isOpen) this.#db.close();
   }
 
   async createUser(user: User): Promise<User> {
@@ -122,7 +120,7 @@ export class SqliteStore implements Store {
 
   async createAgent(agent: NewAgent): Promise<Agent> {
     const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
-    return translateConstraints(messages, () => this.#db.transaction(writeAgent).immediate(this.#sql, agent));
+    return translateConstraints(messages, () => transaction(this.#db, 'IMMEDIATE', () => writeAgent(this.#sql, agent)));
   }
 
   async getAgent(userId: string, agentId: string): Promise<Agent | null> {
@@ -157,11 +155,11 @@ export class SqliteStore implements Store {
   }
 
   async commitStep(step: TurnStep): Promise<StoredMessage[]> {
-    this.#commit ??= this.#db.transaction(writeStep);
-    const commit = this.#commit;
     // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of
     // failing half-way with SQLITE_BUSY when its read snapshot turns stale.
-    return translateConstraints(stepConstraintMessages(step), () => commit.immediate(this.#sql, step));
+    return translateConstraints(stepConstraintMessages(step), () =>
+      transaction(this.#db, 'IMMEDIATE', () => writeStep(this.#sql, step)),
+    );
   }
 
   async getContextSummary(agentId: string): Promise<ContextSummary | null> {
@@ -169,11 +167,11 @@ export class SqliteStore implements Store {
   }
 
   async insertPassages(passages: NewPassage[]): Promise<Passage[]> {
-    this.#insertPassages ??= this.#db.transaction(writePassages);
-    const insert = this.#insertPassages;
     const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');
     const messages = { conflict: 'A passage with this id already exists.', missing: `Agent ${agents} does not exist.` };
-    return translateConstraints(messages, () => insert.immediate(this.#sql, passages));
+    return translateConstraints(messages, () =>
+      transaction(this.#db, 'IMMEDIATE', () => writePassages(this.#sql, passages)),
+    );
   }
 
   async listPassages(agentId: string, page: MessagePage): Promise<Passage[]> {

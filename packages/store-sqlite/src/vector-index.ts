@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import { type Database, transaction } from './driver.ts';
 import type { Statements } from './statements.ts';
 
 /** One agent's vectors of one model, packed in a single matrix. */
@@ -18,7 +18,7 @@ const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
  * Brute-force nearest neighbours over an in-memory copy of each searched agent's vectors. Reading
- * 10,000 BLOBs costs ~40 ms in better-sqlite3 against ~2 ms for the dot products, so vectors are
+ * 10,000 BLOBs costs tens of milliseconds in the driver against ~2 ms for the dot products, so vectors are
  * read once and kept; new passages are appended, and a deletion anywhere (counted by a trigger, so
  * other processes' writes count too) rebuilds the agent's entry.
  */
@@ -27,7 +27,7 @@ export class VectorIndex {
   readonly #maxBytes: number;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: Database,
     private readonly sql: () => Statements,
     maxBytes = DEFAULT_MAX_BYTES,
   ) {
@@ -59,7 +59,8 @@ export class VectorIndex {
   /** The agent's entry, brought up to date in one read snapshot. */
   #read(agentId: string, model: string, dimensions: number): Entry | null {
     const key = `${agentId}\u0000${model}`;
-    return this.db.transaction(() => {
+    // One read snapshot, so the state and the vectors agree.
+    return transaction(this.db, 'DEFERRED', () => {
       const state = this.sql().passageIndexState.get(agentId);
       let entry = this.#entries.get(key);
       this.#entries.delete(key);
@@ -76,7 +77,7 @@ export class VectorIndex {
       this.#entries.set(key, entry);
       this.#evict(key);
       return entry;
-    })();
+    });
   }
 
   #evict(keep: string): void {
@@ -91,7 +92,7 @@ export class VectorIndex {
   }
 }
 
-function append(entry: Entry, seq: number, blob: Buffer): void {
+function append(entry: Entry, seq: number, blob: Uint8Array): void {
   // A vector of another size came from an earlier configuration under the same model name.
   if (blob.byteLength !== entry.dimensions * 4) return;
   const row = entry.seqs.length;

@@ -1,0 +1,16 @@
+import { loadConfig } from '@memgate/core';
+import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
+import { createGraphqlApp } from './graphql-app.ts';
+
+// The GraphQL app alone, for scaling protocols independently (contract §1). Its Koa app also
+// answers /healthz and /readyz; upgrades are taken on /graphql only.
+const config = loadConfig();
+const runtime = await createRuntime(config);
+const app = createGraphqlApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes });
+const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest);
+console.log(banner(runtime, `${await listen(server, config.port, config.host)}/graphql (GraphQL only)`));
+stopOnSignals('memgate graphql', async () => {
+  // Subscriptions never end by themselves: the app ends them while the server drains.
+  await Promise.all([closeServer(server), app.close()]);
+  await runtime.close();
+});

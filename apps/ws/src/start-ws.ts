@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { loadConfig, readiness } from '@memgate/core';
+import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
+import { createChatChannel } from './chat-channel.ts';
+
+const CHANNEL_PATH = '/v1/chat/ws';
+
+// The WebSocket chat channel alone, for scaling protocols independently (contract §1).
+const config = loadConfig();
+const runtime = await createRuntime(config);
+const channel = createChatChannel(runtime.memgate, { maxPayloadBytes: config.bodyLimitBytes });
+
+/** Health probes; every other HTTP request is answered 404 (this process only upgrades). */
+function health(request: IncomingMessage, response: ServerResponse): void {
+  const path = (request.url ?? '/').split('?')[0];
+  const json = (status: number, body: unknown) => {
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(JSON.stringify(body));
+  };
+  if (path === '/healthz') {
+    json(200, { status: 'ok' });
+    return;
+  }
+  if (path === '/readyz') {
+    void readiness(runtime.memgate).then(({ httpStatus, body }) => json(httpStatus, body));
+    return;
+  }
+  json(404, { error: { message: `This process serves the WebSocket chat channel at ${CHANNEL_PATH} only.` } });
+}
+
+const server = createSharedServer([{ path: CHANNEL_PATH, upgrade: channel.handleUpgrade }], health);
+const url = await listen(server, config.port, config.host);
+console.log(banner(runtime, `${url.replace('http', 'ws')}${CHANNEL_PATH} (WebSocket chat channel only)`));
+stopOnSignals('memgate ws', async () => {
+  // Open sockets hold the server: the channel lets in-flight turns finish, then closes with 1001.
+  await Promise.all([closeServer(server), channel.close()]);
+  await runtime.close();
+});
