@@ -14,6 +14,12 @@ export function percentile(sorted: number[], share: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
+/** The median of unsorted samples (nearest rank, as in {@link stats}), unrounded. */
+export function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return percentile(sorted, 0.5);
+}
+
 /** Median, percentiles, mean and minimum of a series, rounded to 0.01 ms. */
 export function stats(samples: number[]): LatencyStats {
   const sorted = [...samples].sort((a, b) => a - b);

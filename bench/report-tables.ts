@@ -1,6 +1,8 @@
 import type { ConnectionResults } from './connections.ts';
 import type { LatencyStats } from './latency.ts';
 import type { OverheadResults, OverheadRun } from './overhead.ts';
+import type { SequentialResults } from './sequential.ts';
+import type { StartupResults } from './startup.ts';
 import type { StreamingResults } from './streaming.ts';
 
 /** The shape of results/history-scaling.json. */
@@ -18,6 +20,8 @@ export interface Results {
   streaming: Dated<StreamingResults> | null;
   history: Dated<HistoryResults> | null;
   connections: Dated<ConnectionResults> | null;
+  sequential: Dated<SequentialResults> | null;
+  startup: Dated<StartupResults> | null;
 }
 
 const MET = '✅ met';
@@ -69,7 +73,8 @@ export function goalRows({ overhead, streaming, history, connections }: Results)
 }
 
 /** One table per benchmark. */
-export function resultTables({ overhead, streaming, history, connections }: Results): string[] {
+export function resultTables(results: Results): string[] {
+  const { overhead, streaming, history, connections } = results;
   const lines: string[] = [];
   if (overhead) {
     lines.push(
@@ -126,5 +131,37 @@ export function resultTables({ overhead, streaming, history, connections }: Resu
       `${perConnection.count.toLocaleString('en')} connections opened in ${connections.connectSeconds} s; \`ulimit -n\` was ${connections.openFilesLimit}.`,
     );
   }
-  return lines;
+  return [...lines, ...sequentialTable(results.sequential), ...startupTable(results.startup)];
+}
+
+function sequentialTable(sequential: Results['sequential']): string[] {
+  if (!sequential) return [];
+  return [
+    '',
+    `### 5. Sequential added latency per turn (one request at a time; ${sequential.rounds} rounds × ${sequential.requestsPerRound} requests after ${sequential.warmupTurns} warm-up turns; ${sequential.date})`,
+    '',
+    '| mode | added p50 (median of round medians) | added p99 (per request) | memgate p50 | direct p50 | memgate CPU ms/turn | upstream body |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...sequential.runs.map(
+      (run) =>
+        `| ${run.mode} | ${run.addedP50} ms | ${run.addedP99} ms | ${run.memgateMedian} ms | ${run.directMedian} ms | ${run.memgateCpuMsPerTurn} | ${run.upstreamBodyBytes.toLocaleString('en')} bytes |`,
+    ),
+  ];
+}
+
+function startupTable(startup: Results['startup']): string[] {
+  if (!startup) return [];
+  const ms = (value: number) => `${value.toLocaleString('en')} ms`;
+  return [
+    '',
+    `### 6. Startup and idle memory (\`${startup.command}\`, ${startup.starts} starts, each with a fresh data directory; ${startup.date})`,
+    '',
+    '| what | value |',
+    '| --- | ---: |',
+    `| time to the first 200 from \`GET /healthz\`, median | ${ms(startup.medianHealthzMs)} |`,
+    `| time to the first 200 from \`GET /healthz\`, first start | ${ms(startup.firstHealthzMs)} |`,
+    `| RSS of the server process after ${startup.idleSeconds} s idle, median | ${startup.medianServerRssMib} MiB |`,
+    `| RSS of every process of the command (shell, tsx launcher, server), median | ${startup.medianTreeRssMib} MiB |`,
+    `| SIGTERM until every process exited, median | ${ms(startup.medianStopMs)} |`,
+  ];
 }

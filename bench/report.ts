@@ -9,6 +9,8 @@ import { machine } from './machine.ts';
 import type { OverheadResults } from './overhead.ts';
 import { goalRows, type HistoryResults, type Results, resultTables } from './report-tables.ts';
 import { RESULTS_DIR, readResults } from './results-file.ts';
+import type { SequentialResults } from './sequential.ts';
+import type { StartupResults } from './startup.ts';
 import type { StreamingResults } from './streaming.ts';
 import { type Panel, renderChart } from './svg-chart.ts';
 
@@ -24,6 +26,8 @@ const results: Results = {
   streaming: readResults<Dated<StreamingResults>>('streaming'),
   history: readResults<Dated<HistoryResults>>('history-scaling'),
   connections: readResults<Dated<ConnectionResults>>('connections'),
+  sequential: readResults<Dated<SequentialResults>>('sequential'),
+  startup: readResults<Dated<StartupResults>>('startup'),
 };
 
 function chartPanels(): Panel[] {

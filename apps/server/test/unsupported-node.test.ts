@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { isSupportedNode, MINIMUM_NODE } from '@memgate/core';
+import { isSupportedNode } from '@memgate/core';
 import { describe, expect, it } from 'vitest';
 import { CLI_ENTRY, REPOSITORY_ROOT, SERVER_ENTRY, withTsx } from './server-process.ts';
 
@@ -44,7 +44,7 @@ describe('an unsupported Node.js outside pnpm', () => {
       expect(result.status).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(
-        `memgate needs Node.js ${MINIMUM_NODE} or later (this is ${reported}). ` +
+        `memgate needs Node.js 22.16 or later on 22, 24, or 26 and later (this is ${reported}). ` +
           'Run it through pnpm, which uses the Node.js 24 the project installs: npx -y pnpm@10.34.9 start\n',
       );
     });

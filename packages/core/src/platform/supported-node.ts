@@ -3,27 +3,27 @@
  * it and check the version before it imports anything an older Node cannot link (`node:sqlite`).
  */
 
-/** The oldest Node.js memgate supports: `node:sqlite` gained `setReturnArrays()` and `isTransaction` in 22.16. */
-export const MINIMUM_NODE = '22.16.0';
+/**
+ * The Node.js versions memgate runs on, as `engines.node` says: 22 from 22.16 (when `node:sqlite`
+ * gained `setReturnArrays()` and `isTransaction`), 24, and 26 on. Not 23 or 25: graphql 17 and
+ * vitest 5 support only even releases, and odd ones never become LTS.
+ */
+export const SUPPORTED_NODE = '^22.16.0 || ^24.0.0 || >=26.0.0';
 
 /** How to get a supported Node: the project's own, pinned in its lockfile, which `pnpm` scripts run. */
 export const HOW_TO_GET_NODE = 'npx -y pnpm@10.34.9 start';
 
-/** Whether `version` (e.g. "24.21.0", without the "v") is at least {@link MINIMUM_NODE}. */
+/** Whether `version` (e.g. "24.21.0", without the "v") is in {@link SUPPORTED_NODE}. */
 export function isSupportedNode(version: string): boolean {
-  const actual = version.split('.').map(Number);
-  const minimum = MINIMUM_NODE.split('.').map(Number);
-  for (let index = 0; index < minimum.length; index++) {
-    const difference = (actual[index] ?? 0) - (minimum[index] ?? 0);
-    if (difference !== 0) return difference > 0;
-  }
-  return true;
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major === 22) return minor >= 16;
+  return major === 24 || major >= 26;
 }
 
 /** The one line an unsupported Node gets, naming the required version and how to get it. */
 export function unsupportedNodeMessage(version: string): string {
   return (
-    `memgate needs Node.js ${MINIMUM_NODE} or later (this is ${version}). ` +
+    `memgate needs Node.js 22.16 or later on 22, 24, or 26 and later (this is ${version}). ` +
     `Run it through pnpm, which uses the Node.js 24 the project installs: ${HOW_TO_GET_NODE}`
   );
 }
