@@ -1,6 +1,6 @@
 /** The operations the tests send, selecting every field of the contract's types. */
 const TOOL_CALL = 'index id type function { name arguments }';
-const USAGE = 'promptTokens completionTokens totalTokens';
+const USAGE = 'promptTokens completionTokens totalTokens promptTokensDetails { cachedTokens }';
 
 export const COMPLETE = /* GraphQL */ `
   mutation Complete($input: ChatCompletionInput!) {

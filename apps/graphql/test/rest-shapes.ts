@@ -12,6 +12,7 @@ interface UsageFields {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  promptTokensDetails?: { cachedTokens: number } | null;
 }
 export interface CompletionFields {
   id: string;
@@ -47,6 +48,9 @@ const usageOf = (usage: UsageFields): Usage => ({
   prompt_tokens: usage.promptTokens,
   completion_tokens: usage.completionTokens,
   total_tokens: usage.totalTokens,
+  ...(usage.promptTokensDetails && {
+    prompt_tokens_details: { cached_tokens: usage.promptTokensDetails.cachedTokens },
+  }),
 });
 
 const chunkToolCall = (call: ToolCallFields) =>
@@ -124,6 +128,17 @@ const INPUT_KEYS: Record<string, string> = {
   tools: 'tools',
   tool_choice: 'toolChoice',
   logit_bias: 'logitBias',
+  parallel_tool_calls: 'parallelToolCalls',
+  metadata: 'metadata',
+  store: 'store',
+  modalities: 'modalities',
+  reasoning_effort: 'reasoningEffort',
+  verbosity: 'verbosity',
+  service_tier: 'serviceTier',
+  prompt_cache_key: 'promptCacheKey',
+  prompt_cache_retention: 'promptCacheRetention',
+  prompt_cache_options: 'promptCacheOptions',
+  safety_identifier: 'safetyIdentifier',
 };
 
 type RestMessage = { role: string; content?: unknown; name?: string; tool_call_id?: string; tool_calls?: unknown };

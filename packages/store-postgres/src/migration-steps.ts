@@ -101,4 +101,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'request metadata kept with the messages of its turn',
+    up: `
+      -- JSON object of strings (OpenAI's request metadata), or NULL.
+      ALTER TABLE messages ADD COLUMN metadata JSONB;
+    `,
+  },
 ];

@@ -4,7 +4,7 @@
  */
 /** Columns of a StoredMessage row, shared with the memory queries. */
 export const MESSAGE_COLUMNS =
-  'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count';
+  'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata';
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
@@ -67,13 +67,14 @@ export const SQL = {
   insertMessages: {
     name: 'memgate_insert_messages',
     text: `INSERT INTO messages
-             (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, search_vector)
-           SELECT id, $1, role, content, tool_calls, tool_call_id, name, created_at, token_count,
+             (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata,
+              search_vector)
+           SELECT id, $1, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata,
              to_tsvector('${TEXT_SEARCH_CONFIG}', search_text)
            FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[], $9::int[],
-               $10::text[])
+               $10::text[], $11::jsonb[])
              WITH ORDINALITY AS m(id, role, content, tool_calls, tool_call_id, name, created_at, token_count, search_text,
-               position)
+               metadata, position)
            ORDER BY position
            RETURNING id, seq`,
   },

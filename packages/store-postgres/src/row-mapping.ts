@@ -31,5 +31,6 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   };
   // Absent rather than undefined, exactly as the SQLite store reads it.
   if (row.token_count !== null) message.tokenCount = row.token_count;
+  if (row.metadata !== null) message.metadata = row.metadata;
   return message;
 }

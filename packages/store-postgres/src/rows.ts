@@ -24,4 +24,6 @@ export interface MessageRow {
   name: string | null;
   created_at: string;
   token_count: number | null;
+  /** JSONB object of strings, or NULL. */
+  metadata: Record<string, string> | null;
 }

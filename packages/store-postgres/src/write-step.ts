@@ -60,6 +60,7 @@ async function insertMessages(client: PoolClient, agentId: string, input: NewMes
       messages.map((message) => message.createdAt),
       messages.map((message) => message.tokenCount ?? null),
       messages.map((message) => messageSearchText(message)),
+      messages.map((message) => (message.metadata ? JSON.stringify(message.metadata) : null)),
     ],
   });
   // RETURNING promises no order: match the seqs by id (unique, or the INSERT would have failed).

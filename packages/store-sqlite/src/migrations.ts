@@ -133,6 +133,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WHERE text <> '';
     `,
   },
+  {
+    version: 3,
+    description: 'request metadata kept with the messages of its turn',
+    up: `
+      -- JSON object of strings (OpenAI's request metadata), or NULL.
+      ALTER TABLE messages ADD COLUMN metadata TEXT;
+    `,
+  },
 ];
 
 /**

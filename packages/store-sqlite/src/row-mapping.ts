@@ -42,6 +42,7 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
     createdAt: row.created_at,
   };
   if (row.token_count !== null) message.tokenCount = row.token_count;
+  if (row.metadata !== null) message.metadata = JSON.parse(row.metadata) as Record<string, string>;
   return message;
 }
 
@@ -56,6 +57,7 @@ export function toMessageParams(message: NewMessage): MessageParams {
     name: message.name,
     created_at: message.createdAt,
     token_count: message.tokenCount ?? null,
+    metadata: message.metadata ? JSON.stringify(message.metadata) : null,
   };
 }
 

@@ -29,6 +29,8 @@ export interface MessageRow {
   name: string | null;
   created_at: string;
   token_count: number | null;
+  /** JSON object of strings, or NULL. */
+  metadata: string | null;
 }
 
 /** Named parameters of the message insert. */

@@ -3,7 +3,8 @@ import { type Database, prepare, prepareValue } from './driver.ts';
 import { prepareMemoryStatements } from './memory-statements.ts';
 import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
 
-const MESSAGE_COLUMNS = 'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count';
+const MESSAGE_COLUMNS =
+  'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata';
 // Qualified for the join with agents, which shares the id, name and created_at column names.
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
@@ -67,8 +68,10 @@ export function prepareStatements(db: Database) {
 
     insertMessage: prepare<MessageParams>(
       db,
-      `INSERT INTO messages (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count)
-       VALUES (@id, @agent_id, @role, @content, @tool_calls, @tool_call_id, @name, @created_at, @token_count)`,
+      `INSERT INTO messages
+         (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata)
+       VALUES
+         (@id, @agent_id, @role, @content, @tool_calls, @tool_call_id, @name, @created_at, @token_count, @metadata)`,
     ),
     messageSeq: prepareValue<[string, string], number>(db, 'SELECT seq FROM messages WHERE agent_id = ? AND id = ?'),
     latestMessages: prepare<[string, number], MessageRow>(

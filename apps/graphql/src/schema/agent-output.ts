@@ -28,6 +28,7 @@ export function messageFields(message: StoredMessage) {
     toolCalls: resource.tool_calls ?? null,
     toolCallId: resource.tool_call_id ?? null,
     name: resource.name ?? null,
+    metadata: resource.metadata ?? null,
     createdAt: resource.created_at,
   };
 }

@@ -28,6 +28,16 @@ export interface ChatCompletionInput {
   logitBias?: unknown;
   parallelToolCalls?: Nullable<boolean>;
   streamOptions?: Nullable<{ includeUsage?: Nullable<boolean> }>;
+  metadata?: unknown;
+  store?: Nullable<boolean>;
+  modalities?: Nullable<string[]>;
+  reasoningEffort?: Nullable<string>;
+  verbosity?: Nullable<string>;
+  serviceTier?: Nullable<string>;
+  promptCacheKey?: Nullable<string>;
+  promptCacheRetention?: Nullable<string>;
+  promptCacheOptions?: unknown;
+  safetyIdentifier?: Nullable<string>;
 }
 
 /** `CreateAgentInput`, as GraphQL hands it to a resolver. */
@@ -82,6 +92,16 @@ export function chatRequestBody(input: ChatCompletionInput, stream: boolean): Re
     tool_choice: input.toolChoice,
     logit_bias: input.logitBias,
     parallel_tool_calls: input.parallelToolCalls,
+    metadata: input.metadata,
+    store: input.store,
+    modalities: input.modalities,
+    reasoning_effort: input.reasoningEffort,
+    verbosity: input.verbosity,
+    service_tier: input.serviceTier,
+    prompt_cache_key: input.promptCacheKey,
+    prompt_cache_retention: input.promptCacheRetention,
+    prompt_cache_options: input.promptCacheOptions,
+    safety_identifier: input.safetyIdentifier,
     stream: stream ? true : undefined,
     stream_options: stream && includeUsage != null ? { include_usage: includeUsage } : undefined,
   });

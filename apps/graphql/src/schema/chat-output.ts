@@ -5,6 +5,7 @@ export interface UsageFields {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  promptTokensDetails: { cachedTokens: number } | null;
 }
 
 /** GraphQL `ToolCall`: complete on a message, partial on a chunk delta. */
@@ -21,6 +22,9 @@ function usageFields(usage: Usage | null | undefined): UsageFields | null {
     promptTokens: usage.prompt_tokens,
     completionTokens: usage.completion_tokens,
     totalTokens: usage.total_tokens,
+    promptTokensDetails: usage.prompt_tokens_details
+      ? { cachedTokens: usage.prompt_tokens_details.cached_tokens }
+      : null,
   };
 }
 

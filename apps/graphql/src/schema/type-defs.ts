@@ -45,6 +45,26 @@ export const typeDefs = /* GraphQL */ `
     parallelToolCalls: Boolean
     "Added: used by chatCompletionStream only."
     streamOptions: StreamOptionsInput
+    "Up to 16 string pairs, kept with the messages the turn stores (REST: metadata)."
+    metadata: JSON
+    "false runs an ephemeral turn: the agent reads its memory and history, and nothing is written (REST: store)."
+    store: Boolean
+    "Only text is supported (REST: modalities)."
+    modalities: [String!]
+    "Forwarded to every upstream call of the turn, as on REST (reasoning_effort)."
+    reasoningEffort: String
+    "Forwarded (verbosity)."
+    verbosity: String
+    "Forwarded (service_tier)."
+    serviceTier: String
+    "Forwarded (prompt_cache_key); defaults to the agent id."
+    promptCacheKey: String
+    "Forwarded (prompt_cache_retention)."
+    promptCacheRetention: String
+    "Forwarded (prompt_cache_options)."
+    promptCacheOptions: JSON
+    "Forwarded (safety_identifier)."
+    safetyIdentifier: String
   }
   input CreateAgentInput {
     name: String
@@ -76,6 +96,11 @@ export const typeDefs = /* GraphQL */ `
     promptTokens: Int!
     completionTokens: Int!
     totalTokens: Int!
+    "Present when the upstream reported prompt tokens served from its cache (REST: prompt_tokens_details)."
+    promptTokensDetails: PromptTokensDetails
+  }
+  type PromptTokensDetails {
+    cachedTokens: Int!
   }
   type Choice {
     index: Int!
@@ -140,6 +165,8 @@ export const typeDefs = /* GraphQL */ `
     createdAt: String!
     "Added: the tool name of tool messages, the sender name of user messages."
     name: String
+    "The metadata of the request whose turn stored the message (REST: metadata)."
+    metadata: JSON
   }
   """
   type "subscribed" (message null) comes first, once the subscription is live; then one

@@ -9,6 +9,7 @@ import {
   ok,
   pageArgument,
   pageParameter,
+  readOnlyMemory,
   stringArgument,
   type ToolContext,
   toolFailure,
@@ -60,6 +61,7 @@ export const archivalMemoryInsert: AgentTool = {
         `The content has ${content.length} characters, over the ${MAX_PASSAGE_CHARACTERS} a passage may hold; split it into several passages.`,
       );
     }
+    if (context.readOnly) return readOnlyMemory();
     const passage = await context.archival.prepare(context.agentId, content, context.signal);
     context.newPassages.push(passage);
     return ok(`Inserted into archival memory as ${passage.id}.`);

@@ -4,6 +4,7 @@ import {
   fn,
   heartbeatParameter,
   ok,
+  readOnlyMemory,
   stringArgument,
   type ToolContext,
   type ToolOutcome,
@@ -18,6 +19,7 @@ function findBlock(context: ToolContext, label: unknown): MemoryBlock | ToolOutc
 }
 
 function writeBlock(context: ToolContext, block: MemoryBlock, value: string): ToolOutcome {
+  if (context.readOnly) return readOnlyMemory();
   if (value.length > block.limit) {
     return toolFailure(
       `Edit refused: the "${block.label}" block would hold ${value.length} characters, over its limit of ${block.limit}. ` +

@@ -19,6 +19,8 @@ export interface ToolExecutionInput {
   recall: RecallMemory;
   /** Tool results longer than this are cut, with a note saying so. */
   maxResultCharacters: number;
+  /** An ephemeral turn: memory-writing tools refuse. */
+  readOnly: boolean;
   signal?: AbortSignal;
 }
 
@@ -56,6 +58,7 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
     recall: input.recall,
     newPassages: [],
     maxResultCharacters: input.maxResultCharacters,
+    readOnly: input.readOnly,
     signal: input.signal,
   };
   const result: ToolExecutionResult = {

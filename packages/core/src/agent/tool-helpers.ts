@@ -22,6 +22,8 @@ export interface ToolContext {
   newPassages: NewPassage[];
   /** The longest result the agent will see; search tools size their pages to fit it. */
   maxResultCharacters: number;
+  /** True in an ephemeral turn (`store: false`): tools that write memory refuse, and say why. */
+  readOnly: boolean;
   signal?: AbortSignal;
 }
 
@@ -50,6 +52,13 @@ export function fn(name: string, description: string, properties: Record<string,
       parameters: { type: 'object', properties, required },
     },
   };
+}
+
+/** What a memory-writing tool answers in an ephemeral turn: the agent reads why nothing changed. */
+export function readOnlyMemory(): ToolOutcome {
+  return toolFailure(
+    'Memory is read-only in this turn (the request has store: false): nothing was saved. Answer without saving.',
+  );
 }
 
 /** A success the agent reads: `{ status: 'OK', message, ...extra }`. */

@@ -40,4 +40,9 @@ export function addUsage(total: Usage, usage: Usage): void {
   total.prompt_tokens += usage.prompt_tokens;
   total.completion_tokens += usage.completion_tokens;
   total.total_tokens += usage.total_tokens;
+  // Reported only when some upstream call of the turn reported it, so an absent count is not a 0.
+  if (usage.prompt_tokens_details) {
+    const cached = (total.prompt_tokens_details?.cached_tokens ?? 0) + usage.prompt_tokens_details.cached_tokens;
+    total.prompt_tokens_details = { cached_tokens: cached };
+  }
 }

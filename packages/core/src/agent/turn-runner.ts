@@ -34,6 +34,16 @@ interface TurnState {
   reply: ReplyWriter;
 }
 
+/**
+ * The messages of a step as this turn's window sees them, without storing anything: what an
+ * ephemeral turn does instead of committing. Seqs continue the window's, so the window keeps its
+ * order; summaries and pending calls are not kept.
+ */
+function keepInTurn(step: TurnStep, window: ContextWindowState): StoredMessage[] {
+  let seq = window.messages.at(-1)?.seq ?? 0;
+  return step.messages.map((message) => ({ ...withTokenCount(message), seq: ++seq }));
+}
+
 /** Runs the MemGPT loop of one turn. The caller holds the agent's lock. */
 export class TurnRunner {
   private readonly tools: ReadonlyMap<string, AgentTool>;
@@ -49,9 +59,17 @@ export class TurnRunner {
   async *run(input: TurnInput): AsyncGenerator<TurnEvent> {
     const { agent, clientTools } = input;
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    // An ephemeral turn keeps its messages in this turn's window only; nothing reaches the store.
+    const write = async (step: TurnStep) => {
+      if (input.ephemeral) return keepInTurn(step, window);
+      const { metadata } = input;
+      return this.commit(
+        metadata ? { ...step, messages: step.messages.map((message) => ({ ...message, metadata })) } : step,
+      );
+    };
     const context = new ContextManager({
       store: this.options.store,
-      commit: (step) => this.commit(step),
+      commit: write,
       generate: accountedGenerate(this.options.provider, input, usage),
     });
     const window = await context.load(agent.id);
@@ -68,7 +86,7 @@ export class TurnRunner {
       message.role === 'tool' ? { ...message, content: truncateResult(message.content ?? '', resultLimit) } : message,
     );
     window.messages.push(
-      ...(await this.commit({
+      ...(await write({
         agentId: agent.id,
         messages: newMessages,
         resolvePendingToolCallIds: input.resolvedToolCallIds,
@@ -88,7 +106,7 @@ export class TurnRunner {
         if (!input.streaming || text) yield { type: 'content', delta: turn.reply.begin() + text };
         turn.reply.write(text);
         window.messages.push(
-          ...(await this.commit({ agentId: agent.id, messages: [assistantMessage(agent.id, text, null)] })),
+          ...(await write({ agentId: agent.id, messages: [assistantMessage(agent.id, text, null)] })),
         );
         yield { type: 'end', finishReason: 'stop', model, usage };
         return;
@@ -104,6 +122,7 @@ export class TurnRunner {
         archival: this.archival,
         recall: this.recall,
         maxResultCharacters: resultLimit,
+        readOnly: input.ephemeral,
         signal: input.signal,
       });
       for (const text of outcome.sentMessages) {
@@ -114,7 +133,7 @@ export class TurnRunner {
       }
       const style = clientTools?.style ?? 'tool';
       window.messages.push(
-        ...(await this.commit({
+        ...(await write({
           agentId: agent.id,
           messages: [assistantMessage(agent.id, result.content, toolCalls), ...outcome.toolMessages],
           memory: outcome.memoryChanges,

@@ -28,6 +28,14 @@ export interface TurnInput {
   clientTools: ClientTools | null;
   /** Stream upstream calls so the reply can be relayed as it is generated. */
   streaming: boolean;
+  /**
+   * `store: false`: the turn reads the agent's memory and history and writes nothing — no messages,
+   * no memory edits, no summary — and publishes no events. Memory tools answer that memory is
+   * read-only in this turn.
+   */
+  ephemeral: boolean;
+  /** The request's `metadata`, kept with every message the turn stores. */
+  metadata?: Record<string, string>;
   signal?: AbortSignal;
   /** Filled in by the turn: milliseconds spent waiting on the upstream. */
   timing: TurnTiming;

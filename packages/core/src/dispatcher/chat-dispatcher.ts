@@ -102,9 +102,11 @@ export class ChatDispatcher {
         agent,
         model,
         ...newInput,
-        sampling: samplingOf(request),
+        sampling: samplingOf(request, agent.id),
         clientTools,
         streaming,
+        ephemeral: request.store === false,
+        ...(request.metadata && { metadata: request.metadata }),
         signal,
         timing: call.timing ?? { upstreamMs: 0, upstreamCalls: 0 },
       };

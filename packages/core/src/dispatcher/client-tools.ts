@@ -17,7 +17,10 @@ function definitionOf(fn: FunctionDefinition): LlmToolDefinition {
 /** The client's tools for this turn, or null when none are offered (or `none` was chosen). */
 export function clientToolsOf(request: ChatCompletionRequest): ClientTools | null {
   const legacy = request.functions !== undefined;
-  const functions = legacy ? request.functions : request.tools?.map((tool) => tool.function);
+  // Custom tools were refused by assertSupported; only function tools reach here.
+  const functions = legacy
+    ? request.functions
+    : request.tools?.flatMap((tool) => (tool.type === 'function' ? [tool.function] : []));
   if (!functions?.length) return null;
   const field = legacy ? 'functions' : 'tools';
   const names = new Set<string>();
@@ -39,7 +42,7 @@ export function clientToolsOf(request: ChatCompletionRequest): ClientTools | nul
   };
   if (choice === 'required') tools.firstStepChoice = 'required';
   else if (typeof choice === 'object') {
-    const name = 'function' in choice ? choice.function.name : choice.name;
+    const name = namedChoice(choice);
     if (!names.has(name)) {
       throw fieldError(['body', legacy ? 'function_call' : 'tool_choice'], `No tool named "${name}" was offered.`);
     }
@@ -47,4 +50,10 @@ export function clientToolsOf(request: ChatCompletionRequest): ClientTools | nul
   }
   if (request.parallel_tool_calls !== undefined) tools.parallelToolCalls = request.parallel_tool_calls;
   return tools;
+}
+
+/** The tool a named choice forces (`{type: "function", function: {name}}`, or legacy `{name}`). */
+function namedChoice(choice: object): string {
+  if ('function' in choice) return (choice as { function: { name: string } }).function.name;
+  return (choice as { name: string }).name;
 }

@@ -4,11 +4,22 @@ import type { ChatCompletionRequest } from '../schemas/chat-request.ts';
 
 const UNSUPPORTED = 'unsupported_parameter';
 
+/** Request fields passed unchanged to every upstream call of the turn. */
+const FORWARDED = [
+  'reasoning_effort',
+  'verbosity',
+  'service_tier',
+  'prompt_cache_retention',
+  'prompt_cache_options',
+  'safety_identifier',
+] as const satisfies readonly (keyof ChatCompletionRequest & keyof SamplingParams)[];
+
 /**
  * Refuses what an agent turn cannot honour, so that nothing is silently ignored. The reply of a
  * turn is what the agent sent with send_message, which rules out alternatives and log probabilities.
  */
 export function assertSupported(request: ChatCompletionRequest): void {
+  assertStatefulFeatures(request);
   if (request.n !== undefined && request.n > 1) {
     throw fieldError(
       ['body', 'n'],
@@ -50,9 +61,70 @@ export function assertSupported(request: ChatCompletionRequest): void {
   }
 }
 
-/** The sampling parameters forwarded to every upstream call of the turn. */
-export function samplingOf(request: ChatCompletionRequest): SamplingParams {
-  const sampling: SamplingParams = {};
+/** `field is not supported for a stateful agent: reason`, as a 422 at `field`. */
+function unsupported(loc: (string | number)[], reason: string) {
+  return fieldError(['body', ...loc], `${loc.join('.')} is not supported for a stateful agent: ${reason}`, UNSUPPORTED);
+}
+
+/** Fields OpenAI knows whose meaning an agent turn cannot honour: refused with the reason. */
+function assertStatefulFeatures(request: ChatCompletionRequest): void {
+  if (request.audio !== undefined) {
+    throw unsupported(['audio'], 'replies are the text the agent sends with send_message; there is no audio output.');
+  }
+  if (request.modalities?.includes('audio')) {
+    throw unsupported(['modalities'], 'only ["text"]: replies are the text the agent sends with send_message.');
+  }
+  if (request.prediction !== undefined) {
+    throw unsupported(
+      ['prediction'],
+      'the reply is composed by the agent through its tool calls, not regenerated from a known text.',
+    );
+  }
+  if (request.web_search_options !== undefined) {
+    throw unsupported(
+      ['web_search_options'],
+      "web search is built into OpenAI's search models; offer a search function as a client tool instead.",
+    );
+  }
+  if (request.moderation !== undefined) {
+    throw unsupported(
+      ['moderation'],
+      'a turn makes several upstream calls, whose moderation results cannot be reported as one reply’s.',
+    );
+  }
+  request.tools?.forEach((tool, index) => {
+    if (tool.type === 'custom') {
+      throw unsupported(
+        ['tools', index, 'type'],
+        'client tools must be function tools with JSON arguments, which memgate relays and then resumes the turn with.',
+      );
+    }
+  });
+  const choice = request.tool_choice;
+  if (typeof choice === 'object' && (choice.type === 'allowed_tools' || choice.type === 'custom')) {
+    throw unsupported(
+      ['tool_choice', 'type'],
+      `"${choice.type}" is not honoured yet; offer only the tools the turn may use, or name one function.`,
+    );
+  }
+  if (request.store === false && (request.tools?.length || request.functions?.length)) {
+    throw fieldError(
+      ['body', 'store'],
+      'store: false cannot be combined with client tools: their calls would not be stored, so the next request could not answer them.',
+      UNSUPPORTED,
+    );
+  }
+}
+
+/**
+ * The parameters forwarded to every upstream call of the turn. Without a `prompt_cache_key` the
+ * agent id is sent, so that the provider's prompt cache keeps hitting the agent's stable prefix.
+ */
+export function samplingOf(request: ChatCompletionRequest, agentId: string): SamplingParams {
+  const sampling: SamplingParams = { prompt_cache_key: request.prompt_cache_key ?? agentId };
+  for (const field of FORWARDED) {
+    if (request[field] !== undefined) Object.assign(sampling, { [field]: request[field] });
+  }
   if (request.temperature !== undefined) sampling.temperature = request.temperature;
   if (request.top_p !== undefined) sampling.top_p = request.top_p;
   if (request.max_tokens !== undefined) sampling.max_tokens = request.max_tokens;

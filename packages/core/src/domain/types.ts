@@ -60,6 +60,8 @@ export interface StoredMessage {
    * prompt never re-tokenizes history. Absent for messages stored before counts were kept.
    */
   tokenCount?: number;
+  /** The request's `metadata`, kept with every message its turn stored; absent when it had none. */
+  metadata?: Record<string, string>;
 }
 
 export type NewMessage = Omit<StoredMessage, 'seq'>;
@@ -79,6 +81,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Present when the upstream reported prompt tokens served from its prompt cache. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** A passage of an agent's archival memory. */

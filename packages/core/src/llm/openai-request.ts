@@ -14,6 +14,13 @@ const SAMPLING_FIELDS = [
   'presence_penalty',
   'frequency_penalty',
   'logit_bias',
+  'reasoning_effort',
+  'verbosity',
+  'service_tier',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'prompt_cache_options',
+  'safety_identifier',
 ] as const satisfies readonly (keyof SamplingParams & keyof ChatParams)[];
 
 function toChatMessage(message: LlmMessage): ChatCompletionMessageParam {

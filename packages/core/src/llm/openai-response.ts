@@ -31,7 +31,12 @@ export function normaliseUsage(value: unknown): Usage | null {
   const prompt = count(value['prompt_tokens']);
   const completion = count(value['completion_tokens']);
   const total = typeof value['total_tokens'] === 'number' ? count(value['total_tokens']) : prompt + completion;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total };
+  const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total };
+  const details = value['prompt_tokens_details'];
+  if (isObject(details) && typeof details['cached_tokens'] === 'number') {
+    usage.prompt_tokens_details = { cached_tokens: count(details['cached_tokens']) };
+  }
+  return usage;
 }
 
 /** Zero usage, for upstreams that report none; a fresh object, since callers may sum into it. */

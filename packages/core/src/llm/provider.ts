@@ -14,8 +14,15 @@ export interface LlmToolDefinition {
 
 export type LlmToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
 
-/** Sampling parameters forwarded unchanged to every upstream call of a turn. */
+/** Parameters forwarded unchanged to every upstream call of a turn. */
 export interface SamplingParams {
+  reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+  verbosity?: 'low' | 'medium' | 'high';
+  service_tier?: 'auto' | 'default' | 'flex' | 'scale' | 'priority' | 'fast';
+  prompt_cache_key?: string;
+  prompt_cache_retention?: 'in_memory' | '24h';
+  prompt_cache_options?: { mode?: 'implicit' | 'explicit'; ttl?: '30m' };
+  safety_identifier?: string;
   temperature?: number;
   top_p?: number;
   max_tokens?: number;

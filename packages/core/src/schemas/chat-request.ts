@@ -41,6 +41,8 @@ export const toolMessageSchema = z.strictObject({
   role: z.literal('tool'),
   content,
   tool_call_id: z.string().min(1),
+  /** Not in OpenAI's type, but accepted by its API and always sent by LangChain: the tool's name. */
+  name: optional(z.string()),
 });
 /** Legacy function result (`functions`/`function_call` clients). */
 export const functionMessageSchema = z.strictObject({
@@ -64,18 +66,36 @@ const functionDefinition = z.strictObject({
   strict: optional(z.boolean()),
 });
 
-const toolDefinition = z.strictObject({ type: z.literal('function'), function: functionDefinition });
+const functionTool = z.strictObject({ type: z.literal('function'), function: functionDefinition });
+/** OpenAI's custom (free-form input) tools: recognised so that the refusal can say why. */
+const customTool = z.object({ type: z.literal('custom'), custom: z.object({ name: z.string() }).loose() }).loose();
+const toolDefinition = z.discriminatedUnion('type', [functionTool, customTool]);
 
 const namedToolChoice = z.strictObject({
   type: z.literal('function'),
   function: z.strictObject({ name: z.string() }),
 });
+/** `allowed_tools` and a named custom tool: recognised so that the refusal can say why. */
+const otherToolChoice = z.object({ type: z.enum(['allowed_tools', 'custom']) }).loose();
+
+/** OpenAI's metadata: at most 16 pairs, keys up to 64 characters, values up to 512. */
+export const metadataSchema = z
+  .record(z.string(), z.string().max(512, 'Metadata values are at most 512 characters.'))
+  .superRefine((metadata, context) => {
+    const keys = Object.keys(metadata);
+    if (keys.length > 16) context.addIssue({ code: 'custom', message: 'metadata holds at most 16 key-value pairs.' });
+    for (const key of keys) {
+      if (key.length < 1 || key.length > 64) {
+        context.addIssue({ code: 'custom', path: [key], message: 'Metadata keys are 1 to 64 characters.' });
+      }
+    }
+  });
 
 const penalty = z.number().min(-2).max(2);
 
 /**
- * The OpenAI Chat Completions request as the seed describes it, plus the newer fields clients
- * send. Strict: an unknown argument is refused (422), never silently ignored.
+ * Every field of today's OpenAI Chat Completions request. Each is honoured or refused with a 422
+ * that says why (request-checks.ts); only fields OpenAI does not know are "Unrecognized".
  */
 export const chatCompletionRequestSchema = z.strictObject({
   model: z.string().min(1),
@@ -103,11 +123,33 @@ export const chatCompletionRequestSchema = z.strictObject({
   top_p: optional(z.number().min(0).max(1)),
   user: optional(z.string()),
   tools: optional(z.array(toolDefinition)),
-  tool_choice: optional(z.union([z.enum(['none', 'auto', 'required']), namedToolChoice])),
+  tool_choice: optional(z.union([z.enum(['none', 'auto', 'required']), namedToolChoice, otherToolChoice])),
   parallel_tool_calls: optional(z.boolean()),
   functions: optional(z.array(functionDefinition)),
   function_call: optional(z.union([z.enum(['none', 'auto']), z.strictObject({ name: z.string() })])),
+  /** Kept with the turn's stored messages. */
+  metadata: optional(metadataSchema),
+  /** `false` runs an ephemeral turn: the agent reads its memory and history, and nothing is written. */
+  store: optional(z.boolean()),
+  modalities: optional(z.array(z.enum(['text', 'audio'])).min(1)),
+  // Forwarded on every upstream call of the turn.
+  reasoning_effort: optional(z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])),
+  verbosity: optional(z.enum(['low', 'medium', 'high'])),
+  service_tier: optional(z.enum(['auto', 'default', 'flex', 'scale', 'priority', 'fast'])),
+  prompt_cache_key: optional(z.string().min(1).max(1024)),
+  prompt_cache_retention: optional(z.enum(['in_memory', '24h'])),
+  prompt_cache_options: optional(
+    z.strictObject({ mode: optional(z.enum(['implicit', 'explicit'])), ttl: optional(z.literal('30m')) }),
+  ),
+  safety_identifier: optional(z.string().min(1).max(64, 'safety_identifier is at most 64 characters.')),
+  // Recognised so that the refusal can say why (see request-checks.ts).
+  audio: optional(z.object({}).loose()),
+  prediction: optional(z.object({}).loose()),
+  web_search_options: optional(z.object({}).loose()),
+  moderation: optional(z.object({}).loose()),
 });
 
 export type ChatCompletionRequest = z.output<typeof chatCompletionRequestSchema>;
+/** The request as a client sends it. */
+export type ChatCompletionRequestInput = z.input<typeof chatCompletionRequestSchema>;
 export type ChatMessageInput = z.output<typeof chatMessageSchema>;

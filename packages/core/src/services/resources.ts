@@ -33,6 +33,7 @@ export interface MessageResource {
   tool_calls?: StoredMessage['toolCalls'];
   tool_call_id?: string;
   name?: string;
+  metadata?: Record<string, string>;
   created_at: string;
 }
 
@@ -46,6 +47,7 @@ export function messageResource(message: StoredMessage): MessageResource {
   if (message.toolCalls?.length) resource.tool_calls = message.toolCalls;
   if (message.toolCallId) resource.tool_call_id = message.toolCallId;
   if (message.name) resource.name = message.name;
+  if (message.metadata) resource.metadata = message.metadata;
   return resource;
 }
 

@@ -82,6 +82,7 @@ export function resolveTurn(body: ChatRequestBody, scripted: ScriptedResponse): 
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       total_tokens: scripted.usage?.total_tokens ?? promptTokens + completionTokens,
+      ...(scripted.usage?.prompt_tokens_details && { prompt_tokens_details: scripted.usage.prompt_tokens_details }),
     },
   };
 }

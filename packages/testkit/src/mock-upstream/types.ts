@@ -54,6 +54,8 @@ export interface UsageCounts {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Sent only when scripted, as OpenAI sends it when part of the prompt came from its cache. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** One tool call of a scripted assistant turn. */
