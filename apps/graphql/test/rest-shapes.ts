@@ -22,7 +22,7 @@ export interface CompletionFields {
   choices: {
     index: number;
     finishReason: ChatCompletion['choices'][number]['finish_reason'];
-    message: { role: 'assistant'; content: string | null; refusal: null; toolCalls: ToolCallFields[] | null };
+    message: { role: 'assistant'; content: string | null; refusal: string | null; toolCalls: ToolCallFields[] | null };
   }[];
   usage: UsageFields | null;
 }
@@ -35,7 +35,12 @@ export interface ChunkFields {
   choices: {
     index: number;
     finishReason: ChatCompletionChunk['choices'][number]['finish_reason'];
-    delta: { role: 'assistant' | null; content: string | null; toolCalls: ToolCallFields[] | null };
+    delta: {
+      role: 'assistant' | null;
+      content: string | null;
+      refusal: string | null;
+      toolCalls: ToolCallFields[] | null;
+    };
   }[];
   usage: UsageFields | null;
 }
@@ -103,6 +108,7 @@ export function restChunk(fields: ChunkFields): ChatCompletionChunk {
       delta: defined({
         role: choice.delta.role,
         content: choice.delta.content,
+        refusal: choice.delta.refusal,
         tool_calls: choice.delta.toolCalls?.map(chunkToolCall),
       }),
     })),
@@ -124,6 +130,7 @@ const INPUT_KEYS: Record<string, string> = {
   tools: 'tools',
   tool_choice: 'toolChoice',
   logit_bias: 'logitBias',
+  response_format: 'responseFormat',
 };
 
 type RestMessage = { role: string; content?: unknown; name?: string; tool_call_id?: string; tool_calls?: unknown };

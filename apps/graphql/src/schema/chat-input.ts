@@ -28,6 +28,7 @@ export interface ChatCompletionInput {
   logitBias?: unknown;
   parallelToolCalls?: Nullable<boolean>;
   streamOptions?: Nullable<{ includeUsage?: Nullable<boolean> }>;
+  responseFormat?: unknown;
 }
 
 /** `CreateAgentInput`, as GraphQL hands it to a resolver. */
@@ -82,6 +83,7 @@ export function chatRequestBody(input: ChatCompletionInput, stream: boolean): Re
     tool_choice: input.toolChoice,
     logit_bias: input.logitBias,
     parallel_tool_calls: input.parallelToolCalls,
+    response_format: input.responseFormat,
     stream: stream ? true : undefined,
     stream_options: stream && includeUsage != null ? { include_usage: includeUsage } : undefined,
   });

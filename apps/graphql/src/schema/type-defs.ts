@@ -45,6 +45,8 @@ export const typeDefs = /* GraphQL */ `
     parallelToolCalls: Boolean
     "Added: used by chatCompletionStream only."
     streamOptions: StreamOptionsInput
+    "Added: OpenAI's response_format as is, e.g. { type: "json_schema", json_schema: { name, schema, strict } }."
+    responseFormat: JSON
   }
   input CreateAgentInput {
     name: String
@@ -96,6 +98,8 @@ export const typeDefs = /* GraphQL */ `
     role: ChatRole
     content: String
     toolCalls: [ToolCall!]
+    "Added."
+    refusal: String
   }
   type ChunkChoice {
     index: Int!

@@ -41,3 +41,8 @@ export function addUsage(total: Usage, usage: Usage): void {
   total.completion_tokens += usage.completion_tokens;
   total.total_tokens += usage.total_tokens;
 }
+
+/** A system alert to the agent (MemGPT's word), e.g. what to repair in its reply. */
+export function systemAlert(agentId: string, content: string): NewMessage {
+  return { ...assistantMessage(agentId, content, null), role: 'system' };
+}
