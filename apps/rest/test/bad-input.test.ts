@@ -76,7 +76,7 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
       'a json_schema schema that is not an object',
       () => ({ ...base(), response_format: { type: 'json_schema', json_schema: { name: 'bad', schema: 'x' } } }),
       422,
-      /object/,
+      /expected record/,
       ['body', 'response_format', 'json_schema', 'schema'],
     ],
     [

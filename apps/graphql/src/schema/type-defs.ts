@@ -45,7 +45,7 @@ export const typeDefs = /* GraphQL */ `
     parallelToolCalls: Boolean
     "Added: used by chatCompletionStream only."
     streamOptions: StreamOptionsInput
-    "Added: OpenAI's response_format as is, e.g. { type: "json_schema", json_schema: { name, schema, strict } }."
+    "Added: OpenAI response_format as sent on REST (json_object, or json_schema with name, schema, strict)."
     responseFormat: JSON
   }
   input CreateAgentInput {
