@@ -25,7 +25,11 @@ describe('replyFormatOf', () => {
   });
 
   it('compiles 2020-12 schemas, and the same $id twice', () => {
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://example.com/point.json', ...point };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'https://example.com/point.json',
+      ...point,
+    };
     replyFormatOf(withSchema(schema));
     const format = replyFormatOf(withSchema({ ...schema }))!;
     expect(format.check({ x: 2 })).toBeNull();
