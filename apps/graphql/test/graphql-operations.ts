@@ -16,7 +16,7 @@ export const STREAM = /* GraphQL */ `
   subscription Stream($input: ChatCompletionInput!) {
     chatCompletionStream(input: $input) {
       id object created model systemFingerprint
-      choices { index finishReason delta { role content toolCalls { ${TOOL_CALL} } } }
+      choices { index finishReason delta { role content refusal toolCalls { ${TOOL_CALL} } } }
       usage { ${USAGE} }
     }
   }

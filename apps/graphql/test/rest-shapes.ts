@@ -23,7 +23,7 @@ export interface CompletionFields {
   choices: {
     index: number;
     finishReason: ChatCompletion['choices'][number]['finish_reason'];
-    message: { role: 'assistant'; content: string | null; refusal: null; toolCalls: ToolCallFields[] | null };
+    message: { role: 'assistant'; content: string | null; refusal: string | null; toolCalls: ToolCallFields[] | null };
   }[];
   usage: UsageFields | null;
 }
@@ -36,7 +36,12 @@ export interface ChunkFields {
   choices: {
     index: number;
     finishReason: ChatCompletionChunk['choices'][number]['finish_reason'];
-    delta: { role: 'assistant' | null; content: string | null; toolCalls: ToolCallFields[] | null };
+    delta: {
+      role: 'assistant' | null;
+      content: string | null;
+      refusal: string | null;
+      toolCalls: ToolCallFields[] | null;
+    };
   }[];
   usage: UsageFields | null;
 }
@@ -107,6 +112,7 @@ export function restChunk(fields: ChunkFields): ChatCompletionChunk {
       delta: defined({
         role: choice.delta.role,
         content: choice.delta.content,
+        refusal: choice.delta.refusal,
         tool_calls: choice.delta.toolCalls?.map(chunkToolCall),
       }),
     })),
@@ -139,6 +145,7 @@ const INPUT_KEYS: Record<string, string> = {
   prompt_cache_retention: 'promptCacheRetention',
   prompt_cache_options: 'promptCacheOptions',
   safety_identifier: 'safetyIdentifier',
+  response_format: 'responseFormat',
 };
 
 type RestMessage = { role: string; content?: unknown; name?: string; tool_call_id?: string; tool_calls?: unknown };

@@ -40,3 +40,25 @@ describe('context management on the offline demo model', () => {
     await memgate.close();
   });
 });
+
+describe('structured output on the offline demo model', () => {
+  it('refuses response_format with a 422 that says why, and stores nothing', async () => {
+    const store = SqliteStore.open(join(dataDir, 'structured'));
+    await store.migrate();
+    const memgate = createMemgate({ store, provider: new OfflineProvider() });
+    const principal = { userId: (await memgate.admin.createUser({ name: 'offline-json' })).id };
+    const agent = await memgate.agents.create(principal, {});
+    const failure = await memgate.chat
+      .complete(principal, {
+        model: 'memgate-offline',
+        user: agent.id,
+        response_format: { type: 'json_object' },
+        messages: [{ role: 'user', content: 'Answer in JSON.' }],
+      })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 422, param: 'response_format.type' });
+    expect((failure as Error).message).toMatch(/offline demo model/);
+    expect(await store.listMessages(agent.id, { limit: 10 })).toEqual([]);
+    await memgate.close();
+  });
+});

@@ -38,6 +38,7 @@ export interface ChatCompletionInput {
   promptCacheRetention?: Nullable<string>;
   promptCacheOptions?: unknown;
   safetyIdentifier?: Nullable<string>;
+  responseFormat?: unknown;
 }
 
 /** `CreateAgentInput`, as GraphQL hands it to a resolver. */
@@ -102,6 +103,7 @@ export function chatRequestBody(input: ChatCompletionInput, stream: boolean): Re
     prompt_cache_retention: input.promptCacheRetention,
     prompt_cache_options: input.promptCacheOptions,
     safety_identifier: input.safetyIdentifier,
+    response_format: input.responseFormat,
     stream: stream ? true : undefined,
     stream_options: stream && includeUsage != null ? { include_usage: includeUsage } : undefined,
   });

@@ -73,6 +73,7 @@ export function chunkFields(chunk: ChatCompletionChunk) {
       delta: {
         role: choice.delta.role ?? null,
         content: choice.delta.content ?? null,
+        refusal: choice.delta.refusal ?? null,
         toolCalls: choice.delta.tool_calls?.map((call) => toolCallFields(call, call.index)) ?? null,
       },
     })),

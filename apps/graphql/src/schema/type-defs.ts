@@ -65,6 +65,8 @@ export const typeDefs = /* GraphQL */ `
     promptCacheOptions: JSON
     "Forwarded (safety_identifier)."
     safetyIdentifier: String
+    "Added: OpenAI response_format as sent on REST (json_object, or json_schema with name, schema, strict)."
+    responseFormat: JSON
   }
   input CreateAgentInput {
     name: String
@@ -121,6 +123,8 @@ export const typeDefs = /* GraphQL */ `
     role: ChatRole
     content: String
     toolCalls: [ToolCall!]
+    "Added."
+    refusal: String
   }
   type ChunkChoice {
     index: Int!

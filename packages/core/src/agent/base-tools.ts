@@ -1,3 +1,4 @@
+import type { LlmToolDefinition } from '../llm/provider.ts';
 import { archivalMemoryInsert, archivalMemorySearch, conversationSearch } from './archival-tools.ts';
 import { coreMemoryAppend, coreMemoryReplace } from './core-memory-tools.ts';
 import { type AgentTool, fn } from './tool-helpers.ts';
@@ -28,7 +29,13 @@ export function isReservedToolName(name: string, tools: ReadonlyMap<string, Agen
   return name === SEND_MESSAGE || tools.has(name);
 }
 
-/** The tool schemas an agent is offered: send_message first, then its own tools. */
-export function agentToolDefinitions(tools: ReadonlyMap<string, AgentTool> = BASE_AGENT_TOOLS) {
-  return [sendMessageDefinition, ...[...tools.values()].map((tool) => tool.definition)];
+/**
+ * The tool schemas an agent is offered: send_message first (typed, in a structured turn), then its
+ * own tools.
+ */
+export function agentToolDefinitions(
+  tools: ReadonlyMap<string, AgentTool> = BASE_AGENT_TOOLS,
+  sendMessage: LlmToolDefinition = sendMessageDefinition,
+): LlmToolDefinition[] {
+  return [sendMessage, ...[...tools.values()].map((tool) => tool.definition)];
 }

@@ -4,6 +4,7 @@ import { isAbortError } from '../errors/memgate-error.ts';
 import type { ArchivalMemory } from '../memory/archival-memory.ts';
 import type { RecallMemory } from '../memory/recall-memory.ts';
 import { type AgentTool, SEND_MESSAGE, type ToolContext, type ToolOutcome, toolFailure } from './base-tools.ts';
+import { type ReplyFormat, repairInstruction, structuredReply } from './reply-format.ts';
 
 export interface ToolExecutionInput {
   agentId: string;
@@ -17,6 +18,8 @@ export interface ToolExecutionInput {
   streamedSends: ReadonlySet<number>;
   archival: ArchivalMemory;
   recall: RecallMemory;
+  /** The structured reply's format, when the turn has one: send_message carries JSON, validated. */
+  replyFormat?: ReplyFormat | null;
   /** Tool results longer than this are cut, with a note saying so. */
   maxResultCharacters: number;
   /** An ephemeral turn: memory-writing tools refuse. */
@@ -31,6 +34,8 @@ export interface ToolExecutionResult {
   /** Archival passages the calls inserted, to commit with the step. */
   newPassages: NewPassage[];
   sentMessages: { message: string; streamed: boolean }[];
+  /** Why structured replies of this step were refused (each one was answered with a repair request). */
+  rejectedReplies: string[];
   /** Client tool calls, left for the client to run. */
   pending: ToolCall[];
   /** True when a call asked for a heartbeat or failed: the agent gets another step. */
@@ -66,6 +71,7 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
     memoryChanges: [],
     newPassages: context.newPassages,
     sentMessages: [],
+    rejectedReplies: [],
     pending: [],
     continueLoop: false,
   };
@@ -79,6 +85,8 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
     let outcome: ToolOutcome;
     if (!args) {
       outcome = toolFailure(`The arguments of ${name} are not a valid JSON object.`);
+    } else if (name === SEND_MESSAGE && input.replyFormat) {
+      outcome = sendStructured(input.replyFormat, args['message'], result);
     } else if (name === SEND_MESSAGE) {
       const message = args['message'];
       if (typeof message === 'string') {
@@ -108,6 +116,19 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
     if (block) result.memoryChanges.push({ label, value: block.value });
   }
   return result;
+}
+
+/** A structured send_message: delivered once it validates, else answered with what to repair. */
+function sendStructured(format: ReplyFormat, message: unknown, result: ToolExecutionResult): ToolOutcome {
+  // One JSON document is the reply: a second send in the same step would make it two.
+  if (result.sentMessages.length > 0) return toolFailure('The reply was already sent; this one was not delivered.');
+  const reply = structuredReply(format, message);
+  if ('problem' in reply) {
+    result.rejectedReplies.push(reply.problem);
+    return toolFailure(repairInstruction(format, reply.problem));
+  }
+  result.sentMessages.push({ message: reply.json, streamed: false });
+  return { result: JSON.stringify({ status: 'OK', message: 'Sent.' }), failed: false };
 }
 
 /** A tool that throws is a failed call the agent sees, not a failed turn. */

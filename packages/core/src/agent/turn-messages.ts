@@ -46,3 +46,8 @@ export function addUsage(total: Usage, usage: Usage): void {
     total.prompt_tokens_details = { cached_tokens: cached };
   }
 }
+
+/** A system alert to the agent (MemGPT's word), e.g. what to repair in its reply. */
+export function systemAlert(agentId: string, content: string): NewMessage {
+  return { ...assistantMessage(agentId, content, null), role: 'system' };
+}

@@ -15,7 +15,7 @@ export function toolsForStep(
 ): LlmToolDefinition[] {
   const { clientTools } = input;
   if (clientTools && step === 0 && clientTools.onlyClientToolsFirst) return clientTools.definitions;
-  return [...agentToolDefinitions(tools), ...(clientTools?.definitions ?? [])];
+  return [...agentToolDefinitions(tools, input.replyFormat?.sendMessage), ...(clientTools?.definitions ?? [])];
 }
 
 /** The upstream request of one step: system prompt (memory, summary), turn instructions, window. */

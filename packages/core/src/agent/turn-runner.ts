@@ -7,9 +7,11 @@ import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
 import type { Store, TurnStep } from '../store/store.ts';
 import { type AgentTool, BASE_AGENT_TOOLS } from './base-tools.ts';
+import { HeldSteps } from './held-steps.ts';
+import { plainTextReply, repairInstruction } from './reply-format.ts';
 import { ReplyWriter } from './reply-writer.ts';
 import { executeToolCalls, toolResultLimit, truncateResult } from './tool-execution.ts';
-import { addUsage, assistantMessage, normaliseToolCallIds, withTokenCount } from './turn-messages.ts';
+import { addUsage, assistantMessage, normaliseToolCallIds, systemAlert, withTokenCount } from './turn-messages.ts';
 import { accountedGenerate, buildStepRequest, pendingCall, toolsForStep } from './turn-request.ts';
 import type { TurnEvent, TurnInput } from './turn-types.ts';
 import { type CallProgress, callUpstream, type UpstreamCall } from './upstream-call.ts';
@@ -32,6 +34,10 @@ interface TurnState {
   window: ContextWindowState;
   context: ContextManager;
   reply: ReplyWriter;
+  /** A structured turn's steps, stored only once it has a valid reply (null: a text turn). */
+  held: HeldSteps | null;
+  /** Stores a step (with the request's metadata), or in an ephemeral turn keeps it in this turn only. */
+  write: (step: TurnStep) => Promise<StoredMessage[]>;
 }
 
 /**
@@ -79,6 +85,8 @@ export class TurnRunner {
       window,
       context,
       reply: new ReplyWriter(),
+      held: input.replyFormat ? new HeldSteps(input.replyFormat) : null,
+      write,
     };
     const resultLimit = toolResultLimit(agent.contextWindow);
     // A client's tool result is capped like the agent's own: no single result may flood the window.
@@ -100,6 +108,19 @@ export class TurnRunner {
       addUsage(usage, result.usage);
 
       const toolCalls = normaliseToolCallIds(result.toolCalls);
+      if (toolCalls.length === 0 && result.refusal) {
+        yield { type: 'refusal', delta: result.refusal };
+        await this.record(turn, { agentId: agent.id, messages: [assistantMessage(agent.id, result.refusal, null)] });
+        await this.release(turn);
+        yield { type: 'end', finishReason: refusalFinish(result.finishReason), model, usage };
+        return;
+      }
+      if (toolCalls.length === 0 && turn.held) {
+        const reply = yield* this.plainStructuredReply(turn, result.content ?? '');
+        if (!reply) continue;
+        yield { type: 'end', finishReason: 'stop', model, usage };
+        return;
+      }
       if (toolCalls.length === 0) {
         // A plain answer counts as send_message (models and servers without tool support).
         const text = result.content ?? '';
@@ -116,6 +137,7 @@ export class TurnRunner {
         calls: toolCalls,
         tools: this.tools,
         clientToolNames: new Set(clientTools?.definitions.map((tool) => tool.function.name)),
+        replyFormat: input.replyFormat,
         memory: turn.memory,
         agentId: agent.id,
         streamedSends,
@@ -125,31 +147,44 @@ export class TurnRunner {
         readOnly: input.ephemeral,
         signal: input.signal,
       });
-      for (const text of outcome.sentMessages) {
-        if (text.streamed) continue;
-        const delta = turn.reply.begin() + text.message;
-        turn.reply.write(text.message);
-        if (delta) yield { type: 'content', delta };
-      }
+      // A structured reply is stored before it is relayed: it is the turn's last word.
+      if (!turn.held) yield* this.relaySends(turn, outcome.sentMessages);
       const style = clientTools?.style ?? 'tool';
-      window.messages.push(
-        ...(await write({
-          agentId: agent.id,
-          messages: [assistantMessage(agent.id, result.content, toolCalls), ...outcome.toolMessages],
-          memory: outcome.memoryChanges,
-          passages: outcome.newPassages,
-          addPendingToolCalls: outcome.pending.map((call) => pendingCall(agent.id, call, style)),
-        })),
-      );
+      await this.record(turn, {
+        agentId: agent.id,
+        messages: [assistantMessage(agent.id, result.content, toolCalls), ...outcome.toolMessages],
+        memory: outcome.memoryChanges,
+        passages: outcome.newPassages,
+        addPendingToolCalls: outcome.pending.map((call) => pendingCall(agent.id, call, style)),
+      });
+      if (turn.held) {
+        const replied = outcome.sentMessages.length > 0;
+        if (replied || outcome.pending.length > 0) await this.release(turn);
+        yield* this.relaySends(turn, outcome.sentMessages);
+        if (replied && outcome.pending.length === 0) {
+          yield { type: 'end', finishReason: 'stop', model, usage };
+          return;
+        }
+        // Throws once the repair step has failed too.
+        for (const problem of outcome.rejectedReplies) turn.held.rejected(problem);
+      }
       if (outcome.pending.length > 0) {
         yield { type: 'client_tool_calls', calls: outcome.pending, style };
         yield { type: 'end', finishReason: style === 'function' ? 'function_call' : 'tool_calls', model, usage };
         return;
       }
-      if (!outcome.continueLoop) {
+      // A structured turn goes on until it has replied: its answer cannot be empty.
+      if (!outcome.continueLoop && !turn.held) {
         yield { type: 'end', finishReason: 'stop', model, usage };
         return;
       }
+    }
+    if (turn.held) {
+      throw new MemgateError(
+        'UPSTREAM_ERROR',
+        `The agent sent no reply matching response_format within ${this.options.maxSteps} steps.`,
+        { param: 'response_format', detailCode: 'invalid_structured_output' },
+      );
     }
     yield { type: 'end', finishReason: turn.reply.text() === null ? 'length' : 'stop', model, usage };
   }
@@ -164,7 +199,9 @@ export class TurnRunner {
       agent: turn.input.agent,
       model: turn.input.model,
       memory: turn.memory,
-      instructions: turn.input.turnInstructions,
+      instructions: turn.held
+        ? [...turn.input.turnInstructions, ...turn.held.llmMessages()]
+        : turn.input.turnInstructions,
       tools,
     };
     await turn.context.fit(turn.window, fit);
@@ -173,7 +210,7 @@ export class TurnRunner {
       callUpstream(
         this.options.provider,
         turn.input,
-        buildStepRequest(turn.input, { memory: turn.memory, ...turn.window }, tools, step),
+        buildStepRequest(turn.input, promptContext(turn), tools, step),
         turn.reply,
         progress,
       );
@@ -186,6 +223,53 @@ export class TurnRunner {
       if (!summarised) throw error;
       return yield* call();
     }
+  }
+
+  /** Emits the sends of a step as reply text (those not already relayed while streaming). */
+  private *relaySends(turn: TurnState, sends: { message: string; streamed: boolean }[]): Generator<TurnEvent> {
+    for (const text of sends) {
+      if (text.streamed) continue;
+      const delta = turn.reply.begin() + text.message;
+      turn.reply.write(text.message);
+      if (delta) yield { type: 'content', delta };
+    }
+  }
+
+  /**
+   * A structured turn's plain-text answer: the reply if it is conforming JSON (returns true, stored
+   * and relayed), else held with a repair request (returns false, the loop goes on).
+   */
+  private async *plainStructuredReply(turn: TurnState, text: string): AsyncGenerator<TurnEvent, boolean> {
+    const held = turn.held!;
+    const agentId = turn.input.agent.id;
+    const reply = plainTextReply(held.format, text);
+    if ('problem' in reply) {
+      held.hold({
+        agentId,
+        messages: [
+          assistantMessage(agentId, text, null),
+          systemAlert(agentId, repairInstruction(held.format, reply.problem)),
+        ],
+      });
+      held.rejected(reply.problem);
+      return false;
+    }
+    await this.record(turn, { agentId, messages: [assistantMessage(agentId, reply.json, null)] });
+    await this.release(turn);
+    yield* this.relaySends(turn, [{ message: reply.json, streamed: false }]);
+    return true;
+  }
+
+  /** Stores a step at once, or holds it back in a structured turn. */
+  private async record(turn: TurnState, step: TurnStep): Promise<void> {
+    if (turn.held) turn.held.hold(step);
+    else turn.window.messages.push(...(await turn.write(step)));
+  }
+
+  /** Stores a structured turn's held steps, as one: it has its reply (or is waiting on the client). */
+  private async release(turn: TurnState): Promise<void> {
+    const merged = turn.held?.merged(turn.input.agent.id);
+    if (merged) await turn.write(merged);
   }
 
   private async commit(step: TurnStep): Promise<StoredMessage[]> {
@@ -204,4 +288,16 @@ export class TurnRunner {
     }
     return stored;
   }
+}
+
+/** What the next step's prompt is built from: the stored window, then any held-back steps. */
+function promptContext(turn: TurnState) {
+  const { summary, messages } = turn.window;
+  const held = turn.held?.messages() ?? [];
+  return { memory: turn.memory, summary, messages: held.length > 0 ? [...messages, ...held] : messages };
+}
+
+/** The upstream's finish reason for a refusal, where it is one clients know ('stop' otherwise). */
+function refusalFinish(reason: string): 'stop' | 'content_filter' | 'length' {
+  return reason === 'content_filter' || reason === 'length' ? reason : 'stop';
 }

@@ -1,5 +1,6 @@
 import type { Agent, NewMessage, ToolCall, Usage } from '../domain/types.ts';
 import type { LlmMessage, LlmToolChoice, LlmToolDefinition, SamplingParams } from '../llm/provider.ts';
+import type { ReplyFormat } from './reply-format.ts';
 
 /** Tools the client offered for this turn, and how it asked for them to be used. */
 export interface ClientTools {
@@ -26,6 +27,8 @@ export interface TurnInput {
   turnInstructions: LlmMessage[];
   sampling: SamplingParams;
   clientTools: ClientTools | null;
+  /** `response_format` json_object/json_schema: the reply must validate (null: a text turn). */
+  replyFormat: ReplyFormat | null;
   /** Stream upstream calls so the reply can be relayed as it is generated. */
   streaming: boolean;
   /**
@@ -49,7 +52,14 @@ export interface TurnTiming {
 /** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */
 export type TurnEvent =
   | { type: 'content'; delta: string }
+  /** The upstream declined to answer (OpenAI's `refusal`), passed through as it is. */
+  | { type: 'refusal'; delta: string }
   | { type: 'client_tool_calls'; calls: ToolCall[]; style: 'tool' | 'function' }
-  | { type: 'end'; finishReason: 'stop' | 'length' | 'tool_calls' | 'function_call'; model: string; usage: Usage };
+  | {
+      type: 'end';
+      finishReason: 'stop' | 'length' | 'tool_calls' | 'function_call' | 'content_filter';
+      model: string;
+      usage: Usage;
+    };
 
 export type { LlmToolDefinition };

@@ -37,7 +37,8 @@ export async function* callUpstream(
       if (event.type === 'done') result = event.result;
       else if (event.type === 'tool_call') {
         let send = sends.get(event.index);
-        if (!send && event.name === sendMessageDefinition.function.name) {
+        // A structured reply is held until it validates: the client never sees JSON that fails.
+        if (!send && !input.replyFormat && event.name === sendMessageDefinition.function.name) {
           send = new SendMessageStream(reply);
           sends.set(event.index, send);
         }

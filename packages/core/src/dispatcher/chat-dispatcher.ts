@@ -1,10 +1,11 @@
 import { isReservedToolName } from '../agent/base-tools.ts';
+import { type ReplyFormat, replyFormatOf } from '../agent/reply-format.ts';
 import type { TurnRunner } from '../agent/turn-runner.ts';
 import type { TurnEvent, TurnInput, TurnTiming } from '../agent/turn-types.ts';
 import type { AgentLock } from '../concurrency/agent-lock.ts';
 import type { Agent, Principal } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
-import { parseOrThrow } from '../errors/validation.ts';
+import { fieldError, parseOrThrow } from '../errors/validation.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../schemas/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/chat-response.ts';
@@ -85,6 +86,7 @@ export class ChatDispatcher {
   private async prepare(principal: Principal, body: unknown, streaming: boolean, call: ChatCallOptions) {
     const request = parseOrThrow(chatCompletionRequestSchema, body);
     assertSupported(request);
+    const replyFormat = this.replyFormat(request);
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
     const release = await this.options.lock.acquire(agentId, call.signal);
@@ -104,6 +106,7 @@ export class ChatDispatcher {
         ...newInput,
         sampling: samplingOf(request, agent.id),
         clientTools,
+        replyFormat,
         streaming,
         ephemeral: request.store === false,
         ...(request.metadata && { metadata: request.metadata }),
@@ -116,6 +119,20 @@ export class ChatDispatcher {
       await release();
       throw error;
     }
+  }
+
+  /** The compiled `response_format`; the offline demo model cannot write JSON, so it refuses one. */
+  private replyFormat(request: ChatCompletionRequest): ReplyFormat | null {
+    const format = replyFormatOf(request);
+    if (format && this.options.provider.offline) {
+      throw fieldError(
+        ['body', 'response_format', 'type'],
+        `response_format "${format.type}" cannot be honoured by the offline demo model (memgate-offline), which ` +
+          'only writes text: configure an upstream LLM (MEMGATE_LLM_BASE_URL) for structured output.',
+        'unsupported_parameter',
+      );
+    }
+    return format;
   }
 
   /** The client input a failed attempt stored at the end of the history (see `unansweredInput`). */

@@ -19,15 +19,17 @@ export async function collectCompletion(
   identity: { id: string; created: number },
 ): Promise<ChatCompletion> {
   let content: string | null = null;
+  let refusal: string | null = null;
   let toolCalls: ToolCall[] = [];
   let style: 'tool' | 'function' = 'tool';
   for await (const event of events) {
     if (event.type === 'content') content = (content ?? '') + event.delta;
+    else if (event.type === 'refusal') refusal = (refusal ?? '') + event.delta;
     else if (event.type === 'client_tool_calls') {
       toolCalls = event.calls;
       style = event.style;
     } else {
-      const message: ChatCompletionMessage = { role: 'assistant', content, refusal: null };
+      const message: ChatCompletionMessage = { role: 'assistant', content, refusal };
       const first = toolCalls[0];
       if (style === 'function' && first) message.function_call = { ...first.function };
       else if (toolCalls.length > 0) message.tool_calls = toolCalls;
@@ -74,6 +76,8 @@ export async function* chunksOf(
     }
     if (event.type === 'content') {
       yield chunk({ content: event.delta });
+    } else if (event.type === 'refusal') {
+      yield chunk({ refusal: event.delta });
     } else if (event.type === 'client_tool_calls') {
       if (event.style === 'function') {
         const first = event.calls[0];

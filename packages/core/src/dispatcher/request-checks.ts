@@ -37,11 +37,11 @@ export function assertSupported(request: ChatCompletionRequest): void {
   if (request.top_logprobs !== undefined) {
     throw fieldError(['body', 'top_logprobs'], 'top_logprobs is not supported (it needs logprobs).', UNSUPPORTED);
   }
-  if (request.response_format && request.response_format.type !== 'text') {
+  if (request.response_format?.type === 'json_object' && !mentionsJson(request)) {
+    // OpenAI's own rule for JSON mode, word for word: without it models may loop on whitespace.
     throw fieldError(
-      ['body', 'response_format', 'type'],
-      `response_format "${request.response_format.type}" is not supported: agents reply in text through send_message.`,
-      UNSUPPORTED,
+      ['body', 'messages'],
+      "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
     );
   }
   if (request.stream_options && request.stream !== true) {
@@ -114,6 +114,15 @@ function assertStatefulFeatures(request: ChatCompletionRequest): void {
       UNSUPPORTED,
     );
   }
+}
+
+function mentionsJson(request: ChatCompletionRequest): boolean {
+  return request.messages.some((message) => {
+    const content = message.content;
+    if (typeof content === 'string') return /json/i.test(content);
+    if (!Array.isArray(content)) return false;
+    return content.some((part) => part.type === 'text' && typeof part.text === 'string' && /json/i.test(part.text));
+  });
 }
 
 /**

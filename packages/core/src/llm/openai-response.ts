@@ -88,6 +88,7 @@ export function parseCompletion(body: unknown, requestedModel: string): LlmResul
   return {
     model: typeof body['model'] === 'string' && body['model'] !== '' ? body['model'] : requestedModel,
     content: toContent(message['content']),
+    ...(typeof message['refusal'] === 'string' && message['refusal'] !== '' ? { refusal: message['refusal'] } : {}),
     toolCalls,
     finishReason: typeof finishReason === 'string' ? finishReason : toolCalls.length > 0 ? 'tool_calls' : 'stop',
     usage: normaliseUsage(body['usage']) ?? zeroUsage(),

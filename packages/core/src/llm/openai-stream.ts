@@ -25,6 +25,7 @@ export class ChatStreamAssembler {
   #model = '';
   #content = '';
   #sawContent = false;
+  #refusal = '';
   #sawChoice = false;
   #finishReason: string | null = null;
   #usage: Usage | null = null;
@@ -55,6 +56,10 @@ export class ChatStreamAssembler {
       this.#content += delta['content'];
       this.#sawContent = true;
       events.push({ type: 'content', delta: delta['content'] });
+    }
+    if (typeof delta['refusal'] === 'string' && delta['refusal'] !== '') {
+      this.#refusal += delta['refusal'];
+      events.push({ type: 'refusal', delta: delta['refusal'] });
     }
     if (Array.isArray(delta['tool_calls'])) {
       for (const toolDelta of delta['tool_calls']) {
@@ -115,6 +120,7 @@ export class ChatStreamAssembler {
     return {
       model: this.#model || this.#requestedModel,
       content: this.#sawContent ? this.#content : null,
+      ...(this.#refusal === '' ? {} : { refusal: this.#refusal }),
       toolCalls,
       finishReason: this.#finishReason,
       usage: this.#usage ?? zeroUsage(),

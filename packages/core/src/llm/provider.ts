@@ -47,6 +47,8 @@ export interface LlmResult {
   /** The model that answered, as the upstream reports it. */
   model: string;
   content: string | null;
+  /** The model's refusal (OpenAI's `message.refusal`), when it declined to answer. */
+  refusal?: string | null;
   toolCalls: ToolCall[];
   finishReason: string;
   usage: Usage;
@@ -54,6 +56,7 @@ export interface LlmResult {
 
 export type LlmStreamEvent =
   | { type: 'content'; delta: string }
+  | { type: 'refusal'; delta: string }
   | { type: 'tool_call'; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'done'; result: LlmResult };
 

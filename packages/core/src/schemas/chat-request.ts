@@ -91,6 +91,23 @@ export const metadataSchema = z
     }
   });
 
+/** OpenAI's `response_format`; the schema itself is compiled (and refused if malformed) by the core. */
+const responseFormatSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text') }),
+  z.strictObject({ type: z.literal('json_object') }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    json_schema: z.strictObject({
+      name: z
+        .string()
+        .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Schema names must be 1-64 characters of a-z, A-Z, 0-9, _ and -.'),
+      description: optional(z.string()),
+      schema: optional(z.record(z.string(), z.unknown())),
+      strict: optional(z.boolean()),
+    }),
+  }),
+]);
+
 const penalty = z.number().min(-2).max(2);
 
 /**
@@ -110,9 +127,7 @@ export const chatCompletionRequestSchema = z.strictObject({
   max_tokens: optional(z.number().int().min(1)),
   max_completion_tokens: optional(z.number().int().min(1)),
   n: optional(z.number().int().min(1).max(128)),
-  response_format: optional(
-    z.object({ type: z.enum(['text', 'json_object', 'json_schema']), json_schema: z.unknown().optional() }).strict(),
-  ),
+  response_format: optional(responseFormatSchema),
   seed: optional(z.number().int()),
   stop: optional(z.union([z.string(), z.array(z.string()).max(4)])),
   stream: optional(z.boolean()),

@@ -5,7 +5,7 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'function_call' | 
 export interface ChatCompletionMessage {
   role: 'assistant';
   content: string | null;
-  refusal: null;
+  refusal: string | null;
   tool_calls?: ToolCall[];
   function_call?: { name: string; arguments: string };
 }
@@ -31,6 +31,7 @@ export interface ChunkToolCall {
 export interface ChunkDelta {
   role?: 'assistant';
   content?: string | null;
+  refusal?: string | null;
   tool_calls?: ChunkToolCall[];
   function_call?: { name?: string; arguments?: string };
 }

@@ -14,6 +14,7 @@ import type {
 export class CompletionAssembler {
   private identity: { id: string; created: number; model: string } | null = null;
   private content: string | null = null;
+  private refusal: string | null = null;
   private readonly toolCalls: ToolCall[] = [];
   private functionCall: { name: string; arguments: string } | null = null;
   private finishReason: FinishReason | null = null;
@@ -29,6 +30,7 @@ export class CompletionAssembler {
     if (typeof delta.content === 'string' && (delta.content !== '' || delta.role === undefined)) {
       this.content = (this.content ?? '') + delta.content;
     }
+    if (typeof delta.refusal === 'string') this.refusal = (this.refusal ?? '') + delta.refusal;
     for (const call of delta.tool_calls ?? []) {
       const existing = this.toolCalls[call.index] ?? {
         id: '',
@@ -51,7 +53,7 @@ export class CompletionAssembler {
   /** The completion, or null while the stream has not reported its finish reason and usage. */
   completion(): ChatCompletion | null {
     if (!this.identity || !this.finishReason || !this.usage) return null;
-    const message: ChatCompletionMessage = { role: 'assistant', content: this.content, refusal: null };
+    const message: ChatCompletionMessage = { role: 'assistant', content: this.content, refusal: this.refusal };
     const toolCalls = this.toolCalls.filter((call): call is ToolCall => call !== undefined);
     if (toolCalls.length > 0) message.tool_calls = toolCalls;
     if (this.functionCall) message.function_call = this.functionCall;

@@ -7,6 +7,7 @@ export interface ResolvedTurn {
   created: number;
   model: string;
   content: string | null;
+  refusal: string | null;
   toolCalls: Array<{ id: string; name: string; arguments: string }>;
   finishReason: string;
   usage: UsageCounts;
@@ -67,8 +68,9 @@ export function resolveTurn(body: ChatRequestBody, scripted: ScriptedResponse): 
     name: call.name,
     arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
   }));
-  const content = scripted.content ?? (toolCalls.length > 0 ? null : '');
-  const output = (content ?? '') + toolCalls.map((call) => call.name + call.arguments).join('');
+  const refusal = scripted.refusal ?? null;
+  const content = scripted.content ?? (toolCalls.length > 0 || refusal !== null ? null : '');
+  const output = (content ?? '') + (refusal ?? '') + toolCalls.map((call) => call.name + call.arguments).join('');
   const promptTokens = scripted.usage?.prompt_tokens ?? countPromptTokens(body);
   const completionTokens = scripted.usage?.completion_tokens ?? countTokens(output);
   return {
@@ -76,6 +78,7 @@ export function resolveTurn(body: ChatRequestBody, scripted: ScriptedResponse): 
     created: Math.floor(Date.now() / 1000),
     model: typeof body.model === 'string' ? body.model : 'mock-model',
     content,
+    refusal,
     toolCalls,
     finishReason: scripted.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
     usage: {
@@ -89,7 +92,7 @@ export function resolveTurn(body: ChatRequestBody, scripted: ScriptedResponse): 
 
 /** The non-streaming `chat.completion` body, field for field as OpenAI sends it. */
 export function completionBody(turn: ResolvedTurn): Record<string, unknown> {
-  const message: Record<string, unknown> = { role: 'assistant', content: turn.content, refusal: null };
+  const message: Record<string, unknown> = { role: 'assistant', content: turn.content, refusal: turn.refusal };
   if (turn.toolCalls.length > 0) {
     message['tool_calls'] = turn.toolCalls.map((call) => ({
       id: call.id,

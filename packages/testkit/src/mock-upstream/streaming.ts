@@ -43,6 +43,7 @@ export function streamFrames(turn: ResolvedTurn, options: { includeUsage: boolea
   const contentPieces = turn.content === null ? [] : pieces(turn.content, size);
   const frames = [chunk({ role: 'assistant', content: turn.content === null ? null : (contentPieces[0] ?? '') })];
   for (const piece of contentPieces.slice(1)) frames.push(chunk({ content: piece }));
+  for (const piece of turn.refusal === null ? [] : pieces(turn.refusal, size)) frames.push(chunk({ refusal: piece }));
 
   turn.toolCalls.forEach((call, index) => {
     frames.push(

@@ -82,6 +82,8 @@ export interface ScriptedError {
 export interface ScriptedResponse {
   content?: string | null;
   toolCalls?: ScriptedToolCall[];
+  /** The model declines: `message.refusal` (streamed as `delta.refusal` pieces), content null. */
+  refusal?: string;
   error?: ScriptedError;
   /** 200 with a body that is not JSON (non-streaming) or SSE that breaks off mid-frame (streaming). */
   garbled?: boolean;

@@ -188,6 +188,153 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
       );
     });
 
+    describe('structured output (response_format)', () => {
+      const schema = {
+        type: 'object',
+        properties: { city: { type: 'string' }, temperature: { type: 'number' } },
+        required: ['city', 'temperature'],
+        additionalProperties: false,
+      };
+      const structured = (extra: Record<string, unknown> = {}) => ({
+        model: 'mock-model',
+        user: agentId,
+        response_format: { type: 'json_schema', json_schema: { name: 'weather', schema, strict: true } },
+        messages: [user('Weather in Oslo?')],
+        ...extra,
+      });
+      const sendJson = (message: unknown) => ({ toolCalls: [{ name: 'send_message', arguments: { message } }] });
+
+      it('offers send_message typed with the schema and returns the JSON reply', async () => {
+        target.upstream.script(
+          {
+            toolCalls: [
+              {
+                name: 'core_memory_append',
+                arguments: { label: 'human', content: 'Asks about Oslo', request_heartbeat: true },
+              },
+            ],
+          },
+          sendJson({ city: 'Oslo', temperature: 4 }),
+        );
+        const outcome = await client.complete(structured());
+        if (!outcome.ok) throw new Error(outcome.error.message);
+        expect(JSON.parse(outcome.completion.choices[0]?.message.content ?? '')).toEqual({
+          city: 'Oslo',
+          temperature: 4,
+        });
+        expect(outcome.completion.choices[0]?.finish_reason).toBe('stop');
+        const offered = target.upstream.requests[0]!.body.tools?.find((tool) => tool.function.name === 'send_message');
+        expect(offered?.function.parameters).toMatchObject({ properties: { message: schema }, required: ['message'] });
+        // The memory tools still run in a structured turn, and everything is stored once it answered.
+        expect((await rest.memory(agentId)).find((block) => block.label === 'human')?.value).toContain('Oslo');
+        expect((await rest.messages(agentId)).map((message) => message.role)).toEqual([
+          'user',
+          'assistant',
+          'tool',
+          'assistant',
+          'tool',
+        ]);
+      });
+
+      it('asks for one repair when the reply does not validate, and answers the repaired reply', async () => {
+        target.upstream.script(sendJson({ city: 'Oslo' }), sendJson({ city: 'Oslo', temperature: 4 }));
+        const outcome = await client.complete(structured());
+        if (!outcome.ok) throw new Error(outcome.error.message);
+        expect(JSON.parse(outcome.completion.choices[0]?.message.content ?? '')).toEqual({
+          city: 'Oslo',
+          temperature: 4,
+        });
+        const repair = target.upstream.requests[1]!.body.messages.at(-1);
+        expect(repair).toMatchObject({ role: 'tool' });
+        expect(String(repair?.content)).toMatch(/must have required property 'temperature'/);
+      });
+
+      it('fails with 502 after an invalid repair and stores only the user message', async () => {
+        target.upstream.script(sendJson({ city: 'Oslo' }), sendJson({ temperature: 'cold' }));
+        const completed = await client.complete(structured());
+        expect(completed.ok ? 200 : completed.error.status).toBe(502);
+        if (!completed.ok) expect(completed.error.message).toMatch(/did not match the JSON Schema "weather"/);
+        expect((await rest.messages(agentId)).map((message) => [message.role, message.content])).toEqual([
+          ['user', 'Weather in Oslo?'],
+        ]);
+
+        target.upstream.script(sendJson({ city: 'Oslo' }), sendJson({ temperature: 'cold' }));
+        const streamed = await client.stream({ ...structured(), stream: true });
+        // Nothing of an invalid reply is ever relayed: the stream is refused before its first chunk.
+        expect(streamed.ok ? 200 : streamed.error.status).toBe(502);
+        expect((await rest.messages(agentId)).filter((message) => message.role !== 'user')).toEqual([]);
+      });
+
+      it('streams the validated JSON text as content', async () => {
+        target.upstream.script(sendJson({ city: 'Oslo', temperature: 4 }));
+        const outcome = await client.stream({ ...structured(), stream: true, stream_options: { include_usage: true } });
+        if (!outcome.ok) throw new Error(outcome.error.message);
+        expect(outcome.error).toBeUndefined();
+        expectWellFormedStream(outcome.chunks, true);
+        expect(JSON.parse(streamedText(outcome.chunks))).toEqual({ city: 'Oslo', temperature: 4 });
+      });
+
+      it('honours json_object: any JSON object, also from a plain-text answer', async () => {
+        target.upstream.script({ content: 'not json' }, { content: '{"ok": true}' });
+        const outcome = await client.complete({
+          model: 'mock-model',
+          user: agentId,
+          response_format: { type: 'json_object' },
+          messages: [user('Answer in JSON.')],
+        });
+        if (!outcome.ok) throw new Error(outcome.error.message);
+        expect(outcome.completion.choices[0]?.message.content).toBe('{"ok":true}');
+      });
+
+      it('passes a refusal through as message.refusal and delta.refusal', async () => {
+        target.upstream.script({ refusal: 'I cannot help with that.' });
+        const completed = await client.complete(structured());
+        if (!completed.ok) throw new Error(completed.error.message);
+        const choice = completed.completion.choices[0]!;
+        expect(choice.message).toMatchObject({ content: null, refusal: 'I cannot help with that.' });
+        expect(choice.finish_reason).toBe('stop');
+
+        target.upstream.script({ refusal: 'I cannot help with that.' });
+        const streamed = await client.stream({ ...structured(), stream: true });
+        if (!streamed.ok) throw new Error(streamed.error.message);
+        expectWellFormedStream(streamed.chunks, false);
+        expect(streamed.chunks.map((chunk) => chunk.choices[0]?.delta.refusal ?? '').join('')).toBe(
+          'I cannot help with that.',
+        );
+        expect(streamedText(streamed.chunks)).toBe('');
+      });
+
+      const refused: [string, () => Record<string, unknown>, RegExp][] = [
+        [
+          'a malformed JSON Schema',
+          () =>
+            structured({ response_format: { type: 'json_schema', json_schema: { name: 'w', schema: { type: 7 } } } }),
+          /Invalid JSON Schema/,
+        ],
+        [
+          'a json_schema without a name',
+          () => structured({ response_format: { type: 'json_schema', json_schema: { schema } } }),
+          /required/i,
+        ],
+        [
+          'json_object when no message mentions JSON',
+          () => structured({ response_format: { type: 'json_object' } }),
+          /must contain the word 'json'/,
+        ],
+      ];
+      for (const [label, body, message] of refused) {
+        it(`refuses ${label} with 422 on both paths and stores nothing`, async () => {
+          const completed = await client.complete(body());
+          expect(completed.ok ? 200 : completed.error.status).toBe(422);
+          if (!completed.ok) expect(completed.error.message).toMatch(message);
+          const streamed = await client.stream({ ...body(), stream: true });
+          expect(streamed.ok ? 200 : streamed.error.status).toBe(422);
+          expect(await rest.messages(agentId)).toEqual([]);
+          expect(target.upstream.requests).toHaveLength(0);
+        });
+      }
+    });
+
     describe('errors', () => {
       const cases: [string, number, () => Record<string, unknown>][] = [
         ['an unknown agent', 404, () => ({ model: 'mock-model', user: 'agent-unknown', messages: [user('Hi')] })],
