@@ -20,6 +20,8 @@ export interface RestHarnessOptions {
   timeoutMs?: number;
   adminToken?: string;
   embeddingModel?: string;
+  /** Upstream model names the server is configured for (default `['mock-model']`). */
+  models?: string[];
   /** Reopen this data directory (kept on close) instead of a fresh one; `keys` are its users' keys. */
   reopen?: { dataDir: string; keys: { apiKey: string; otherApiKey: string } };
   /** Keep the data directory on close, to reopen it later. */
@@ -36,6 +38,7 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
     timeoutMs: options.timeoutMs,
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,
+    models: options.models,
     keys: options.reopen?.keys,
   });
   const server = createServer(createRestApp(test.memgate, { bodyLimitBytes: options.bodyLimitBytes }));

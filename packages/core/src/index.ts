@@ -31,6 +31,7 @@ export * from './services/agent-service.ts';
 export * from './services/context-windows.ts';
 export * from './services/memory-resources.ts';
 export * from './services/memory-service.ts';
+export * from './services/model-catalog.ts';
 export * from './services/resources.ts';
 export * from './store/search.ts';
 export * from './store/sql-rows.ts';

@@ -13,6 +13,7 @@ import { ArchivalMemory } from './memory/archival-memory.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentService } from './services/agent-service.ts';
 import { MemoryService } from './services/memory-service.ts';
+import { ModelCatalog, type ModelEntry, type ModelList } from './services/model-catalog.ts';
 import type { Store } from './store/store.ts';
 
 export interface MemgateOptions {
@@ -31,11 +32,6 @@ export interface MemgateOptions {
   embeddingModel?: string;
 }
 
-export interface ModelList {
-  object: 'list';
-  data: { id: string; object: 'model'; created: number; owned_by: string }[];
-}
-
 /** The protocol-agnostic core that every app adapts: one instance per process. */
 export interface Memgate {
   readonly store: Store;
@@ -46,7 +42,10 @@ export interface Memgate {
   /** Archival memory and the context report. */
   readonly memory: MemoryService;
   readonly admin: AdminService;
+  /** The caller's agents and the upstream models, in OpenAI's list shape. */
   models(principal: Principal): Promise<ModelList>;
+  /** One model by agent id or upstream model id; NOT_FOUND (`model_not_found`) for any other. */
+  model(principal: Principal, id: string): Promise<ModelEntry>;
   /** Throws when the store cannot serve. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +60,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools, archival });
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
   const agents = new AgentService(store, defaultModel);
+  const catalog = new ModelCatalog(store, provider);
   return {
     store,
     provider,
@@ -69,22 +69,8 @@ export function createMemgate(options: MemgateOptions): Memgate {
     agents,
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     admin: new AdminService(store, options.adminToken),
-    async models(principal) {
-      const agents = await store.listAgents(principal.userId);
-      const created = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-      return {
-        object: 'list',
-        data: [
-          ...agents.map((agent) => ({
-            id: agent.id,
-            object: 'model' as const,
-            created: created(agent.createdAt),
-            owned_by: 'memgate-agent',
-          })),
-          ...provider.models.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'upstream' })),
-        ],
-      };
-    },
+    models: (principal) => catalog.list(principal),
+    model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),
     async close() {
       await events.close();

@@ -18,6 +18,8 @@ export interface TestMemgateOptions {
   adminToken?: string;
   /** Embeds archival passages through the mock's /v1/embeddings with this model. */
   embeddingModel?: string;
+  /** Upstream model names the server is configured for (default `['mock-model']`). */
+  models?: string[];
   /** Reopening a database that already has the two users: their keys, instead of creating them. */
   keys?: { apiKey: string; otherApiKey: string };
 }
@@ -31,7 +33,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
   const provider = new OpenAiCompatibleProvider({
     baseURL: options.upstreamUrl,
     apiKey: 'upstream-test-key',
-    models: ['mock-model'],
+    models: options.models ?? ['mock-model'],
     timeoutMs: options.timeoutMs ?? 10_000,
     maxRetries: 0,
   });

@@ -11,6 +11,11 @@ export function agentRoutes(memgate: Memgate): Router {
   router.get('/models', async (_request, response) => {
     response.json(await memgate.models(principalOf(response)));
   });
+  // A wildcard, since upstream model ids may hold a slash (`meta-llama/Llama-3.1-8B`), sent raw or as %2F.
+  router.get('/models/*modelId', async (request, response) => {
+    const modelId = request.params.modelId.join('/');
+    response.json(await memgate.model(principalOf(response), modelId));
+  });
   router.post('/agents', async (request, response) => {
     response.status(201).json(agentResource(await agents.create(principalOf(response), request.body)));
   });

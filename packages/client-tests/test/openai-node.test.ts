@@ -1,0 +1,53 @@
+import { sendMessage } from '@memgate/testkit';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { clientToolCall, lastUpstreamMessage } from './upstream-answers.ts';
+
+describe('openai-node helpers against memgate (the agent named by `model`)', () => {
+  let harness: ClientHarness;
+  let client: OpenAI;
+  let agentId: string;
+
+  beforeAll(async () => {
+    harness = await startClientHarness();
+    client = new OpenAI({ baseURL: harness.baseURL, apiKey: harness.apiKey, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await harness.close();
+    expect(harness.outbound).toEqual([]);
+  });
+  beforeEach(async () => {
+    harness.upstream.reset();
+    agentId = await harness.setup.createAgent({ name: 'openai-node' });
+  });
+
+  it('runTools() calls the tool and returns the agent answer', async () => {
+    harness.upstream.script(clientToolCall('lookup_order', { id: 'A17' }), sendMessage('A17 is on its way.'));
+    const runner = client.chat.completions.runTools({
+      model: agentId,
+      messages: [{ role: 'user', content: 'Where is A17?' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'lookup_order',
+            description: 'Look up an order by id',
+            parameters: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+            parse: (input: string) => JSON.parse(input) as { id: string },
+            function: ({ id }: { id: string }) => `Order ${id} has shipped.`,
+          },
+        },
+      ],
+    });
+    expect(await runner.finalContent()).toBe('A17 is on its way.');
+    expect(lastUpstreamMessage(harness.upstream.requests.at(-1), 'tool')).toBe('Order A17 has shipped.');
+  });
+
+  it('models.retrieve() and models.list() show the agent by name', async () => {
+    expect(await client.models.retrieve(agentId)).toMatchObject({ id: agentId, name: 'openai-node' });
+    const listed: string[] = [];
+    for await (const model of client.models.list()) listed.push(model.id);
+    expect(listed).toContain(agentId);
+  });
+});
