@@ -1,4 +1,5 @@
 import type { LlmRequest } from './provider.ts';
+import { contentTextOf } from './message-text.ts';
 
 /** Lines the offline summary keeps: the newest facts win, so it never grows past a screenful. */
 const MAX_LINES = 12;
@@ -14,7 +15,7 @@ function shorten(text: string): string {
  * summary's lines and adds one line per thing the user said or the agent sent, newest last.
  */
 export function offlineSummary(request: LlmRequest): string {
-  const input = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
+  const input = contentTextOf(request.messages.findLast((message) => message.role === 'user')?.content ?? null);
   const [previousPart = '', newPart = ''] = input.split(/\n\nNew messages, oldest first:\n/);
   const previous = previousPart
     .replace(/^Previous summary:\n/, '')
