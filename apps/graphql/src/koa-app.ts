@@ -5,7 +5,7 @@ import type { MemgateYoga } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 
 export interface KoaAppOptions {
-  /** Largest accepted request body (by `Content-Length`, which is required); larger ones get 413. Default 1 MiB. */
+  /** Largest accepted request body (by `Content-Length`, which is required); larger ones get 413. Default: the core's `defaultBodyLimitBytes()`. */
   bodyLimitBytes?: number;
 }
 

@@ -18,6 +18,8 @@ export interface TestMemgateOptions {
   adminToken?: string;
   /** Embeds archival passages through the mock's /v1/embeddings with this model. */
   embeddingModel?: string;
+  /** MEMGATE_MAX_ATTACHMENT_BYTES; the core's default (5 MiB) when absent. */
+  maxAttachmentBytes?: number;
   /** Reopening a database that already has the two users: their keys, instead of creating them. */
   keys?: { apiKey: string; otherApiKey: string };
 }
@@ -40,6 +42,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     provider,
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,
+    maxAttachmentBytes: options.maxAttachmentBytes,
   });
   if (options.keys) return { memgate, ...options.keys };
   const alice = await memgate.admin.createUser({ name: 'alice' });

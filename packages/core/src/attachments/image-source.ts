@@ -19,7 +19,8 @@ const SIGNATURES: Record<(typeof IMAGE_MEDIA_TYPES)[number], (head: Uint8Array) 
   'image/png': (head) => startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   'image/jpeg': (head) => startsWith(head, [0xff, 0xd8, 0xff]),
   'image/gif': (head) => startsWith(head, [0x47, 0x49, 0x46, 0x38]),
-  'image/webp': (head) => startsWith(head, [0x52, 0x49, 0x46, 0x46]) && startsWith(head.subarray(8), [0x57, 0x45, 0x42, 0x50]),
+  'image/webp': (head) =>
+    startsWith(head, [0x52, 0x49, 0x46, 0x46]) && startsWith(head.subarray(8), [0x57, 0x45, 0x42, 0x50]),
 };
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {

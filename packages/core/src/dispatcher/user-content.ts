@@ -25,7 +25,10 @@ export function userMessageContent(
 ): UserMessageContent {
   if (typeof content === 'string') return { text: content, attachments: [] };
   if (!content.some((part) => part.type === 'image_url')) {
-    return { text: content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('\n'), attachments: [] };
+    return {
+      text: content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('\n'),
+      attachments: [],
+    };
   }
   const texts: string[] = [];
   const attachments: Attachment[] = [];

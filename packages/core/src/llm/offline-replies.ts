@@ -1,5 +1,5 @@
-import { findKnownName, isNameQuestion, nameFromMemoryContent, parseNameStatement } from './offline-names.ts';
 import { contentTextOf, imageCountOf } from './message-text.ts';
+import { findKnownName, isNameQuestion, nameFromMemoryContent, parseNameStatement } from './offline-names.ts';
 import type { LlmMessage, LlmRequest } from './provider.ts';
 
 /** What the offline model does next: call a memory tool, or say something. */

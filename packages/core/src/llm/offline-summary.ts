@@ -1,5 +1,5 @@
-import type { LlmRequest } from './provider.ts';
 import { contentTextOf } from './message-text.ts';
+import type { LlmRequest } from './provider.ts';
 
 /** Lines the offline summary keeps: the newest facts win, so it never grows past a screenful. */
 const MAX_LINES = 12;
