@@ -4,7 +4,7 @@ import type { UserContent } from '../schemas/content-part-schemas.ts';
 import { messageContentParts, textWithPlaceholders } from './content-parts.ts';
 
 const png = `data:image/png;base64,${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]).toString('base64')}`;
-const image = (url: string) => ({ type: 'image_url' as const, image_url: { url } });
+const image = (url: string) => ({ type: 'image_url' as const, image_url: { url, detail: undefined } });
 const text = (value: string) => ({ type: 'text' as const, text: value });
 
 function roundTrip(content: UserContent) {
