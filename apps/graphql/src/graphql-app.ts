@@ -29,7 +29,7 @@ export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = 
   const shutdown = new AbortController();
   const yoga = createMemgateYoga(memgate, shutdown.signal);
   const koa = createKoaApp(memgate, yoga, shutdown.signal, options);
-  const ws = createGraphqlWsServer(memgate, yoga);
+  const ws = createGraphqlWsServer(memgate, yoga, { maxPayloadBytes: options.bodyLimitBytes });
   const listener = koa.callback();
   let closing: Promise<void> | undefined;
   return {

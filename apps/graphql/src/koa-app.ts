@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import { type Memgate, MemgateError, readiness } from '@memgate/core';
+import { defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
 import Koa from 'koa';
 import type { MemgateYoga } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 
 export interface KoaAppOptions {
-  /** Largest accepted request body (by `Content-Length`, which is required); larger ones get 413. Default 1 MiB. */
+  /** Largest accepted request body (by `Content-Length`, which is required); larger ones get 413. Default: the core's `defaultBodyLimitBytes()`. */
   bodyLimitBytes?: number;
 }
 
@@ -34,7 +34,7 @@ export function createKoaApp(
   shutdown: AbortSignal,
   options: KoaAppOptions = {},
 ): Koa {
-  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const bodyLimit = options.bodyLimitBytes ?? defaultBodyLimitBytes();
   const koa = new Koa();
   koa.on('error', (error: { code?: string }) => {
     // A client that leaves mid-stream (SSE) is no server error.

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Memgate, MemgateError, type Principal } from '@memgate/core';
+import { defaultBodyLimitBytes, type Memgate, MemgateError, type Principal } from '@memgate/core';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -9,7 +9,6 @@ import { maskError } from './graphql-errors.ts';
 
 /** Close code for a `connection_init` without a valid key; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
-const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 interface ConnectionState extends Record<PropertyKey, unknown> {
   principal: Principal;
@@ -32,8 +31,14 @@ export interface GraphqlWsServer {
  * comes in the `connection_init` payload `{ authorization: "Bearer …" }` (or the upgrade request's
  * `Authorization` header); without a valid one the socket is closed with 4401.
  */
-export function createGraphqlWsServer(memgate: Memgate, yoga: MemgateYoga): GraphqlWsServer {
-  const wsServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD_BYTES });
+export function createGraphqlWsServer(
+  memgate: Memgate,
+  yoga: MemgateYoga,
+  options: { maxPayloadBytes?: number | undefined } = {},
+): GraphqlWsServer {
+  // Frames carry whole requests, images included: the same limit as an HTTP body.
+  const maxPayload = options.maxPayloadBytes ?? defaultBodyLimitBytes();
+  const wsServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload });
   const server = useServer<Record<string, unknown>, ConnectionState>(
     {
       onConnect: async (ctx) => {

@@ -119,4 +119,28 @@ describe('GraphQL agents, queries and mutations', () => {
     );
     expect(page.data?.messages.map((message) => message.id)).toEqual([stored.data.at(-2)?.['id']]);
   });
+
+  it('takes images in contentParts and shows them in AgentMessage.contentParts, content staying the text', async () => {
+    const agentId = await rest.createAgent({ name: 'images' });
+    harness.upstream.script(sendMessage('A cat.'));
+    const parts = [
+      { type: 'text', text: 'What is this?' },
+      { type: 'image_url', image_url: { url: 'https://images.example.com/cat.png' } },
+    ];
+    const turn = await graphql<{ createChatCompletion: { choices: { message: { content: string } }[] } }>(COMPLETE, {
+      input: { agentId, messages: [{ role: 'user', contentParts: parts }] },
+    });
+    expect(turn.data?.createChatCompletion.choices[0]?.message.content).toBe('A cat.');
+    const read = await graphql<{ messages: { role: string; content: string; contentParts: unknown }[] }>(
+      'query($id: ID!) { messages(agentId: $id) { role content contentParts } }',
+      { id: agentId },
+    );
+    expect(read.data?.messages[0]).toEqual({ role: 'user', content: 'What is this?', contentParts: parts });
+    expect(read.data?.messages.at(-1)?.contentParts).toBeNull();
+
+    const both = await graphql(COMPLETE, {
+      input: { agentId, messages: [{ role: 'user', content: 'x', contentParts: parts }] },
+    });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'messages.0.contentParts' });
+  });
 });

@@ -1,3 +1,4 @@
+import { defaultBodyLimitBytes } from '@memgate/core';
 import { RestSetup, sendMessage } from '@memgate/testkit';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ describe('GraphQL errors', () => {
       ((await response.json()) as { errors: { extensions: { code: string; status: number } }[] }).errors[0]?.extensions;
 
     it('refuses a body over the limit with 413', async () => {
-      const query = `query { agents { id } } # ${'x'.repeat(1024 * 1024)}`;
+      const query = `query { agents { id } } # ${'x'.repeat(defaultBodyLimitBytes())}`;
       const response = await post(JSON.stringify({ query }));
       expect(response.status).toBe(413);
       expect(await codeOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', status: 413 });

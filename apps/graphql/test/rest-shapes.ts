@@ -159,7 +159,9 @@ export function graphqlInput(body: Record<string, unknown>): Record<string, unkn
       input['messages'] = (value as RestMessage[]).map((message) =>
         defined({
           role: message.role,
-          content: message.content,
+          // Parts travel in the added contentParts field; content stays a String.
+          content: Array.isArray(message.content) ? undefined : message.content,
+          contentParts: Array.isArray(message.content) ? message.content : undefined,
           name: message.name,
           toolCallId: message.tool_call_id,
           toolCalls: message.tool_calls,

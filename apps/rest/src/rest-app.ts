@@ -1,4 +1,4 @@
-import { type Memgate, MemgateError, readiness } from '@memgate/core';
+import { defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
 import express, { type Express } from 'express';
 import { errorHandler } from './error-response.ts';
 import { authenticate } from './principal.ts';
@@ -7,7 +7,7 @@ import { agentRoutes } from './routes/agent-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 
 export interface RestAppOptions {
-  /** Largest accepted request body; larger ones get 413. Default 1 MiB. */
+  /** Largest accepted request body; larger ones get 413. Default: the core's `defaultBodyLimitBytes()` (room for one largest image). */
   bodyLimitBytes?: number;
 }
 
@@ -17,7 +17,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
   app.disable('x-powered-by');
   app.set('etag', false);
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
-  app.use(express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024, type: () => true, strict: false }));
+  app.use(express.json({ limit: options.bodyLimitBytes ?? defaultBodyLimitBytes(), type: () => true, strict: false }));
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });

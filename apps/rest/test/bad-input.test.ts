@@ -1,3 +1,4 @@
+import { pngDataUri } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from './rest-api.ts';
 import { type RestHarness, startRestHarness } from './rest-harness.ts';
@@ -8,13 +9,19 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
   let agentId: string;
 
   beforeAll(async () => {
-    harness = await startRestHarness({ bodyLimitBytes: 64 * 1024 });
+    harness = await startRestHarness({ bodyLimitBytes: 64 * 1024, maxAttachmentBytes: 1024 });
     call = api(harness.baseUrl, harness.apiKey);
     agentId = (await call('POST', '/v1/agents', { name: 'strict' })).body['id'] as string;
   });
   afterAll(() => harness.close());
 
   const base = () => ({ model: 'mock-model', user: agentId, messages: [{ role: 'user', content: 'Hi' }] });
+  const withPart = (part: unknown, role = 'user') => ({
+    ...base(),
+    messages: [{ role, content: [{ type: 'text', text: 'Look' }, part] }],
+  });
+  const image = (url: string) => ({ type: 'image_url', image_url: { url } });
+  const imageUrlLoc = ['body', 'messages', 0, 'content', 1, 'image_url', 'url'];
   const cases: [string, () => unknown, number, RegExp, (string | number)[] | null][] = [
     ['invalid JSON', () => '{"model": ', 422, /not valid JSON/, ['body']],
     ['a missing model', () => ({ ...base(), model: undefined }), 422, /Field required/, ['body', 'model']],
@@ -87,11 +94,68 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
       ['body', 'stream_options'],
     ],
     [
-      'an image content part',
-      () => ({ ...base(), messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] }),
+      'an image URL with an ftp: scheme',
+      () => withPart(image('ftp://example.com/cat.png')),
       422,
-      /not supported/,
-      ['body', 'messages', 0, 'content', 0, 'type'],
+      /https:, http: or a base64 data: URI; got "ftp:"/,
+      imageUrlLoc,
+    ],
+    ['an image URL with no scheme', () => withPart(image('cat.png')), 422, /got no scheme/, imageUrlLoc],
+    [
+      'a data URI that is not base64',
+      () => withPart(image('data:image/png,raw')),
+      422,
+      /Malformed data URI/,
+      imageUrlLoc,
+    ],
+    [
+      'a data URI with broken base64',
+      () => withPart(image('data:image/png;base64,iVBO*w0K')),
+      422,
+      /not valid base64/,
+      imageUrlLoc,
+    ],
+    [
+      'a data URI of another media type',
+      () => withPart(image('data:text/plain;base64,aGk=')),
+      422,
+      /must hold an image/,
+      imageUrlLoc,
+    ],
+    [
+      'a data URI whose bytes are not its image type',
+      () => withPart(image('data:image/jpeg;base64,aGVsbG8=')),
+      422,
+      /not a image\/jpeg image/,
+      imageUrlLoc,
+    ],
+    [
+      'an unknown image detail',
+      () => withPart({ type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'max' } }),
+      422,
+      /auto|low|high/,
+      ['body', 'messages', 0, 'content', 1, 'image_url', 'detail'],
+    ],
+    [
+      'an input_audio part',
+      () => withPart({ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }),
+      422,
+      /not supported: input_audio/,
+      ['body', 'messages', 0, 'content', 1, 'type'],
+    ],
+    [
+      'a file part',
+      () => withPart({ type: 'file', file: { file_id: 'file-1' } }),
+      422,
+      /not supported: file/,
+      ['body', 'messages', 0, 'content', 1, 'type'],
+    ],
+    [
+      'an image in a system message',
+      () => withPart(image('https://example.com/a.png'), 'system'),
+      422,
+      /only allowed in user messages/,
+      ['body', 'messages', 0, 'content', 1, 'type'],
     ],
     [
       'a client tool named like an agent tool',
@@ -127,6 +191,17 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
       expect(typeof detail[0]?.type).toBe('string');
     });
   }
+
+  it('refuses an image over MEMGATE_MAX_ATTACHMENT_BYTES with 413 naming the part', async () => {
+    const response = await call('POST', '/v1/chat/completions', withPart(image(pngDataUri(1025))));
+    expect(response.status).toBe(413);
+    expect(response.body['detail']).toMatch(/1025 bytes; images may be at most 1024 bytes/);
+    expect(response.body['error']).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'messages.0.content.1.image_url.url',
+      code: 'attachment_too_large',
+    });
+  });
 
   it('refuses a body over the limit with 413', async () => {
     const response = await call('POST', '/v1/chat/completions', {

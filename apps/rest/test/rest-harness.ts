@@ -17,6 +17,7 @@ export interface RestHarness extends TestMemgate {
 
 export interface RestHarnessOptions {
   bodyLimitBytes?: number;
+  maxAttachmentBytes?: number;
   timeoutMs?: number;
   adminToken?: string;
   embeddingModel?: string;
@@ -39,6 +40,7 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,
     models: options.models,
+    maxAttachmentBytes: options.maxAttachmentBytes,
     keys: options.reopen?.keys,
   });
   const server = createServer(createRestApp(test.memgate, { bodyLimitBytes: options.bodyLimitBytes }));

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CHANNEL_CLOSE_CODES, type Memgate, MemgateError, type Principal } from '@memgate/core';
+import { CHANNEL_CLOSE_CODES, defaultBodyLimitBytes, type Memgate, MemgateError, type Principal } from '@memgate/core';
 import { WebSocketServer } from 'ws';
 import { attachConnection, type ChannelConnection } from './channel-connection.ts';
 import { closeConnection } from './graceful-close.ts';
@@ -8,7 +8,7 @@ import type { SendBufferStats } from './socket-transport.ts';
 import { refuseUpgrade } from './upgrade-response.ts';
 
 export interface ChatChannelOptions {
-  /** Largest accepted frame; a larger one closes the connection with 1009. Default 1 MiB. */
+  /** Largest accepted frame; a larger one closes the connection with 1009. Default: the core's `defaultBodyLimitBytes()` (room for one largest image). */
   maxPayloadBytes?: number;
   /** Time an unauthenticated connection has to send a valid `auth` frame (else 4401). Default 5 s. */
   authTimeoutMs?: number;
@@ -59,7 +59,7 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
   const server = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+    maxPayload: options.maxPayloadBytes ?? defaultBodyLimitBytes(),
   });
   const connections = new Set<ChannelConnection>();
   let closing: Promise<void> | null = null;

@@ -11,9 +11,17 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       postgresPools: { store: 10, locks: 32 },
       llm: { baseURL: undefined, model: 'gpt-4o-mini', timeoutMs: 120_000, maxRetries: 0 },
-      bodyLimitBytes: 1024 * 1024,
+      // 1 MiB plus a 5 MiB image as base64.
+      bodyLimitBytes: 1024 * 1024 + 6_990_508,
+      maxAttachmentBytes: 5 * 1024 * 1024,
       maxSteps: 10,
     });
+  });
+
+  it('sizes the default body limit for the attachment limit; an explicit body limit wins', () => {
+    expect(loadConfig({ MEMGATE_MAX_ATTACHMENT_BYTES: '3000' }).bodyLimitBytes).toBe(1024 * 1024 + 4000);
+    const explicit = loadConfig({ MEMGATE_MAX_ATTACHMENT_BYTES: '3000', MEMGATE_BODY_LIMIT_BYTES: '2048' });
+    expect(explicit).toMatchObject({ bodyLimitBytes: 2048, maxAttachmentBytes: 3000 });
   });
 
   it('reads every variable, with OPENAI_* as fallbacks and blank values as unset', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 import { MemgateError } from './errors/memgate-error.ts';
 
 const integer = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -16,7 +17,8 @@ const configSchema = z.object({
   MEMGATE_LLM_TIMEOUT_MS: integer(120_000),
   MEMGATE_LLM_MAX_RETRIES: integer(0),
   MEMGATE_ADMIN_TOKEN: z.string().min(16, 'MEMGATE_ADMIN_TOKEN must be at least 16 characters.').optional(),
-  MEMGATE_BODY_LIMIT_BYTES: integer(1024 * 1024),
+  MEMGATE_BODY_LIMIT_BYTES: z.coerce.number().int().min(0).optional(),
+  MEMGATE_MAX_ATTACHMENT_BYTES: integer(DEFAULT_MAX_ATTACHMENT_BYTES),
   MEMGATE_MAX_STEPS: integer(10),
   MEMGATE_PG_POOL_SIZE: integer(10),
   MEMGATE_PG_LOCK_POOL_SIZE: integer(32),
@@ -41,8 +43,21 @@ export interface MemgateConfig {
     maxRetries: number;
   };
   adminToken: string | undefined;
+  /** Largest request body (REST, GraphQL) and WebSocket frame; by default room for one largest image. */
   bodyLimitBytes: number;
+  /** Largest decoded `data:` image of a user message. */
+  maxAttachmentBytes: number;
   maxSteps: number;
+}
+
+/**
+ * The body limit when MEMGATE_BODY_LIMIT_BYTES is not set: 1 MiB for the rest of a request, plus
+ * one image of `maxAttachmentBytes` as base64 (4/3 of its size). So an image just under the
+ * attachment limit fits in a request, and one just over it reaches the attachment check (413
+ * naming the image) instead of the body limit.
+ */
+export function defaultBodyLimitBytes(maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES): number {
+  return 1024 * 1024 + 4 * Math.ceil(maxAttachmentBytes / 3);
 }
 
 const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
@@ -77,7 +92,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRetries: value.MEMGATE_LLM_MAX_RETRIES,
     },
     adminToken: value.MEMGATE_ADMIN_TOKEN,
-    bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES,
+    bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES ?? defaultBodyLimitBytes(value.MEMGATE_MAX_ATTACHMENT_BYTES),
+    maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,
     maxSteps: Math.max(1, value.MEMGATE_MAX_STEPS),
   };
 }

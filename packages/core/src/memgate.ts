@@ -30,6 +30,8 @@ export interface MemgateOptions {
   maxSteps?: number;
   /** Embeds archival passages with this upstream model (MEMGATE_EMBEDDING_MODEL); text search only without. */
   embeddingModel?: string;
+  /** Largest decoded `data:` image a user message may carry (MEMGATE_MAX_ATTACHMENT_BYTES); default 5 MiB. */
+  maxAttachmentBytes?: number;
 }
 
 /** The protocol-agnostic core that every app adapts: one instance per process. */
@@ -65,7 +67,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     store,
     provider,
     events,
-    chat: new ChatDispatcher({ store, provider, lock, runner }),
+    chat: new ChatDispatcher({ store, provider, lock, runner, maxAttachmentBytes: options.maxAttachmentBytes }),
     agents,
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     admin: new AdminService(store, options.adminToken),

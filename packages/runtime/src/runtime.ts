@@ -37,6 +37,7 @@ export async function createRuntime(config: MemgateConfig): Promise<Runtime> {
     defaultModel: provider.offline ? provider.models[0] : config.llm.model,
     maxSteps: config.maxSteps,
     embeddingModel: config.llm.embeddingModel,
+    maxAttachmentBytes: config.maxAttachmentBytes,
   });
   const close = async () => {
     await memgate.close();

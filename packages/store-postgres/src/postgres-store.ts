@@ -28,6 +28,7 @@ import {
   type UserRow,
 } from '@memgate/core';
 import type { Pool } from 'pg';
+import { withAttachments } from './attachments.ts';
 import { createPool, type PoolOptions } from './create-pool.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
 import { applyMigrations } from './migrations.ts';
@@ -139,13 +140,12 @@ export class PostgresStore implements Store {
 
   async listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]> {
     const rows = await readPage<MessageRow>(this.#pool, agentId, page, SQL.latestMessages, SQL.messagesBefore);
-    return rows.map(toStoredMessage);
+    return withAttachments(this.#pool, agentId, rows.map(toStoredMessage));
   }
 
   async listContextMessages(agentId: string): Promise<StoredMessage[]> {
-    return (await this.#pool.query<MessageRow>({ ...SQL.contextMessages, values: [agentId] })).rows.map(
-      toStoredMessage,
-    );
+    const { rows } = await this.#pool.query<MessageRow>({ ...SQL.contextMessages, values: [agentId] });
+    return withAttachments(this.#pool, agentId, rows.map(toStoredMessage));
   }
 
   async listPendingToolCalls(agentId: string): Promise<PendingToolCall[]> {

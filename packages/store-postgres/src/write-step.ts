@@ -8,6 +8,7 @@ import {
   type TurnStep,
 } from '@memgate/core';
 import type { PoolClient } from 'pg';
+import { writeAttachments } from './attachments.ts';
 import { storable } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { writePassages } from './write-passages.ts';
@@ -22,6 +23,7 @@ export async function writeStep(client: PoolClient, step: TurnStep): Promise<Sto
   assertStepRowsBelongToAgent(step);
 
   const stored = step.messages.length === 0 ? [] : await insertMessages(client, agentId, step.messages);
+  await writeAttachments(client, stored);
   await writePassages(client, step.passages ?? []);
   await moveContextWindow(client, step);
   await updateMemory(client, agentId, step.memory ?? []);
@@ -102,6 +104,9 @@ function storableMessage(message: NewMessage): NewMessage {
     createdAt: message.createdAt,
   };
   if (message.tokenCount !== undefined) copy.tokenCount = message.tokenCount;
+  if (message.attachments?.length) {
+    copy.attachments = message.attachments.map((attachment) => ({ ...attachment, url: storable(attachment.url) }));
+  }
   return copy;
 }
 

@@ -1,4 +1,5 @@
 import type { StoredMessage } from '@memgate/core';
+import { withAttachments } from './attachments.ts';
 import { toStoredMessage } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 
@@ -37,10 +38,10 @@ export class ContextWindowCache {
     let entry = this.#take(agentId);
     if (start === undefined) return [];
     if (!entry || start < entry.startSeq) {
-      const messages = sql.contextMessages.all(agentId).map(toStoredMessage);
+      const messages = withAttachments(sql, agentId, sql.contextMessages.all(agentId).map(toStoredMessage));
       entry = { startSeq: start, lastSeq: messages.at(-1)?.seq ?? start - 1, messages, size: sizeOf(messages) };
     } else {
-      const newer = sql.messagesAfter.all(agentId, entry.lastSeq).map(toStoredMessage);
+      const newer = withAttachments(sql, agentId, sql.messagesAfter.all(agentId, entry.lastSeq).map(toStoredMessage));
       if (newer.length > 0) {
         entry.messages.push(...newer);
         entry.lastSeq = newer.at(-1)!.seq;
@@ -90,6 +91,9 @@ function sizeOf(messages: StoredMessage[]): number {
   for (const message of messages) {
     size += 200 + (message.content?.length ?? 0);
     for (const call of message.toolCalls ?? []) size += call.function.arguments.length + call.function.name.length;
+    // Images count by their bytes: a few uploads weigh more than a long conversation.
+    for (const attachment of message.attachments ?? [])
+      size += (attachment.data?.byteLength ?? 0) + (attachment.url?.length ?? 0);
   }
   return size;
 }

@@ -141,6 +141,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN metadata TEXT;
     `,
   },
+  {
+    version: 4,
+    description: 'attachments: the images of user messages',
+    up: `
+      CREATE TABLE attachments (
+        message_seq INTEGER NOT NULL REFERENCES messages(seq) ON DELETE CASCADE,
+        -- Redundant with the message, so a window's attachments are one range scan of this index.
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        -- Characters of the message's text before the image.
+        text_offset INTEGER NOT NULL,
+        detail TEXT CHECK (detail IN ('auto', 'low', 'high')),
+        -- Either the URL the client sent (never fetched) or the decoded bytes of its data: URI.
+        url TEXT,
+        media_type TEXT,
+        data BLOB,
+        CHECK ((url IS NULL) <> (data IS NULL)),
+        CHECK ((data IS NULL) = (media_type IS NULL)),
+        PRIMARY KEY (message_seq, position)
+      );
+      CREATE INDEX attachments_agent_seq ON attachments(agent_id, message_seq);
+    `,
+  },
 ];
 
 /**

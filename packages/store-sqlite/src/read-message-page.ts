@@ -1,15 +1,19 @@
 import type { MessagePage, Passage, StoredMessage } from '@memgate/core';
 import { toPassage } from '@memgate/core';
+import { withAttachments } from './attachments.ts';
 import { toStoredMessage } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 
 /** The newest `page.limit` messages older than `page.before`, oldest first; [] for an unknown cursor. */
 export function readMessagePage(sql: Statements, agentId: string, page: MessagePage): StoredMessage[] {
   const limit = Math.max(0, Math.trunc(page.limit));
-  if (page.before === undefined) return oldestFirst(sql.latestMessages.all(agentId, limit));
+  if (page.before === undefined)
+    return withAttachments(sql, agentId, oldestFirst(sql.latestMessages.all(agentId, limit)));
   // The cursor is looked up within the agent, so another agent's message id is unknown here.
   const before = sql.messageSeq.get(agentId, page.before);
-  return before === undefined ? [] : oldestFirst(sql.messagesBefore.all(agentId, before, limit));
+  return before === undefined
+    ? []
+    : withAttachments(sql, agentId, oldestFirst(sql.messagesBefore.all(agentId, before, limit)));
 }
 
 // Fetched newest first so that LIMIT keeps the newest; a page reads oldest first.

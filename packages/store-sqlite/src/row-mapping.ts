@@ -97,6 +97,7 @@ export function withSeq(message: NewMessage, seq: number): StoredMessage {
     createdAt: message.createdAt,
   };
   if (message.tokenCount !== undefined) stored.tokenCount = message.tokenCount;
+  if (message.attachments?.length) stored.attachments = message.attachments;
   return stored;
 }
 

@@ -1,4 +1,5 @@
 import type { PendingToolCallRow, SummaryRow, UserRow } from '@memgate/core';
+import type { AttachmentRow } from './attachments.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
 import { prepareMemoryStatements } from './memory-statements.ts';
 import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
@@ -94,6 +95,17 @@ export function prepareStatements(db: Database) {
       db,
       `SELECT ${MESSAGE_COLUMNS_OF_M} FROM messages m JOIN agents a ON a.id = m.agent_id
        WHERE m.agent_id = ? AND m.seq >= a.context_start_seq ORDER BY m.seq`,
+    ),
+
+    insertAttachment: prepare<AttachmentRow>(
+      db,
+      `INSERT INTO attachments (message_seq, agent_id, position, text_offset, detail, url, media_type, data)
+       VALUES (@message_seq, @agent_id, @position, @text_offset, @detail, @url, @media_type, @data)`,
+    ),
+    attachmentsBetween: prepare<[string, number, number], AttachmentRow>(
+      db,
+      `SELECT message_seq, agent_id, position, text_offset, detail, url, media_type, data FROM attachments
+       WHERE agent_id = ? AND message_seq BETWEEN ? AND ? ORDER BY message_seq, position`,
     ),
 
     setContextStart: prepare<[number, string]>(db, 'UPDATE agents SET context_start_seq = ? WHERE id = ?'),

@@ -6,6 +6,7 @@ import {
   type TurnStep,
 } from '@memgate/core';
 import { agentToken } from './agent-token.ts';
+import { writeAttachments } from './attachments.ts';
 import { toMessageParams, toPendingToolCallRow, withSeq } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 import { writePassages } from './write-passages.ts';
@@ -18,6 +19,7 @@ export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
   assertStepRowsBelongToAgent(step);
   const stored = step.messages.map((message) => {
     const seq = Number(sql.insertMessage.run(toMessageParams(message)).lastInsertRowid);
+    writeAttachments(sql, message, seq);
     const text = messageSearchText(message);
     if (text !== null) sql.insertMessageText.run(seq, agentToken(message.agentId), text);
     return withSeq(message, seq);

@@ -1,3 +1,4 @@
+export * from './image-fixtures.ts';
 export * from './mock-upstream/index.ts';
 export * from './protocol-conformance/index.ts';
 export * from './store-conformance/index.ts';

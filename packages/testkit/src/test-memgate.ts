@@ -20,6 +20,8 @@ export interface TestMemgateOptions {
   embeddingModel?: string;
   /** Upstream model names the server is configured for (default `['mock-model']`). */
   models?: string[];
+  /** MEMGATE_MAX_ATTACHMENT_BYTES; the core's default (5 MiB) when absent. */
+  maxAttachmentBytes?: number;
   /** Reopening a database that already has the two users: their keys, instead of creating them. */
   keys?: { apiKey: string; otherApiKey: string };
 }
@@ -42,6 +44,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     provider,
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,
+    maxAttachmentBytes: options.maxAttachmentBytes,
   });
   if (options.keys) return { memgate, ...options.keys };
   const alice = await memgate.admin.createUser({ name: 'alice' });

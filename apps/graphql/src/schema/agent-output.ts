@@ -24,7 +24,9 @@ export function messageFields(message: StoredMessage) {
   return {
     id: resource.id,
     role: resource.role,
-    content: resource.content,
+    // `content` stays a String (the message's text); the parts, images included, are in `contentParts`.
+    content: message.content,
+    contentParts: Array.isArray(resource.content) ? resource.content : null,
     toolCalls: resource.tool_calls ?? null,
     toolCallId: resource.tool_call_id ?? null,
     name: resource.name ?? null,

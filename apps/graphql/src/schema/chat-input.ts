@@ -1,3 +1,5 @@
+import { fieldError } from '@memgate/core';
+
 /** GraphQL leaves absent nullable inputs undefined, but explicit `null`s pass through. */
 type Nullable<T> = T | null | undefined;
 
@@ -5,6 +7,7 @@ type Nullable<T> = T | null | undefined;
 export interface MessageInput {
   role: string;
   content?: Nullable<string>;
+  contentParts?: unknown;
   name?: Nullable<string>;
   toolCallId?: Nullable<string>;
   toolCalls?: unknown;
@@ -60,10 +63,13 @@ export function present(fields: Record<string, unknown>): Record<string, unknown
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
 }
 
-function messageBody(message: MessageInput): Record<string, unknown> {
+function messageBody(message: MessageInput, index: number): Record<string, unknown> {
+  if (message.content != null && message.contentParts != null) {
+    throw fieldError(['body', 'messages', index, 'contentParts'], 'Give either content or contentParts, not both.');
+  }
   return present({
     role: message.role,
-    content: message.content,
+    content: message.contentParts ?? message.content,
     name: message.name,
     tool_call_id: message.toolCallId,
     tool_calls: message.toolCalls,

@@ -15,6 +15,8 @@ export const typeDefs = /* GraphQL */ `
   input MessageInput {
     role: ChatRole!
     content: String
+    "Added: the content as OpenAI content parts (text and image_url), for a user message with images; instead of content."
+    contentParts: JSON
     name: String
     toolCallId: String
     toolCalls: JSON
@@ -171,6 +173,8 @@ export const typeDefs = /* GraphQL */ `
     name: String
     "The metadata of the request whose turn stored the message (REST: metadata)."
     metadata: JSON
+    "Added: for a user message with images, its parts as sent (text and image_url); null otherwise."
+    contentParts: JSON
   }
   """
   type "subscribed" (message null) comes first, once the subscription is live; then one

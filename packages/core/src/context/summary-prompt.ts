@@ -1,3 +1,4 @@
+import { textWithPlaceholders } from '../attachments/content-parts.ts';
 import type { StoredMessage } from '../domain/types.ts';
 import type { LlmMessage, LlmRequest } from '../llm/provider.ts';
 
@@ -48,7 +49,8 @@ function describeCall(call: { function: { name: string; arguments: string } }, m
 /** One transcript line per message, each clipped to `maxCharacters` so no line can swamp a request. */
 export function transcriptLine(message: StoredMessage, maxCharacters: number): string {
   const when = message.createdAt.slice(0, 16).replace('T', ' ');
-  const content = message.content ?? '';
+  // An image becomes a short placeholder: the summary keeps that it was sent, not its bytes.
+  const content = message.role === 'user' ? textWithPlaceholders(message) : (message.content ?? '');
   switch (message.role) {
     case 'user':
       return `[${when}] user${message.name ? ` (${message.name})` : ''}: ${clip(content, maxCharacters)}`;

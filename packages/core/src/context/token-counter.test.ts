@@ -36,4 +36,23 @@ describe('token counting', () => {
     expect(countTextTokens(cut)).toBeLessThanOrEqual(50);
     expect(truncateToTokens('short', 50)).toBe('short');
   });
+
+  it("counts an image at OpenAI's low-detail price, or as a 1024×1024 picture at high or auto detail", () => {
+    const text = countMessageTokens({ role: 'user', content: 'Look' });
+    const withImage = (detail?: 'low' | 'high' | 'auto') =>
+      countMessageTokens({
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Look' },
+          {
+            type: 'image_url',
+            image_url: detail ? { url: 'https://a.example/x.png', detail } : { url: 'https://a.example/x.png' },
+          },
+        ],
+      });
+    expect(withImage('low') - text).toBe(85);
+    expect(withImage('high') - text).toBe(765);
+    expect(withImage('auto') - text).toBe(765);
+    expect(withImage() - text).toBe(765);
+  });
 });

@@ -1,6 +1,6 @@
 import { countTokens, decode, encode } from 'gpt-tokenizer';
 import type { StoredMessage } from '../domain/types.ts';
-import type { LlmMessage, LlmToolDefinition } from '../llm/provider.ts';
+import type { LlmContentPart, LlmMessage, LlmToolDefinition } from '../llm/provider.ts';
 
 // Text that happens to contain "<|endoftext|>" is still plain text to count, never an error.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
@@ -57,9 +57,27 @@ export function countSectionTokens(text: string): number {
   return tokens;
 }
 
-/** Tokens one message takes in a prompt: its text, its tool calls, and the chat framing. */
+/**
+ * What one image costs, following OpenAI's rule for GPT-4o-class models: 85 tokens at `low`
+ * detail; at `high`/`auto` 85 plus 170 per 512-pixel tile. memgate never fetches or decodes the
+ * image, so it counts the tiles of a typical 1024×1024 picture (4): 765 tokens.
+ */
+export function countImageTokens(detail: 'auto' | 'low' | 'high' | undefined): number {
+  return detail === 'low' ? 85 : 85 + 4 * 170;
+}
+
+function contentTokens(content: string | LlmContentPart[] | null): number {
+  if (typeof content === 'string' || content === null) return countTextTokens(content ?? '');
+  let tokens = 0;
+  for (const part of content) {
+    tokens += part.type === 'text' ? countTextTokens(part.text) : countImageTokens(part.image_url.detail);
+  }
+  return tokens;
+}
+
+/** Tokens one message takes in a prompt: its text and images, its tool calls, and the chat framing. */
 export function countMessageTokens(message: LlmMessage): number {
-  let tokens = MESSAGE_OVERHEAD + countTextTokens(message.content ?? '');
+  let tokens = MESSAGE_OVERHEAD + contentTokens(message.content);
   if (message.role === 'assistant') {
     for (const call of message.tool_calls ?? []) {
       tokens += TOOL_CALL_OVERHEAD + countTextTokens(call.function.name) + countTextTokens(call.function.arguments);

@@ -28,6 +28,8 @@ export interface ChatDispatcherOptions {
   provider: LlmProvider;
   lock: AgentLock;
   runner: TurnRunner;
+  /** Largest decoded `data:` image of a user message (MEMGATE_MAX_ATTACHMENT_BYTES); default 5 MiB. */
+  maxAttachmentBytes?: number;
 }
 
 /** Messages read at first when looking for a failed attempt's input (it is usually one or two). */
@@ -98,7 +100,9 @@ export class ChatDispatcher {
       const agent = await this.requireAgent(principal, agentId);
       const pending = await this.options.store.listPendingToolCalls(agent.id);
       const retryTail = await this.unansweredInput(agent.id);
-      const newInput = extractNewInput(agent.id, request.messages, pending, retryTail);
+      const newInput = extractNewInput(agent.id, request.messages, pending, retryTail, {
+        maxAttachmentBytes: this.options.maxAttachmentBytes,
+      });
       const model = this.modelFor(agent, request);
       const input: TurnInput = {
         agent,

@@ -4,6 +4,7 @@ import { fieldError } from '../errors/validation.ts';
 import type { LlmMessage } from '../llm/provider.ts';
 import type { ChatMessageInput } from '../schemas/chat-request.ts';
 import { RetryMatcher } from './retry-tail.ts';
+import { DEFAULT_MAX_ATTACHMENT_BYTES, userMessageContent } from './user-content.ts';
 
 export interface NewInput {
   newMessages: NewMessage[];
@@ -11,7 +12,12 @@ export interface NewInput {
   turnInstructions: LlmMessage[];
 }
 
-type Content = Extract<ChatMessageInput, { role: 'user' }>['content'];
+export interface NewInputOptions {
+  /** Largest decoded `data:` image a user message may carry (413 above it). */
+  maxAttachmentBytes?: number;
+}
+
+type Content = Extract<ChatMessageInput, { role: 'system' | 'tool' }>['content'];
 
 /** Text of a message's content; parts other than text are refused rather than dropped. */
 export function contentText(content: Content | null, loc: (string | number)[]): string {
@@ -29,7 +35,11 @@ export function contentText(content: Content | null, loc: (string | number)[]): 
     .join('\n');
 }
 
-function message(agentId: string, fields: Pick<NewMessage, 'role' | 'content' | 'toolCallId' | 'name'>): NewMessage {
+function message(
+  agentId: string,
+  fields: Pick<NewMessage, 'role' | 'content' | 'toolCallId' | 'name' | 'attachments'>,
+): NewMessage {
+  if (fields.attachments?.length === 0) delete fields.attachments;
   return {
     id: `message-${randomUUID()}`,
     agentId,
@@ -50,7 +60,9 @@ export function extractNewInput(
   messages: ChatMessageInput[],
   pending: PendingToolCall[],
   retryTail: StoredMessage[] = [],
+  options: NewInputOptions = {},
 ): NewInput {
+  const maxAttachmentBytes = options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
   const lastAssistant = messages.findLastIndex((candidate) => candidate.role === 'assistant');
   const turnInstructions: LlmMessage[] = [];
   const toolResults: NewMessage[] = [];
@@ -67,8 +79,8 @@ export function extractNewInput(
     }
     if (index < lastAssistant || input.role === 'assistant') return;
     if (input.role === 'user') {
-      const content = contentText(input.content, loc);
-      if (retry.isStoredUser(content)) {
+      const { text: content, attachments } = userMessageContent(input.content, loc, maxAttachmentBytes);
+      if (retry.isStoredUser(content, attachments)) {
         retried++;
         return;
       }
@@ -78,6 +90,7 @@ export function extractNewInput(
           content,
           toolCallId: null,
           name: input.name ?? null,
+          attachments,
         }),
       );
       return;

@@ -1,4 +1,4 @@
-import type { StoredMessage } from '../domain/types.ts';
+import type { Attachment, StoredMessage } from '../domain/types.ts';
 
 /**
  * The client input stored at the end of the history with no agent output after it: what a turn
@@ -18,21 +18,27 @@ export function unansweredInput(recent: StoredMessage[], isAgentTool: (name: str
 
 /** Recognises, in a new request, the messages a failed attempt of it already stored. */
 export class RetryMatcher {
-  private readonly users: string[];
+  private readonly users: StoredMessage[];
   private readonly toolResults: Map<string, StoredMessage>;
   private usersMatched = 0;
   private userMismatch = false;
 
   constructor(tail: StoredMessage[]) {
-    this.users = tail.filter((message) => message.role === 'user').map((message) => message.content ?? '');
+    this.users = tail.filter((message) => message.role === 'user');
     this.toolResults = new Map(
       tail.filter((message) => message.role === 'tool').map((message) => [message.toolCallId ?? '', message]),
     );
   }
 
   /** True when this user message, in this order, is one the failed attempt stored. */
-  isStoredUser(content: string): boolean {
-    if (this.userMismatch || this.usersMatched >= this.users.length || this.users[this.usersMatched] !== content) {
+  isStoredUser(content: string, attachments: Attachment[] = []): boolean {
+    const stored = this.users[this.usersMatched];
+    if (
+      this.userMismatch ||
+      !stored ||
+      (stored.content ?? '') !== content ||
+      !sameAttachments(stored.attachments ?? [], attachments)
+    ) {
       this.userMismatch = true;
       return false;
     }
@@ -47,4 +53,21 @@ export class RetryMatcher {
       : [...this.toolResults.values()].find((candidate) => candidate.name === match.name);
     return stored && stored.content === content ? stored : undefined;
   }
+}
+
+function sameAttachments(stored: Attachment[], sent: Attachment[]): boolean {
+  return (
+    stored.length === sent.length &&
+    stored.every((attachment, index) => {
+      const other = sent[index];
+      return (
+        other !== undefined &&
+        attachment.url === other.url &&
+        attachment.textOffset === other.textOffset &&
+        attachment.detail === other.detail &&
+        attachment.mediaType === other.mediaType &&
+        Buffer.from(attachment.data ?? []).equals(Buffer.from(other.data ?? []))
+      );
+    })
+  );
 }

@@ -62,6 +62,26 @@ export interface StoredMessage {
   tokenCount?: number;
   /** The request's `metadata`, kept with every message its turn stored; absent when it had none. */
   metadata?: Record<string, string>;
+  /** The images a user message carried, in the order it sent them; absent when it had none. */
+  attachments?: Attachment[];
+}
+
+/** OpenAI's `image_url.detail`. */
+export type ImageDetail = 'auto' | 'low' | 'high';
+
+/**
+ * An image part of a user message, stored with it (the attachments table): either the URL the
+ * client gave (never fetched) or the decoded bytes of a `data:` URI. Exactly one of `url` and
+ * `data` is set.
+ */
+export interface Attachment {
+  /** Where it stood in the message: the number of characters of the message's `content` before it. */
+  textOffset: number;
+  detail: ImageDetail | null;
+  url: string | null;
+  /** The media type of `data` (`image/png`, …); null for a URL. */
+  mediaType: string | null;
+  data: Uint8Array | null;
 }
 
 export type NewMessage = Omit<StoredMessage, 'seq'>;

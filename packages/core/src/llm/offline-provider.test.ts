@@ -195,4 +195,21 @@ describe('OfflineProvider summaries', () => {
     expect(summary.split('\n')).toHaveLength(12);
     expect(summary).toContain('fact number 29');
   });
+
+  it('answers a message with images in text, saying it cannot see them', async () => {
+    const result = await new OfflineProvider().generate(
+      request([
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: 'https://a.example/cat.png' } },
+          ],
+        },
+      ]),
+    );
+    const { args } = onlyCall(result);
+    expect(args['message']).toBe('Echo: What is this? (You sent an image; the offline demo model cannot see images.)');
+    expect(result.usage.prompt_tokens).toBeGreaterThan(0);
+  });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isSummaryRequest } from '../context/summary-prompt.ts';
 import type { ToolCall, Usage } from '../domain/types.ts';
+import { contentTextOf } from './message-text.ts';
 import { decideOfflineReply } from './offline-replies.ts';
 import { offlineSummary } from './offline-summary.ts';
 import type { LlmCallOptions, LlmProvider, LlmRequest, LlmResult, LlmStreamEvent } from './provider.ts';
@@ -18,7 +19,7 @@ function estimateTokens(characters: number): number {
 function promptCharacters(request: LlmRequest): number {
   let characters = 0;
   for (const message of request.messages) {
-    characters += message.content?.length ?? 0;
+    characters += contentTextOf(message.content).length;
     if (message.role === 'assistant') {
       for (const call of message.tool_calls ?? [])
         characters += call.function.name.length + call.function.arguments.length;

@@ -1,3 +1,4 @@
+import { contentTextOf, imageCountOf } from './message-text.ts';
 import { findKnownName, isNameQuestion, nameFromMemoryContent, parseNameStatement } from './offline-names.ts';
 import type { LlmMessage, LlmRequest } from './provider.ts';
 
@@ -93,7 +94,14 @@ export function decideOfflineReply(request: LlmRequest): OfflineDecision {
   if (trailingResults.length > 0) return answerToolResults(request, trailingResults);
 
   const lastUser = messages.findLast((message) => message.role === 'user');
-  const text = lastUser?.content ?? '';
+  const text = contentTextOf(lastUser?.content ?? null);
+  const images = imageCountOf(lastUser?.content ?? null);
+  if (images > 0) {
+    // A demo model without vision says so rather than pretending it saw something.
+    const seen = images === 1 ? 'an image' : `${images} images`;
+    const echo = text ? `Echo: ${text} ` : '';
+    return { kind: 'say', text: `${echo}(You sent ${seen}; the offline demo model cannot see images.)` };
+  }
   const name = parseNameStatement(text);
   if (name !== null) return rememberName(request, name);
   if (isNameQuestion(text)) {

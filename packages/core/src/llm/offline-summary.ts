@@ -1,3 +1,4 @@
+import { contentTextOf } from './message-text.ts';
 import type { LlmRequest } from './provider.ts';
 
 /** Lines the offline summary keeps: the newest facts win, so it never grows past a screenful. */
@@ -14,7 +15,7 @@ function shorten(text: string): string {
  * summary's lines and adds one line per thing the user said or the agent sent, newest last.
  */
 export function offlineSummary(request: LlmRequest): string {
-  const input = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
+  const input = contentTextOf(request.messages.findLast((message) => message.role === 'user')?.content ?? null);
   const [previousPart = '', newPart = ''] = input.split(/\n\nNew messages, oldest first:\n/);
   const previous = previousPart
     .replace(/^Previous summary:\n/, '')

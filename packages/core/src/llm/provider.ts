@@ -1,9 +1,14 @@
 import type { ToolCall, Usage } from '../domain/types.ts';
 
+/** A part of a user message sent upstream: text, or an image by URL or `data:` URI. */
+export type LlmContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+
 /** A message in the OpenAI chat format, as sent upstream. */
 export type LlmMessage =
   | { role: 'system' | 'developer'; content: string }
-  | { role: 'user'; content: string; name?: string }
+  | { role: 'user'; content: string | LlmContentPart[]; name?: string }
   | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
   | { role: 'tool'; content: string; tool_call_id: string };
 

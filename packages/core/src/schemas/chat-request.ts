@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { textContentSchema, textPartSchema, userContentSchema } from './content-part-schemas.ts';
 
 /** `null` from SDKs that send explicit nulls means "not given". */
 const optional = <Schema extends z.ZodType>(schema: Schema) =>
   schema.nullish().transform((value) => value ?? undefined);
 
-const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
-/** Non-text parts are recognised so the error can say they are unsupported instead of "invalid". */
-const contentPart = z.union([
-  textPart,
-  z.object({ type: z.enum(['image_url', 'input_audio', 'file', 'refusal']) }).loose(),
+/** Assistant content is history the agent already keeps: any part OpenAI knows is accepted, never stored. */
+const content = z.union([
+  z.string(),
+  z.array(
+    z.union([textPartSchema, z.object({ type: z.enum(['image_url', 'input_audio', 'file', 'refusal']) }).loose()]),
+  ),
 ]);
-const content = z.union([z.string(), z.array(contentPart)]);
 
 const toolCallSchema = z.object({
   id: z.string(),
@@ -20,12 +21,12 @@ const toolCallSchema = z.object({
 
 export const systemMessageSchema = z.strictObject({
   role: z.enum(['system', 'developer']),
-  content,
+  content: textContentSchema,
   name: optional(z.string()),
 });
 export const userMessageSchema = z.strictObject({
   role: z.literal('user'),
-  content,
+  content: userContentSchema,
   name: optional(z.string()),
 });
 /** Assistant messages are history the agent already keeps: accepted loosely, never stored. */
@@ -39,7 +40,7 @@ export const assistantMessageSchema = z
   .loose();
 export const toolMessageSchema = z.strictObject({
   role: z.literal('tool'),
-  content,
+  content: textContentSchema,
   tool_call_id: z.string().min(1),
   /** Not in OpenAI's type, but accepted by its API and always sent by LangChain: the tool's name. */
   name: optional(z.string()),

@@ -1,3 +1,4 @@
+import { type ContentPart, messageContentParts } from '../attachments/content-parts.ts';
 import type { Agent, StoredMessage, User } from '../domain/types.ts';
 
 /** The REST/WebSocket shape of an agent (contract §3). */
@@ -29,7 +30,8 @@ export function agentResource(agent: Agent): AgentResource {
 export interface MessageResource {
   id: string;
   role: StoredMessage['role'];
-  content: string | null;
+  /** The text; for a user message with images, the parts it was sent with (images as URLs or data URIs). */
+  content: string | ContentPart[] | null;
   tool_calls?: StoredMessage['toolCalls'];
   tool_call_id?: string;
   name?: string;
@@ -41,7 +43,7 @@ export function messageResource(message: StoredMessage): MessageResource {
   const resource: MessageResource = {
     id: message.id,
     role: message.role,
-    content: message.content,
+    content: messageContentParts(message) ?? message.content,
     created_at: message.createdAt,
   };
   if (message.toolCalls?.length) resource.tool_calls = message.toolCalls;

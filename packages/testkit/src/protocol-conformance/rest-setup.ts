@@ -19,9 +19,10 @@ export class RestSetup {
     return (await this.request<{ id: string }>('POST', '/v1/agents', body)).id;
   }
 
-  async messages(agentId: string): Promise<{ role: string; content: string | null; tool_call_id?: string }[]> {
+  /** The stored history; `content` is a string, or the parts of a user message with images. */
+  async messages(agentId: string): Promise<{ role: string; content: unknown; tool_call_id?: string }[]> {
     return (
-      await this.request<{ data: { role: string; content: string | null }[] }>(
+      await this.request<{ data: { role: string; content: unknown }[] }>(
         'GET',
         `/v1/agents/${agentId}/messages?limit=1000`,
       )

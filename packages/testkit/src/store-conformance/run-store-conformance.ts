@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import { describeAgents } from './agents.ts';
 import { describeArchival } from './archival.ts';
 import { describeArchivalSearch } from './archival-search.ts';
+import { describeAttachments } from './attachments.ts';
 import { describeContextWindow } from './context-window.ts';
 import { describeDurability } from './durability.ts';
 import { describeHistory } from './history.ts';
@@ -17,7 +18,7 @@ import { describeUsersAndKeys } from './users-and-keys.ts';
  * Beyond the interface's own comments, the suite pins down what callers rely on:
  * - a duplicate user name, agent id, API key hash, message id or open tool call id is a
  *   `MemgateError` with code `CONFLICT`;
- * - a commitStep that fails (including for a memory block the agent lacks) leaves no trace;
+ * - a commitStep that fails (including for a memory block the agent lacks) leaves no trace, images included;
  * - memory blocks keep the order they were created in; pending calls the order they were opened in;
  * - search results are ranked best first; the suite asserts orders and counts, never scores, so a
  *   store may rank with BM25, ts_rank or anything that puts the passage with the query words first.
@@ -36,6 +37,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeArchival(harness);
     describeArchivalSearch(harness);
     describeRecallSearch(harness);
+    describeAttachments(harness);
     describeDurability(harness);
   });
 }

@@ -1,0 +1,2 @@
+export * from './content-parts.ts';
+export * from './image-source.ts';
