@@ -24,6 +24,7 @@ export * from './memory/archival-memory.ts';
 export * from './memory/recall-memory.ts';
 export * from './memory/search-results.ts';
 export * from './memory/search-text.ts';
+export * from './platform/cors-origins.ts';
 export * from './platform/readiness.ts';
 export * from './platform/supported-node.ts';
 export * from './schemas/chat-request.ts';
