@@ -50,3 +50,8 @@ export function corsAllowedOrigin(origins: CorsOrigins, origin: string | undefin
   if (!origin) return null;
   return origins === '*' || origins.includes(origin.toLowerCase()) ? origin : null;
 }
+
+/** Response headers a browser script may read, on REST and GraphQL alike. */
+export const CORS_EXPOSED_HEADERS = ['retry-after', 'server-timing', 'x-request-id'] as const;
+/** How long a browser may cache a preflight answer, in seconds. */
+export const CORS_MAX_AGE_SECONDS = 600;
