@@ -29,6 +29,8 @@ export * from './platform/readiness.ts';
 export * from './platform/supported-node.ts';
 export * from './schemas/chat-request.ts';
 export * from './schemas/chat-response.ts';
+export * from './schemas/chat-response-schemas.ts';
+export * from './schemas/resource-schemas.ts';
 export * from './services/admin-service.ts';
 export * from './services/agent-service.ts';
 export * from './services/context-windows.ts';
