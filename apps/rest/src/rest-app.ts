@@ -2,6 +2,7 @@ import { type CorsOrigins, defaultBodyLimitBytes, type Memgate, MemgateError, re
 import express, { type Express } from 'express';
 import { corsMiddleware } from './cors-middleware.ts';
 import { errorHandler } from './error-response.ts';
+import { docsRoutes } from './openapi/docs-routes.ts';
 import { authenticate } from './principal.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
@@ -31,6 +32,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     response.status(httpStatus).json(body);
   });
 
+  app.use(docsRoutes());
   app.use('/v1/admin', adminRoutes(memgate));
   app.use('/v1', authenticate(memgate), chatRoutes(memgate), agentRoutes(memgate));
   app.use((request, _response, next) => {

@@ -122,11 +122,9 @@ export const contextResourceSchema = z
       .int()
       .meta({ description: 'Messages folded into the summary so far (they stay in the history).' }),
     summary: z.string().nullable(),
-    thresholds: z
-      .object({ memory_pressure: z.number().int(), summarise: z.number().int() })
-      .meta({
-        description: 'Token counts at which the agent is warned, and at which the oldest messages are summarised.',
-      }),
+    thresholds: z.object({ memory_pressure: z.number().int(), summarise: z.number().int() }).meta({
+      description: 'Token counts at which the agent is warned, and at which the oldest messages are summarised.',
+    }),
   })
   .meta({ id: 'AgentContext', description: 'What an agent’s next prompt is made of, in tokens.' });
 
