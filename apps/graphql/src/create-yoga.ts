@@ -1,5 +1,12 @@
-import type { Memgate } from '@memgate/core';
+import {
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  type CorsOrigins,
+  corsAllowedOrigin,
+  type Memgate,
+} from '@memgate/core';
 import { createLogger, createSchema, createYoga, type YogaLogger } from 'graphql-yoga';
+import { graphiqlOptions, renderGraphiqlPage } from './graphiql-page.ts';
 import { createContextFactory, type GraphqlContext, type GraphqlServerContext } from './graphql-context.ts';
 import { isUnexpectedError, maskError } from './graphql-errors.ts';
 import { createResolvers } from './schema/resolvers.ts';
@@ -11,14 +18,36 @@ function quietLogger(): YogaLogger {
   return { ...logger, error: (...args: unknown[]) => args.some(isUnexpectedError) && logger.error(...args) };
 }
 
+/**
+ * Yoga's CORS, as REST's: a listed origin gets itself back, any other no CORS headers (a preflight
+ * still gets its 204). Keys are bearer headers, never cookies: no credentials.
+ */
+function corsFor(origins: CorsOrigins) {
+  return (request: Request) => {
+    const origin = corsAllowedOrigin(origins, request.headers.get('origin'));
+    if (origin === null) return false as const;
+    return {
+      origin: [origin],
+      methods: ['GET', 'POST'],
+      exposedHeaders: [...CORS_EXPOSED_HEADERS],
+      credentials: false,
+      maxAge: CORS_MAX_AGE_SECONDS,
+    };
+  };
+}
+
 /** The yoga instance both transports execute through (HTTP/SSE directly, graphql-ws via `getEnveloped`). */
-export function createMemgateYoga(memgate: Memgate, shutdown: AbortSignal) {
+export function createMemgateYoga(memgate: Memgate, shutdown: AbortSignal, corsOrigins: CorsOrigins = []) {
   return createYoga<GraphqlServerContext, GraphqlContext>({
     schema: createSchema<GraphqlContext>({ typeDefs, resolvers: createResolvers(memgate, shutdown) }),
     context: createContextFactory(memgate),
     graphqlEndpoint: '/graphql',
     maskedErrors: { maskError },
     landingPage: false,
+    cors: corsFor(corsOrigins),
+    // GraphiQL from this server's own files (graphiql-page.ts), never from a CDN.
+    graphiql: graphiqlOptions,
+    renderGraphiQL: renderGraphiqlPage,
     logging: quietLogger(),
   });
 }

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Memgate } from '@memgate/core';
+import type { CorsOrigins, Memgate } from '@memgate/core';
 import type Koa from 'koa';
 import { createMemgateYoga, type MemgateYoga } from './create-yoga.ts';
 import { createKoaApp, type KoaAppOptions } from './koa-app.ts';
 import { createGraphqlWsServer } from './ws-server.ts';
 
-export type GraphqlAppOptions = KoaAppOptions;
+export interface GraphqlAppOptions extends KoaAppOptions {
+  /** Browser origins allowed by CORS and on graphql-ws upgrades (MEMGATE_CORS_ORIGINS). Default: none. */
+  corsOrigins?: CorsOrigins;
+}
 
 /** The GraphQL app: mount `handleRequest` and `handleUpgrade` on `/graphql` of a node:http server. */
 export interface GraphqlApp {
@@ -27,9 +30,12 @@ export interface GraphqlApp {
 /** Builds the GraphQL adapter (contract §7) over the core: Koa + graphql-yoga + graphql-ws. */
 export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = {}): GraphqlApp {
   const shutdown = new AbortController();
-  const yoga = createMemgateYoga(memgate, shutdown.signal);
+  const yoga = createMemgateYoga(memgate, shutdown.signal, options.corsOrigins);
   const koa = createKoaApp(memgate, yoga, shutdown.signal, options);
-  const ws = createGraphqlWsServer(memgate, yoga, { maxPayloadBytes: options.bodyLimitBytes });
+  const ws = createGraphqlWsServer(memgate, yoga, {
+    maxPayloadBytes: options.bodyLimitBytes,
+    corsOrigins: options.corsOrigins,
+  });
   const listener = koa.callback();
   let closing: Promise<void> | undefined;
   return {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
 import Koa from 'koa';
 import type { MemgateYoga } from './create-yoga.ts';
+import { graphiqlAsset } from './graphiql-page.ts';
 import { maskError } from './graphql-errors.ts';
 
 export interface KoaAppOptions {
@@ -23,6 +24,16 @@ function health(memgate: Memgate): Koa.Middleware {
   };
 }
 
+/** GraphiQL's script, stylesheet, icon and editor workers (the page itself is yoga's). */
+const graphiqlAssets: Koa.Middleware = async (ctx, next) => {
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+  const asset = await graphiqlAsset(ctx.path);
+  if (!asset) return next();
+  ctx.type = asset.contentType;
+  ctx.set('cache-control', 'public, max-age=86400');
+  ctx.body = asset.body;
+};
+
 /**
  * Koa serving yoga: HTTP queries and mutations, and subscriptions over SSE. Once `shutdown` aborted,
  * a connection whose response finishes is closed: kept alive, it would hold the HTTP server's
@@ -41,6 +52,7 @@ export function createKoaApp(
     if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') console.error('memgate: GraphQL HTTP error', error);
   });
   koa.use(health(memgate));
+  koa.use(graphiqlAssets);
   koa.use(async (ctx) => {
     if (Number(ctx.get('content-length') || 0) > bodyLimit) {
       const tooLarge = new MemgateError('PAYLOAD_TOO_LARGE', `Request body is larger than ${bodyLimit} bytes.`, {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { defaultBodyLimitBytes, type Memgate, MemgateError, type Principal } from '@memgate/core';
+import { type CorsOrigins, defaultBodyLimitBytes, type Memgate, MemgateError, type Principal } from '@memgate/core';
+import { refuseCrossOriginUpgrade } from '@memgate/runtime';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -34,7 +35,7 @@ export interface GraphqlWsServer {
 export function createGraphqlWsServer(
   memgate: Memgate,
   yoga: MemgateYoga,
-  options: { maxPayloadBytes?: number | undefined } = {},
+  options: { maxPayloadBytes?: number | undefined; corsOrigins?: CorsOrigins | undefined } = {},
 ): GraphqlWsServer {
   // Frames carry whole requests, images included: the same limit as an HTTP body.
   const maxPayload = options.maxPayloadBytes ?? defaultBodyLimitBytes();
@@ -90,6 +91,7 @@ export function createGraphqlWsServer(
   );
   return {
     handleUpgrade(request, socket, head) {
+      if (refuseCrossOriginUpgrade(request, socket, options.corsOrigins ?? [])) return;
       wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));
     },
     close: () => server.dispose() as Promise<void>,

@@ -1,6 +1,8 @@
-import { defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
+import { type CorsOrigins, defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
 import express, { type Express } from 'express';
+import { corsMiddleware } from './cors-middleware.ts';
 import { errorHandler } from './error-response.ts';
+import { docsRoutes } from './openapi/docs-routes.ts';
 import { authenticate } from './principal.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
@@ -9,6 +11,8 @@ import { chatRoutes } from './routes/chat-routes.ts';
 export interface RestAppOptions {
   /** Largest accepted request body; larger ones get 413. Default: the core's `defaultBodyLimitBytes()` (room for one largest image). */
   bodyLimitBytes?: number;
+  /** Browser origins allowed by CORS (MEMGATE_CORS_ORIGINS). Default: none. */
+  corsOrigins?: CorsOrigins;
 }
 
 /** The REST adapter: Express routes that translate HTTP to core calls and back. */
@@ -16,6 +20,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(corsMiddleware(options.corsOrigins ?? []));
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
   app.use(express.json({ limit: options.bodyLimitBytes ?? defaultBodyLimitBytes(), type: () => true, strict: false }));
 
@@ -27,6 +32,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     response.status(httpStatus).json(body);
   });
 
+  app.use(docsRoutes());
   app.use('/v1/admin', adminRoutes(memgate));
   app.use('/v1', authenticate(memgate), chatRoutes(memgate), agentRoutes(memgate));
   app.use((request, _response, next) => {

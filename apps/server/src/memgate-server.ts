@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Memgate } from '@memgate/core';
+import type { CorsOrigins, Memgate } from '@memgate/core';
 import { createGraphqlApp } from '@memgate/graphql';
 import { createRestApp } from '@memgate/rest';
 import { closeServer, createSharedServer, listen, type Mount } from '@memgate/runtime';
@@ -10,6 +10,8 @@ export interface MemgateServerOptions {
   port?: number;
   host?: string;
   bodyLimitBytes?: number;
+  /** Browser origins allowed on every protocol (MEMGATE_CORS_ORIGINS). Default: none. */
+  corsOrigins?: CorsOrigins;
 }
 
 /** A running all-in-one server. */
@@ -22,12 +24,19 @@ export interface MemgateServer {
 
 /** Starts every protocol on one port (contract §1). */
 export async function startMemgateServer(options: MemgateServerOptions): Promise<MemgateServer> {
-  const rest = createRestApp(options.memgate, { bodyLimitBytes: options.bodyLimitBytes });
+  const rest = createRestApp(options.memgate, {
+    bodyLimitBytes: options.bodyLimitBytes,
+    corsOrigins: options.corsOrigins,
+  });
   const mounts: Mount[] = [];
-  const graphql = createGraphqlApp(options.memgate, { bodyLimitBytes: options.bodyLimitBytes });
+  const graphql = createGraphqlApp(options.memgate, {
+    bodyLimitBytes: options.bodyLimitBytes,
+    corsOrigins: options.corsOrigins,
+  });
   mounts.push({ path: '/graphql', request: graphql.handleRequest, upgrade: graphql.handleUpgrade });
   const chatChannel = createChatChannel(options.memgate, {
     maxPayloadBytes: options.bodyLimitBytes,
+    corsOrigins: options.corsOrigins,
   });
   mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });
   const server = createSharedServer(mounts, rest);

@@ -9,6 +9,7 @@ const server = await startMemgateServer({
   port: config.port,
   host: config.host,
   bodyLimitBytes: config.bodyLimitBytes,
+  corsOrigins: config.corsOrigins,
 });
 console.log(banner(runtime, server.url));
 stopOnSignals('memgate', async () => {

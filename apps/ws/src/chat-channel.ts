@@ -1,11 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CHANNEL_CLOSE_CODES, defaultBodyLimitBytes, type Memgate, MemgateError, type Principal } from '@memgate/core';
+import {
+  CHANNEL_CLOSE_CODES,
+  type CorsOrigins,
+  defaultBodyLimitBytes,
+  type Memgate,
+  MemgateError,
+  type Principal,
+} from '@memgate/core';
+import { refuseCrossOriginUpgrade, refuseUpgrade } from '@memgate/runtime';
 import { WebSocketServer } from 'ws';
 import { attachConnection, type ChannelConnection } from './channel-connection.ts';
 import { closeConnection } from './graceful-close.ts';
 import type { SendBufferStats } from './socket-transport.ts';
-import { refuseUpgrade } from './upgrade-response.ts';
 
 export interface ChatChannelOptions {
   /** Largest accepted frame; a larger one closes the connection with 1009. Default: the core's `defaultBodyLimitBytes()` (room for one largest image). */
@@ -24,6 +31,8 @@ export interface ChatChannelOptions {
   maxBufferedBytes?: number;
   /** How long `close()` lets in-flight turns run before cancelling them. Default 30 s. */
   shutdownTimeoutMs?: number;
+  /** Browser origins allowed to open the channel (MEMGATE_CORS_ORIGINS); others get 403. Default: none. */
+  corsOrigins?: CorsOrigins;
   /** Told about unexpected errors; defaults to `console.error`. */
   onInternalError?: (error: unknown) => void;
 }
@@ -91,6 +100,7 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
         refuseUpgrade(socket, new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down.'));
         return;
       }
+      if (refuseCrossOriginUpgrade(request, socket, options.corsOrigins ?? [])) return;
       const authorization = request.headers.authorization;
       // No header: a browser, which authenticates with its first frame instead.
       if (authorization === undefined) return upgrade(request, socket, head, null);

@@ -44,3 +44,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MEMGATE_LLM_BASE_URL: 'not a url' })).toThrow(/MEMGATE_LLM_BASE_URL/);
   });
 });
+
+describe('MEMGATE_CORS_ORIGINS', () => {
+  it('allows no origin by default, and reads `*` or a comma list', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ MEMGATE_CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(loadConfig({ MEMGATE_CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+  });
+
+  it('refuses a value that is not an origin, naming the variable', () => {
+    expect(() => loadConfig({ MEMGATE_CORS_ORIGINS: 'a.example' })).toThrow(/MEMGATE_CORS_ORIGINS: "a\.example"/);
+  });
+});

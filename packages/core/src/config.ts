@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 import { MemgateError } from './errors/memgate-error.ts';
+import { type CorsOrigins, parseCorsOrigins } from './platform/cors-origins.ts';
 
 const integer = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -22,6 +23,17 @@ const configSchema = z.object({
   MEMGATE_MAX_STEPS: integer(10),
   MEMGATE_PG_POOL_SIZE: integer(10),
   MEMGATE_PG_LOCK_POOL_SIZE: integer(32),
+  MEMGATE_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      try {
+        return parseCorsOrigins(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** memgate's configuration, read from the environment (contract §1). */
@@ -48,6 +60,8 @@ export interface MemgateConfig {
   /** Largest decoded `data:` image of a user message. */
   maxAttachmentBytes: number;
   maxSteps: number;
+  /** Browser origins allowed by REST and GraphQL CORS and the WebSocket `Origin` check; none by default. */
+  corsOrigins: CorsOrigins;
 }
 
 /**
@@ -95,5 +109,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES ?? defaultBodyLimitBytes(value.MEMGATE_MAX_ATTACHMENT_BYTES),
     maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,
     maxSteps: Math.max(1, value.MEMGATE_MAX_STEPS),
+    corsOrigins: value.MEMGATE_CORS_ORIGINS,
   };
 }

@@ -8,3 +8,4 @@ export {
 } from './http-server.ts';
 export { banner, createRuntime, type Runtime } from './runtime.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
+export { refuseCrossOriginUpgrade, refuseUpgrade } from './upgrade-response.ts';

@@ -1,17 +1,16 @@
+import type { z } from 'zod';
 import type { ContextMeasure } from '../context/context-budget.ts';
 import { MEMORY_PRESSURE_RATIO, SUMMARISE_RATIO } from '../context/context-budget.ts';
 import type { ContextSummary, Passage } from '../domain/types.ts';
 import type { SearchResults } from '../memory/search-results.ts';
+import type {
+  contextResourceSchema,
+  passageResourceSchema,
+  passageSearchResourceSchema,
+} from '../schemas/resource-schemas.ts';
 
 /** The REST/WebSocket shape of an archival passage. */
-export interface PassageResource {
-  id: string;
-  object: 'archival_passage';
-  content: string;
-  /** The model that embedded it; null when it is found by text only. */
-  embedding_model: string | null;
-  created_at: string;
-}
+export type PassageResource = z.output<typeof passageResourceSchema>;
 
 export function passageResource(passage: Passage): PassageResource {
   return {
@@ -24,17 +23,7 @@ export function passageResource(passage: Passage): PassageResource {
 }
 
 /** One page of an archival search. */
-export interface PassageSearchResource {
-  object: 'list';
-  query: string;
-  /** `hybrid` when vector similarity took part, `text` when ranked by words alone. */
-  search_mode: 'text' | 'hybrid';
-  total: number;
-  page: number;
-  pages: number;
-  page_size: number;
-  data: PassageResource[];
-}
+export type PassageSearchResource = z.output<typeof passageSearchResourceSchema>;
 
 export function passageSearchResource(results: SearchResults<Passage>): PassageSearchResource {
   return {
@@ -50,18 +39,7 @@ export function passageSearchResource(results: SearchResults<Passage>): PassageS
 }
 
 /** What an agent's next prompt is made of, in tokens (GET /v1/agents/{id}/context). */
-export interface ContextResource {
-  object: 'agent.context';
-  agent_id: string;
-  context_window: number;
-  tokens: { system: number; memory: number; summary: number; messages: number; tools: number; total: number };
-  messages_in_context: number;
-  /** Messages folded into the summary so far (they stay in the history). */
-  summarised_messages: number;
-  summary: string | null;
-  /** Token counts at which the agent is warned, and at which the oldest messages are summarised. */
-  thresholds: { memory_pressure: number; summarise: number };
-}
+export type ContextResource = z.output<typeof contextResourceSchema>;
 
 export function contextResource(
   agentId: string,

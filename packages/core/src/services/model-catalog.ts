@@ -1,6 +1,8 @@
+import type { z } from 'zod';
 import type { Agent, Principal } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { LlmProvider } from '../llm/provider.ts';
+import type { modelEntrySchema, modelListSchema } from '../schemas/resource-schemas.ts';
 import type { Store } from '../store/store.ts';
 
 /** `owned_by` of an agent entry, telling chat UIs an agent apart from a bare upstream model. */
@@ -9,20 +11,9 @@ export const AGENT_OWNER = 'memgate-agent';
 export const UPSTREAM_OWNER = 'upstream';
 
 /** One entry of the model list, in OpenAI's `model` shape plus a display `name`. */
-export interface ModelEntry {
-  id: string;
-  object: 'model';
-  /** Unix seconds: the agent's creation; 0 for upstream models, whose age memgate does not know. */
-  created: number;
-  owned_by: string;
-  /** The agent's name, which chat UIs show instead of its id; the model id for upstream models. */
-  name: string;
-}
+export type ModelEntry = z.output<typeof modelEntrySchema>;
 
-export interface ModelList {
-  object: 'list';
-  data: ModelEntry[];
-}
+export type ModelList = z.output<typeof modelListSchema>;
 
 /**
  * The caller's agents and the configured upstream models, as OpenAI-style models: what chat

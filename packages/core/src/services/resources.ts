@@ -1,17 +1,10 @@
-import { type ContentPart, messageContentParts } from '../attachments/content-parts.ts';
+import type { z } from 'zod';
+import { messageContentParts } from '../attachments/content-parts.ts';
 import type { Agent, StoredMessage, User } from '../domain/types.ts';
+import type { agentResourceSchema, messageResourceSchema, userResourceSchema } from '../schemas/resource-schemas.ts';
 
 /** The REST/WebSocket shape of an agent (contract §3). */
-export interface AgentResource {
-  id: string;
-  object: 'agent';
-  name: string;
-  model: string;
-  system: string;
-  context_window: number;
-  created_at: string;
-  memory: { blocks: { label: string; value: string; limit: number }[] };
-}
+export type AgentResource = z.output<typeof agentResourceSchema>;
 
 export function agentResource(agent: Agent): AgentResource {
   return {
@@ -27,17 +20,7 @@ export function agentResource(agent: Agent): AgentResource {
 }
 
 /** The REST/WebSocket shape of a stored message (contract §3). */
-export interface MessageResource {
-  id: string;
-  role: StoredMessage['role'];
-  /** The text; for a user message with images, the parts it was sent with (images as URLs or data URIs). */
-  content: string | ContentPart[] | null;
-  tool_calls?: StoredMessage['toolCalls'];
-  tool_call_id?: string;
-  name?: string;
-  metadata?: Record<string, string>;
-  created_at: string;
-}
+export type MessageResource = z.output<typeof messageResourceSchema>;
 
 export function messageResource(message: StoredMessage): MessageResource {
   const resource: MessageResource = {
@@ -53,11 +36,7 @@ export function messageResource(message: StoredMessage): MessageResource {
   return resource;
 }
 
-export interface UserResource {
-  id: string;
-  name: string;
-  created_at: string;
-}
+export type UserResource = z.output<typeof userResourceSchema>;
 
 export function userResource(user: User): UserResource {
   return { id: user.id, name: user.name, created_at: user.createdAt };

@@ -1,6 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { MemgateError, toErrorBody } from '@memgate/core';
+import { type CorsOrigins, isOriginAllowed, MemgateError, toErrorBody } from '@memgate/core';
 
 /**
  * Refuses a WebSocket upgrade with a plain HTTP response (e.g. 401 for a bad `Authorization`
@@ -23,4 +24,21 @@ export function refuseUpgrade(socket: Duplex, error: unknown): void {
   }
   socket.once('finish', () => socket.destroy());
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+/**
+ * The WebSocket half of CORS: browsers send `Origin` on every upgrade and let any page open a
+ * socket, so an origin outside MEMGATE_CORS_ORIGINS is refused here (403). No `Origin` header
+ * (a non-browser client) is allowed. Returns true when it refused.
+ */
+export function refuseCrossOriginUpgrade(request: IncomingMessage, socket: Duplex, origins: CorsOrigins): boolean {
+  const origin = request.headers.origin;
+  if (isOriginAllowed(origins, origin)) return false;
+  refuseUpgrade(
+    socket,
+    new MemgateError('FORBIDDEN', `The origin ${origin} is not allowed (MEMGATE_CORS_ORIGINS).`, {
+      detailCode: 'origin_not_allowed',
+    }),
+  );
+  return true;
 }

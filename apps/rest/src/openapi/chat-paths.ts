@@ -1,0 +1,45 @@
+import { chatCompletionChunkSchema, chatCompletionRequestSchema, chatCompletionSchema } from '@memgate/core';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { AUTHENTICATED_ERRORS, errorResponses } from './error-responses.ts';
+
+const SSE_DESCRIPTION = [
+  'With `stream: true`, Server-Sent Events (`text/event-stream`): each event is `data: <ChatCompletionChunk as JSON>`;',
+  'the stream ends with `data: [DONE]`. An error after the first chunk arrives in-band as',
+  '`data: {"error": …}` (the `error` object of `Error`), then the stream ends. Comment lines',
+  '(`: keep-alive`) may come between events.',
+].join(' ');
+
+/** POST /v1/chat/completions. */
+export const chatPaths: ZodOpenApiPathsObject = {
+  '/v1/chat/completions': {
+    post: {
+      operationId: 'createChatCompletion',
+      tags: ['Chat'],
+      summary: 'Run a turn of an agent (OpenAI Chat Completions)',
+      description:
+        '`model` names an agent (its id or name) or an upstream model. New user messages are appended to the agent’s history; the agent may call its memory tools before it answers.',
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: chatCompletionRequestSchema.meta({ id: 'ChatCompletionRequest' }) } },
+      },
+      responses: {
+        '200': {
+          description: `The completion. ${SSE_DESCRIPTION}`,
+          headers: z.object({
+            'server-timing': z
+              .string()
+              .optional()
+              .meta({ header: { description: 'Upstream and total time.' } }),
+          }),
+          content: {
+            'application/json': { schema: chatCompletionSchema },
+            // OpenAPI 3.1 cannot describe an event stream: its schema is that of one event's data.
+            'text/event-stream': { schema: chatCompletionChunkSchema },
+          },
+        },
+        ...errorResponses(...AUTHENTICATED_ERRORS, 404, 413, 422, 429, 502, 504),
+      },
+    },
+  },
+};

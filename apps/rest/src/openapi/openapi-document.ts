@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { createDocument, type ZodOpenApiObject } from 'zod-openapi';
+import { adminPaths } from './admin-paths.ts';
+import { agentPaths } from './agent-paths.ts';
+import { chatPaths } from './chat-paths.ts';
+import { probePaths } from './probe-paths.ts';
+
+type OpenApiDocument = ReturnType<typeof createDocument>;
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const definition: ZodOpenApiObject = {
+  openapi: '3.1.0',
+  info: {
+    title: 'memgate REST API',
+    version,
+    description:
+      'Stateful agents behind OpenAI Chat Completions. Generated from the zod schemas that validate each request. Every error has the `Error` shape.',
+  },
+  security: [{ ApiKey: [] }],
+  tags: [
+    { name: 'Chat' },
+    { name: 'Models' },
+    { name: 'Agents' },
+    { name: 'Memory' },
+    { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
+    { name: 'Operations' },
+  ],
+  paths: { ...chatPaths, ...agentPaths, ...adminPaths, ...probePaths },
+  components: {
+    securitySchemes: {
+      ApiKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A user’s API key (`mg-…`), created by the CLI or the admin API.',
+      },
+      AdminToken: { type: 'http', scheme: 'bearer', description: 'MEMGATE_ADMIN_TOKEN.' },
+    },
+  },
+};
+
+let document: OpenApiDocument | undefined;
+
+/** The OpenAPI 3.1 document of the REST API, generated (once) from the core's zod schemas. */
+export function openApiDocument(): OpenApiDocument {
+  document ??= createDocument(definition);
+  return document;
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/**
+ * The shapes memgate answers with (contract §2–§5), as zod schemas: the types of the resources are
+ * derived from them, and the OpenAPI document is generated from them. `id`s name the components.
+ */
+
+const timestamp = z.string().meta({ description: 'ISO 8601 date and time.', example: '2026-01-01T12:00:00.000Z' });
+
+export const memoryBlockSchema = z
+  .object({
+    label: z.string().meta({ example: 'human' }),
+    value: z.string(),
+    limit: z.number().int().meta({ description: 'Largest value, in characters.' }),
+  })
+  .meta({ id: 'MemoryBlock', description: 'One block of an agent’s core memory.' });
+
+export const agentResourceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('agent'),
+    name: z.string(),
+    model: z.string().meta({ description: 'The upstream model the agent calls.' }),
+    system: z.string(),
+    context_window: z.number().int(),
+    created_at: timestamp,
+    memory: z.object({ blocks: z.array(memoryBlockSchema) }),
+  })
+  .meta({ id: 'Agent' });
+
+export const toolCallSchema = z
+  .object({
+    id: z.string(),
+    type: z.literal('function'),
+    function: z.object({ name: z.string(), arguments: z.string() }),
+  })
+  .meta({ id: 'ToolCall' });
+
+export const contentPartSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('text'), text: z.string() }),
+    z.object({
+      type: z.literal('image_url'),
+      image_url: z.object({ url: z.string(), detail: z.enum(['auto', 'low', 'high']).optional() }),
+    }),
+  ])
+  .meta({ id: 'ContentPart' });
+
+export const messageResourceSchema = z
+  .object({
+    id: z.string(),
+    role: z.enum(['user', 'assistant', 'tool', 'system']),
+    content: z.union([z.string(), z.array(contentPartSchema), z.null()]).meta({
+      description:
+        'The text; for a user message with images, the parts it was sent with (images as URLs or data URIs).',
+    }),
+    tool_calls: z.array(toolCallSchema).nullable().optional(),
+    tool_call_id: z.string().optional(),
+    name: z.string().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    created_at: timestamp,
+  })
+  .meta({ id: 'Message', description: 'A message of an agent’s history.' });
+
+export const userResourceSchema = z
+  .object({ id: z.string(), name: z.string(), created_at: timestamp })
+  .meta({ id: 'User' });
+
+export const createdApiKeySchema = z
+  .object({
+    id: z.string(),
+    key: z.string().meta({ description: 'The key itself, shown this once.' }),
+    user_id: z.string(),
+    created_at: timestamp,
+  })
+  .meta({ id: 'CreatedApiKey' });
+
+export const passageResourceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('archival_passage'),
+    content: z.string(),
+    embedding_model: z
+      .string()
+      .nullable()
+      .meta({ description: 'The model that embedded it; null when it is found by text only.' }),
+    created_at: timestamp,
+  })
+  .meta({ id: 'ArchivalPassage' });
+
+export const passageSearchResourceSchema = z
+  .object({
+    object: z.literal('list'),
+    query: z.string(),
+    search_mode: z
+      .enum(['text', 'hybrid'])
+      .meta({ description: '`hybrid` when vector similarity took part, `text` when ranked by words alone.' }),
+    total: z.number().int(),
+    page: z.number().int(),
+    pages: z.number().int(),
+    page_size: z.number().int(),
+    data: z.array(passageResourceSchema),
+  })
+  .meta({ id: 'ArchivalSearchResults' });
+
+export const contextResourceSchema = z
+  .object({
+    object: z.literal('agent.context'),
+    agent_id: z.string(),
+    context_window: z.number().int(),
+    tokens: z.object({
+      system: z.number().int(),
+      memory: z.number().int(),
+      summary: z.number().int(),
+      messages: z.number().int(),
+      tools: z.number().int(),
+      total: z.number().int(),
+    }),
+    messages_in_context: z.number().int(),
+    summarised_messages: z
+      .number()
+      .int()
+      .meta({ description: 'Messages folded into the summary so far (they stay in the history).' }),
+    summary: z.string().nullable(),
+    thresholds: z.object({ memory_pressure: z.number().int(), summarise: z.number().int() }).meta({
+      description: 'Token counts at which the agent is warned, and at which the oldest messages are summarised.',
+    }),
+  })
+  .meta({ id: 'AgentContext', description: 'What an agent’s next prompt is made of, in tokens.' });
+
+export const modelEntrySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('model'),
+    created: z.number().int().meta({ description: 'Unix seconds; 0 for upstream models.' }),
+    owned_by: z.string().meta({ description: '`memgate-agent` for an agent, `upstream` for an upstream model.' }),
+    name: z.string().meta({ description: 'The agent’s name; the model id for upstream models.' }),
+  })
+  .meta({ id: 'Model', description: 'An agent or an upstream model, in OpenAI’s model shape.' });
+
+export const modelListSchema = z
+  .object({ object: z.literal('list'), data: z.array(modelEntrySchema) })
+  .meta({ id: 'ModelList' });
+
+/** `{ object: "list", data: [...] }`, the list shape of every collection. */
+export function listSchema<Item extends z.ZodType>(item: Item, id: string) {
+  return z.object({ object: z.literal('list'), data: z.array(item) }).meta({ id });
+}
+
+export const validationDetailSchema = z
+  .object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })
+  .meta({ id: 'ValidationDetail' });
+
+export const errorBodySchema = z
+  .object({
+    detail: z
+      .union([z.string(), z.array(validationDetailSchema)])
+      .meta({ description: 'The message, or for a 422 one entry per invalid field.' }),
+    error: z.object({
+      message: z.string(),
+      type: z.string().meta({ example: 'invalid_request_error' }),
+      param: z.string().nullable(),
+      code: z.string().nullable().meta({ example: 'unsupported_parameter' }),
+    }),
+  })
+  .meta({ id: 'Error', description: 'Every error: the `detail` of FastAPI-style clients and OpenAI’s `error`.' });
+
+export const readinessSchema = z
+  .union([
+    z.object({ status: z.literal('ready'), llm: z.string(), node: z.string() }),
+    z.object({ status: z.literal('unavailable'), reason: z.string(), node: z.string() }),
+  ])
+  .meta({ id: 'Readiness' });
