@@ -22,7 +22,7 @@ describe('pnpm start on a fresh data directory (offline model, SQLite)', () => {
     expect(server.output()).toContain(`node:   ${process.version}`);
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', node: process.version });
+    expect(await ready.json()).toMatchObject({ status: 'ready', upstream: 'offline', node: process.version });
     const key = server.printedKey;
     expect(key).toMatch(/^mg-/);
     const keyFile = join(dataDir, 'default-api-key');

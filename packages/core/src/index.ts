@@ -26,6 +26,7 @@ export * from './memory/search-results.ts';
 export * from './memory/search-text.ts';
 export * from './platform/readiness.ts';
 export * from './platform/supported-node.ts';
+export * from './platform/upstream-monitor.ts';
 export * from './schemas/chat-request.ts';
 export * from './schemas/chat-response.ts';
 export * from './services/admin-service.ts';
