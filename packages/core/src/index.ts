@@ -30,6 +30,7 @@ export * from './platform/upstream-monitor.ts';
 export * from './schemas/chat-request.ts';
 export * from './schemas/chat-response.ts';
 export * from './services/admin-service.ts';
+export * from './services/agent-export.ts';
 export * from './services/agent-service.ts';
 export * from './services/context-windows.ts';
 export * from './services/memory-resources.ts';
