@@ -32,20 +32,23 @@ describe('a bad configuration stops every entry point with one line and exit cod
   const parent = mkdtempSync(join(tmpdir(), 'memgate-bad-config-'));
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-  const entries: [string, string, string[]][] = [
-    ['server', SERVER_ENTRY, []],
+  type Entry = [name: string, path: string, args: string[]];
+  type Case = [variable: string, env: Record<string, string>, line: RegExp];
+  const server: Entry = ['server', SERVER_ENTRY, []];
+  const others: Entry[] = [
     ['REST app', 'apps/rest/src/main.ts', []],
     ['GraphQL app', 'apps/graphql/src/main.ts', []],
     ['WebSocket app', 'apps/ws/src/main.ts', []],
     ['CLI', CLI_ENTRY, ['users', 'create', 'carol']],
   ];
-  const cases: [string, Record<string, string>, RegExp][] = [
-    // Before this check, mysql:// silently connected to the local PostgreSQL.
-    [
-      'DATABASE_URL',
-      { DATABASE_URL: 'mysql://root:hunter2@127.0.0.1:5432/app' },
-      /^memgate: invalid configuration: DATABASE_URL="mysql:\/\/root:\*\*\*@127\.0\.0\.1:5432\/app": expected a PostgreSQL URL \(postgres:\/\/ or postgresql:\/\/…\)$/,
-    ],
+  // Before this check, mysql:// silently connected to the local PostgreSQL.
+  const databaseUrl: Case = [
+    'DATABASE_URL',
+    { DATABASE_URL: 'mysql://root:hunter2@127.0.0.1:5432/app' },
+    /^memgate: invalid configuration: DATABASE_URL="mysql:\/\/root:\*\*\*@127\.0\.0\.1:5432\/app": expected a PostgreSQL URL \(postgres:\/\/ or postgresql:\/\/…\)$/,
+  ];
+  const cases: Case[] = [
+    databaseUrl,
     [
       'MEMGATE_LLM_BASE_URL',
       { MEMGATE_LLM_BASE_URL: 'localhost:11434/v1', MEMGATE_LLM_API_KEY: 'sk-secret-key-0123' },
@@ -65,24 +68,31 @@ describe('a bad configuration stops every entry point with one line and exit cod
     ],
   ];
 
-  for (const [name, entry, args] of entries) {
-    it(`${name}: each bad value, masked, on one stderr line; no data dir; nothing listens`, async () => {
-      // In parallel: each start is a fresh Node process.
-      const checks = cases.map(async ([variable, bad, line]) => {
-        const dataDir = join(parent, `${name}-${variable}`.replaceAll(' ', '-'));
-        const port = await freePort();
-        const result = await runToExit(entry, args, newcomerEnv(dataDir, { PORT: String(port), ...bad }));
-        expect(result.code, `${name} ${variable}: ${result.stderr}`).toBe(2);
-        expect(result.stderr.endsWith('\n')).toBe(true);
-        const lines = result.stderr.trimEnd().split('\n');
-        expect(lines, result.stderr).toHaveLength(1);
-        expect(lines[0]).toMatch(line);
-        expect(result.stderr).not.toMatch(/hunter2|sk-secret-key|tiny-secret|\bat .*\.ts:\d+/);
-        expect(result.stdout).toBe('');
-        expect(existsSync(dataDir), `${dataDir} was created`).toBe(false);
-        expect(await listening(port)).toBe(false);
-      });
-      await Promise.all(checks);
-    });
+  /** Starts `entry` with a bad variable and checks that it stopped cleanly, before doing anything. */
+  async function expectStopped([name, entry, args]: Entry, [variable, bad, line]: Case): Promise<void> {
+    const dataDir = join(parent, `${name}-${variable}`.replaceAll(' ', '-'));
+    const port = await freePort();
+    const result = await runToExit(entry, args, newcomerEnv(dataDir, { PORT: String(port), ...bad }));
+    expect(result.code, `${name} ${variable}: ${result.stderr}`).toBe(2);
+    expect(result.stderr.endsWith('\n')).toBe(true);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(result.stderr).not.toMatch(/hunter2|sk-secret-key|tiny-secret|\bat .*\.ts:\d+/);
+    expect(result.stdout).toBe('');
+    expect(existsSync(dataDir), `${dataDir} was created`).toBe(false);
+    expect(await listening(port)).toBe(false);
   }
+
+  it('server: each bad value, masked, on one stderr line; no data dir; nothing listens', async () => {
+    // Each start is a fresh Node process that loads the whole server: two at a time is plenty.
+    for (let index = 0; index < cases.length; index += 2) {
+      await Promise.all(cases.slice(index, index + 2).map((each) => expectStopped(server, each)));
+    }
+  }, 120_000);
+
+  // They share the server's loadConfigOrExit: one case each shows that they use it.
+  it('REST, GraphQL and WebSocket apps and the CLI: the same, before they open anything', async () => {
+    for (const entry of others) await expectStopped(entry, databaseUrl);
+  }, 120_000);
 });
