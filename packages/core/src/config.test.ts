@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, maskConfigValue } from './config.ts';
 
 describe('loadConfig', () => {
   it('gives the documented defaults on an empty environment', () => {
@@ -90,6 +90,13 @@ describe('loadConfig', () => {
     const token = problem({ MEMGATE_ADMIN_TOKEN: 'short-secret' });
     expect(token).toMatchObject({ value: '*** (12 characters)', expected: 'a token of at least 16 characters' });
     expect(token.message).not.toContain('short-secret');
+  });
+
+  it('masks any variable named like a secret, so variables added later are masked too', () => {
+    expect(maskConfigValue('MEMGATE_METRICS_TOKEN', 'abc')).toBe('*** (3 characters)');
+    expect(maskConfigValue('SOME_PASSWORD', 'abcd')).toBe('*** (4 characters)');
+    expect(maskConfigValue('MEMGATE_CORS_ORIGINS', 'https://a.example')).toBe('https://a.example');
+    expect(maskConfigValue('X_URL', 'redis//user:pw@cache')).toBe('redis//user:***@cache');
   });
 
   it('names the fallback variable the operator actually set, and every bad variable on one line', () => {

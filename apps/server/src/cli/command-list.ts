@@ -10,9 +10,7 @@ export interface Command {
   summary: string;
   /** Required positional arguments, in order. */
   required: string[];
-  /** Changes nothing. Read-only or not, only a command with `createsData` may create a data directory. */
-  readOnly: boolean;
-  /** May create the data directory and database on first use (only `users create`). */
+  /** May create the data directory and database on first use (only `users create`); every other command needs existing data. */
   createsData?: boolean;
   /** Always JSON, whatever stdout is (a document, not rows). */
   document?: boolean;
@@ -26,7 +24,6 @@ export const COMMANDS: Command[] = [
     synopsis: '',
     summary: 'list users',
     required: [],
-    readOnly: true,
   },
   {
     group: 'users',
@@ -34,7 +31,6 @@ export const COMMANDS: Command[] = [
     synopsis: 'NAME',
     summary: 'create a user (creates the data directory on first use)',
     required: ['NAME'],
-    readOnly: false,
     createsData: true,
   },
   {
@@ -43,7 +39,6 @@ export const COMMANDS: Command[] = [
     synopsis: 'USER',
     summary: 'create an API key for a user (id or name); the key is printed once',
     required: ['USER'],
-    readOnly: false,
   },
   {
     group: 'keys',
@@ -51,7 +46,6 @@ export const COMMANDS: Command[] = [
     synopsis: 'KEY_ID',
     summary: 'delete an API key; it stops working at once',
     required: ['KEY_ID'],
-    readOnly: false,
   },
   {
     group: 'agents',
@@ -59,7 +53,6 @@ export const COMMANDS: Command[] = [
     synopsis: '[--user USER]',
     summary: "list a user's agents",
     required: [],
-    readOnly: true,
   },
   {
     group: 'agents',
@@ -67,7 +60,6 @@ export const COMMANDS: Command[] = [
     synopsis: 'NAME [--user USER] [--model MODEL]',
     summary: 'create an agent for a user',
     required: ['NAME'],
-    readOnly: false,
   },
   {
     group: 'agents',
@@ -75,7 +67,6 @@ export const COMMANDS: Command[] = [
     synopsis: 'AGENT_ID [--user USER]',
     summary: 'delete an agent with its memory and messages',
     required: ['AGENT_ID'],
-    readOnly: false,
   },
   {
     group: 'agents',
@@ -83,7 +74,6 @@ export const COMMANDS: Command[] = [
     synopsis: 'AGENT_ID [--user USER]',
     summary: "print an agent with its memory, messages and passages as memgate's JSON (not Letta's .af)",
     required: ['AGENT_ID'],
-    readOnly: true,
     document: true,
   },
 ];
