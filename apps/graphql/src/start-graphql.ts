@@ -1,10 +1,17 @@
-import { loadConfig } from '@memgate/core';
-import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
+import {
+  banner,
+  closeServer,
+  createRuntime,
+  createSharedServer,
+  listen,
+  loadConfigOrExit,
+  stopOnSignals,
+} from '@memgate/runtime';
 import { createGraphqlApp } from './graphql-app.ts';
 
 // The GraphQL app alone, for scaling protocols independently (contract §1). Its Koa app also
 // answers /healthz and /readyz; upgrades are taken on /graphql only.
-const config = loadConfig();
+const config = loadConfigOrExit();
 const runtime = await createRuntime(config);
 const app = createGraphqlApp(runtime.memgate, {
   bodyLimitBytes: config.bodyLimitBytes,

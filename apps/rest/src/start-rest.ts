@@ -1,9 +1,16 @@
-import { loadConfig } from '@memgate/core';
-import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
+import {
+  banner,
+  closeServer,
+  createRuntime,
+  createSharedServer,
+  listen,
+  loadConfigOrExit,
+  stopOnSignals,
+} from '@memgate/runtime';
 import { createRestApp } from './rest-app.ts';
 
 // The REST app alone, for scaling protocols independently (contract §1).
-const config = loadConfig();
+const config = loadConfigOrExit();
 const runtime = await createRuntime(config);
 const server = createSharedServer(
   [],

@@ -1,53 +1,91 @@
-import { agentResource, loadConfig, MemgateError, userResource } from '@memgate/core';
-import { createRuntime } from '@memgate/runtime';
+import { parseArgs } from 'node:util';
+import { type Command, findCommand } from './cli/command-list.ts';
+import { helpFor, usage } from './cli/help.ts';
+import { formatTable } from './cli/output.ts';
 
-const USAGE = `usage: pnpm memgate <command>
-  users create NAME        create a user
-  users list               list users
-  keys create USER         create an API key for a user (id or name); printed once
-  keys delete KEY_ID       delete an API key; it stops working at once
-  agents list [USER]       list a user's agents (default: "default")`;
+/** Bad usage: the message, then the usage it refers to, on stderr; exit code 2. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly help: string = usage(),
+  ) {
+    super(message);
+  }
+}
 
-async function run(args: string[]): Promise<unknown> {
-  const runtime = await createRuntime(loadConfig());
-  const { admin, agents } = runtime.memgate;
+const OPTIONS = {
+  json: { type: 'boolean' },
+  user: { type: 'string', short: 'u', default: 'default' },
+  model: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: string[]) {
   try {
-    const [group, action, argument] = args;
-    switch (`${group} ${action}`) {
-      case 'users create':
-        return userResource(await admin.createUser({ name: argument }));
-      case 'users list':
-        return (await admin.listUsers()).map(userResource);
-      case 'keys create': {
-        const created = await admin.createApiKey(required(argument, 'USER'));
-        return { id: created.id, key: created.key, user_id: created.userId, created_at: created.createdAt };
-      }
-      case 'keys delete':
-        await admin.deleteApiKey(required(argument, 'KEY_ID'));
-        return { deleted: argument };
-      case 'agents list': {
-        const user = await admin.findUser(argument ?? 'default');
-        return (await agents.list({ userId: user.id })).map(agentResource);
-      }
-      default:
-        throw new UsageError();
-    }
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's hint about `--` only confuses here: no command takes an argument starting with '-'.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+/** `help [GROUP [ACTION]]` and `--help`: the help asked for, or a usage error if it names nothing. */
+function help(words: string[]): string {
+  const [group, action, ...rest] = words;
+  if (!group) return usage();
+  const text = rest.length === 0 ? helpFor(group, action) : undefined;
+  if (!text) throw new UsageError(`no help for "${words.join(' ')}"`);
+  return text;
+}
+
+/** The command the positionals name, with its arguments checked. */
+function commandOf(positionals: string[]): { command: Command; args: string[] } {
+  const [group, action, ...args] = positionals;
+  if (!group) throw new UsageError('missing command');
+  const command = findCommand(group, action);
+  if (!command) throw new UsageError(`unknown command "${[group, action].filter(Boolean).join(' ')}"`);
+  const commandHelp = helpFor(command.group, command.action);
+  const missing = command.required.slice(args.length);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.join(' ')}`, commandHelp);
+  if (args.length > command.required.length) {
+    throw new UsageError(`unexpected argument "${args[command.required.length]}"`, commandHelp);
+  }
+  return { command, args };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (positionals[0] === 'help' || values.help) {
+    process.stdout.write(`${help(positionals[0] === 'help' ? positionals.slice(1) : positionals)}\n`);
+    return 0;
+  }
+  const { command, args } = commandOf(positionals);
+  // Loaded only now: help and usage errors answer without loading the core and its drivers.
+  const { createRuntime, loadConfigOrExit } = await import('@memgate/runtime');
+  const { COMMAND_RUNS } = await import('./cli/command-runs.ts');
+  const config = loadConfigOrExit();
+  const runtime = await createRuntime(config, { existingDataOnly: !command.createsData, bootstrap: false });
+  try {
+    const run = COMMAND_RUNS[`${command.group} ${command.action}`];
+    if (!run) throw new Error(`memgate: no implementation of ${command.group} ${command.action}`);
+    const result = await run({ memgate: runtime.memgate, args, user: values.user, model: values.model });
+    const json = values.json || command.document || !process.stdout.isTTY;
+    process.stdout.write(`${json ? JSON.stringify(result, null, 2) : formatTable(result)}\n`);
+    return 0;
   } finally {
     await runtime.close();
   }
 }
 
-class UsageError extends Error {}
-
-function required(value: string | undefined, name: string): string {
-  if (!value) throw new UsageError(`missing ${name}`);
-  return value;
-}
-
 try {
-  console.log(JSON.stringify(await run(process.argv.slice(2)), null, 2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError) console.error(`${error.message ? `${error.message}\n` : ''}${USAGE}`);
-  else console.error(`memgate: ${error instanceof MemgateError ? error.message : String(error)}`);
-  process.exitCode = 1;
+  if (error instanceof UsageError) {
+    process.stderr.write(`memgate: ${error.message}\n\n${error.help}\n`);
+    process.exitCode = 2; // as for a bad configuration: the command never ran
+  } else {
+    process.stderr.write(`memgate: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -1,8 +1,7 @@
-import { loadConfig } from '@memgate/core';
-import { banner, createRuntime, stopOnSignals } from '@memgate/runtime';
+import { banner, createRuntime, loadConfigOrExit, stopOnSignals } from '@memgate/runtime';
 import { startMemgateServer } from './memgate-server.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const runtime = await createRuntime(config);
 const server = await startMemgateServer({
   memgate: runtime.memgate,

@@ -22,7 +22,7 @@ describe('pnpm start on a fresh data directory (offline model, SQLite)', () => {
     expect(server.output()).toContain(`node:   ${process.version}`);
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', node: process.version });
+    expect(await ready.json()).toMatchObject({ status: 'ready', upstream: 'offline', node: process.version });
     const key = server.printedKey;
     expect(key).toMatch(/^mg-/);
     const keyFile = join(dataDir, 'default-api-key');
@@ -86,10 +86,10 @@ describe('pnpm start on a fresh data directory (offline model, SQLite)', () => {
     const { key: secret } = JSON.parse(key.stdout) as { key: string };
     const response = await fetch(`${server!.url}/v1/agents`, { headers: { authorization: `Bearer ${secret}` } });
     expect(response.status).toBe(200);
-    const agents = await runCli(['agents', 'list', 'default'], env);
+    const agents = await runCli(['agents', 'list', '--user', 'default'], env);
     expect(JSON.parse(agents.stdout)).toEqual([expect.objectContaining({ name: 'ada' })]);
     const usage = await runCli(['nonsense'], env);
-    expect(usage.code).toBe(1);
+    expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: pnpm memgate/);
   });
 });

@@ -77,11 +77,19 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
 }
 
 /** Runs the CLI (`pnpm memgate …`) and returns its output. */
-export async function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(node, [...withTsx(CLI_ENTRY), ...args], {
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  return runToExit(CLI_ENTRY, args, env);
+}
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs an entry point (relative to the repository root) until it exits, and returns its output. */
+export async function runToExit(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  const child = spawn(node, [...withTsx(entry), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

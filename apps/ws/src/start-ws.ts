@@ -1,12 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { loadConfig, readiness } from '@memgate/core';
-import { banner, closeServer, createRuntime, createSharedServer, listen, stopOnSignals } from '@memgate/runtime';
+import { readiness } from '@memgate/core';
+import {
+  banner,
+  closeServer,
+  createRuntime,
+  createSharedServer,
+  listen,
+  loadConfigOrExit,
+  stopOnSignals,
+} from '@memgate/runtime';
 import { createChatChannel } from './chat-channel.ts';
 
 const CHANNEL_PATH = '/v1/chat/ws';
 
 // The WebSocket chat channel alone, for scaling protocols independently (contract §1).
-const config = loadConfig();
+const config = loadConfigOrExit();
 const runtime = await createRuntime(config);
 const channel = createChatChannel(runtime.memgate, {
   maxPayloadBytes: config.bodyLimitBytes,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig, maskConfigValue } from './config.ts';
 
 describe('loadConfig', () => {
   it('gives the documented defaults on an empty environment', () => {
@@ -43,6 +43,71 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MEMGATE_PG_POOL_SIZE: 'many' })).toThrow(/MEMGATE_PG_POOL_SIZE/);
     expect(() => loadConfig({ MEMGATE_LLM_BASE_URL: 'not a url' })).toThrow(/MEMGATE_LLM_BASE_URL/);
   });
+
+  /** The ConfigError `loadConfig(env)` throws. */
+  function problem(env: Record<string, string>): ConfigError {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
+    throw new Error(`accepted ${JSON.stringify(env)}`);
+  }
+
+  it.each([
+    ['DATABASE_URL', 'mysql://root@db/app', 'a PostgreSQL URL (postgres:// or postgresql://…)'],
+    ['DATABASE_URL', 'db.internal:5432', 'a PostgreSQL URL (postgres:// or postgresql://…)'],
+    ['REDIS_URL', 'http://cache:6379', 'a Redis URL (redis:// or rediss://…)'],
+    ['MEMGATE_LLM_BASE_URL', 'localhost:11434/v1', 'an HTTP URL of an OpenAI-compatible API (http:// or https://…)'],
+    ['PORT', '70000', 'a whole number from 0 to 65535'],
+    ['PORT', '-1', 'a whole number from 0 to 65535'],
+    ['MEMGATE_LLM_TIMEOUT_MS', '30s', 'a whole number ≥ 1'],
+    ['MEMGATE_MAX_STEPS', '0', 'a whole number ≥ 1'],
+  ])('refuses %s=%s, saying what is expected', (variable, value, expected) => {
+    const error = problem({ [variable]: value });
+    expect(error).toMatchObject({ variable, value, expected });
+    expect(error.message).toBe(`invalid configuration: ${variable}=${JSON.stringify(value)}: expected ${expected}`);
+  });
+
+  it('accepts both PostgreSQL schemes, both Redis schemes and both HTTP schemes', () => {
+    for (const scheme of ['postgres', 'postgresql']) {
+      expect(loadConfig({ DATABASE_URL: `${scheme}://u:p@db:5432/app` }).databaseUrl).toBe(
+        `${scheme}://u:p@db:5432/app`,
+      );
+    }
+    for (const scheme of ['redis', 'rediss'])
+      expect(loadConfig({ REDIS_URL: `${scheme}://cache` }).redisUrl).toBeTruthy();
+    for (const scheme of ['http', 'https']) {
+      expect(loadConfig({ MEMGATE_LLM_BASE_URL: `${scheme}://llm/v1` }).llm.baseURL).toBe(`${scheme}://llm/v1`);
+    }
+  });
+
+  it('masks passwords in URLs and the values of keys and tokens', () => {
+    const url = problem({ DATABASE_URL: 'mysql://root:hunter2@db/app' });
+    expect(url.value).toBe('mysql://root:***@db/app');
+    expect(url.message).not.toContain('hunter2');
+    const token = problem({ MEMGATE_ADMIN_TOKEN: 'short-secret' });
+    expect(token).toMatchObject({ value: '*** (12 characters)', expected: 'a token of at least 16 characters' });
+    expect(token.message).not.toContain('short-secret');
+  });
+
+  it('masks any variable named like a secret, so variables added later are masked too', () => {
+    expect(maskConfigValue('MEMGATE_METRICS_TOKEN', 'abc')).toBe('*** (3 characters)');
+    expect(maskConfigValue('SOME_PASSWORD', 'abcd')).toBe('*** (4 characters)');
+    expect(maskConfigValue('MEMGATE_CORS_ORIGINS', 'https://a.example')).toBe('https://a.example');
+    expect(maskConfigValue('X_URL', 'redis//user:pw@cache')).toBe('redis//user:***@cache');
+  });
+
+  it('names the fallback variable the operator actually set, and every bad variable on one line', () => {
+    expect(problem({ OPENAI_BASE_URL: 'api.openai.com' }).variable).toBe('OPENAI_BASE_URL');
+    const several = problem({ PORT: 'x', REDIS_URL: 'nope', MEMGATE_LLM_BASE_URL: 'ftp://x' });
+    expect(several.problems.map((each) => each.variable)).toEqual(['PORT', 'REDIS_URL', 'MEMGATE_LLM_BASE_URL']);
+    expect(several.message).toMatch(
+      /^invalid configuration: PORT="x": .* \(also invalid: REDIS_URL, MEMGATE_LLM_BASE_URL\)$/,
+    );
+    expect(several.message).not.toContain('\n');
+  });
 });
 
 describe('MEMGATE_CORS_ORIGINS', () => {
@@ -56,6 +121,6 @@ describe('MEMGATE_CORS_ORIGINS', () => {
   });
 
   it('refuses a value that is not an origin, naming the variable', () => {
-    expect(() => loadConfig({ MEMGATE_CORS_ORIGINS: 'a.example' })).toThrow(/MEMGATE_CORS_ORIGINS: "a\.example"/);
+    expect(() => loadConfig({ MEMGATE_CORS_ORIGINS: 'a.example' })).toThrow(/MEMGATE_CORS_ORIGINS="a\.example": expected origins such as/);
   });
 });

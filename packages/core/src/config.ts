@@ -1,40 +1,10 @@
-import { z } from 'zod';
+import { ENV_ALIASES, type Env, envSchema } from './config-env.ts';
+import { ConfigError, type ConfigProblem, maskConfigValue } from './config-error.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
-import { MemgateError } from './errors/memgate-error.ts';
-import { type CorsOrigins, parseCorsOrigins } from './platform/cors-origins.ts';
+import type { CorsOrigins } from './platform/cors-origins.ts';
 
-const integer = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
-
-const configSchema = z.object({
-  PORT: integer(8283),
-  HOST: z.string().default('127.0.0.1'),
-  MEMGATE_DATA_DIR: z.string().default('./.memgate'),
-  DATABASE_URL: z.string().optional(),
-  REDIS_URL: z.string().optional(),
-  MEMGATE_LLM_BASE_URL: z.string().url().optional(),
-  MEMGATE_LLM_API_KEY: z.string().optional(),
-  MEMGATE_LLM_MODEL: z.string().default('gpt-4o-mini'),
-  MEMGATE_EMBEDDING_MODEL: z.string().optional(),
-  MEMGATE_LLM_TIMEOUT_MS: integer(120_000),
-  MEMGATE_LLM_MAX_RETRIES: integer(0),
-  MEMGATE_ADMIN_TOKEN: z.string().min(16, 'MEMGATE_ADMIN_TOKEN must be at least 16 characters.').optional(),
-  MEMGATE_BODY_LIMIT_BYTES: z.coerce.number().int().min(0).optional(),
-  MEMGATE_MAX_ATTACHMENT_BYTES: integer(DEFAULT_MAX_ATTACHMENT_BYTES),
-  MEMGATE_MAX_STEPS: integer(10),
-  MEMGATE_PG_POOL_SIZE: integer(10),
-  MEMGATE_PG_LOCK_POOL_SIZE: integer(32),
-  MEMGATE_CORS_ORIGINS: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      try {
-        return parseCorsOrigins(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-});
+export { envSchema } from './config-env.ts';
+export { ConfigError, type ConfigProblem, maskConfigValue } from './config-error.ts';
 
 /** memgate's configuration, read from the environment (contract §1). */
 export interface MemgateConfig {
@@ -76,25 +46,40 @@ export function defaultBodyLimitBytes(maxAttachmentBytes = DEFAULT_MAX_ATTACHMEN
 
 const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
 
-/** Parses the environment; a bad value stops the start with a message naming the variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): MemgateConfig {
+/** Which variable the operator set for `name`: the variable itself, or the fallback it came from. */
+function setBy(name: string, env: Record<string, string | undefined>): string {
+  if (blank(env[name]) !== undefined) return name;
+  return Object.entries(ENV_ALIASES).find(([alias, target]) => target === name && blank(env[alias]))?.[0] ?? name;
+}
+
+/** Parses the environment with `envSchema`; blank values count as unset. */
+function parseEnv(env: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, blank(value)]));
-  cleaned['MEMGATE_LLM_BASE_URL'] ??= cleaned['OPENAI_BASE_URL'];
-  cleaned['MEMGATE_LLM_API_KEY'] ??= cleaned['OPENAI_API_KEY'];
-  const parsed = configSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new MemgateError('INTERNAL_SERVER_ERROR', `Invalid configuration: ${problems}`);
-  }
-  const value = parsed.data;
+  for (const [alias, target] of Object.entries(ENV_ALIASES)) cleaned[target] ??= cleaned[alias];
+  const parsed = envSchema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue): ConfigProblem => {
+    const name = String(issue.path[0]);
+    const variable = setBy(name, env);
+    return { variable, value: maskConfigValue(variable, String(cleaned[name] ?? '')), expected: issue.message };
+  });
+  throw new ConfigError(problems as [ConfigProblem, ...ConfigProblem[]]);
+}
+
+/**
+ * Parses the environment. Protocol-free: a bad value throws {@link ConfigError} (naming the
+ * variable, its masked value and what is expected); entry points print it and exit with code 2.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): MemgateConfig {
+  const value = parseEnv(env);
   return {
     port: value.PORT,
     host: value.HOST,
     dataDir: value.MEMGATE_DATA_DIR,
     databaseUrl: value.DATABASE_URL,
     postgresPools: {
-      store: Math.max(1, value.MEMGATE_PG_POOL_SIZE),
-      locks: Math.max(1, value.MEMGATE_PG_LOCK_POOL_SIZE),
+      store: value.MEMGATE_PG_POOL_SIZE,
+      locks: value.MEMGATE_PG_LOCK_POOL_SIZE,
     },
     redisUrl: value.REDIS_URL,
     llm: {
@@ -108,7 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: value.MEMGATE_ADMIN_TOKEN,
     bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES ?? defaultBodyLimitBytes(value.MEMGATE_MAX_ATTACHMENT_BYTES),
     maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,
-    maxSteps: Math.max(1, value.MEMGATE_MAX_STEPS),
+    maxSteps: value.MEMGATE_MAX_STEPS,
     corsOrigins: value.MEMGATE_CORS_ORIGINS,
   };
 }

@@ -10,6 +10,7 @@ import { OfflineProvider } from './llm/offline-provider.ts';
 import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
 import { ArchivalMemory } from './memory/archival-memory.ts';
+import { UpstreamMonitor, type UpstreamReport } from './platform/upstream-monitor.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentService } from './services/agent-service.ts';
 import { MemoryService } from './services/memory-service.ts';
@@ -50,6 +51,8 @@ export interface Memgate {
   model(principal: Principal, id: string): Promise<ModelEntry>;
   /** Throws when the store cannot serve. */
   ready(): Promise<void>;
+  /** Whether the upstream answers, probed at most once every 10 s (`offline` for the built-in model). */
+  upstream(): Promise<UpstreamReport>;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
   const agents = new AgentService(store, defaultModel);
   const catalog = new ModelCatalog(store, provider);
+  const upstream = new UpstreamMonitor(provider);
   return {
     store,
     provider,
@@ -74,6 +78,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),
+    upstream: () => upstream.status(),
     async close() {
       await events.close();
       await store.close();

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AgentLock, EventBus, MemgateConfig, Store } from '@memgate/core';
+import { type AgentLock, type EventBus, type MemgateConfig, MemgateError, type Store } from '@memgate/core';
 import { RedisEventBus } from '@memgate/redis';
 import { describeConnection, PostgresAgentLock, PostgresStore } from '@memgate/store-postgres';
 import { SqliteStore } from '@memgate/store-sqlite';
@@ -23,7 +24,15 @@ export interface Backends {
  * instances); `REDIS_URL` → agent events over Redis (subscribers see every instance's messages);
  * neither → embedded SQLite with in-process lock and events, for one instance.
  */
-export async function openBackends(config: MemgateConfig): Promise<Backends> {
+export async function openBackends(config: MemgateConfig, options: { existingOnly?: boolean } = {}): Promise<Backends> {
+  const sqliteFile = resolve(config.dataDir, 'memgate.sqlite');
+  // Checked before any connection opens, so a refusal leaves nothing behind.
+  if (options.existingOnly && !config.databaseUrl && !existsSync(sqliteFile)) {
+    throw new MemgateError(
+      'NOT_FOUND',
+      `No memgate data in ${resolve(config.dataDir)} (no memgate.sqlite): set MEMGATE_DATA_DIR to the server's data directory, or DATABASE_URL.`,
+    );
+  }
   const events = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : undefined;
   const eventsDescription = config.redisUrl
     ? `Redis at ${describeConnection(config.redisUrl)} (shared by every instance)`
@@ -50,7 +59,7 @@ export async function openBackends(config: MemgateConfig): Promise<Backends> {
       lock: undefined,
       events,
       descriptions: {
-        store: `SQLite at ${resolve(config.dataDir, 'memgate.sqlite')}`,
+        store: `SQLite at ${sqliteFile}`,
         locks: 'in-process (one instance; set DATABASE_URL to run several)',
         events: eventsDescription,
       },

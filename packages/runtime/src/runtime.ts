@@ -23,9 +23,20 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** How a runtime opens its data. */
+export interface RuntimeOptions {
+  /**
+   * Opens only data that exists: no data directory or database file is created (NOT_FOUND
+   * instead). For read-only tools such as `memgate agents list`. Default false.
+   */
+  existingDataOnly?: boolean;
+  /** Creates the `default` user and its key on an empty store, as a server's first start does. Default true. */
+  bootstrap?: boolean;
+}
+
 /** Builds the core from configuration: the composition root every app's start script uses. */
-export async function createRuntime(config: MemgateConfig): Promise<Runtime> {
-  const backends = await openBackends(config);
+export async function createRuntime(config: MemgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const backends = await openBackends(config, { existingOnly: options.existingDataOnly });
   const { store, lock, events, descriptions } = backends;
   const provider = createProvider(config.llm);
   const memgate = createMemgate({
@@ -46,7 +57,7 @@ export async function createRuntime(config: MemgateConfig): Promise<Runtime> {
   try {
     await store.migrate();
     let createdDefaultKey: Runtime['createdDefaultKey'] = null;
-    const created = await ensureDefaultUser(memgate.admin);
+    const created = options.bootstrap === false ? null : await ensureDefaultUser(memgate.admin);
     if (created) {
       await mkdir(config.dataDir, { recursive: true });
       const path = join(config.dataDir, 'default-api-key');

@@ -1,4 +1,4 @@
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { abortErrorFrom, type CallGuard, createCallGuard } from './call-guard.ts';
 import { parseEmbeddings } from './openai-embeddings.ts';
@@ -13,6 +13,7 @@ import type {
   LlmRequest,
   LlmResult,
   LlmStreamEvent,
+  ProbeResult,
 } from './provider.ts';
 
 /** Configuration of an OpenAI-compatible upstream. */
@@ -30,6 +31,8 @@ export interface OpenAiCompatibleProviderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** A probe waits this long at most: a readiness check must answer quickly. */
+const PROBE_TIMEOUT_MS = 3_000;
 
 /** The base URL for the banner, without any credentials embedded in it. */
 function displayURL(baseURL: string): string {
@@ -41,6 +44,13 @@ function displayURL(baseURL: string): string {
   } catch {
     return baseURL;
   }
+}
+
+/** The network error under the SDK's "Connection error.", e.g. `connect ECONNREFUSED 127.0.0.1:9`. */
+function connectionFailure(error: unknown): string {
+  let cause: unknown = error;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return cause instanceof Error ? cause.message : String(error);
 }
 
 function mentionsStreamOptions(error: unknown): boolean {
@@ -127,6 +137,22 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       throw this.#failure(error, guard, options.signal);
     } finally {
       guard.release();
+    }
+  }
+
+  /** `GET {baseURL}/models`: any HTTP answer means reachable; a non-2xx one is reported as its status. */
+  async probe(options: LlmCallOptions = {}): Promise<ProbeResult> {
+    try {
+      await this.#client.models.list({ timeout: PROBE_TIMEOUT_MS, maxRetries: 0, signal: options.signal });
+      return { reachable: true };
+    } catch (error) {
+      if (error instanceof APIError && error.status !== undefined) {
+        return { reachable: true, error: `GET /models answered HTTP ${error.status}` };
+      }
+      if (error instanceof APIConnectionTimeoutError) {
+        return { reachable: false, error: `no answer within ${PROBE_TIMEOUT_MS / 1000}s` };
+      }
+      return { reachable: false, error: connectionFailure(error) };
     }
   }
 

@@ -71,6 +71,13 @@ export interface EmbeddingRequest {
   input: string[];
 }
 
+/** What a reachability probe found: whether the upstream answered HTTP at all, and what was wrong. */
+export interface ProbeResult {
+  reachable: boolean;
+  /** Why it is unreachable, or what its answer said (e.g. `HTTP 401`); no credentials. */
+  error?: string;
+}
+
 export interface LlmCallOptions {
   signal?: AbortSignal;
 }
@@ -95,4 +102,9 @@ export interface LlmProvider {
    * without it archival search ranks by text alone.
    */
   embed?(request: EmbeddingRequest, options?: LlmCallOptions): Promise<number[][]>;
+  /**
+   * Checks, cheaply and with a short timeout, whether the upstream answers (for `/readyz`).
+   * Never throws. Absent on providers with no upstream (the offline model).
+   */
+  probe?(options?: LlmCallOptions): Promise<ProbeResult>;
 }

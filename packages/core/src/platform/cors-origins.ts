@@ -14,7 +14,7 @@ export function parseCorsOrigins(value: string | undefined): CorsOrigins {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   if (entries.includes('*')) {
-    if (entries.length > 1) throw new Error('use `*` alone, or a list of origins without it');
+    if (entries.length > 1) throw new Error('`*` alone, or a comma list of origins without it');
     return '*';
   }
   return entries.map(parseOrigin);
@@ -26,11 +26,11 @@ function parseOrigin(entry: string): string {
   try {
     url = new URL(withoutSlash);
   } catch {
-    throw new Error(`"${entry}" is not an origin such as https://app.example.com`);
+    throw new Error(`origins such as https://app.example.com, not "${entry}"`);
   }
   // An origin is scheme, host and port only: a path, query or credentials would never match a browser's Origin.
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== withoutSlash.toLowerCase()) {
-    throw new Error(`"${entry}" is not an origin such as https://app.example.com (scheme, host and port only)`);
+    throw new Error(`origins of scheme, host and port only, such as https://app.example.com, not "${entry}"`);
   }
   return url.origin;
 }

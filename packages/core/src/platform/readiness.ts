@@ -1,18 +1,27 @@
 import type { Memgate } from '../memgate.ts';
+import type { UpstreamReport } from './upstream-monitor.ts';
 
-/** What `/readyz` answers, on every protocol's server. */
+/**
+ * What `/readyz` answers, on every protocol's server. The store decides readiness; the upstream's
+ * reachability is reported but never makes the instance unready (a load balancer could do nothing
+ * about it, and turns report upstream errors themselves).
+ */
 export type ReadinessReport =
-  | { status: 'ready'; llm: string; node: string }
-  | { status: 'unavailable'; reason: string; node: string };
+  | { status: 'ready'; llm: string; upstream: UpstreamReport; node: string }
+  | { status: 'unavailable'; reason: string; upstream: UpstreamReport; node: string };
 
 /** Checks that the store can serve; the HTTP status to send is 200 when ready, 503 otherwise. */
 export async function readiness(memgate: Memgate): Promise<{ httpStatus: 200 | 503; body: ReadinessReport }> {
   const node = process.version;
-  try {
-    await memgate.ready();
-    return { httpStatus: 200, body: { status: 'ready', llm: memgate.provider.description, node } };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { httpStatus: 503, body: { status: 'unavailable', reason, node } };
+  const [store, upstream] = await Promise.all([
+    memgate.ready().then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    ),
+    memgate.upstream(),
+  ]);
+  if (store === null) {
+    return { httpStatus: 200, body: { status: 'ready', llm: memgate.provider.description, upstream, node } };
   }
+  return { httpStatus: 503, body: { status: 'unavailable', reason: store, upstream, node } };
 }

@@ -1,0 +1,86 @@
+// Command names and help only, importing nothing: `--help` and usage errors answer without
+// loading the core (the runs are in command-runs.ts).
+
+/** One `pnpm memgate GROUP ACTION` command. */
+export interface Command {
+  group: 'users' | 'keys' | 'agents';
+  action: string;
+  /** Its arguments, as help shows them, e.g. `NAME [--user USER]`. */
+  synopsis: string;
+  summary: string;
+  /** Required positional arguments, in order. */
+  required: string[];
+  /** May create the data directory and database on first use (only `users create`); every other command needs existing data. */
+  createsData?: boolean;
+  /** Always JSON, whatever stdout is (a document, not rows). */
+  document?: boolean;
+}
+
+/** Every command, in the order help lists them. */
+export const COMMANDS: Command[] = [
+  {
+    group: 'users',
+    action: 'list',
+    synopsis: '',
+    summary: 'list users',
+    required: [],
+  },
+  {
+    group: 'users',
+    action: 'create',
+    synopsis: 'NAME',
+    summary: 'create a user (creates the data directory on first use)',
+    required: ['NAME'],
+    createsData: true,
+  },
+  {
+    group: 'keys',
+    action: 'create',
+    synopsis: 'USER',
+    summary: 'create an API key for a user (id or name); the key is printed once',
+    required: ['USER'],
+  },
+  {
+    group: 'keys',
+    action: 'delete',
+    synopsis: 'KEY_ID',
+    summary: 'delete an API key; it stops working at once',
+    required: ['KEY_ID'],
+  },
+  {
+    group: 'agents',
+    action: 'list',
+    synopsis: '[--user USER]',
+    summary: "list a user's agents",
+    required: [],
+  },
+  {
+    group: 'agents',
+    action: 'create',
+    synopsis: 'NAME [--user USER] [--model MODEL]',
+    summary: 'create an agent for a user',
+    required: ['NAME'],
+  },
+  {
+    group: 'agents',
+    action: 'delete',
+    synopsis: 'AGENT_ID [--user USER]',
+    summary: 'delete an agent with its memory and messages',
+    required: ['AGENT_ID'],
+  },
+  {
+    group: 'agents',
+    action: 'export',
+    synopsis: 'AGENT_ID [--user USER]',
+    summary: "print an agent with its memory, messages and passages as memgate's JSON (not Letta's .af)",
+    required: ['AGENT_ID'],
+    document: true,
+  },
+];
+
+export const GROUPS = ['users', 'keys', 'agents'] as const;
+
+/** The command `GROUP ACTION` names, if any. */
+export function findCommand(group: string | undefined, action: string | undefined): Command | undefined {
+  return COMMANDS.find((command) => command.group === group && command.action === action);
+}

@@ -1,0 +1,49 @@
+import { agentResource, exportAgent, type Memgate, type Principal, userResource } from '@memgate/core';
+
+/** What a command gets: the core, its positional arguments and the parsed options. */
+export interface CommandInput {
+  memgate: Memgate;
+  args: string[];
+  /** `--user`: the user (id or name) whose agents a command works on; default `default`. */
+  user: string;
+  /** `--model`, for `agents create`. */
+  model: string | undefined;
+}
+
+async function principalOf(memgate: Memgate, user: string): Promise<Principal> {
+  return { userId: (await memgate.admin.findUser(user)).id };
+}
+
+/** What each command does, by `GROUP ACTION` (see command-list.ts). */
+export const COMMAND_RUNS: Record<string, (input: CommandInput) => Promise<unknown>> = {
+  'users list': async ({ memgate }) => (await memgate.admin.listUsers()).map(userResource),
+  'users create': async ({ memgate, args }) => userResource(await memgate.admin.createUser({ name: args[0] })),
+  'keys create': async ({ memgate, args }) => {
+    const created = await memgate.admin.createApiKey(args[0] ?? '');
+    return { id: created.id, key: created.key, user_id: created.userId, created_at: created.createdAt };
+  },
+  'keys delete': async ({ memgate, args }) => {
+    await memgate.admin.deleteApiKey(args[0] ?? '');
+    return { id: args[0], deleted: true };
+  },
+  'agents list': async ({ memgate, user }) => {
+    const agents = await memgate.agents.list(await principalOf(memgate, user));
+    return agents.map(agentResource).map(({ id, name, model, created_at }) => ({ id, name, model, created_at }));
+  },
+  'agents create': async ({ memgate, args, user, model }) => {
+    const body = model ? { name: args[0], model } : { name: args[0] };
+    const {
+      id,
+      name,
+      model: agentModel,
+      created_at,
+    } = agentResource(await memgate.agents.create(await principalOf(memgate, user), body));
+    return { id, name, model: agentModel, created_at };
+  },
+  'agents delete': async ({ memgate, args, user }) => {
+    await memgate.agents.delete(await principalOf(memgate, user), args[0] ?? '');
+    return { id: args[0], deleted: true };
+  },
+  'agents export': async ({ memgate, args, user }) =>
+    exportAgent(memgate, await principalOf(memgate, user), args[0] ?? ''),
+};

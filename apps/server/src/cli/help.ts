@@ -1,0 +1,43 @@
+import { COMMANDS, type Command, GROUPS } from './command-list.ts';
+
+const OPTIONS = `options:
+  --json             print JSON (the default when stdout is not a terminal; tables otherwise)
+  --user, -u USER    the user (id or name) whose agents a command works on (default: default)
+  --model MODEL      the model of a new agent (default: MEMGATE_LLM_MODEL, or the offline model)
+  --help, -h         print help for the command and exit`;
+
+const FOOTER = `It uses the server's configuration (MEMGATE_DATA_DIR or DATABASE_URL, see the README).
+No command but users create creates a data directory, a database or the default user.
+Exit codes: 0 done, 1 failed (e.g. not found, no data), 2 bad usage or configuration.`;
+
+function line(command: Command): string {
+  return `  ${`${command.group} ${command.action} ${command.synopsis}`.trimEnd()}\n      ${command.summary}`;
+}
+
+/** The whole usage: every command, the options, the exit codes. */
+export function usage(): string {
+  return [
+    'usage: pnpm memgate <users|keys|agents> <command> [arguments] [options]',
+    '       pnpm memgate help [users|keys|agents] [command]',
+    '',
+    'commands:',
+    ...COMMANDS.map(line),
+    '',
+    OPTIONS,
+    '',
+    FOOTER,
+  ].join('\n');
+}
+
+/**
+ * Help for `help GROUP [ACTION]`: the group's commands, or one command; undefined when the words
+ * name nothing.
+ */
+export function helpFor(group: string, action?: string): string | undefined {
+  if (!(GROUPS as readonly string[]).includes(group)) return undefined;
+  const commands = COMMANDS.filter((command) => command.group === group && (!action || command.action === action));
+  if (commands.length === 0) return undefined;
+  const [only] = commands;
+  const title = action && only ? `${group} ${action} ${only.synopsis}`.trimEnd() : `${group} <command>`;
+  return [`usage: pnpm memgate ${title}`, '', ...commands.map(line), '', OPTIONS].join('\n');
+}

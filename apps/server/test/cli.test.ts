@@ -1,0 +1,146 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newcomerEnv, runCli, type ServerProcess, startServerProcess } from './server-process.ts';
+
+const parent = mkdtempSync(join(tmpdir(), 'memgate-cli-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+describe('pnpm memgate: help and usage', () => {
+  const env = newcomerEnv(join(parent, 'never-created'));
+
+  it('--help, help GROUP, help GROUP COMMAND and COMMAND --help print to stdout and exit 0', async () => {
+    const results = await Promise.all([
+      runCli(['--help'], env),
+      runCli(['help'], env),
+      runCli(['help', 'agents'], env),
+      runCli(['help', 'agents', 'export'], env),
+      runCli(['keys', 'create', '--help'], env),
+    ]);
+    for (const result of results) {
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^usage: pnpm memgate /);
+    }
+    const [full, , agents, exportHelp, keysCreate] = results;
+    for (const command of ['users list', 'users create', 'keys create', 'keys delete', 'agents export']) {
+      expect(full?.stdout).toContain(command);
+    }
+    expect(full?.stdout).toMatch(/Exit codes: 0 done, 1 failed .*, 2 bad usage or configuration/);
+    expect(agents?.stdout).not.toContain('users list');
+    expect(exportHelp?.stdout).toMatch(/^usage: pnpm memgate agents export AGENT_ID \[--user USER\]/);
+    expect(keysCreate?.stdout).toMatch(/^usage: pnpm memgate keys create USER/);
+    expect(existsSync(join(parent, 'never-created'))).toBe(false);
+  });
+
+  const badUsage: [string[], string][] = [
+    [['nonsense'], 'unknown command "nonsense"'],
+    [['agents', 'rename', 'x'], 'unknown command "agents rename"'],
+    [[], 'missing command'],
+    [['users', 'list', '--bogus'], "Unknown option '--bogus'"],
+    [['users', 'create'], 'missing NAME'],
+    [['keys', 'delete', 'a', 'b'], 'unexpected argument "b"'],
+    [['help', 'nothing'], 'no help for "nothing"'],
+  ];
+  it('bad usage (unknown command or option, missing or extra argument): the problem and the usage on stderr, exit 2', async () => {
+    const results = await Promise.all(badUsage.map(([args]) => runCli(args, env)));
+    for (const [index, result] of results.entries()) {
+      const [args, problem] = badUsage[index] ?? [[], ''];
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`memgate: ${problem}\n\nusage: pnpm memgate`);
+    }
+  });
+});
+
+describe('pnpm memgate: commands never create data they were not asked to', () => {
+  const commands = [
+    ['users', 'list'],
+    ['agents', 'list'],
+    ['agents', 'export', 'agent-1'],
+    ['keys', 'create', 'default'],
+    ['agents', 'create', 'ada'],
+    ['agents', 'delete', 'agent-1'],
+  ];
+  it('every command but users create, on a missing data directory: one line, exit 1, nothing created', async () => {
+    await Promise.all(
+      commands.map(async (args) => {
+        const dataDir = join(parent, `missing-${args.join('-')}`);
+        const result = await runCli(args, newcomerEnv(dataDir));
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toBe(
+          `memgate: No memgate data in ${dataDir} (no memgate.sqlite): set MEMGATE_DATA_DIR to the server's data directory, or DATABASE_URL.\n`,
+        );
+        expect(existsSync(dataDir)).toBe(false);
+      }),
+    );
+  }, 120_000);
+});
+
+describe('pnpm memgate: users, keys and agents on a real data directory', () => {
+  const dataDir = join(parent, 'data');
+  const env = newcomerEnv(dataDir);
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+
+  const json = async (args: string[]) => {
+    const result = await runCli(args, env);
+    expect(result, `${args.join(' ')}: ${result.stderr}`).toMatchObject({ code: 0, stderr: '' });
+    return JSON.parse(result.stdout) as Record<string, unknown> & Record<string, unknown>[];
+  };
+
+  it('creates a user (and the data directory, without a default user), keys, agents; exports; deletes', async () => {
+    expect(await json(['users', 'create', 'carol'])).toMatchObject({ name: 'carol' });
+    expect(existsSync(join(dataDir, 'memgate.sqlite'))).toBe(true);
+    expect((await json(['users', 'list'])).map((user) => user['name'])).toEqual(['carol']);
+    expect(existsSync(join(dataDir, 'default-api-key'))).toBe(false);
+
+    const key = await json(['keys', 'create', 'carol', '--json']);
+    expect(key['key']).toMatch(/^mg-/);
+    const agent = await json(['agents', 'create', 'ada', '--user', 'carol']);
+    expect(agent).toMatchObject({ name: 'ada', model: 'memgate-offline' });
+    expect(await json(['agents', 'list', '-u', 'carol'])).toEqual([agent]);
+    // Agents belong to a user: another user's view has none.
+    const other = await runCli(['agents', 'list'], env);
+    expect(other).toMatchObject({ code: 1, stderr: 'memgate: User default not found.\n' });
+
+    // A turn through the real server, so the export has messages and memory to show.
+    server = await startServerProcess(env);
+    const headers = { authorization: `Bearer ${String(key['key'])}` };
+    const turn = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        model: 'memgate',
+        user: agent['id'],
+        messages: [{ role: 'user', content: 'My name is Ada' }],
+      }),
+    });
+    expect(turn.status).toBe(200);
+    const exported = await json(['agents', 'export', String(agent['id']), '-u', 'carol']);
+    expect(exported).toMatchObject({
+      format: 'memgate.agent-export',
+      version: 1,
+      agent: { id: agent['id'], name: 'ada' },
+      passages: [],
+    });
+    const exportedAgent = exported['agent'] as { memory: { blocks: { label: string; value: string }[] } };
+    expect(exportedAgent.memory.blocks.find((block) => block.label === 'human')?.value).toContain('Ada');
+    const messages = exported['messages'] as unknown as { role: string; content: unknown }[];
+    expect(messages[0]).toMatchObject({ role: 'user', content: 'My name is Ada' });
+    expect(messages.at(-1)?.role).toBe('tool');
+
+    expect(await json(['keys', 'delete', String(key['id'])])).toEqual({ id: key['id'], deleted: true });
+    const refused = await fetch(`${server.url}/v1/agents`, { headers });
+    expect(refused.status).toBe(401);
+    expect(await json(['agents', 'delete', String(agent['id']), '-u', 'carol'])).toEqual({
+      id: agent['id'],
+      deleted: true,
+    });
+    const gone = await runCli(['agents', 'export', String(agent['id']), '-u', 'carol'], env);
+    expect(gone).toMatchObject({ code: 1, stdout: '', stderr: `memgate: Agent ${String(agent['id'])} not found.\n` });
+  }, 120_000);
+});

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
+import { parseCorsOrigins } from './platform/cors-origins.ts';
+
+/*
+ * Every environment variable memgate reads, one line each. The message of each refinement says
+ * what the variable must hold: it is what the one-line configuration error prints after
+ * "expected". To add a variable: one line here, one field in `MemgateConfig`, one README row.
+ */
+
+/** A whole number in [min, max]. */
+function integer(min = 0, max = Number.MAX_SAFE_INTEGER) {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, expected)
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, expected);
+}
+
+/** A URL whose scheme is one of `schemes` (each without `://`). */
+function url(schemes: string[], what: string) {
+  const expected = `${what} (${schemes.map((scheme) => `${scheme}://`).join(' or ')}…)`;
+  return z.string().refine((value) => {
+    if (!schemes.some((scheme) => value.toLowerCase().startsWith(`${scheme}://`))) return false;
+    return URL.canParse(value);
+  }, expected);
+}
+
+export const envSchema = z.object({
+  PORT: integer(0, 65_535).default(8283),
+  HOST: z.string().default('127.0.0.1'),
+  MEMGATE_DATA_DIR: z.string().default('./.memgate'),
+  DATABASE_URL: url(['postgres', 'postgresql'], 'a PostgreSQL URL').optional(),
+  REDIS_URL: url(['redis', 'rediss'], 'a Redis URL').optional(),
+  MEMGATE_LLM_BASE_URL: url(['http', 'https'], 'an HTTP URL of an OpenAI-compatible API').optional(),
+  MEMGATE_LLM_API_KEY: z.string().optional(),
+  MEMGATE_LLM_MODEL: z.string().default('gpt-4o-mini'),
+  MEMGATE_EMBEDDING_MODEL: z.string().optional(),
+  MEMGATE_LLM_TIMEOUT_MS: integer(1).default(120_000),
+  MEMGATE_LLM_MAX_RETRIES: integer(0, 10).default(0),
+  MEMGATE_ADMIN_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
+  MEMGATE_BODY_LIMIT_BYTES: integer(1).optional(),
+  MEMGATE_MAX_ATTACHMENT_BYTES: integer(1).default(DEFAULT_MAX_ATTACHMENT_BYTES),
+  MEMGATE_MAX_STEPS: integer(1).default(10),
+  MEMGATE_PG_POOL_SIZE: integer(1).default(10),
+  MEMGATE_PG_LOCK_POOL_SIZE: integer(1).default(32),
+  MEMGATE_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      try {
+        return parseCorsOrigins(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+});
+
+/** The parsed environment. */
+export type Env = z.output<typeof envSchema>;
+
+/** Variables read as fallbacks of others (OpenAI's own names), fallback → variable. */
+export const ENV_ALIASES: Record<string, keyof Env> = {
+  OPENAI_BASE_URL: 'MEMGATE_LLM_BASE_URL',
+  OPENAI_API_KEY: 'MEMGATE_LLM_API_KEY',
+};
