@@ -13,9 +13,12 @@ function rootScripts(): Record<string, string | undefined> {
   return manifest.scripts ?? {};
 }
 
-/** The root package.json's `start` script, read at run time so the benchmark follows it if it changes. */
+/**
+ * The root package.json's `start` script, read at run time so the benchmark follows it if it changes;
+ * `BENCH_START_COMMAND` times another command instead (e.g. the sources under tsx, for a before/after).
+ */
 export function startCommand(): string {
-  const command = rootScripts()['start'];
+  const command = process.env['BENCH_START_COMMAND'] || rootScripts()['start'];
   if (!command) throw new Error('the root package.json has no start script');
   return command;
 }
