@@ -1,6 +1,13 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// Tests run on the TypeScript sources: the workspace packages' `@memgate/source` export condition
+// points at src/, while plain `node` takes `default` (the compiled dist/).
+const conditions = ['@memgate/source', ...defaultServerConditions];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',

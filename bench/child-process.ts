@@ -31,14 +31,14 @@ export interface ChildOptions {
 }
 
 /**
- * Forks `entry` (relative to bench/) under tsx and waits for its `ready` message. Servers run in
- * children so that the load generator, the upstream and the server under test each have their own
+ * Forks `entry` (relative to bench/) under tsx, on the workspace packages' sources (their
+ * `@memgate/source` export condition), and waits for its `ready` message. Servers run in children so that the load generator, the upstream and the server under test each have their own
  * event loop, as they would in production, and so that one's memory is not counted in another's.
  */
 export async function startChild<Ready>(entry: string, options: ChildOptions = {}): Promise<BenchChild<Ready>> {
   const child = fork(join(BENCH_DIR, entry), [], {
     cwd: BENCH_DIR,
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    execArgv: ['--conditions=@memgate/source', '--import', 'tsx', ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -161,7 +161,7 @@ function startupTable(startup: Results['startup']): string[] {
     `| time to the first 200 from \`GET /healthz\`, median | ${ms(startup.medianHealthzMs)} |`,
     `| time to the first 200 from \`GET /healthz\`, first start | ${ms(startup.firstHealthzMs)} |`,
     `| RSS of the server process after ${startup.idleSeconds} s idle, median | ${startup.medianServerRssMib} MiB |`,
-    `| RSS of every process of the command (shell, tsx launcher, server), median | ${startup.medianTreeRssMib} MiB |`,
+    `| RSS of every process of the command (shell, any launcher, server), median | ${startup.medianTreeRssMib} MiB |`,
     `| SIGTERM until every process exited, median | ${ms(startup.medianStopMs)} |`,
   ];
 }

@@ -8,12 +8,27 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, where `pnpm start` runs. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The root package.json's `start` script, read at run time so the benchmark follows it if it changes. */
+function rootScripts(): Record<string, string | undefined> {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  return manifest.scripts ?? {};
+}
+
+/**
+ * The root package.json's `start` script, read at run time so the benchmark follows it if it changes;
+ * `BENCH_START_COMMAND` times another command instead (e.g. the sources under tsx, for a before/after).
+ */
 export function startCommand(): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
-  const command = manifest.scripts?.start;
+  const command = process.env['BENCH_START_COMMAND'] || rootScripts()['start'];
   if (!command) throw new Error('the root package.json has no start script');
   return command;
+}
+
+/**
+ * The root `prestart` script (the build `pnpm start` runs first), or null. The benchmark runs it once
+ * before the timed starts, so they time the server's start and not the build.
+ */
+export function prestartCommand(): string | null {
+  return rootScripts()['prestart'] ?? null;
 }
 
 /** A port nothing listens on right now (the OS picks it; released again before memgate binds it). */
@@ -43,19 +58,22 @@ export function healthy(port: number): Promise<boolean> {
   });
 }
 
-/** The environment of `pnpm start` in the repository root, with this start's port and data directory. */
-export function startEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
+/** The environment pnpm gives a root script: the root node_modules/.bin first on PATH. */
+export function scriptEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env['PATH'] ?? ''}`,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    MEMGATE_DATA_DIR: dataDir,
   };
-  // The default backends (SQLite, in-process lock and events) whatever the caller's shell has set;
   // NODE_PATH is what the bench's own tsx launcher exported, not what `pnpm start` would see.
+  delete env['NODE_PATH'];
+  return env;
+}
+
+/** The environment of `pnpm start` in the repository root, with this start's port and data directory. */
+export function startEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...scriptEnv(), HOST: '127.0.0.1', PORT: String(port), MEMGATE_DATA_DIR: dataDir };
+  // The default backends (SQLite, in-process lock and events) whatever the caller's shell has set.
   delete env['DATABASE_URL'];
   delete env['REDIS_URL'];
-  delete env['NODE_PATH'];
   return env;
 }

@@ -4,16 +4,16 @@
  * without pnpm itself, so pnpm's own startup is not counted. Each start gets a fresh data directory
  * (a first start: migrations, the default user and its key) and a free port. We time from spawn
  * until GET /healthz answers 200, wait idle, read the server's RSS from /proc, and stop it with
- * SIGTERM. Linux only.
+ * SIGTERM. The `prestart` script (the build) runs once before the timed starts. Linux only.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, table } from './latency.ts';
 import { hasExited, type ProcessInfo, processTree } from './process-tree.ts';
 import { writeResults } from './results-file.ts';
-import { freePort, healthy, ROOT, startCommand, startEnv } from './start-command.ts';
+import { freePort, healthy, prestartCommand, ROOT, scriptEnv, startCommand, startEnv } from './start-command.ts';
 
 const STARTS = Number(process.env['BENCH_STARTS'] ?? 5);
 const POLL_MS = 5;
@@ -27,7 +27,7 @@ export interface StartupRun {
   healthzMs: number;
   /** RSS of the server's own Node process (the largest `node` of the tree) after IDLE_MS idle. */
   serverRssMib: number;
-  /** RSS of every process the start command runs (shell, tsx's launcher, the server), summed. */
+  /** RSS of every process the start command runs (the shell, a launcher if any, the server), summed. */
   treeRssMib: number;
   /** From SIGTERM until every process of the tree had exited. */
   stopMs: number;
@@ -57,8 +57,8 @@ async function stop(child: ChildProcess, tree: ProcessInfo[]): Promise<number> {
   const group = -child.pid!;
   const started = performance.now();
   // The whole group, as a terminal or a supervisor stopping a service would: `sh -c` does not forward
-  // signals to its child. tsx's launcher relays a signal only when the server did not get it itself,
-  // and the server's shutdown ignores a repeated SIGTERM anyway.
+  // signals to its child. A launcher such as tsx's relays a signal only when the server did not get it
+  // itself, and the server's shutdown ignores a repeated SIGTERM anyway.
   process.kill(group, 'SIGTERM');
   while (!tree.every((info) => hasExited(info.pid))) {
     if (performance.now() - started > STOP_TIMEOUT_MS) {
@@ -75,7 +75,7 @@ async function startOnce(command: string): Promise<StartupRun> {
   try {
     const port = await freePort();
     const started = performance.now();
-    // Its own process group (detached), so SIGTERM reaches the shell, tsx's launcher and the server.
+    // Its own process group (detached), so SIGTERM reaches the shell, any launcher and the server.
     const child = spawn(command, {
       cwd: ROOT,
       env: startEnv(port, dataDir),
@@ -99,8 +99,8 @@ async function startOnce(command: string): Promise<StartupRun> {
     }
     const healthzMs = performance.now() - started;
     await sleep(IDLE_MS);
-    // tsx runs a launcher process that spawns the real server as a second node process: the server
-    // is the node descendant with the largest RSS. The launcher's RSS is in the tree total.
+    // A launcher (tsx's, when `start` ran through it) spawns the real server as a second node process:
+    // the server is the node descendant with the largest RSS. A launcher's RSS is in the tree total.
     const tree = processTree(child.pid!);
     const nodes = tree.filter((info) => info.executable === 'node');
     const server = nodes.reduce<ProcessInfo | null>((max, info) => (max && max.rssKb >= info.rssKb ? max : info), null);
@@ -119,6 +119,11 @@ async function startOnce(command: string): Promise<StartupRun> {
 }
 
 const command = startCommand();
+const prestart = prestartCommand();
+if (prestart) {
+  console.log(`prestart (once, not timed): ${prestart}`);
+  execSync(prestart, { cwd: ROOT, env: scriptEnv(), stdio: 'inherit' });
+}
 const runs: StartupRun[] = [];
 for (let start = 0; start < STARTS; start++) {
   const run = await startOnce(command);

@@ -5,11 +5,14 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 // Node with tsx's loader, not the tsx CLI: the CLI runs the script in a child process of its own,
 // so a SIGKILL sent to it would leave the real server running as an orphan.
 const node = process.execPath;
-/** `node` arguments that run a TypeScript entry point under tsx's loader. */
-export const withTsx = (script: string) => ['--import', 'tsx', script];
+/** `node` arguments that run a TypeScript entry point under tsx's loader, on the workspace packages' sources. */
+export const withTsx = (script: string) => ['--conditions=@memgate/source', '--import', 'tsx', script];
 /** The entry points of `pnpm start` and `pnpm memgate`, relative to the repository root. */
 export const SERVER_ENTRY = 'apps/server/src/main.ts';
 export const CLI_ENTRY = 'apps/server/src/cli.ts';
+/** The compiled entry points that `pnpm start` and `pnpm memgate` run with plain `node` (after a build). */
+export const COMPILED_SERVER_ENTRY = 'apps/server/dist/main.js';
+export const COMPILED_CLI_ENTRY = 'apps/server/dist/cli.js';
 /** The repository root, where the entry points run. */
 export const REPOSITORY_ROOT = root;
 
@@ -36,9 +39,15 @@ export function newcomerEnv(dataDir: string, extra: Record<string, string> = {})
   };
 }
 
-/** Starts `apps/server/src/main.ts` as `pnpm start` does and waits for its banner. */
-export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(node, withTsx(SERVER_ENTRY), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the server and waits for its banner: by default `apps/server/src/main.ts` under tsx; pass
+ * `nodeArguments` to run something else, e.g. the compiled entry point.
+ */
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  nodeArguments: string[] = withTsx(SERVER_ENTRY),
+): Promise<ServerProcess> {
+  const child = spawn(node, nodeArguments, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (data: Buffer) => {
     output += data.toString();
@@ -76,9 +85,13 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
   };
 }
 
-/** Runs the CLI (`pnpm memgate …`) and returns its output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
-  return runToExit(CLI_ENTRY, args, env);
+/** Runs the CLI (`pnpm memgate …`, from its sources unless `entry` says otherwise) and returns its output. */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  entry: string[] = withTsx(CLI_ENTRY),
+): Promise<ProcessResult> {
+  return runNode([...entry, ...args], env);
 }
 
 export interface ProcessResult {
@@ -87,9 +100,13 @@ export interface ProcessResult {
   stderr: string;
 }
 
-/** Runs an entry point (relative to the repository root) until it exits, and returns its output. */
-export async function runToExit(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
-  const child = spawn(node, [...withTsx(entry), ...args], {
+/** Runs an entry point (relative to the repository root, from its sources) until it exits, and returns its output. */
+export function runToExit(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  return runNode([...withTsx(entry), ...args], env);
+}
+
+async function runNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  const child = spawn(node, nodeArgs, {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -121,6 +121,8 @@ describe('MEMGATE_CORS_ORIGINS', () => {
   });
 
   it('refuses a value that is not an origin, naming the variable', () => {
-    expect(() => loadConfig({ MEMGATE_CORS_ORIGINS: 'a.example' })).toThrow(/MEMGATE_CORS_ORIGINS="a\.example": expected origins such as/);
+    expect(() => loadConfig({ MEMGATE_CORS_ORIGINS: 'a.example' })).toThrow(
+      /MEMGATE_CORS_ORIGINS="a\.example": expected origins such as/,
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('parseCorsOrigins', () => {
   it('refuses entries that are not origins', () => {
     expect(() => parseCorsOrigins('app.example.com')).toThrow(/app\.example\.com/);
     expect(() => parseCorsOrigins('https://app.example.com/path')).toThrow(/scheme, host and port only/);
-    expect(() => parseCorsOrigins('ftp://files.example.com')).toThrow(/scheme, host and port only, such as https:\/\/app\.example\.com, not "ftp:/);
+    expect(() => parseCorsOrigins('ftp://files.example.com')).toThrow(
+      /scheme, host and port only, such as https:\/\/app\.example\.com, not "ftp:/,
+    );
     expect(() => parseCorsOrigins('*,https://a.example')).toThrow(/alone/);
   });
 });
