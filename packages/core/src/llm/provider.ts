@@ -73,6 +73,8 @@ export interface EmbeddingRequest {
 
 export interface LlmCallOptions {
   signal?: AbortSignal;
+  /** Extra headers of this call (`x-request-id`, trace propagation); never credentials. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**

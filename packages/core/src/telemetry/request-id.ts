@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+
+/** Printable ASCII only: nothing that could end or fold a header line (CR, LF) or smuggle bytes. */
+const VALID_REQUEST_ID = /^[\x20-\x7e]{1,128}$/;
+
+/**
+ * The request id of an inbound request: the client's `x-request-id` when it is 1–128 printable
+ * ASCII characters, else a new UUID. A malformed id is replaced, never echoed.
+ */
+export function acceptRequestId(inbound: unknown): string {
+  const value = Array.isArray(inbound) ? inbound[0] : inbound;
+  return typeof value === 'string' && VALID_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/** The status an upstream answered, from the error chain of a failed call (null: it did not answer). */
+export function upstreamStatusOf(error: unknown): number | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const status = (current as { status?: unknown }).status;
+    // A MemgateError's own status is ours, not the upstream's: look at its cause.
+    if (current.name !== 'MemgateError' && typeof status === 'number') return status;
+    current = current.cause;
+  }
+  return null;
+}
