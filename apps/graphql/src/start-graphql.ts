@@ -6,7 +6,10 @@ import { createGraphqlApp } from './graphql-app.ts';
 // answers /healthz and /readyz; upgrades are taken on /graphql only.
 const config = loadConfig();
 const runtime = await createRuntime(config);
-const app = createGraphqlApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes });
+const app = createGraphqlApp(runtime.memgate, {
+  bodyLimitBytes: config.bodyLimitBytes,
+  observability: runtime.observability,
+});
 const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest);
 console.log(banner(runtime, `${await listen(server, config.port, config.host)}/graphql (GraphQL only)`));
 stopOnSignals('memgate graphql', async () => {

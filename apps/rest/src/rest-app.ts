@@ -1,7 +1,9 @@
 import { defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
+import { type Observability, quietObservability } from '@memgate/runtime';
 import express, { type Express } from 'express';
 import { errorHandler } from './error-response.ts';
 import { authenticate } from './principal.ts';
+import { requestLogging } from './request-logging.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -9,6 +11,8 @@ import { chatRoutes } from './routes/chat-routes.ts';
 export interface RestAppOptions {
   /** Largest accepted request body; larger ones get 413. Default: the core's `defaultBodyLimitBytes()` (room for one largest image). */
   bodyLimitBytes?: number;
+  /** The process's logger and metrics (request lines, `memgate_http_*`); default: silent. */
+  observability?: Observability;
 }
 
 /** The REST adapter: Express routes that translate HTTP to core calls and back. */
@@ -16,6 +20,8 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // First: every response, errors included, carries the request id.
+  app.use(requestLogging(options.observability ?? quietObservability()));
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
   app.use(express.json({ limit: options.bodyLimitBytes ?? defaultBodyLimitBytes(), type: () => true, strict: false }));
 

@@ -5,7 +5,10 @@ import { createRestApp } from './rest-app.ts';
 // The REST app alone, for scaling protocols independently (contract §1).
 const config = loadConfig();
 const runtime = await createRuntime(config);
-const server = createSharedServer([], createRestApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes }));
+const server = createSharedServer(
+  [],
+  createRestApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes, observability: runtime.observability }),
+);
 console.log(banner(runtime, `${await listen(server, config.port, config.host)} (REST only)`));
 stopOnSignals('memgate rest', async () => {
   await closeServer(server);

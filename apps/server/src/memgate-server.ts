@@ -2,7 +2,15 @@ import type { Server } from 'node:http';
 import type { Memgate } from '@memgate/core';
 import { createGraphqlApp } from '@memgate/graphql';
 import { createRestApp } from '@memgate/rest';
-import { closeServer, createSharedServer, listen, type Mount } from '@memgate/runtime';
+import {
+  closeServer,
+  createSharedServer,
+  listen,
+  type Mount,
+  metricsHandler,
+  type Observability,
+  quietObservability,
+} from '@memgate/runtime';
 import { createChatChannel } from '@memgate/ws';
 
 export interface MemgateServerOptions {
@@ -10,6 +18,10 @@ export interface MemgateServerOptions {
   port?: number;
   host?: string;
   bodyLimitBytes?: number;
+  /** The process's logger and metrics (the runtime's); default: silent, with a registry of its own. */
+  observability?: Observability;
+  /** MEMGATE_METRICS_TOKEN: `GET /metrics` then requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 /** A running all-in-one server. */
@@ -22,13 +34,15 @@ export interface MemgateServer {
 
 /** Starts every protocol on one port (contract §1). */
 export async function startMemgateServer(options: MemgateServerOptions): Promise<MemgateServer> {
-  const rest = createRestApp(options.memgate, { bodyLimitBytes: options.bodyLimitBytes });
-  const mounts: Mount[] = [];
-  const graphql = createGraphqlApp(options.memgate, { bodyLimitBytes: options.bodyLimitBytes });
+  const observability = options.observability ?? quietObservability();
+  const { bodyLimitBytes } = options;
+  const rest = createRestApp(options.memgate, { bodyLimitBytes, observability });
+  const mounts: Mount[] = [
+    { path: '/metrics', request: metricsHandler(observability.metrics.registry, options.metricsToken) },
+  ];
+  const graphql = createGraphqlApp(options.memgate, { bodyLimitBytes, observability });
   mounts.push({ path: '/graphql', request: graphql.handleRequest, upgrade: graphql.handleUpgrade });
-  const chatChannel = createChatChannel(options.memgate, {
-    maxPayloadBytes: options.bodyLimitBytes,
-  });
+  const chatChannel = createChatChannel(options.memgate, { maxPayloadBytes: bodyLimitBytes, observability });
   mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });
   const server = createSharedServer(mounts, rest);
   const url = await listen(server, options.port ?? 8283, options.host ?? '127.0.0.1');

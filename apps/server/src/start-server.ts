@@ -9,6 +9,8 @@ const server = await startMemgateServer({
   port: config.port,
   host: config.host,
   bodyLimitBytes: config.bodyLimitBytes,
+  observability: runtime.observability,
+  metricsToken: runtime.metricsToken,
 });
 console.log(banner(runtime, server.url));
 stopOnSignals('memgate', async () => {

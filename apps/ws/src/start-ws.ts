@@ -8,7 +8,10 @@ const CHANNEL_PATH = '/v1/chat/ws';
 // The WebSocket chat channel alone, for scaling protocols independently (contract §1).
 const config = loadConfig();
 const runtime = await createRuntime(config);
-const channel = createChatChannel(runtime.memgate, { maxPayloadBytes: config.bodyLimitBytes });
+const channel = createChatChannel(runtime.memgate, {
+  maxPayloadBytes: config.bodyLimitBytes,
+  observability: runtime.observability,
+});
 
 /** Health probes; every other HTTP request is answered 404 (this process only upgrades). */
 function health(request: IncomingMessage, response: ServerResponse): void {

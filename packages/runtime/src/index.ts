@@ -6,5 +6,6 @@ export {
   type RequestListener,
   type UpgradeListener,
 } from './http-server.ts';
-export { banner, createRuntime, type Runtime } from './runtime.ts';
+export * from './observability/index.ts';
+export { banner, createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 export { stopOnSignals } from './stop-on-signals.ts';

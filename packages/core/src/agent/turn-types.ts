@@ -60,6 +60,8 @@ export interface TurnTrace {
 export interface TurnTiming {
   upstreamMs: number;
   upstreamCalls: number;
+  /** The agent the turn runs for, once resolved (for the adapter's request log line). */
+  agentId?: string;
 }
 
 /** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */

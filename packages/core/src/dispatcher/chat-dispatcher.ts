@@ -132,6 +132,7 @@ export class ChatDispatcher {
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
     report.agentId = agentId;
+    call.timing.agentId = agentId;
     const lockWait = trace.span.child('lock.wait', { agentId });
     let release: Awaited<ReturnType<AgentLock['acquire']>>;
     try {

@@ -23,3 +23,19 @@ export function upstreamStatusOf(error: unknown): number | null {
   }
   return null;
 }
+
+/** Trace-context headers a tracer may continue (W3C Trace Context); nothing else is carried. */
+const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
+
+/** The inbound trace-context headers of a request, for `RequestContext.carrier` (undefined: none). */
+export function traceCarrier(
+  header: (name: string) => string | string[] | null | undefined,
+): Record<string, string> | undefined {
+  let carrier: Record<string, string> | undefined;
+  for (const name of TRACE_HEADERS) {
+    const value = header(name);
+    const text = Array.isArray(value) ? value[0] : value;
+    if (typeof text === 'string' && text.length <= 512) (carrier ??= {})[name] = text;
+  }
+  return carrier;
+}
