@@ -35,7 +35,9 @@ export function traceCarrier(
   for (const name of TRACE_HEADERS) {
     const value = header(name);
     const text = Array.isArray(value) ? value[0] : value;
-    if (typeof text === 'string' && text.length <= 512) (carrier ??= {})[name] = text;
+    if (typeof text !== 'string' || text.length > 512) continue;
+    carrier ??= {};
+    carrier[name] = text;
   }
   return carrier;
 }

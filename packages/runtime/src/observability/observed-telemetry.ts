@@ -66,9 +66,11 @@ class ObservedSpan<K extends SpanKind> implements TelemetrySpan<K> {
     const { metrics } = this.options;
     switch (this.kind) {
       case 'turn':
-        return this.endTurn(result as SpanEnd['turn'], seconds, error);
+        this.endTurn(result as SpanEnd['turn'], seconds, error);
+        return;
       case 'upstream':
-        return this.endUpstream(result as SpanEnd['upstream'], seconds, error);
+        this.endUpstream(result as SpanEnd['upstream'], seconds, error);
+        return;
       case 'lock.wait': {
         const { agentId } = this.attributes as SpanStart['lock.wait'];
         const left = (metrics.queuedByAgent.get(agentId) ?? 1) - 1;
