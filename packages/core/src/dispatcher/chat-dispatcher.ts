@@ -169,7 +169,7 @@ export class ChatDispatcher {
         timing: call.timing,
         trace,
       };
-      const events = reporting(releasing(this.options.runner.run(input), release), trace, report, call.timing);
+      const events = finishing(this.options.runner.run(input), release, { trace, report, timing: call.timing });
       const turn: PreparedTurn = { request, model, events };
       return turn;
     } catch (error) {
@@ -230,24 +230,15 @@ export class ChatDispatcher {
   }
 }
 
-/** Holds the agent lock for as long as the turn's events are consumed. */
-async function* releasing<T>(events: AsyncGenerator<T>, release: () => Promise<void>): AsyncGenerator<T> {
-  try {
-    yield* events;
-  } finally {
-    await release();
-  }
-}
-
 /**
- * Reports the turn as its events pass: the first output (time to first token), then its end with
- * outcome, steps and usage. A turn abandoned by its consumer ends as `cancelled`.
+ * Holds the agent lock for as long as the turn's events are consumed, and reports the turn as they
+ * pass: its first output (time to first token), then its end with outcome, steps and usage. A turn
+ * abandoned by its consumer ends as `cancelled`. One generator for both: it sits on every chunk.
  */
-async function* reporting(
+async function* finishing(
   events: AsyncGenerator<TurnEvent>,
-  trace: TurnTrace,
-  report: SpanEnd['turn'],
-  timing: TurnTiming,
+  release: () => Promise<void>,
+  { trace, report, timing }: { trace: TurnTrace; report: SpanEnd['turn']; timing: TurnTiming },
 ): AsyncGenerator<TurnEvent> {
   let first = true;
   let failure: unknown;
@@ -259,8 +250,8 @@ async function* reporting(
         trace.span.firstOutput();
       }
       if (event.type === 'end') {
-        report.outcome =
-          event.finishReason === 'tool_calls' || event.finishReason === 'function_call' ? 'tool_calls' : 'completed';
+        const toolCalls = event.finishReason === 'tool_calls' || event.finishReason === 'function_call';
+        report.outcome = toolCalls ? 'tool_calls' : 'completed';
         report.finishReason = event.finishReason;
         report.usage = event.usage;
       }
@@ -270,7 +261,11 @@ async function* reporting(
     failure = error;
     throw error;
   } finally {
-    endTurn(trace, report, timing, failure);
+    try {
+      await release();
+    } finally {
+      endTurn(trace, report, timing, failure);
+    }
   }
 }
 
