@@ -5,7 +5,9 @@ import {
   corsAllowedOrigin,
   type Memgate,
 } from '@memgate/core';
-import { createLogger, createSchema, createYoga, type YogaLogger } from 'graphql-yoga';
+import type { Observability } from '@memgate/runtime';
+import type { DocumentNode } from 'graphql';
+import { createLogger, createSchema, createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { graphiqlOptions, renderGraphiqlPage } from './graphiql-page.ts';
 import { createContextFactory, type GraphqlContext, type GraphqlServerContext } from './graphql-context.ts';
 import { isUnexpectedError, maskError } from './graphql-errors.ts';
@@ -36,10 +38,37 @@ function corsFor(origins: CorsOrigins) {
   };
 }
 
+interface OperationArgs {
+  document: DocumentNode;
+  operationName?: string | null;
+  contextValue: unknown;
+}
+
+/** Names the operation on the request's state, for its log line (`mutation createChatCompletion`). */
+function nameOperation({ args }: { args: OperationArgs }): void {
+  const request = (args.contextValue as Partial<GraphqlContext>).request;
+  if (!request) return;
+  for (const definition of args.document.definitions) {
+    if (definition.kind !== 'OperationDefinition') continue;
+    const name = definition.name?.value;
+    if (args.operationName && name !== args.operationName) continue;
+    request.operation = name ? `${definition.operation} ${name}` : definition.operation;
+    return;
+  }
+}
+
+const operationNaming: Plugin = { onExecute: nameOperation, onSubscribe: nameOperation };
+
 /** The yoga instance both transports execute through (HTTP/SSE directly, graphql-ws via `getEnveloped`). */
-export function createMemgateYoga(memgate: Memgate, shutdown: AbortSignal, corsOrigins: CorsOrigins = []) {
+export function createMemgateYoga(
+  memgate: Memgate,
+  shutdown: AbortSignal,
+  observability: Observability,
+  corsOrigins: CorsOrigins = [],
+) {
   return createYoga<GraphqlServerContext, GraphqlContext>({
-    schema: createSchema<GraphqlContext>({ typeDefs, resolvers: createResolvers(memgate, shutdown) }),
+    schema: createSchema<GraphqlContext>({ typeDefs, resolvers: createResolvers(memgate, shutdown, observability) }),
+    plugins: [operationNaming],
     context: createContextFactory(memgate),
     graphqlEndpoint: '/graphql',
     maskedErrors: { maskError },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CorsOrigins, Memgate } from '@memgate/core';
+import { quietObservability } from '@memgate/runtime';
 import type Koa from 'koa';
 import { createMemgateYoga, type MemgateYoga } from './create-yoga.ts';
 import { createKoaApp, type KoaAppOptions } from './koa-app.ts';
@@ -30,11 +31,13 @@ export interface GraphqlApp {
 /** Builds the GraphQL adapter (contract §7) over the core: Koa + graphql-yoga + graphql-ws. */
 export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = {}): GraphqlApp {
   const shutdown = new AbortController();
-  const yoga = createMemgateYoga(memgate, shutdown.signal, options.corsOrigins);
-  const koa = createKoaApp(memgate, yoga, shutdown.signal, options);
+  const observability = options.observability ?? quietObservability();
+  const yoga = createMemgateYoga(memgate, shutdown.signal, observability, options.corsOrigins);
+  const koa = createKoaApp(memgate, yoga, shutdown.signal, { ...options, observability });
   const ws = createGraphqlWsServer(memgate, yoga, {
     maxPayloadBytes: options.bodyLimitBytes,
     corsOrigins: options.corsOrigins,
+    observability,
   });
   const listener = koa.callback();
   let closing: Promise<void> | undefined;

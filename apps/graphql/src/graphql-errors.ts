@@ -1,6 +1,7 @@
 import { GRAPHQL_CODE_BY_CODE, MemgateError } from '@memgate/core';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
+import { requestIdOfError } from './request-state.ts';
 
 /** `extensions` of every error memgate's GraphQL API reports. */
 export interface MemgateErrorExtensions {
@@ -14,6 +15,8 @@ export interface MemgateErrorExtensions {
   detail?: string;
   /** The request field at fault, REST's `error.param`. */
   param?: string;
+  /** The request's id (its `x-request-id`), REST's `error.request_id`. */
+  request_id?: string;
 }
 
 /**
@@ -67,12 +70,14 @@ function memgateExtensions(error: MemgateError): MemgateErrorExtensions {
 export function maskError(error: unknown): GraphQLError {
   if (isExposed(error)) return error as GraphQLError;
   const cause = causeOf(error);
+  const requestId = requestIdOfError(cause) ?? requestIdOfError(error);
+  const withId = requestId === undefined ? {} : { request_id: requestId };
   if (isGraphqlError(cause)) {
     // 422 as REST answers a malformed body; yoga's own `http` extension still picks the status line.
-    return located(error, cause.message, { ...cause.extensions, code: 'BAD_USER_INPUT', status: 422 });
+    return located(error, cause.message, { ...cause.extensions, code: 'BAD_USER_INPUT', status: 422, ...withId });
   }
   const normalised = MemgateError.fromUnknown(cause);
-  const extensions: Record<string, unknown> = { ...memgateExtensions(normalised) };
+  const extensions: Record<string, unknown> = { ...memgateExtensions(normalised), ...withId };
   // Yoga turns `http.status` into the response status and strips it from the body.
   if (normalised.code === 'UNAUTHENTICATED') extensions['http'] = { status: 401 };
   return located(error, normalised.message, extensions);

@@ -1,13 +1,60 @@
 import { Readable } from 'node:stream';
-import { defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
+import {
+  acceptRequestId,
+  defaultBodyLimitBytes,
+  type Memgate,
+  MemgateError,
+  readiness,
+  traceCarrier,
+} from '@memgate/core';
+import type { Observability } from '@memgate/runtime';
 import Koa from 'koa';
 import type { MemgateYoga } from './create-yoga.ts';
 import { graphiqlAsset } from './graphiql-page.ts';
 import { maskError } from './graphql-errors.ts';
+import { type GraphqlRequestState, runInRequest } from './request-state.ts';
 
 export interface KoaAppOptions {
   /** Largest accepted request body (by `Content-Length`, which is required); larger ones get 413. Default: the core's `defaultBodyLimitBytes()`. */
   bodyLimitBytes?: number;
+  /** The process's logger and metrics; default: silent. */
+  observability?: Observability;
+}
+
+const KNOWN_PATHS = new Set(['/graphql', '/healthz', '/readyz']);
+
+/**
+ * The request id (a valid inbound `x-request-id`, else a new one), echoed on every response, SSE
+ * included, and one log line per request once its response has closed.
+ */
+function requestLogging(observability: Observability): Koa.Middleware {
+  return async (ctx, next) => {
+    const started = performance.now();
+    const carrier = traceCarrier((name) => ctx.get(name) || undefined);
+    const state: GraphqlRequestState = {
+      requestId: acceptRequestId(ctx.get('x-request-id') || undefined),
+      ...(carrier && { carrier }),
+      userId: null,
+      agentId: null,
+      operation: null,
+    };
+    ctx.set('x-request-id', state.requestId);
+    ctx.res.once('close', () => {
+      observability.requestFinished({
+        protocol: 'graphql',
+        method: ctx.method,
+        // Never the raw path of an unknown URL: every one would be its own series.
+        route: KNOWN_PATHS.has(ctx.path) ? ctx.path : 'unmatched',
+        status: ctx.res.statusCode,
+        durationMs: performance.now() - started,
+        requestId: state.requestId,
+        userId: state.userId,
+        agentId: state.agentId,
+        ...(state.operation && { operation: state.operation }),
+      });
+    });
+    await runInRequest(state, next);
+  };
 }
 
 /** Health probes, for when the GraphQL app runs alone (the shared server's REST app has its own). */
@@ -51,6 +98,7 @@ export function createKoaApp(
     // A client that leaves mid-stream (SSE) is no server error.
     if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') console.error('memgate: GraphQL HTTP error', error);
   });
+  if (options.observability) koa.use(requestLogging(options.observability));
   koa.use(health(memgate));
   koa.use(graphiqlAssets);
   koa.use(async (ctx) => {

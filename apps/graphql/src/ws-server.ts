@@ -1,12 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type CorsOrigins, defaultBodyLimitBytes, type Memgate, MemgateError, type Principal } from '@memgate/core';
-import { refuseCrossOriginUpgrade } from '@memgate/runtime';
+import {
+  acceptRequestId,
+  type CorsOrigins,
+  defaultBodyLimitBytes,
+  type Memgate,
+  MemgateError,
+  type Principal,
+  traceCarrier,
+} from '@memgate/core';
+import { type Observability, refuseCrossOriginUpgrade } from '@memgate/runtime';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { MemgateYoga } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
+import { type GraphqlRequestState, runInRequest } from './request-state.ts';
 
 /** Close code for a `connection_init` without a valid key; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
@@ -14,6 +23,9 @@ export const UNAUTHORIZED_CLOSE_CODE = 4401;
 interface ConnectionState extends Record<PropertyKey, unknown> {
   principal: Principal;
   closed: AbortController;
+  /** The connection's request id (its upgrade's `x-request-id` or a new one) and log fields. */
+  requestState: GraphqlRequestState;
+  openedAt: number;
 }
 
 type Enveloped = ReturnType<MemgateYoga['getEnveloped']>;
@@ -35,19 +47,37 @@ export interface GraphqlWsServer {
 export function createGraphqlWsServer(
   memgate: Memgate,
   yoga: MemgateYoga,
-  options: { maxPayloadBytes?: number | undefined; corsOrigins?: CorsOrigins | undefined } = {},
+  options: {
+    maxPayloadBytes?: number | undefined;
+    corsOrigins?: CorsOrigins | undefined;
+    observability: Observability;
+  },
 ): GraphqlWsServer {
+  const { observability } = options;
+  const connections = observability.metrics.websocketConnections.labels({ channel: 'graphql' });
   // Frames carry whole requests, images included: the same limit as an HTTP body.
   const maxPayload = options.maxPayloadBytes ?? defaultBodyLimitBytes();
   const wsServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload });
   const server = useServer<Record<string, unknown>, ConnectionState>(
     {
       onConnect: async (ctx) => {
+        const headers = ctx.extra.request.headers;
+        const carrier = traceCarrier((name) => headers[name]);
+        ctx.extra.openedAt = performance.now();
+        ctx.extra.requestState = {
+          requestId: acceptRequestId(headers['x-request-id']),
+          ...(carrier && { carrier }),
+          userId: null,
+          agentId: null,
+          operation: null,
+        };
         const fromPayload = ctx.connectionParams?.['authorization'];
         const authorization = typeof fromPayload === 'string' ? fromPayload : ctx.extra.request.headers.authorization;
         try {
           ctx.extra.principal = await memgate.admin.authenticate(authorization);
+          ctx.extra.requestState.userId = ctx.extra.principal.userId;
           ctx.extra.closed = new AbortController();
+          connections.inc();
           return true;
         } catch (error) {
           const normalised = MemgateError.fromUnknown(error);
@@ -57,21 +87,37 @@ export function createGraphqlWsServer(
           return false;
         }
       },
-      onClose: (ctx) => {
+      onClose: (ctx, code) => {
+        if (ctx.extra.closed) connections.dec();
         ctx.extra.closed?.abort(new DOMException('The WebSocket closed.', 'AbortError'));
+        const state = ctx.extra.requestState;
+        if (!state) return;
+        observability.requestFinished({
+          protocol: 'graphql',
+          method: 'WS',
+          route: '/graphql',
+          status: code ?? 1005,
+          durationMs: performance.now() - (ctx.extra.openedAt ?? performance.now()),
+          requestId: state.requestId,
+          userId: state.userId,
+          agentId: state.agentId,
+        });
       },
-      execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      execute: (args: ExecutionArgs) =>
+        runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).execute(args)),
+      subscribe: (args: ExecutionArgs) =>
+        runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, params) => {
         try {
           const enveloped = yoga.getEnveloped({
             principal: ctx.extra.principal,
             connectionSignal: ctx.extra.closed?.signal,
+            requestState: ctx.extra.requestState,
             params,
           });
           const document = enveloped.parse(params.query);
           const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length > 0) return errors.map(maskError);
+          if (errors.length > 0) return runInRequest(ctx.extra.requestState!, () => errors.map(maskError));
           const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
           return {
             schema: enveloped.schema,
@@ -83,7 +129,7 @@ export function createGraphqlWsServer(
           };
         } catch (error) {
           // A syntax error must fail the operation, not close the connection (graphql-ws's default).
-          return [maskError(error)];
+          return runInRequest(ctx.extra.requestState!, () => [maskError(error)]);
         }
       },
     },
@@ -96,4 +142,9 @@ export function createGraphqlWsServer(
     },
     close: () => server.dispose() as Promise<void>,
   };
+}
+
+/** The connection's request state, from the context the operation was built with. */
+function stateOf(args: ExecutionArgs): GraphqlRequestState {
+  return (args.contextValue as { request: GraphqlRequestState }).request;
 }

@@ -1,17 +1,25 @@
 import { MemgateError, toErrorBody } from '@memgate/core';
 import type { ErrorRequestHandler, Response } from 'express';
+import { requestIdOf } from './request-logging.ts';
 
 /** Sends a MemgateError as the contract's REST error (status, `Retry-After`, `{ detail, error }`). */
 export function sendError(response: Response, error: unknown): void {
   const normalised = MemgateError.fromUnknown(error);
-  if (normalised.code === 'INTERNAL_SERVER_ERROR') console.error('memgate: internal error', error);
+  if (normalised.code === 'INTERNAL_SERVER_ERROR') logInternal(response, error);
   if (response.headersSent) {
     response.destroy();
     return;
   }
   if (normalised.retryAfterSeconds !== undefined)
     response.setHeader('retry-after', String(normalised.retryAfterSeconds));
-  response.status(normalised.status).json(toErrorBody(normalised));
+  response.status(normalised.status).json(toErrorBody(normalised, requestIdOf(response) || undefined));
+}
+
+/** A bug: logged with the request's id on the request's logger. */
+export function logInternal(response: Response, error: unknown): void {
+  const log = (response.req as { log?: { error(object: object, message: string): void } }).log;
+  if (log) log.error({ err: error }, 'internal error');
+  else console.error('memgate: internal error', error);
 }
 
 interface BodyParserError {

@@ -1,9 +1,11 @@
 import { type CorsOrigins, defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
+import { type Observability, quietObservability } from '@memgate/runtime';
 import express, { type Express } from 'express';
 import { corsMiddleware } from './cors-middleware.ts';
 import { errorHandler } from './error-response.ts';
 import { docsRoutes } from './openapi/docs-routes.ts';
 import { authenticate } from './principal.ts';
+import { requestLogging } from './request-logging.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -13,6 +15,8 @@ export interface RestAppOptions {
   bodyLimitBytes?: number;
   /** Browser origins allowed by CORS (MEMGATE_CORS_ORIGINS). Default: none. */
   corsOrigins?: CorsOrigins;
+  /** The process's logger and metrics (request lines, `memgate_http_*`); default: silent. */
+  observability?: Observability;
 }
 
 /** The REST adapter: Express routes that translate HTTP to core calls and back. */
@@ -20,6 +24,8 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // First: every response, errors included, carries the request id.
+  app.use(requestLogging(options.observability ?? quietObservability()));
   app.use(corsMiddleware(options.corsOrigins ?? []));
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
   app.use(express.json({ limit: options.bodyLimitBytes ?? defaultBodyLimitBytes(), type: () => true, strict: false }));

@@ -8,6 +8,8 @@ import {
   toErrorObject,
 } from '@memgate/core';
 import type { Response } from 'express';
+import { logInternal } from './error-response.ts';
+import { requestIdOf } from './request-logging.ts';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -48,9 +50,10 @@ export async function pipeSse(
     await write(response, SSE_DONE);
   } catch (error) {
     const normalised = MemgateError.fromUnknown(error);
-    if (normalised.code === 'INTERNAL_SERVER_ERROR') console.error('memgate: internal error in stream', error);
+    if (normalised.code === 'INTERNAL_SERVER_ERROR') logInternal(response, error);
     if (!response.destroyed) {
-      await write(response, sseData({ error: { ...toErrorObject(normalised), status: normalised.status } }));
+      const object = toErrorObject(normalised, requestIdOf(response) || undefined);
+      await write(response, sseData({ error: { ...object, status: normalised.status } }));
       await write(response, SSE_DONE);
     }
   } finally {

@@ -14,7 +14,11 @@ const config = loadConfigOrExit();
 const runtime = await createRuntime(config);
 const server = createSharedServer(
   [],
-  createRestApp(runtime.memgate, { bodyLimitBytes: config.bodyLimitBytes, corsOrigins: config.corsOrigins }),
+  createRestApp(runtime.memgate, {
+    bodyLimitBytes: config.bodyLimitBytes,
+    corsOrigins: config.corsOrigins,
+    observability: runtime.observability,
+  }),
 );
 console.log(banner(runtime, `${await listen(server, config.port, config.host)} (REST only)`));
 stopOnSignals('memgate rest', async () => {

@@ -69,6 +69,7 @@ describe('GET /v1/models and /v1/models/{id}', () => {
           type: 'not_found_error',
           param: 'model',
           code: 'model_not_found',
+          request_id: expect.any(String),
         },
       });
     }

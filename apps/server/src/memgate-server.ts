@@ -2,7 +2,15 @@ import type { Server } from 'node:http';
 import type { CorsOrigins, Memgate } from '@memgate/core';
 import { createGraphqlApp } from '@memgate/graphql';
 import { createRestApp } from '@memgate/rest';
-import { closeServer, createSharedServer, listen, type Mount } from '@memgate/runtime';
+import {
+  closeServer,
+  createSharedServer,
+  listen,
+  type Mount,
+  metricsHandler,
+  type Observability,
+  quietObservability,
+} from '@memgate/runtime';
 import { createChatChannel } from '@memgate/ws';
 
 export interface MemgateServerOptions {
@@ -12,6 +20,10 @@ export interface MemgateServerOptions {
   bodyLimitBytes?: number;
   /** Browser origins allowed on every protocol (MEMGATE_CORS_ORIGINS). Default: none. */
   corsOrigins?: CorsOrigins;
+  /** The process's logger and metrics (the runtime's); default: silent, with a registry of its own. */
+  observability?: Observability;
+  /** MEMGATE_METRICS_TOKEN: `GET /metrics` then requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 /** A running all-in-one server. */
@@ -24,19 +36,18 @@ export interface MemgateServer {
 
 /** Starts every protocol on one port (contract §1). */
 export async function startMemgateServer(options: MemgateServerOptions): Promise<MemgateServer> {
-  const rest = createRestApp(options.memgate, {
-    bodyLimitBytes: options.bodyLimitBytes,
-    corsOrigins: options.corsOrigins,
-  });
-  const mounts: Mount[] = [];
-  const graphql = createGraphqlApp(options.memgate, {
-    bodyLimitBytes: options.bodyLimitBytes,
-    corsOrigins: options.corsOrigins,
-  });
+  const observability = options.observability ?? quietObservability();
+  const { bodyLimitBytes, corsOrigins } = options;
+  const rest = createRestApp(options.memgate, { bodyLimitBytes, corsOrigins, observability });
+  const mounts: Mount[] = [
+    { path: '/metrics', request: metricsHandler(observability.metrics.registry, options.metricsToken) },
+  ];
+  const graphql = createGraphqlApp(options.memgate, { bodyLimitBytes, corsOrigins, observability });
   mounts.push({ path: '/graphql', request: graphql.handleRequest, upgrade: graphql.handleUpgrade });
   const chatChannel = createChatChannel(options.memgate, {
-    maxPayloadBytes: options.bodyLimitBytes,
-    corsOrigins: options.corsOrigins,
+    maxPayloadBytes: bodyLimitBytes,
+    corsOrigins,
+    observability,
   });
   mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });
   const server = createSharedServer(mounts, rest);

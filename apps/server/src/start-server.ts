@@ -9,6 +9,8 @@ const server = await startMemgateServer({
   host: config.host,
   bodyLimitBytes: config.bodyLimitBytes,
   corsOrigins: config.corsOrigins,
+  observability: runtime.observability,
+  metricsToken: runtime.metricsToken,
 });
 console.log(banner(runtime, server.url));
 stopOnSignals('memgate', async () => {

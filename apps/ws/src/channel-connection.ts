@@ -10,6 +10,9 @@ export interface ConnectionSettings {
   maxBufferedBytes: number;
   stats: SendBufferStats;
   onInternalError: (error: unknown) => void;
+  /** The connection's request id (its upgrade's `x-request-id`, or new). */
+  requestId?: string;
+  carrier?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One upgraded socket bound to its protocol session. */
@@ -44,6 +47,8 @@ export function attachConnection(
     maxSubscriptions: settings.maxSubscriptions,
     onAuthenticated: () => clearTimeout(authTimer),
     onInternalError: settings.onInternalError,
+    ...(settings.requestId && { requestId: settings.requestId }),
+    ...(settings.carrier && { carrier: settings.carrier }),
   });
   const closed = new Promise<void>((resolve) => {
     socket.on('close', () => {

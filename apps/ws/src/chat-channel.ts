@@ -1,14 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  acceptRequestId,
   CHANNEL_CLOSE_CODES,
   type CorsOrigins,
   defaultBodyLimitBytes,
   type Memgate,
   MemgateError,
   type Principal,
+  traceCarrier,
 } from '@memgate/core';
-import { refuseCrossOriginUpgrade, refuseUpgrade } from '@memgate/runtime';
+import { type Observability, quietObservability, refuseCrossOriginUpgrade, refuseUpgrade } from '@memgate/runtime';
 import { WebSocketServer } from 'ws';
 import { attachConnection, type ChannelConnection } from './channel-connection.ts';
 import { closeConnection } from './graceful-close.ts';
@@ -33,8 +35,10 @@ export interface ChatChannelOptions {
   shutdownTimeoutMs?: number;
   /** Browser origins allowed to open the channel (MEMGATE_CORS_ORIGINS); others get 403. Default: none. */
   corsOrigins?: CorsOrigins;
-  /** Told about unexpected errors; defaults to `console.error`. */
+  /** Told about unexpected errors; defaults to the logger's `error`. */
   onInternalError?: (error: unknown) => void;
+  /** The process's logger and metrics (a line per connection, `memgate_websocket_connections`); default: silent. */
+  observability?: Observability;
 }
 
 /** Counters for operators and tests. */
@@ -54,6 +58,10 @@ export interface ChatChannel {
 /** Creates the chat channel of contract §8 over `ws`, bound to the core's protocol session. */
 export function createChatChannel(memgate: Memgate, options: ChatChannelOptions = {}): ChatChannel {
   const stats: SendBufferStats = { maxBufferedBytes: 0, backpressurePauses: 0 };
+  const observability = options.observability ?? quietObservability();
+  const open = observability.metrics.websocketConnections.labels({ channel: 'chat' });
+  /** Each upgrade's request id, echoed in the 101 response's `x-request-id`. */
+  const requestIds = new WeakMap<IncomingMessage, string>();
   const settings = {
     authTimeoutMs: options.authTimeoutMs ?? 5_000,
     maxInFlight: options.maxInFlight ?? 8,
@@ -62,13 +70,17 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
     maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
     stats,
     onInternalError:
-      options.onInternalError ?? ((error: unknown) => console.error('memgate ws: internal error', error)),
+      options.onInternalError ?? ((error: unknown) => observability.logger.error({ err: error }, 'internal error')),
   };
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const server = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
     maxPayload: options.maxPayloadBytes ?? defaultBodyLimitBytes(),
+  });
+  server.on('headers', (headers, request) => {
+    const id = requestIds.get(request);
+    if (id) headers.push(`x-request-id: ${id}`);
   });
   const connections = new Set<ChannelConnection>();
   let closing: Promise<void> | null = null;
@@ -86,10 +98,33 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
   keepalive.unref();
 
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null) => {
+    const requestId = acceptRequestId(request.headers['x-request-id']);
+    const carrier = traceCarrier((name) => request.headers[name]);
+    requestIds.set(request, requestId);
     server.handleUpgrade(request, socket, head, (webSocket) => {
-      const connection = attachConnection(webSocket, memgate, principal, settings);
+      const openedAt = performance.now();
+      let closeCode = 1005;
+      webSocket.once('close', (code: number) => {
+        closeCode = code;
+      });
+      const connection = attachConnection(webSocket, memgate, principal, { ...settings, requestId, carrier });
       connections.add(connection);
-      void connection.closed.then(() => connections.delete(connection));
+      open.inc();
+      void connection.closed.then(() => {
+        connections.delete(connection);
+        open.dec();
+        // One line per connection, once it has closed: its turns have their own lines.
+        observability.requestFinished({
+          protocol: 'ws',
+          method: 'WS',
+          route: '/v1/chat/ws',
+          status: closeCode,
+          durationMs: performance.now() - openedAt,
+          requestId,
+          userId: connection.session.userId,
+          agentId: null,
+        });
+      });
       if (closing) webSocket.close(CHANNEL_CLOSE_CODES.goingAway, 'Server shutting down.');
     });
   };

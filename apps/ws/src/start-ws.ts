@@ -19,6 +19,7 @@ const runtime = await createRuntime(config);
 const channel = createChatChannel(runtime.memgate, {
   maxPayloadBytes: config.bodyLimitBytes,
   corsOrigins: config.corsOrigins,
+  observability: runtime.observability,
 });
 
 /** Health probes; every other HTTP request is answered 404 (this process only upgrades). */

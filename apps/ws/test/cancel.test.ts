@@ -29,7 +29,13 @@ describe('chat channel cancellation', () => {
     await until(() => harness.upstream.activeRequests() === 1);
     client.send({ type: 'chat.completion.cancel', request_id: 'c1' });
     const { chunks, terminal } = await client.outcome('c1');
-    expect(terminal).toEqual({ type: 'chat.completion.done', request_id: 'c1', status: 'cancelled', completion: null });
+    expect(terminal).toEqual({
+      type: 'chat.completion.done',
+      request_id: 'c1',
+      trace_id: expect.any(String),
+      status: 'cancelled',
+      completion: null,
+    });
     expect(chunks).toEqual([]);
     await harness.upstream.waitForAbort();
   });

@@ -45,6 +45,14 @@ export const envSchema = z.object({
   MEMGATE_MAX_STEPS: integer(1).default(10),
   MEMGATE_PG_POOL_SIZE: integer(1).default(10),
   MEMGATE_PG_LOCK_POOL_SIZE: integer(1).default(32),
+  // Read by the runtime's logger and /metrics; checked here so a bad value stops the start like any other.
+  LOG_LEVEL: z
+    .enum(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'fatal, error, warn, info, debug, trace or silent',
+    )
+    .optional(),
+  MEMGATE_METRICS_TOKEN: z.string().optional(),
   MEMGATE_CORS_ORIGINS: z
     .string()
     .optional()

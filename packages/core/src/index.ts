@@ -45,4 +45,5 @@ export * from './store/sql-rows.ts';
 export * from './store/store.ts';
 export * from './store/store-support.ts';
 export * from './stream/sse.ts';
+export * from './telemetry/index.ts';
 export * from './ws-channel/index.ts';

@@ -16,6 +16,7 @@ import { AgentService } from './services/agent-service.ts';
 import { MemoryService } from './services/memory-service.ts';
 import { ModelCatalog, type ModelEntry, type ModelList } from './services/model-catalog.ts';
 import type { Store } from './store/store.ts';
+import type { Telemetry } from './telemetry/telemetry.ts';
 
 export interface MemgateOptions {
   store: Store;
@@ -33,6 +34,8 @@ export interface MemgateOptions {
   embeddingModel?: string;
   /** Largest decoded `data:` image a user message may carry (MEMGATE_MAX_ATTACHMENT_BYTES); default 5 MiB. */
   maxAttachmentBytes?: number;
+  /** Where turns report their steps, upstream calls, tools, commits and lock waits (logs, metrics, traces). */
+  telemetry?: Telemetry;
 }
 
 /** The protocol-agnostic core that every app adapts: one instance per process. */
@@ -71,7 +74,14 @@ export function createMemgate(options: MemgateOptions): Memgate {
     store,
     provider,
     events,
-    chat: new ChatDispatcher({ store, provider, lock, runner, maxAttachmentBytes: options.maxAttachmentBytes }),
+    chat: new ChatDispatcher({
+      store,
+      provider,
+      lock,
+      runner,
+      maxAttachmentBytes: options.maxAttachmentBytes,
+      telemetry: options.telemetry,
+    }),
     agents,
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     admin: new AdminService(store, options.adminToken),

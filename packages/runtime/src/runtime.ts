@@ -9,6 +9,8 @@ import {
   MemgateError,
 } from '@memgate/core';
 import { type Backends, openBackends } from './backends.ts';
+import { logLevelFrom, metricsTokenFrom } from './observability/log-level.ts';
+import { createObservability, type Observability } from './observability/observability.ts';
 
 /** A configured core plus what the startup banner reports. */
 export interface Runtime {
@@ -20,6 +22,10 @@ export interface Runtime {
   coordination: Omit<Backends['descriptions'], 'store'>;
   /** The default user's key, when this start created it (printed once). */
   createdDefaultKey: { key: string; path: string } | null;
+  /** The process's logger and metrics; the core reports turns to them. */
+  observability: Observability;
+  /** MEMGATE_METRICS_TOKEN: the bearer `GET /metrics` requires (open when unset). */
+  metricsToken: string | undefined;
   close(): Promise<void>;
 }
 
@@ -32,10 +38,19 @@ export interface RuntimeOptions {
   existingDataOnly?: boolean;
   /** Creates the `default` user and its key on an empty store, as a server's first start does. Default true. */
   bootstrap?: boolean;
+  /** Logs and metrics; default: built from LOG_LEVEL, writing JSON lines to stdout. */
+  observability?: Observability;
+  /** Default: process.env (LOG_LEVEL, MEMGATE_METRICS_TOKEN). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Builds the core from configuration: the composition root every app's start script uses. */
 export async function createRuntime(config: MemgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  // Read before anything opens: a bad LOG_LEVEL stops the start with nothing half-applied.
+  const observability =
+    options.observability ?? createObservability({ level: logLevelFrom(env), upstreamBaseURL: config.llm.baseURL });
+  const metricsToken = metricsTokenFrom(env);
   const backends = await openBackends(config, { existingOnly: options.existingDataOnly });
   const { store, lock, events, descriptions } = backends;
   const provider = createProvider(config.llm);
@@ -49,6 +64,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     maxSteps: config.maxSteps,
     embeddingModel: config.llm.embeddingModel,
     maxAttachmentBytes: config.maxAttachmentBytes,
+    telemetry: observability.telemetry,
   });
   const close = async () => {
     await memgate.close();
@@ -67,7 +83,16 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     }
     const { locks, events: eventsDescription } = descriptions;
     const coordination = { locks, events: eventsDescription };
-    return { memgate, config, storeDescription: descriptions.store, coordination, createdDefaultKey, close };
+    return {
+      memgate,
+      config,
+      storeDescription: descriptions.store,
+      coordination,
+      createdDefaultKey,
+      observability,
+      metricsToken,
+      close,
+    };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

@@ -1,4 +1,4 @@
-import { createMemgate, type Memgate, OpenAiCompatibleProvider, type Store } from '@memgate/core';
+import { createMemgate, type Memgate, OpenAiCompatibleProvider, type Store, type Telemetry } from '@memgate/core';
 
 export interface TestMemgate {
   memgate: Memgate;
@@ -24,6 +24,8 @@ export interface TestMemgateOptions {
   maxAttachmentBytes?: number;
   /** Reopening a database that already has the two users: their keys, instead of creating them. */
   keys?: { apiKey: string; otherApiKey: string };
+  /** Where turns report (logs, metrics); nowhere by default. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,
     maxAttachmentBytes: options.maxAttachmentBytes,
+    telemetry: options.telemetry,
   });
   if (options.keys) return { memgate, ...options.keys };
   const alice = await memgate.admin.createUser({ name: 'alice' });

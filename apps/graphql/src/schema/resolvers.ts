@@ -1,5 +1,7 @@
-import type { Memgate } from '@memgate/core';
+import type { Memgate, TurnTiming } from '@memgate/core';
+import type { Observability } from '@memgate/runtime';
 import type { GraphqlContext } from '../graphql-context.ts';
+import { coreContext, tagError } from '../request-state.ts';
 import { type AgentEventItem, agentEventSource } from '../streams/agent-event-source.ts';
 import { type ChatStreamEvent, openChatStream } from '../streams/chat-stream-source.ts';
 import { linkedAbort } from '../streams/linked-abort.ts';
@@ -27,15 +29,19 @@ interface MessagesArgs {
  * into GraphQL types. Validation, ownership and every chat rule live in the core.
  * `shutdown` aborts when the app closes, ending the open-ended `agentEvents` streams.
  */
-export function createResolvers(memgate: Memgate, shutdown: AbortSignal) {
+export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observability: Observability) {
+  const subscriptions = observability.metrics.graphqlSubscriptions;
   return {
     JSON: jsonScalar,
     Query: {
       agents: async (_root: Root, _args: unknown, context: GraphqlContext) =>
         (await memgate.agents.list(context.principal)).map(agentFields),
-      agent: async (_root: Root, args: { id: string }, context: GraphqlContext) =>
-        agentFields(await memgate.agents.get(context.principal, args.id)),
+      agent: async (_root: Root, args: { id: string }, context: GraphqlContext) => {
+        context.request.agentId = args.id;
+        return agentFields(await memgate.agents.get(context.principal, args.id));
+      },
       messages: async (_root: Root, args: MessagesArgs, context: GraphqlContext) => {
+        context.request.agentId = args.agentId;
         const page = present({ limit: args.limit, before: args.before });
         return (await memgate.agents.messages(context.principal, args.agentId, page)).map(messageFields);
       },
@@ -44,17 +50,19 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal) {
       createAgent: async (_root: Root, args: { input: CreateAgentInput }, context: GraphqlContext) =>
         agentFields(await memgate.agents.create(context.principal, createAgentBody(args.input))),
       deleteAgent: async (_root: Root, args: { id: string }, context: GraphqlContext) => {
+        context.request.agentId = args.id;
         await memgate.agents.delete(context.principal, args.id);
         return true;
       },
       createChatCompletion: async (_root: Root, args: { input: ChatCompletionInput }, context: GraphqlContext) => {
         const abort = linkedAbort(context.signal);
+        const timing: TurnTiming = { upstreamMs: 0, upstreamCalls: 0 };
         try {
           const body = chatRequestBody(args.input, false);
-          return completionFields(
-            await memgate.chat.complete(context.principal, body, { signal: abort.controller.signal }),
-          );
+          const call = { signal: abort.controller.signal, timing, context: coreContext(context.request) };
+          return completionFields(await memgate.chat.complete(context.principal, body, call));
         } finally {
+          context.request.agentId = timing.agentId ?? null;
           abort.unlink();
         }
       },
@@ -62,25 +70,61 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal) {
     Subscription: {
       chatCompletionStream: {
         // Starts the turn before returning, so a refused request is the operation's error.
-        subscribe: (_root: Root, args: { input: ChatCompletionInput }, context: GraphqlContext) =>
-          openChatStream(memgate, {
-            principal: context.principal,
-            body: chatRequestBody(args.input, true),
-            signal: context.signal,
-          }),
-        resolve: (event: ChatStreamEvent) => {
-          if ('error' in event) throw event.error;
+        subscribe: async (_root: Root, args: { input: ChatCompletionInput }, context: GraphqlContext) =>
+          counted(
+            await openChatStream(memgate, {
+              principal: context.principal,
+              body: chatRequestBody(args.input, true),
+              signal: context.signal,
+              request: context.request,
+            }),
+            subscriptions,
+          ),
+        resolve: (event: ChatStreamEvent, _args: unknown, context: GraphqlContext) => {
+          if ('error' in event) throw tagError(event.error, context.request.requestId);
           return chunkFields(event.chunk);
         },
       },
       agentEvents: {
         subscribe: async (_root: Root, args: { agentId: string }, context: GraphqlContext) => {
           // Another user's agent is as absent as a missing one: NOT_FOUND before any subscription.
+          context.request.agentId = args.agentId;
           await memgate.agents.get(context.principal, args.agentId);
-          return agentEventSource(memgate.events, args.agentId, shutdown);
+          return counted(agentEventSource(memgate.events, args.agentId, shutdown), subscriptions);
         },
         resolve: (event: AgentEventItem) => agentEventFields(event),
       },
     },
   };
+}
+
+/** Counts a subscription in `memgate_graphql_subscriptions` until its iterator ends or is returned. */
+function counted<T>(
+  iterator: AsyncIterableIterator<T>,
+  gauge: Observability['metrics']['graphqlSubscriptions'],
+): AsyncIterableIterator<T> {
+  gauge.inc();
+  let open = true;
+  const finish = () => {
+    if (open) gauge.dec();
+    open = false;
+  };
+  const wrapped: AsyncIterableIterator<T> = {
+    async next() {
+      try {
+        const result = await iterator.next();
+        if (result.done) finish();
+        return result;
+      } catch (error) {
+        finish();
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      finish();
+      return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => wrapped,
+  };
+  return wrapped;
 }

@@ -1,4 +1,5 @@
-import type { ChatCompletionChunk, Memgate, Principal } from '@memgate/core';
+import type { ChatCompletionChunk, Memgate, Principal, TurnTiming } from '@memgate/core';
+import { coreContext, type GraphqlRequestState } from '../request-state.ts';
 import { linkedAbort } from './linked-abort.ts';
 
 /** One event of a chat subscription's source: a chunk, or the error that ended a started stream. */
@@ -10,6 +11,8 @@ export interface ChatStreamRequest {
   body: Record<string, unknown>;
   /** The HTTP request's signal (SSE); graphql-ws has none and returns the iterator instead. */
   signal: AbortSignal | undefined;
+  /** The request's id, passed to the core; its agent is filled in for the log line. */
+  request: GraphqlRequestState;
 }
 
 const done = (): IteratorResult<ChatStreamEvent> => ({ done: true, value: undefined });
@@ -29,11 +32,15 @@ export async function openChatStream(
 ): Promise<AsyncIterableIterator<ChatStreamEvent>> {
   const abort = linkedAbort(request.signal);
   let chunks: AsyncIterableIterator<ChatCompletionChunk>;
+  const timing: TurnTiming = { upstreamMs: 0, upstreamCalls: 0 };
+  const call = { signal: abort.controller.signal, timing, context: coreContext(request.request) };
   try {
-    chunks = await memgate.chat.stream(request.principal, request.body, { signal: abort.controller.signal });
+    chunks = await memgate.chat.stream(request.principal, request.body, call);
   } catch (error) {
     abort.unlink();
     throw error;
+  } finally {
+    request.request.agentId = timing.agentId ?? null;
   }
   let closed = false;
   const close = () => {

@@ -6,6 +6,11 @@ import { principalOf } from '../principal.ts';
 /** Agents, their history and memory (contract §3), archival memory and context, and the model list. */
 export function agentRoutes(memgate: Memgate): Router {
   const router = Router();
+  // For the request's log line: the agent it concerns.
+  router.param('agentId', (_request, response, next, agentId: string) => {
+    response.locals['agentId'] = agentId;
+    next();
+  });
   const { agents, memory } = memgate;
 
   router.get('/models', async (_request, response) => {

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { clientSignal } from '../client-signal.ts';
 import { sendError } from '../error-response.ts';
 import { principalOf } from '../principal.ts';
+import { requestContext } from '../request-logging.ts';
 import { serverTiming } from '../server-timing.ts';
 import { pipeSse } from '../sse-response.ts';
 
@@ -15,18 +16,26 @@ export function chatRoutes(memgate: Memgate): Router {
     const controller = clientSignal(response);
     const principal = principalOf(response);
     const body: unknown = request.body;
+    const context = requestContext(request, response);
     const wantsStream = typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
+    // For the request's log line, known once the core has resolved the agent.
+    const noteAgent = () => {
+      if (timing.agentId) response.locals['agentId'] = timing.agentId;
+    };
     try {
       if (!wantsStream) {
-        const completion = await memgate.chat.complete(principal, body, { signal: controller.signal, timing });
+        const completion = await memgate.chat.complete(principal, body, { signal: controller.signal, timing, context });
+        noteAgent();
         response.setHeader('server-timing', serverTiming(timing, startedAt));
         response.json(completion);
         return;
       }
-      const chunks = await memgate.chat.stream(principal, body, { signal: controller.signal, timing });
+      const chunks = await memgate.chat.stream(principal, body, { signal: controller.signal, timing, context });
+      noteAgent();
       // Headers leave with the first chunk, so Server-Timing reports time to first output.
       await pipeSse(response, chunks, { 'server-timing': serverTiming(timing, startedAt) });
     } catch (error) {
+      noteAgent();
       if (controller.signal.aborted) return;
       sendError(response, error);
     }

@@ -3,10 +3,13 @@ import type { MemoryBlock, NewMessage, NewPassage, ToolCall } from '../domain/ty
 import { isAbortError } from '../errors/memgate-error.ts';
 import type { ArchivalMemory } from '../memory/archival-memory.ts';
 import type { RecallMemory } from '../memory/recall-memory.ts';
+import type { TelemetrySpan } from '../telemetry/telemetry.ts';
 import { type AgentTool, SEND_MESSAGE, type ToolContext, type ToolOutcome, toolFailure } from './base-tools.ts';
 import { type ReplyFormat, repairInstruction, structuredReply } from './reply-format.ts';
 
 export interface ToolExecutionInput {
+  /** Each tool run is a child of this span (the step's). */
+  span?: TelemetrySpan;
   agentId: string;
   /** The calls of one assistant message, in order. */
   calls: ToolCall[];
@@ -97,7 +100,9 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
       }
     } else {
       const tool = input.tools.get(name);
-      outcome = tool ? await runSafely(tool, args, context) : toolFailure(`There is no tool named "${name}".`);
+      outcome = tool
+        ? await runTraced(tool, args, context, input.span)
+        : toolFailure(`There is no tool named "${name}".`);
     }
     if (outcome.failed || (args && isHeartbeat(args['request_heartbeat']))) result.continueLoop = true;
     result.toolMessages.push({
@@ -129,6 +134,23 @@ function sendStructured(format: ReplyFormat, message: unknown, result: ToolExecu
   }
   result.sentMessages.push({ message: reply.json, streamed: false });
   return { result: JSON.stringify({ status: 'OK', message: 'Sent.' }), failed: false };
+}
+
+async function runTraced(
+  tool: AgentTool,
+  args: Record<string, unknown>,
+  context: ToolContext,
+  parent: TelemetrySpan | undefined,
+): Promise<ToolOutcome> {
+  const span = parent?.child('tool', { name: tool.definition.function.name });
+  try {
+    const outcome = await runSafely(tool, args, context);
+    span?.end({ failed: outcome.failed });
+    return outcome;
+  } catch (error) {
+    span?.end({ failed: true }, error);
+    throw error;
+  }
 }
 
 /** A tool that throws is a failed call the agent sees, not a failed turn. */

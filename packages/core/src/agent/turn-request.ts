@@ -6,6 +6,7 @@ import { toLlmMessage } from './context-messages.ts';
 import { compileSystemPrompt } from './system-prompt.ts';
 import { addUsage } from './turn-messages.ts';
 import type { TurnInput } from './turn-types.ts';
+import { endUpstreamCall, startUpstreamCall } from './upstream-call.ts';
 
 /** The tools offered on a step: only the client's on a first step that requires one of them. */
 export function toolsForStep(
@@ -48,10 +49,16 @@ export function accountedGenerate(provider: LlmProvider, input: TurnInput, usage
   return async (request) => {
     const started = performance.now();
     input.timing.upstreamCalls++;
+    const attributes = { model: request.model, streaming: false, purpose: 'summary' as const, attempt: 1 };
+    const { span, options } = startUpstreamCall(input, attributes);
     try {
-      const result = await provider.generate(request, { signal: input.signal });
+      const result = await provider.generate(request, options);
+      endUpstreamCall(span, result);
       addUsage(usage, result.usage);
       return result;
+    } catch (error) {
+      endUpstreamCall(span, undefined, error);
+      throw error;
     } finally {
       input.timing.upstreamMs += performance.now() - started;
     }

@@ -63,7 +63,7 @@ export class TurnRunner {
   }
 
   async *run(input: TurnInput): AsyncGenerator<TurnEvent> {
-    const { agent, clientTools } = input;
+    const { agent } = input;
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     // An ephemeral turn keeps its messages in this turn's window only; nothing reaches the store.
     const write = async (step: TurnStep) => {
@@ -71,6 +71,7 @@ export class TurnRunner {
       const { metadata } = input;
       return this.commit(
         metadata ? { ...step, messages: step.messages.map((message) => ({ ...message, metadata })) } : step,
+        input,
       );
     };
     const context = new ContextManager({
@@ -101,9 +102,25 @@ export class TurnRunner {
       })),
     );
 
+    try {
+      yield* this.steps(turn, usage);
+    } finally {
+      input.trace.step?.end({});
+      input.trace.step = null;
+    }
+  }
+
+  /** The loop: one upstream call per step, then its tools, until the agent has answered. */
+  private async *steps(turn: TurnState, usage: Usage): AsyncGenerator<TurnEvent> {
+    const { input, window, write } = turn;
+    const { agent, clientTools } = input;
+    const resultLimit = toolResultLimit(agent.contextWindow);
     // The model asked for, reported on every chunk and completion alike (upstreams may add a date suffix).
     const model = input.model;
     for (let step = 0; step < this.options.maxSteps; step++) {
+      input.trace.step?.end({});
+      input.trace.step = input.trace.span.child('step', { index: step, agentId: agent.id });
+      input.trace.steps = step + 1;
       const { result, streamedSends } = yield* this.callWithRoom(turn, step);
       addUsage(usage, result.usage);
 
@@ -146,6 +163,7 @@ export class TurnRunner {
         maxResultCharacters: resultLimit,
         readOnly: input.ephemeral,
         signal: input.signal,
+        span: input.trace.step ?? input.trace.span,
       });
       // A structured reply is stored before it is relayed: it is the turn's last word.
       if (!turn.held) yield* this.relaySends(turn, outcome.sentMessages);
@@ -203,9 +221,10 @@ export class TurnRunner {
         ? [...turn.input.turnInstructions, ...turn.held.llmMessages()]
         : turn.input.turnInstructions,
       tools,
+      span: turn.input.trace.step ?? turn.input.trace.span,
     };
     await turn.context.fit(turn.window, fit);
-    const progress: CallProgress = { relayed: false };
+    const progress: CallProgress & { attempt: number } = { relayed: false, attempt: 1 };
     const call = () =>
       callUpstream(
         this.options.provider,
@@ -221,6 +240,7 @@ export class TurnRunner {
       if (!overflow || progress.relayed) throw error;
       const { summarised } = await turn.context.fit(turn.window, { ...fit, force: true });
       if (!summarised) throw error;
+      progress.attempt = 2;
       return yield* call();
     }
   }
@@ -272,7 +292,7 @@ export class TurnRunner {
     if (merged) await turn.write(merged);
   }
 
-  private async commit(step: TurnStep): Promise<StoredMessage[]> {
+  private async commit(step: TurnStep, input: TurnInput): Promise<StoredMessage[]> {
     const changesWindow = step.contextStartSeq !== undefined || step.summary !== undefined;
     if (
       step.messages.length === 0 &&
@@ -282,7 +302,16 @@ export class TurnRunner {
     ) {
       return [];
     }
-    const stored = await this.options.store.commitStep({ ...step, messages: step.messages.map(withTokenCount) });
+    const parent = input.trace.step ?? input.trace.span;
+    const span = parent.child('store.commit', { agentId: step.agentId, messages: step.messages.length });
+    let stored: StoredMessage[];
+    try {
+      stored = await this.options.store.commitStep({ ...step, messages: step.messages.map(withTokenCount) });
+      span.end({});
+    } catch (error) {
+      span.end({}, error);
+      throw error;
+    }
     for (const message of stored) {
       await this.options.events.publish({ type: 'message.created', agentId: step.agentId, message });
     }

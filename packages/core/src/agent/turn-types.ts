@@ -1,5 +1,6 @@
 import type { Agent, NewMessage, ToolCall, Usage } from '../domain/types.ts';
 import type { LlmMessage, LlmToolChoice, LlmToolDefinition, SamplingParams } from '../llm/provider.ts';
+import type { TelemetrySpan } from '../telemetry/telemetry.ts';
 import type { ReplyFormat } from './reply-format.ts';
 
 /** Tools the client offered for this turn, and how it asked for them to be used. */
@@ -42,11 +43,25 @@ export interface TurnInput {
   signal?: AbortSignal;
   /** Filled in by the turn: milliseconds spent waiting on the upstream. */
   timing: TurnTiming;
+  /** The turn's telemetry: its span, the running step's, and its request id. */
+  trace: TurnTrace;
+}
+
+/** Where a turn reports to, and how many steps it has run. */
+export interface TurnTrace {
+  /** Sent upstream as `x-request-id` on every call of the turn. */
+  requestId: string;
+  span: TelemetrySpan<'turn'>;
+  /** The running step: upstream calls, tools and commits are its children (the turn's before the first). */
+  step: TelemetrySpan<'step'> | null;
+  steps: number;
 }
 
 export interface TurnTiming {
   upstreamMs: number;
   upstreamCalls: number;
+  /** The agent the turn runs for, once resolved (for the adapter's request log line). */
+  agentId?: string;
 }
 
 /** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */

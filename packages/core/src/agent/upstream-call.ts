@@ -1,4 +1,6 @@
-import type { LlmProvider, LlmRequest, LlmResult } from '../llm/provider.ts';
+import type { LlmCallOptions, LlmProvider, LlmRequest, LlmResult } from '../llm/provider.ts';
+import { upstreamStatusOf } from '../telemetry/request-id.ts';
+import type { SpanStart, TelemetrySpan } from '../telemetry/telemetry.ts';
 import { sendMessageDefinition } from './base-tools.ts';
 import { type ReplyWriter, SendMessageStream } from './reply-writer.ts';
 import type { TurnEvent, TurnInput } from './turn-types.ts';
@@ -17,23 +19,43 @@ export interface CallProgress {
   relayed: boolean;
 }
 
+/** Starts an upstream call's span under the running step (or the turn) and its call options. */
+export function startUpstreamCall(
+  input: TurnInput,
+  attributes: SpanStart['upstream'],
+): { span: TelemetrySpan<'upstream'>; options: LlmCallOptions } {
+  const span = (input.trace.step ?? input.trace.span).child('upstream', attributes);
+  const headers = { ...span.propagation(), 'x-request-id': input.trace.requestId };
+  return { span, options: { signal: input.signal, headers } };
+}
+
+/** Ends an upstream call's span with its result or its failure. */
+export function endUpstreamCall(span: TelemetrySpan<'upstream'>, result: LlmResult | undefined, error?: unknown): void {
+  if (error === undefined && result) span.end({ usage: result.usage, finishReason: result.finishReason, status: null });
+  else span.end({ usage: null, finishReason: null, status: upstreamStatusOf(error) }, error);
+}
+
 /** One upstream call; while streaming, relays send_message text as it is generated. */
 export async function* callUpstream(
   provider: LlmProvider,
   input: TurnInput,
   request: LlmRequest,
   reply: ReplyWriter,
-  progress: CallProgress,
+  progress: CallProgress & { attempt?: number },
 ): AsyncGenerator<TurnEvent, UpstreamCall> {
   const started = performance.now();
   input.timing.upstreamCalls++;
+  const attributes = { model: request.model, streaming: input.streaming, purpose: 'step' as const };
+  const { span, options } = startUpstreamCall(input, { ...attributes, attempt: progress.attempt ?? 1 });
+  let result: LlmResult | undefined;
+  let failure: unknown;
   try {
     if (!input.streaming) {
-      return { result: await provider.generate(request, { signal: input.signal }), streamedSends: NONE };
+      result = await provider.generate(request, options);
+      return { result, streamedSends: NONE };
     }
     const sends = new Map<number, SendMessageStream>();
-    let result: LlmResult | undefined;
-    for await (const event of provider.stream(request, { signal: input.signal })) {
+    for await (const event of provider.stream(request, options)) {
       if (event.type === 'done') result = event.result;
       else if (event.type === 'tool_call') {
         let send = sends.get(event.index);
@@ -52,7 +74,12 @@ export async function* callUpstream(
     if (!result) throw new Error('Upstream stream ended without a result.');
     const streamedSends = new Set([...sends].filter(([, send]) => send.hasText).map(([index]) => index));
     return { result, streamedSends };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     input.timing.upstreamMs += performance.now() - started;
+    // A consumer that stops early (the client left) ends the call as cancelled.
+    endUpstreamCall(span, result, failure ?? (result ? undefined : new DOMException('Abandoned.', 'AbortError')));
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Agent, ContextSummary, MemoryBlock, NewMessage, StoredMessage } from '../domain/types.ts';
 import type { LlmMessage, LlmToolDefinition } from '../llm/provider.ts';
 import type { Store, TurnStep } from '../store/store.ts';
+import type { TelemetrySpan } from '../telemetry/telemetry.ts';
 import {
   type ContextMeasure,
   KEEP_RATIO,
@@ -28,6 +29,8 @@ export interface FitInput {
   tools: readonly LlmToolDefinition[];
   /** Summarise even below the threshold: the upstream said the prompt is too long. */
   force?: boolean;
+  /** A summarisation is reported as a child of this span (the step's). */
+  span?: TelemetrySpan;
 }
 
 export interface ContextManagerOptions {
@@ -64,7 +67,7 @@ export class ContextManager {
     let measure = this.measure(state, input);
     let summarised = false;
     if (input.force || measure.total > SUMMARISE_RATIO * window) {
-      summarised = await this.summarise(state, input, measure);
+      summarised = await this.summariseTraced(state, input, measure);
       if (summarised) measure = this.measure(state, input);
     }
     if (measure.total > MEMORY_PRESSURE_RATIO * window && !state.messages.some(isPressureWarning)) {
@@ -88,6 +91,18 @@ export class ContextManager {
       },
       input.agent.contextWindow,
     );
+  }
+
+  private async summariseTraced(state: ContextWindowState, input: FitInput, measure: ContextMeasure) {
+    const span = input.span?.child('summarise', { agentId: input.agent.id });
+    try {
+      const summarised = await this.summarise(state, input, measure);
+      span?.end({});
+      return summarised;
+    } catch (error) {
+      span?.end({}, error);
+      throw error;
+    }
   }
 
   private async summarise(state: ContextWindowState, input: FitInput, measure: ContextMeasure): Promise<boolean> {

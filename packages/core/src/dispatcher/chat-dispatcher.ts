@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { isReservedToolName } from '../agent/base-tools.ts';
 import { type ReplyFormat, replyFormatOf } from '../agent/reply-format.ts';
 import type { TurnRunner } from '../agent/turn-runner.ts';
-import type { TurnEvent, TurnInput, TurnTiming } from '../agent/turn-types.ts';
+import type { TurnEvent, TurnInput, TurnTiming, TurnTrace } from '../agent/turn-types.ts';
 import type { AgentLock } from '../concurrency/agent-lock.ts';
 import type { Agent, Principal } from '../domain/types.ts';
-import { MemgateError } from '../errors/memgate-error.ts';
+import { errorOutcome, MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../schemas/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/chat-response.ts';
 import type { Store } from '../store/store.ts';
+import { NO_TELEMETRY, type RequestContext, type SpanEnd, type Telemetry } from '../telemetry/telemetry.ts';
 import { clientToolsOf } from './client-tools.ts';
 import { chunksOf, collectCompletion, completionId } from './completion-builder.ts';
 import { extractNewInput } from './new-input.ts';
@@ -21,6 +23,8 @@ export interface ChatCallOptions {
   signal?: AbortSignal;
   /** Filled in as the turn runs, for `Server-Timing`. */
   timing?: TurnTiming;
+  /** The adapter's request id and protocol; without it the turn gets a new id (`internal`). */
+  context?: RequestContext;
 }
 
 export interface ChatDispatcherOptions {
@@ -30,6 +34,8 @@ export interface ChatDispatcherOptions {
   runner: TurnRunner;
   /** Largest decoded `data:` image of a user message (MEMGATE_MAX_ATTACHMENT_BYTES); default 5 MiB. */
   maxAttachmentBytes?: number;
+  /** Where turns report (logs, metrics, traces); default: nowhere. */
+  telemetry?: Telemetry;
 }
 
 /** Messages read at first when looking for a failed attempt's input (it is usually one or two). */
@@ -86,12 +92,56 @@ export class ChatDispatcher {
   }
 
   private async prepare(principal: Principal, body: unknown, streaming: boolean, call: ChatCallOptions) {
+    const context = call.context ?? { requestId: randomUUID(), protocol: 'internal' };
+    const telemetry = this.options.telemetry ?? NO_TELEMETRY;
+    const trace: TurnTrace = {
+      requestId: context.requestId,
+      span: telemetry.startTurn({ ...context, userId: principal.userId, streaming }),
+      step: null,
+      steps: 0,
+    };
+    const report: SpanEnd['turn'] = {
+      outcome: 'completed',
+      agentId: null,
+      model: null,
+      steps: 0,
+      upstreamCalls: 0,
+      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      finishReason: null,
+    };
+    const timing = call.timing ?? { upstreamMs: 0, upstreamCalls: 0 };
+    try {
+      return await this.prepareTurn(principal, body, streaming, { ...call, timing }, trace, report);
+    } catch (error) {
+      endTurn(trace, report, timing, error);
+      throw error;
+    }
+  }
+
+  private async prepareTurn(
+    principal: Principal,
+    body: unknown,
+    streaming: boolean,
+    call: ChatCallOptions & { timing: TurnTiming },
+    trace: TurnTrace,
+    report: SpanEnd['turn'],
+  ) {
     const request = parseOrThrow(chatCompletionRequestSchema, body);
     assertSupported(request);
     const replyFormat = this.replyFormat(request);
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
-    const release = await this.options.lock.acquire(agentId, call.signal);
+    report.agentId = agentId;
+    call.timing.agentId = agentId;
+    const lockWait = trace.span.child('lock.wait', { agentId });
+    let release: Awaited<ReturnType<AgentLock['acquire']>>;
+    try {
+      release = await this.options.lock.acquire(agentId, call.signal);
+      lockWait.end({});
+    } catch (error) {
+      lockWait.end({}, error);
+      throw error;
+    }
     // The turn stops when its client leaves, and also when a distributed lock is lost under it.
     const signal =
       release.lost && call.signal ? AbortSignal.any([call.signal, release.lost]) : (release.lost ?? call.signal);
@@ -104,6 +154,7 @@ export class ChatDispatcher {
         maxAttachmentBytes: this.options.maxAttachmentBytes,
       });
       const model = this.modelFor(agent, request);
+      report.model = model;
       const input: TurnInput = {
         agent,
         model,
@@ -115,9 +166,11 @@ export class ChatDispatcher {
         ephemeral: request.store === false,
         ...(request.metadata && { metadata: request.metadata }),
         signal,
-        timing: call.timing ?? { upstreamMs: 0, upstreamCalls: 0 },
+        timing: call.timing,
+        trace,
       };
-      const turn: PreparedTurn = { request, model, events: releasing(this.options.runner.run(input), release) };
+      const events = finishing(this.options.runner.run(input), release, { trace, report, timing: call.timing });
+      const turn: PreparedTurn = { request, model, events };
       return turn;
     } catch (error) {
       await release();
@@ -177,13 +230,50 @@ export class ChatDispatcher {
   }
 }
 
-/** Holds the agent lock for as long as the turn's events are consumed. */
-async function* releasing<T>(events: AsyncGenerator<T>, release: () => Promise<void>): AsyncGenerator<T> {
+/**
+ * Holds the agent lock for as long as the turn's events are consumed, and reports the turn as they
+ * pass: its first output (time to first token), then its end with outcome, steps and usage. A turn
+ * abandoned by its consumer ends as `cancelled`. One generator for both: it sits on every chunk.
+ */
+async function* finishing(
+  events: AsyncGenerator<TurnEvent>,
+  release: () => Promise<void>,
+  { trace, report, timing }: { trace: TurnTrace; report: SpanEnd['turn']; timing: TurnTiming },
+): AsyncGenerator<TurnEvent> {
+  let first = true;
+  let failure: unknown;
+  report.outcome = 'cancelled';
   try {
-    yield* events;
+    for await (const event of events) {
+      if (first && event.type !== 'end') {
+        first = false;
+        trace.span.firstOutput();
+      }
+      if (event.type === 'end') {
+        const toolCalls = event.finishReason === 'tool_calls' || event.finishReason === 'function_call';
+        report.outcome = toolCalls ? 'tool_calls' : 'completed';
+        report.finishReason = event.finishReason;
+        report.usage = event.usage;
+      }
+      yield event;
+    }
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await release();
+    try {
+      await release();
+    } finally {
+      endTurn(trace, report, timing, failure);
+    }
   }
+}
+
+function endTurn(trace: TurnTrace, report: SpanEnd['turn'], timing: TurnTiming, error: unknown): void {
+  if (error !== undefined) report.outcome = errorOutcome(error);
+  report.steps = trace.steps;
+  report.upstreamCalls = timing.upstreamCalls;
+  trace.span.end(report, error);
 }
 
 function unixSeconds(): number {

@@ -132,6 +132,8 @@ export interface ErrorObject {
   type: string;
   param: string | null;
   code: string | null;
+  /** The request's id (its `x-request-id`), to quote when reporting a problem. */
+  request_id?: string;
 }
 
 /** The REST body of contract §5: the seed's `detail` and OpenAI's `error`. */
@@ -140,18 +142,27 @@ export interface ErrorBody {
   error: ErrorObject;
 }
 
-export function toErrorObject(error: MemgateError): ErrorObject {
-  return {
+export function toErrorObject(error: MemgateError, requestId?: string): ErrorObject {
+  const object: ErrorObject = {
     message: error.message,
     type: OPENAI_TYPE_BY_CODE[error.code],
     param: error.param,
     code: error.detailCode ?? error.code.toLowerCase(),
   };
+  if (requestId !== undefined) object.request_id = requestId;
+  return object;
 }
 
-export function toErrorBody(error: MemgateError): ErrorBody {
+export function toErrorBody(error: MemgateError, requestId?: string): ErrorBody {
   return {
     detail: error.validation ?? error.message,
-    error: toErrorObject(error),
+    error: toErrorObject(error, requestId),
   };
+}
+
+/** A turn's outcome label for an error: `cancelled` for aborts, else the code in lower case. */
+export function errorOutcome(error: unknown): string {
+  if (isAbortError(error)) return 'cancelled';
+  const normalised = MemgateError.fromUnknown(error);
+  return normalised.detailCode === 'cancelled' ? 'cancelled' : normalised.code.toLowerCase();
 }

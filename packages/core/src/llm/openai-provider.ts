@@ -94,7 +94,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     try {
       const body: unknown = await this.#client.chat.completions.create(
         { ...toChatParams(request), stream: false },
-        { signal: guard.signal },
+        { signal: guard.signal, headers: options.headers },
       );
       return parseCompletion(body, request.model);
     } catch (error) {
@@ -107,7 +107,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   async *stream(request: LlmRequest, options: LlmCallOptions = {}): AsyncIterable<LlmStreamEvent> {
     const guard = createCallGuard(options.signal, this.#timeoutMs);
     try {
-      const chunks = await this.#openStream(toChatParams(request), guard.signal);
+      const chunks = await this.#openStream(toChatParams(request), guard.signal, options.headers);
       const assembler = new ChatStreamAssembler(request.model);
       guard.touch();
       for await (const chunk of chunks) {
@@ -130,7 +130,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     try {
       const body: unknown = await this.#client.embeddings.create(
         { model: request.model, input: request.input },
-        { signal: guard.signal },
+        { signal: guard.signal, headers: options.headers },
       );
       return parseEmbeddings(body, request.input.length);
     } catch (error) {
@@ -156,19 +156,23 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     }
   }
 
-  async #openStream(params: ChatParams, signal: AbortSignal): Promise<AsyncIterable<unknown>> {
+  async #openStream(
+    params: ChatParams,
+    signal: AbortSignal,
+    headers: LlmCallOptions['headers'],
+  ): Promise<AsyncIterable<unknown>> {
     if (this.#streamOptionsSupported) {
       try {
         return await this.#client.chat.completions.create(
           { ...params, stream: true, stream_options: { include_usage: true } },
-          { signal },
+          { signal, headers },
         );
       } catch (error) {
         if (!mentionsStreamOptions(error) || signal.aborted) throw error;
         this.#streamOptionsSupported = false;
       }
     }
-    return await this.#client.chat.completions.create({ ...params, stream: true }, { signal });
+    return await this.#client.chat.completions.create({ ...params, stream: true }, { signal, headers });
   }
 
   /** Caller aborts stay aborts (never 502s); our own timer becomes a 504; the rest is mapped. */

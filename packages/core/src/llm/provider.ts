@@ -80,6 +80,8 @@ export interface ProbeResult {
 
 export interface LlmCallOptions {
   signal?: AbortSignal;
+  /** Extra headers of this call (`x-request-id`, trace propagation); never credentials. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -21,6 +21,10 @@ export interface ChatChannelSessionOptions {
   onAuthenticated?: (principal: Principal) => void;
   /** Told about unexpected (500) errors, which clients only see masked. */
   onInternalError?: (error: unknown) => void;
+  /** The connection's request id (its upgrade's valid `x-request-id`, else new); turns derive theirs. */
+  requestId?: string;
+  /** Inbound trace headers of the upgrade (`traceparent`), for a tracer to continue. */
+  carrier?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 8;
@@ -31,6 +35,8 @@ const DEFAULT_MAX_IN_FLIGHT = 8;
  */
 export class ChatChannelSession {
   readonly id = `wss-${randomUUID()}`;
+  /** The connection's id in logs and `error.request_id` of frames no turn owns. */
+  readonly requestId: string;
   private principal: Principal | null;
   private authenticating: Promise<void> | null = null;
   private readonly runs: CompletionRuns;
@@ -40,6 +46,7 @@ export class ChatChannelSession {
 
   constructor(private readonly options: ChatChannelSessionOptions) {
     this.principal = options.principal ?? null;
+    this.requestId = options.requestId ?? randomUUID();
     this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     this.subscriptions = new AgentSubscriptions(options.memgate, options.transport, options.maxSubscriptions);
     this.runs = new CompletionRuns({
@@ -47,7 +54,14 @@ export class ChatChannelSession {
       transport: options.transport,
       maxInFlight: this.maxInFlight,
       onInternalError: options.onInternalError,
+      connectionRequestId: this.requestId,
+      ...(options.carrier && { carrier: options.carrier }),
     });
+  }
+
+  /** The authenticated caller's user id (null before authentication). */
+  get userId(): string | null {
+    return this.principal?.userId ?? null;
   }
 
   get authenticated(): boolean {
@@ -71,14 +85,14 @@ export class ChatChannelSession {
     if (this.closed) return;
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
-      this.options.transport.send(errorFrame(parsed.error, parsed));
+      this.options.transport.send(errorFrame(parsed.error, { ...parsed, traceId: this.requestId }));
       return;
     }
     try {
       await this.handle(parsed.frame);
     } catch (error) {
       if (MemgateError.fromUnknown(error).code === 'INTERNAL_SERVER_ERROR') this.options.onInternalError?.(error);
-      this.options.transport.send(errorFrame(error, subjectOf(parsed.frame)));
+      this.options.transport.send(errorFrame(error, { ...subjectOf(parsed.frame), traceId: this.requestId }));
     }
   }
 
@@ -131,7 +145,7 @@ export class ChatChannelSession {
       this.opened(await attempt);
     } catch (error) {
       this.closed = true;
-      this.options.transport.send(errorFrame(error));
+      this.options.transport.send(errorFrame(error, { traceId: this.requestId }));
       this.options.transport.close(CHANNEL_CLOSE_CODES.unauthenticated, 'Invalid API key.');
     } finally {
       this.authenticating = null;

@@ -12,6 +12,13 @@ export interface CompletionRunOptions {
   chat: Memgate['chat'];
   principal: Principal;
   requestId: string;
+  /**
+   * The turn's own id (`trace_id` in its frames): its log lines, the upstream's `x-request-id` and
+   * `error.request_id`. `request_id` stays the client's multiplexing id, unique only per connection.
+   */
+  traceId: string;
+  /** Inbound trace headers of the connection's upgrade, for a tracer to continue. */
+  carrier?: Readonly<Record<string, string>>;
   /** The REST body of the turn. */
   request: Record<string, unknown>;
   transport: ChannelTransport;
@@ -44,7 +51,9 @@ export class CompletionRun {
     const { requestId, transport } = this.options;
     const signal = this.controller.signal;
     const { body, clientWantsUsage } = streamingRequest(this.options.request);
-    const started = this.options.chat.stream(this.options.principal, body, { signal });
+    const { traceId, carrier } = this.options;
+    const context = { requestId: traceId, protocol: 'ws', ...(carrier && { carrier }) };
+    const started = this.options.chat.stream(this.options.principal, body, { signal, context });
     let chunks: AsyncIterableIterator<ChatCompletionChunk>;
     try {
       chunks = await untilAborted(started, signal);
@@ -59,7 +68,7 @@ export class CompletionRun {
         return;
       }
       this.report(error);
-      this.answer(errorFrame(error, { requestId }));
+      this.answer(errorFrame(error, { requestId, traceId }));
       return;
     }
     const assembler = new CompletionAssembler();
@@ -69,7 +78,7 @@ export class CompletionRun {
         if (next.done) break;
         assembler.add(next.value);
         if (!clientWantsUsage && isUsageChunk(next.value)) continue;
-        transport.send({ type: 'chat.completion.chunk', request_id: requestId, chunk: next.value });
+        transport.send({ type: 'chat.completion.chunk', request_id: requestId, trace_id: traceId, chunk: next.value });
         await transport.writable(signal);
       }
       const completion = assembler.completion();
@@ -83,7 +92,7 @@ export class CompletionRun {
         this.answer(this.done('cancelled'));
       } else {
         this.report(error);
-        this.answer({ ...this.done('failed'), error: channelErrorObject(error) });
+        this.answer({ ...this.done('failed'), error: channelErrorObject(error, traceId) });
       }
     } finally {
       // Releases the agent lock; after a cancel it waits for the aborted upstream read to settle.
@@ -97,7 +106,8 @@ export class CompletionRun {
   }
 
   private done(status: CompletionDoneFrame['status']): CompletionDoneFrame {
-    return { type: 'chat.completion.done', request_id: this.options.requestId, status, completion: null };
+    const { requestId, traceId } = this.options;
+    return { type: 'chat.completion.done', request_id: requestId, trace_id: traceId, status, completion: null };
   }
 
   private report(error: unknown): void {

@@ -10,6 +10,9 @@ export interface CompletionRunsOptions {
   /** Turns that may await their terminal frame at once. */
   maxInFlight: number;
   onInternalError?: (error: unknown) => void;
+  /** The connection's request id: each turn's `trace_id` is it plus the turn's number (`<id>.3`). */
+  connectionRequestId: string;
+  carrier?: Readonly<Record<string, string>>;
 }
 
 /** The turns of one connection by `request_id`: bounded, ids unique while in flight, each cancellable. */
@@ -19,6 +22,7 @@ export class CompletionRuns {
   /** Every turn until it has let go of its agent, answered or not (what shutdown waits for). */
   private readonly unsettled = new Set<CompletionRun>();
   private accepting = true;
+  private started = 0;
 
   constructor(private readonly options: CompletionRunsOptions) {}
 
@@ -50,6 +54,8 @@ export class CompletionRuns {
       chat: this.options.chat,
       principal,
       requestId,
+      traceId: `${this.options.connectionRequestId}.${++this.started}`,
+      ...(this.options.carrier && { carrier: this.options.carrier }),
       request,
       transport: this.options.transport,
       onAnswered: () => this.unanswered.delete(requestId),

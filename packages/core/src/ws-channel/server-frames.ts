@@ -20,6 +20,8 @@ export interface SessionCreatedFrame {
 export interface CompletionChunkFrame {
   type: 'chat.completion.chunk';
   request_id: string;
+  /** The turn's id in logs, upstream `x-request-id` and `error.request_id` (see `CompletionRun`). */
+  trace_id: string;
   chunk: ChatCompletionChunk;
 }
 
@@ -29,6 +31,8 @@ export type CompletionDoneStatus = 'completed' | 'cancelled' | 'failed';
 export interface CompletionDoneFrame {
   type: 'chat.completion.done';
   request_id: string;
+  /** The turn's id in logs, upstream `x-request-id` and `error.request_id`. */
+  trace_id: string;
   status: CompletionDoneStatus;
   /** The whole turn as one `chat.completion` when `completed`, else null. */
   completion: ChatCompletion | null;
@@ -74,18 +78,24 @@ export type ServerFrame =
   | PongFrame;
 
 /** Normalises anything thrown into the channel's error object. */
-export function channelErrorObject(error: unknown): ChannelErrorObject {
+export function channelErrorObject(error: unknown, traceId?: string): ChannelErrorObject {
   const normalised = MemgateError.fromUnknown(error);
-  return { ...toErrorObject(normalised), status: normalised.status };
+  return { ...toErrorObject(normalised, traceId), status: normalised.status };
 }
 
-/** The `error` event for anything thrown, naming the request or agent it concerns. */
-export function errorFrame(error: unknown, about: { requestId?: string; agentId?: string } = {}): ErrorFrame {
+/**
+ * The `error` event for anything thrown, naming the request or agent it concerns; `traceId` (the
+ * turn's, else the connection's id) goes into `error.request_id` as on REST.
+ */
+export function errorFrame(
+  error: unknown,
+  about: { requestId?: string; agentId?: string; traceId?: string } = {},
+): ErrorFrame {
   return {
     type: 'error',
     ...(about.requestId === undefined ? {} : { request_id: about.requestId }),
     ...(about.agentId === undefined ? {} : { agent_id: about.agentId }),
-    error: channelErrorObject(error),
+    error: channelErrorObject(error, about.traceId),
   };
 }
 

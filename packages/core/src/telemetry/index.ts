@@ -1,0 +1,2 @@
+export * from './request-id.ts';
+export * from './telemetry.ts';
