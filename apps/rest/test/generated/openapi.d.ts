@@ -628,6 +628,8 @@ export interface components {
                 param: string | null;
                 /** @example unsupported_parameter */
                 code: string | null;
+                /** @description The request id (also in the `x-request-id` response header and the logs). */
+                request_id?: string;
             };
         };
         ValidationDetail: {
@@ -813,11 +815,21 @@ export interface components {
             /** @constant */
             status: "ready";
             llm: string;
+            upstream: "offline" | {
+                reachable: boolean;
+                checked_at: string;
+                error?: string;
+            };
             node: string;
         } | {
             /** @constant */
             status: "unavailable";
             reason: string;
+            upstream: "offline" | {
+                reachable: boolean;
+                checked_at: string;
+                error?: string;
+            };
             node: string;
         };
     };

@@ -161,13 +161,27 @@ export const errorBodySchema = z
       type: z.string().meta({ example: 'invalid_request_error' }),
       param: z.string().nullable(),
       code: z.string().nullable().meta({ example: 'unsupported_parameter' }),
+      request_id: z
+        .string()
+        .optional()
+        .meta({ description: 'The request id (also in the `x-request-id` response header and the logs).' }),
     }),
   })
   .meta({ id: 'Error', description: 'Every error: the `detail` of FastAPI-style clients and OpenAI’s `error`.' });
 
+const upstreamReportSchema = z.union([
+  z.literal('offline'),
+  z.object({ reachable: z.boolean(), checked_at: z.string(), error: z.string().optional() }),
+]);
+
 export const readinessSchema = z
   .union([
-    z.object({ status: z.literal('ready'), llm: z.string(), node: z.string() }),
-    z.object({ status: z.literal('unavailable'), reason: z.string(), node: z.string() }),
+    z.object({ status: z.literal('ready'), llm: z.string(), upstream: upstreamReportSchema, node: z.string() }),
+    z.object({
+      status: z.literal('unavailable'),
+      reason: z.string(),
+      upstream: upstreamReportSchema,
+      node: z.string(),
+    }),
   ])
   .meta({ id: 'Readiness' });
