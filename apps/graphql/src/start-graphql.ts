@@ -19,7 +19,10 @@ const app = createGraphqlApp(runtime.memgate, {
   observability: runtime.observability,
 });
 const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest);
-console.log(banner(runtime, `${await listen(server, config.port, config.host)}/graphql (GraphQL only)`));
+// The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
+process.stderr.write(
+  `${banner(runtime, `${await listen(server, config.port, config.host)}/graphql (GraphQL only)`)}\n`,
+);
 stopOnSignals('memgate graphql', async () => {
   // Subscriptions never end by themselves: the app ends them while the server drains.
   await Promise.all([closeServer(server), app.close()]);

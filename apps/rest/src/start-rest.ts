@@ -20,7 +20,8 @@ const server = createSharedServer(
     observability: runtime.observability,
   }),
 );
-console.log(banner(runtime, `${await listen(server, config.port, config.host)} (REST only)`));
+// The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
+process.stderr.write(`${banner(runtime, `${await listen(server, config.port, config.host)} (REST only)`)}\n`);
 stopOnSignals('memgate rest', async () => {
   await closeServer(server);
   await runtime.close();

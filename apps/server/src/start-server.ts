@@ -12,7 +12,8 @@ const server = await startMemgateServer({
   observability: runtime.observability,
   metricsToken: runtime.metricsToken,
 });
-console.log(banner(runtime, server.url));
+// The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
+process.stderr.write(`${banner(runtime, server.url)}\n`);
 stopOnSignals('memgate', async () => {
   await server.close();
   await runtime.close();

@@ -65,6 +65,7 @@ export async function startServerProcess(
       }
     };
     child.stdout.on('data', check);
+    child.stderr.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${output}`));

@@ -42,7 +42,10 @@ function health(request: IncomingMessage, response: ServerResponse): void {
 
 const server = createSharedServer([{ path: CHANNEL_PATH, upgrade: channel.handleUpgrade }], health);
 const url = await listen(server, config.port, config.host);
-console.log(banner(runtime, `${url.replace('http', 'ws')}${CHANNEL_PATH} (WebSocket chat channel only)`));
+// The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
+process.stderr.write(
+  `${banner(runtime, `${url.replace('http', 'ws')}${CHANNEL_PATH} (WebSocket chat channel only)`)}\n`,
+);
 stopOnSignals('memgate ws', async () => {
   // Open sockets hold the server: the channel lets in-flight turns finish, then closes with 1001.
   await Promise.all([closeServer(server), channel.close()]);
