@@ -2,13 +2,13 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { sendMessage } from '@memgate/testkit';
 import { generateText, type LanguageModel, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { type UsedHarness, useClientHarness } from './client-harness.ts';
 import { clientToolCall, lastUpstreamMessage } from './upstream-answers.ts';
 
 /** The two ways to point the AI SDK at an OpenAI-compatible server; the agent is the model id. */
-const providers: Record<string, (harness: ClientHarness, agentId: string) => LanguageModel> = {
+const providers: Record<string, (harness: UsedHarness, agentId: string) => LanguageModel> = {
   '@ai-sdk/openai-compatible': (harness, agentId) =>
     createOpenAICompatible({ name: 'memgate', baseURL: harness.baseURL, apiKey: harness.apiKey, includeUsage: true })(
       agentId,
@@ -18,16 +18,9 @@ const providers: Record<string, (harness: ClientHarness, agentId: string) => Lan
 };
 
 describe.each(Object.entries(providers))('the AI SDK through %s', (_name, provider) => {
-  let harness: ClientHarness;
+  const harness = useClientHarness();
   let model: LanguageModel;
 
-  beforeAll(async () => {
-    harness = await startClientHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-    expect(harness.outbound).toEqual([]);
-  });
   beforeEach(async () => {
     harness.upstream.reset();
     model = provider(harness, await harness.setup.createAgent({ name: 'ai-sdk' }));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startMemgateServer } from '@memgate/server';
 import { SqliteStore } from '@memgate/store-sqlite';
 import { createTestMemgate, type MockUpstream, RestSetup, startMockUpstream } from '@memgate/testkit';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** A real all-in-one memgate server on port 0, its mock upstream LLM, and what clients need to reach it. */
 export interface ClientHarness {
@@ -43,7 +44,44 @@ function watchOutbound(): void {
   });
 }
 
-export async function startClientHarness(): Promise<ClientHarness> {
+/** What a test file sees of its harness: everything but `close`, which the file's hooks own. */
+export type UsedHarness = Omit<ClientHarness, 'close'>;
+
+/**
+ * Registers one harness for the enclosing file or describe: started before its tests, closed after
+ * them, and then checked to have sent no request off the machine. Read it inside tests and hooks.
+ */
+export function useClientHarness(): UsedHarness {
+  let started: ClientHarness | undefined;
+  const current = (): ClientHarness => {
+    if (!started) throw new Error('the client harness is read before its beforeAll ran');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startClientHarness();
+  });
+  afterAll(async () => {
+    await started?.close();
+    expect(outbound).toEqual([]);
+  });
+  return {
+    get baseURL() {
+      return current().baseURL;
+    },
+    get apiKey() {
+      return current().apiKey;
+    },
+    get upstream() {
+      return current().upstream;
+    },
+    get setup() {
+      return current().setup;
+    },
+    outbound,
+  };
+}
+
+async function startClientHarness(): Promise<ClientHarness> {
   watchOutbound();
   const upstream = await startMockUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-clients-'));

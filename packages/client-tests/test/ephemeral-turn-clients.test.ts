@@ -1,17 +1,10 @@
 import { sendMessage } from '@memgate/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { expect, it } from 'vitest';
+import { useClientHarness } from './client-harness.ts';
 
 // Needs `store: false` ephemeral turns (issue 11, item 1): what chat UIs send for a title.
-let harness: ClientHarness;
-beforeAll(async () => {
-  harness = await startClientHarness();
-});
-afterAll(async () => {
-  await harness.close();
-  expect(harness.outbound).toEqual([]);
-});
+const harness = useClientHarness();
 
 it('openai-node with store: false answers from the history but leaves it and memory byte-identical', async () => {
   const client = new OpenAI({ baseURL: harness.baseURL, apiKey: harness.apiKey, maxRetries: 0 });

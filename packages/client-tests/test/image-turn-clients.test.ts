@@ -2,24 +2,17 @@ import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { sendMessage } from '@memgate/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useClientHarness } from './client-harness.ts';
 
 // Needs image_url parts stored as attachments (issue 11, item 3).
 const PIXEL =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 describe('an image turn from the clients', () => {
-  let harness: ClientHarness;
+  const harness = useClientHarness();
   let agentId: string;
 
-  beforeAll(async () => {
-    harness = await startClientHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-    expect(harness.outbound).toEqual([]);
-  });
   beforeEach(async () => {
     harness.upstream.reset();
     agentId = await harness.setup.createAgent({ name: 'vision' });

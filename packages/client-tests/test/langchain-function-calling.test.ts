@@ -1,17 +1,10 @@
 import { ChatOpenAI } from '@langchain/openai';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { useClientHarness } from './client-harness.ts';
 import { clientToolCall } from './upstream-answers.ts';
 
-let harness: ClientHarness;
-beforeAll(async () => {
-  harness = await startClientHarness();
-});
-afterAll(async () => {
-  await harness.close();
-  expect(harness.outbound).toEqual([]);
-});
+const harness = useClientHarness();
 
 // Structured output by a forced client tool call: memgate hands the `extract` call to the client.
 it("LangChain withStructuredOutput({ method: 'functionCalling' }) reads the forced tool call", async () => {

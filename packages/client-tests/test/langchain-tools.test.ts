@@ -2,14 +2,14 @@ import { AIMessageChunk, type BaseMessage, HumanMessage } from '@langchain/core/
 import { tool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { sendMessage } from '@memgate/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { useClientHarness } from './client-harness.ts';
 import { clientToolCall, lastUpstreamMessage } from './upstream-answers.ts';
 
 // Needs `name` on tool messages (issue 11, item 1): LangChain always sends the tool's name there.
 describe('LangChain bindTools: a client tool round trip through the agent', () => {
-  let harness: ClientHarness;
+  const harness = useClientHarness();
   let model: ChatOpenAI;
 
   const lookupOrder = tool(async ({ id }) => `Order ${id} has shipped.`, {
@@ -18,13 +18,6 @@ describe('LangChain bindTools: a client tool round trip through the agent', () =
     schema: z.object({ id: z.string() }),
   });
 
-  beforeAll(async () => {
-    harness = await startClientHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-    expect(harness.outbound).toEqual([]);
-  });
   beforeEach(async () => {
     harness.upstream.reset();
     const agentId = await harness.setup.createAgent({ name: 'langchain-tools' });

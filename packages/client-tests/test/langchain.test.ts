@@ -1,21 +1,14 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { sendMessage } from '@memgate/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useClientHarness } from './client-harness.ts';
 
 describe('LangChain ChatOpenAI against memgate (the agent named by `model`)', () => {
-  let harness: ClientHarness;
+  const harness = useClientHarness();
   let model: ChatOpenAI;
   let agentId: string;
 
-  beforeAll(async () => {
-    harness = await startClientHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-    expect(harness.outbound).toEqual([]);
-  });
   beforeEach(async () => {
     harness.upstream.reset();
     agentId = await harness.setup.createAgent({ name: 'langchain' });

@@ -2,19 +2,12 @@ import { tool } from '@langchain/core/tools';
 import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { ChatOpenAI } from '@langchain/openai';
 import { sendMessage } from '@memgate/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { useClientHarness } from './client-harness.ts';
 import { clientToolCall, lastUpstreamMessage } from './upstream-answers.ts';
 
-let harness: ClientHarness;
-beforeAll(async () => {
-  harness = await startClientHarness();
-});
-afterAll(async () => {
-  await harness.close();
-  expect(harness.outbound).toEqual([]);
-});
+const harness = useClientHarness();
 
 // Needs `name` on tool messages (issue 11, item 1): LangGraph's ToolNode sends ToolMessages with it.
 it('LangGraph createReactAgent runs one tool through the agent and ends with its answer', async () => {

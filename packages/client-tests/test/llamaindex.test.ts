@@ -1,23 +1,16 @@
 import { OpenAI } from '@llamaindex/openai';
 import { sendMessage } from '@memgate/testkit';
 import { type ChatMessage, tool } from 'llamaindex';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { useClientHarness } from './client-harness.ts';
 import { clientToolCall, lastUpstreamMessage } from './upstream-answers.ts';
 
 describe('LlamaIndex OpenAI against memgate (the agent named by `user`)', () => {
-  let harness: ClientHarness;
+  const harness = useClientHarness();
   let llm: OpenAI;
   let agentId: string;
 
-  beforeAll(async () => {
-    harness = await startClientHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-    expect(harness.outbound).toEqual([]);
-  });
   beforeEach(async () => {
     harness.upstream.reset();
     agentId = await harness.setup.createAgent({ name: 'llamaindex' });

@@ -1,21 +1,16 @@
 import { sendMessage } from '@memgate/testkit';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useClientHarness } from './client-harness.ts';
 import { clientToolCall, lastUpstreamMessage } from './upstream-answers.ts';
 
 describe('openai-node helpers against memgate (the agent named by `model`)', () => {
-  let harness: ClientHarness;
+  const harness = useClientHarness();
   let client: OpenAI;
   let agentId: string;
 
-  beforeAll(async () => {
-    harness = await startClientHarness();
+  beforeAll(() => {
     client = new OpenAI({ baseURL: harness.baseURL, apiKey: harness.apiKey, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await harness.close();
-    expect(harness.outbound).toEqual([]);
   });
   beforeEach(async () => {
     harness.upstream.reset();

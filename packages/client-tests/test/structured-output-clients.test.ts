@@ -4,9 +4,9 @@ import { ChatOpenAI } from '@langchain/openai';
 import { generateObject, type LanguageModel } from 'ai';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ClientHarness, startClientHarness } from './client-harness.ts';
+import { useClientHarness } from './client-harness.ts';
 import { answerJson } from './upstream-answers.ts';
 
 // Needs response_format json_object / json_schema (issue 11, item 2).
@@ -14,16 +14,9 @@ const Weather = z.object({ city: z.string(), temperature: z.number(), conditions
 const LISBON = { city: 'Lisbon', temperature: 21, conditions: 'sunny' } as const;
 
 describe('structured output from the clients that ask for it', () => {
-  let harness: ClientHarness;
+  const harness = useClientHarness();
   let agentId: string;
 
-  beforeAll(async () => {
-    harness = await startClientHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-    expect(harness.outbound).toEqual([]);
-  });
   beforeEach(async () => {
     harness.upstream.reset();
     harness.upstream.setDefault(answerJson(LISBON));
