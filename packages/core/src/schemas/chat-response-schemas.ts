@@ -6,6 +6,8 @@ import { toolCallSchema } from './resource-schemas.ts';
 
 const finishReason = z.enum(['stop', 'length', 'tool_calls', 'function_call', 'content_filter']);
 const functionCall = z.object({ name: z.string(), arguments: z.string() });
+/** What a completion and each of its chunks carry alike, after `id` and `object`. */
+const envelope = { created: z.number().int(), model: z.string(), system_fingerprint: z.string().nullable() };
 
 export const usageSchema = z
   .object({
@@ -20,9 +22,7 @@ export const chatCompletionSchema = z
   .object({
     id: z.string(),
     object: z.literal('chat.completion'),
-    created: z.number().int(),
-    model: z.string(),
-    system_fingerprint: z.string().nullable(),
+    ...envelope,
     choices: z.array(
       z.object({
         index: z.number().int(),
@@ -45,9 +45,7 @@ export const chatCompletionChunkSchema = z
   .object({
     id: z.string(),
     object: z.literal('chat.completion.chunk'),
-    created: z.number().int(),
-    model: z.string(),
-    system_fingerprint: z.string().nullable(),
+    ...envelope,
     choices: z.array(
       z.object({
         index: z.number().int(),
