@@ -74,7 +74,9 @@ export function maskError(error: unknown): GraphQLError {
   const withId = requestId === undefined ? {} : { request_id: requestId };
   if (isGraphqlError(cause)) {
     // 422 as REST answers a malformed body; yoga's own `http` extension still picks the status line.
-    return located(error, cause.message, { ...cause.extensions, code: 'BAD_USER_INPUT', status: 422, ...withId });
+    // The outer message: GraphQL's wrapper around a scalar's error names the variable or argument.
+    const message = (error as GraphQLError).message;
+    return located(error, message, { ...cause.extensions, code: 'BAD_USER_INPUT', status: 422, ...withId });
   }
   const normalised = MemgateError.fromUnknown(cause);
   const extensions: Record<string, unknown> = { ...memgateExtensions(normalised), ...withId };
