@@ -1,7 +1,7 @@
 import { GRAPHQL_CODE_BY_CODE, MemgateError } from '@memgate/core';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
-import { requestIdOfError } from './request-state.ts';
+import { currentRequest, requestIdOfError } from './request-state.ts';
 
 /** `extensions` of every error memgate's GraphQL API reports. */
 export interface MemgateErrorExtensions {
@@ -89,4 +89,20 @@ export function maskError(error: unknown): GraphQLError {
 export function isUnexpectedError(error: unknown): boolean {
   const cause = causeOf(error);
   return !isGraphqlError(cause) && MemgateError.fromUnknown(cause).code === 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * A validation error (GraphQL's rules, the operation limits) as the contract's bad input, copied for
+ * the request at hand: yoga caches validation results by document, so an error object may have
+ * been answered before, with another request's id.
+ */
+export function validationError(error: Error, message = error.message): GraphQLError {
+  const { request_id: _answeredBefore, ...extensions } = isGraphqlError(error) ? error.extensions : {};
+  const requestId = currentRequest()?.requestId;
+  return located(error, message, {
+    ...extensions,
+    code: 'BAD_USER_INPUT',
+    status: 422,
+    ...(requestId !== undefined && { request_id: requestId }),
+  });
 }

@@ -1,11 +1,10 @@
-import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { type GraphQLError, NoSchemaIntrospectionCustomRule, type ParseOptions, parse, type Source } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { maskError } from './graphql-errors.ts';
+import { validationError } from './graphql-errors.ts';
 
 /**
  * What one GraphQL operation may ask for. The defaults leave ample room for every operation of the
@@ -69,13 +68,26 @@ const reported = { propagateOnRejection: false, onReject: [reportRefusal] };
  * `http` extension stays, so the HTTP status line follows GraphQL over HTTP (400 for
  * `application/graphql-response+json`, 200 for `application/json`).
  */
-const validationErrorsAsBadInput: Plugin = {
-  onValidate:
-    () =>
-    ({ valid, result, setResult }) => {
-      if (!valid) setResult(result.map((error) => maskError(error)));
-    },
-};
+function validationErrorsAsBadInput(hideSuggestions: boolean): Plugin {
+  const asBadInput = (error: Error) =>
+    validationError(error, hideSuggestions ? withoutSuggestion(error.message) : error.message);
+  return {
+    onValidate:
+      () =>
+      ({ valid, result, setResult }) => {
+        if (!valid) setResult(result.map(asBadInput));
+      },
+  };
+}
+
+/**
+ * A message without its "Did you mean …?": GraphQL Armor's block-field-suggestions does the same,
+ * but checks `instanceof GraphQLError`, which fails in Node, where it loads graphql's CommonJS build
+ * and yoga the ES one.
+ */
+function withoutSuggestion(message: string): string {
+  return message.replace(/ ?Did you mean .+\?$/s, '');
+}
 
 /**
  * The yoga plugins that bound what one operation may cost, on HTTP, SSE and graphql-ws alike (the
@@ -90,13 +102,11 @@ export function operationLimitPlugins(options: OperationLimitOptions = {}): Plug
     maxDirectivesPlugin({ n: limits.maxDirectives, ...reported }),
     costLimitPlugin({ maxCost: limits.maxCost, ...reported }),
   ];
-  if (options.introspection === false) {
-    plugins.push(
-      { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) },
-      // Without introspection, "Did you mean …" would spell the schema out field by field.
-      blockFieldSuggestionsPlugin(),
-    );
+  const introspection = options.introspection ?? true;
+  if (!introspection) {
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   }
-  plugins.push(validationErrorsAsBadInput);
+  // Without introspection, "Did you mean …" would spell the schema out field by field.
+  plugins.push(validationErrorsAsBadInput(!introspection));
   return plugins;
 }

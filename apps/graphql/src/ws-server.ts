@@ -116,6 +116,7 @@ export function createGraphqlWsServer(
       subscribe: (args: ExecutionArgs) =>
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, params) => {
+        const state = ctx.extra.requestState!;
         // graphql-ws registers the operation before this hook: it counts itself. Refused with an
         // `error` for its id alone, which clients deliver to that operation; the connection stays.
         if (Object.keys(ctx.subscriptions).length > maxOperations) {
@@ -124,18 +125,19 @@ export function createGraphqlWsServer(
             `At most ${maxOperations} operations may run at once on one graphql-ws connection; complete one first.`,
             { detailCode: 'too_many_subscriptions' },
           );
-          return runInRequest(ctx.extra.requestState!, () => [maskError(refusal)]);
+          return runInRequest(state, () => [maskError(refusal)]);
         }
         try {
           const enveloped = yoga.getEnveloped({
             principal: ctx.extra.principal,
             connectionSignal: ctx.extra.closed?.signal,
-            requestState: ctx.extra.requestState,
+            requestState: state,
             params,
           });
-          const document = enveloped.parse(params.query);
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length > 0) return runInRequest(ctx.extra.requestState!, () => errors.map(maskError));
+          // In the connection's request context: errors carry its id.
+          const document = runInRequest(state, () => enveloped.parse(params.query));
+          const errors = runInRequest(state, () => enveloped.validate(enveloped.schema, document));
+          if (errors.length > 0) return errors;
           const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
           return {
             schema: enveloped.schema,
@@ -147,7 +149,7 @@ export function createGraphqlWsServer(
           };
         } catch (error) {
           // A syntax error must fail the operation, not close the connection (graphql-ws's default).
-          return runInRequest(ctx.extra.requestState!, () => [maskError(error)]);
+          return runInRequest(state, () => [maskError(error)]);
         }
       },
     },

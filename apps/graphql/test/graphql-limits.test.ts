@@ -128,6 +128,22 @@ describe('GraphQL operation limits', () => {
     );
     expect((overWs.failure as ResultError[])[0]?.extensions).not.toHaveProperty('http');
   });
+
+  it("gives each request's validation errors its own request id (yoga caches them by document)", async () => {
+    for (const requestId of ['validation-one', 'validation-two']) {
+      const response = await fetch(harness.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${harness.apiKey}`,
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+        },
+        body: JSON.stringify({ query: '{ agentz { name } }' }),
+      });
+      const body = (await response.json()) as { errors: ResultError[] };
+      expect(body.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', request_id: requestId });
+    }
+  });
 });
 
 describe('GraphQL documents nested past the stack', () => {
