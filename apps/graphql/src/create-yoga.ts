@@ -11,6 +11,7 @@ import { createLogger, createSchema, createYoga, type Plugin, type YogaLogger } 
 import { graphiqlOptions, renderGraphiqlPage } from './graphiql-page.ts';
 import { createContextFactory, type GraphqlContext, type GraphqlServerContext } from './graphql-context.ts';
 import { isUnexpectedError, maskError } from './graphql-errors.ts';
+import { type OperationLimitOptions, operationLimitPlugins } from './operation-limits.ts';
 import { createResolvers } from './schema/resolvers.ts';
 import { typeDefs } from './schema/type-defs.ts';
 
@@ -59,21 +60,22 @@ function nameOperation({ args }: { args: OperationArgs }): void {
 
 const operationNaming: Plugin = { onExecute: nameOperation, onSubscribe: nameOperation };
 
+export interface MemgateYogaOptions extends OperationLimitOptions {
+  observability: Observability;
+  corsOrigins?: CorsOrigins | undefined;
+}
+
 /** The yoga instance both transports execute through (HTTP/SSE directly, graphql-ws via `getEnveloped`). */
-export function createMemgateYoga(
-  memgate: Memgate,
-  shutdown: AbortSignal,
-  observability: Observability,
-  corsOrigins: CorsOrigins = [],
-) {
+export function createMemgateYoga(memgate: Memgate, shutdown: AbortSignal, options: MemgateYogaOptions) {
+  const { observability } = options;
   return createYoga<GraphqlServerContext, GraphqlContext>({
     schema: createSchema<GraphqlContext>({ typeDefs, resolvers: createResolvers(memgate, shutdown, observability) }),
-    plugins: [operationNaming],
+    plugins: [...operationLimitPlugins(options), operationNaming],
     context: createContextFactory(memgate),
     graphqlEndpoint: '/graphql',
     maskedErrors: { maskError },
     landingPage: false,
-    cors: corsFor(corsOrigins),
+    cors: corsFor(options.corsOrigins ?? []),
     // GraphiQL from this server's own files (graphiql-page.ts), never from a CDN.
     graphiql: graphiqlOptions,
     renderGraphiQL: renderGraphiqlPage,

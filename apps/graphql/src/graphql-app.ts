@@ -5,11 +5,18 @@ import { quietObservability } from '@memgate/runtime';
 import type Koa from 'koa';
 import { createMemgateYoga, type MemgateYoga } from './create-yoga.ts';
 import { createKoaApp, type KoaAppOptions } from './koa-app.ts';
+import type { GraphqlLimits } from './operation-limits.ts';
 import { createGraphqlWsServer } from './ws-server.ts';
 
 export interface GraphqlAppOptions extends KoaAppOptions {
   /** Browser origins allowed by CORS and on graphql-ws upgrades (MEMGATE_CORS_ORIGINS). Default: none. */
   corsOrigins?: CorsOrigins;
+  /** Answer introspection (`__schema`, `__type`) to callers with a key (MEMGATE_GRAPHQL_INTROSPECTION). Default: true. */
+  introspection?: boolean;
+  /** Bounds on one operation's tokens, depth, aliases, directives and cost; unset ones keep their defaults. */
+  limits?: Partial<GraphqlLimits>;
+  /** Operations in flight on one graphql-ws connection (subscriptions included). Default: 64, as the chat channel. */
+  maxOperationsPerConnection?: number;
 }
 
 /** The GraphQL app: mount `handleRequest` and `handleUpgrade` on `/graphql` of a node:http server. */
@@ -32,11 +39,17 @@ export interface GraphqlApp {
 export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = {}): GraphqlApp {
   const shutdown = new AbortController();
   const observability = options.observability ?? quietObservability();
-  const yoga = createMemgateYoga(memgate, shutdown.signal, observability, options.corsOrigins);
+  const yoga = createMemgateYoga(memgate, shutdown.signal, {
+    observability,
+    corsOrigins: options.corsOrigins,
+    introspection: options.introspection,
+    limits: options.limits,
+  });
   const koa = createKoaApp(memgate, yoga, shutdown.signal, { ...options, observability });
   const ws = createGraphqlWsServer(memgate, yoga, {
     maxPayloadBytes: options.bodyLimitBytes,
     corsOrigins: options.corsOrigins,
+    maxOperations: options.maxOperationsPerConnection,
     observability,
   });
   const listener = koa.callback();

@@ -1,7 +1,7 @@
 import { GRAPHQL_CODE_BY_CODE, MemgateError } from '@memgate/core';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
-import { requestIdOfError } from './request-state.ts';
+import { currentRequest, requestIdOfError } from './request-state.ts';
 
 /** `extensions` of every error memgate's GraphQL API reports. */
 export interface MemgateErrorExtensions {
@@ -74,7 +74,9 @@ export function maskError(error: unknown): GraphQLError {
   const withId = requestId === undefined ? {} : { request_id: requestId };
   if (isGraphqlError(cause)) {
     // 422 as REST answers a malformed body; yoga's own `http` extension still picks the status line.
-    return located(error, cause.message, { ...cause.extensions, code: 'BAD_USER_INPUT', status: 422, ...withId });
+    // The outer message: GraphQL's wrapper around a scalar's error names the variable or argument.
+    const message = (error as GraphQLError).message;
+    return located(error, message, { ...cause.extensions, code: 'BAD_USER_INPUT', status: 422, ...withId });
   }
   const normalised = MemgateError.fromUnknown(cause);
   const extensions: Record<string, unknown> = { ...memgateExtensions(normalised), ...withId };
@@ -87,4 +89,20 @@ export function maskError(error: unknown): GraphQLError {
 export function isUnexpectedError(error: unknown): boolean {
   const cause = causeOf(error);
   return !isGraphqlError(cause) && MemgateError.fromUnknown(cause).code === 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * A validation error (GraphQL's rules, the operation limits) as the contract's bad input, copied for
+ * the request at hand: yoga caches validation results by document, so an error object may have
+ * been answered before, with another request's id.
+ */
+export function validationError(error: Error, message = error.message): GraphQLError {
+  const { request_id: _answeredBefore, ...extensions } = isGraphqlError(error) ? error.extensions : {};
+  const requestId = currentRequest()?.requestId;
+  return located(error, message, {
+    ...extensions,
+    code: 'BAD_USER_INPUT',
+    status: 422,
+    ...(requestId !== undefined && { request_id: requestId }),
+  });
 }

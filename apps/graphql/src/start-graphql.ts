@@ -16,6 +16,7 @@ const runtime = await createRuntime(config);
 const app = createGraphqlApp(runtime.memgate, {
   bodyLimitBytes: config.bodyLimitBytes,
   corsOrigins: config.corsOrigins,
+  introspection: config.graphqlIntrospection,
   observability: runtime.observability,
 });
 const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest);

@@ -4,13 +4,14 @@ import {
   acceptRequestId,
   type CorsOrigins,
   defaultBodyLimitBytes,
+  MAX_SUBSCRIPTIONS_PER_CONNECTION,
   type Memgate,
   MemgateError,
   type Principal,
   traceCarrier,
 } from '@memgate/core';
 import { type Observability, refuseCrossOriginUpgrade } from '@memgate/runtime';
-import type { ExecutionArgs } from 'graphql';
+import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { MemgateYoga } from './create-yoga.ts';
@@ -50,10 +51,13 @@ export function createGraphqlWsServer(
   options: {
     maxPayloadBytes?: number | undefined;
     corsOrigins?: CorsOrigins | undefined;
+    /** Operations in flight on one connection; one more fails with RATE_LIMITED. Default: 64. */
+    maxOperations?: number | undefined;
     observability: Observability;
   },
 ): GraphqlWsServer {
   const { observability } = options;
+  const maxOperations = options.maxOperations ?? MAX_SUBSCRIPTIONS_PER_CONNECTION;
   const connections = observability.metrics.websocketConnections.labels({ channel: 'graphql' });
   // Frames carry whole requests, images included: the same limit as an HTTP body.
   const maxPayload = options.maxPayloadBytes ?? defaultBodyLimitBytes();
@@ -103,21 +107,37 @@ export function createGraphqlWsServer(
           agentId: state.agentId,
         });
       },
+      // Yoga's `http` extension picks an HTTP status line; a WebSocket message has none.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map(withoutHttp) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map(withoutHttp),
       execute: (args: ExecutionArgs) =>
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args: ExecutionArgs) =>
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).subscribe(args)),
       onSubscribe: async (ctx, _id, params) => {
+        const state = ctx.extra.requestState!;
+        // graphql-ws registers the operation before this hook: it counts itself. Refused with an
+        // `error` for its id alone, which clients deliver to that operation; the connection stays.
+        if (Object.keys(ctx.subscriptions).length > maxOperations) {
+          const refusal = new MemgateError(
+            'RATE_LIMITED',
+            `At most ${maxOperations} operations may run at once on one graphql-ws connection; complete one first.`,
+            { detailCode: 'too_many_subscriptions' },
+          );
+          return runInRequest(state, () => [maskError(refusal)]);
+        }
         try {
           const enveloped = yoga.getEnveloped({
             principal: ctx.extra.principal,
             connectionSignal: ctx.extra.closed?.signal,
-            requestState: ctx.extra.requestState,
+            requestState: state,
             params,
           });
-          const document = enveloped.parse(params.query);
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length > 0) return runInRequest(ctx.extra.requestState!, () => errors.map(maskError));
+          // In the connection's request context: errors carry its id.
+          const document = runInRequest(state, () => enveloped.parse(params.query));
+          const errors = runInRequest(state, () => enveloped.validate(enveloped.schema, document));
+          if (errors.length > 0) return errors;
           const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
           return {
             schema: enveloped.schema,
@@ -129,7 +149,7 @@ export function createGraphqlWsServer(
           };
         } catch (error) {
           // A syntax error must fail the operation, not close the connection (graphql-ws's default).
-          return runInRequest(ctx.extra.requestState!, () => [maskError(error)]);
+          return runInRequest(state, () => [maskError(error)]);
         }
       },
     },
@@ -142,6 +162,13 @@ export function createGraphqlWsServer(
     },
     close: () => server.dispose() as Promise<void>,
   };
+}
+
+function withoutHttp(error: GraphQLError): GraphQLFormattedError {
+  const formatted: GraphQLFormattedError = typeof error.toJSON === 'function' ? error.toJSON() : error;
+  if (!formatted.extensions || !('http' in formatted.extensions)) return formatted;
+  const { http: _http, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }
 
 /** The connection's request state, from the context the operation was built with. */

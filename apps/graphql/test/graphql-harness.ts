@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRestApp } from '@memgate/rest';
 import { SqliteStore } from '@memgate/store-sqlite';
 import { createTestMemgate, type MockUpstream, startMockUpstream, type TestMemgate } from '@memgate/testkit';
-import { createGraphqlApp, type GraphqlApp } from '../src/index.ts';
+import { createGraphqlApp, type GraphqlApp, type GraphqlAppOptions } from '../src/index.ts';
 
 export interface GraphqlHarness extends TestMemgate {
   /** `http://127.0.0.1:PORT`: REST under /v1 (for setup), GraphQL under /graphql. */
@@ -23,14 +23,14 @@ const isGraphql = (url: string | undefined) => (url ?? '/').split('?')[0] === '/
 
 /**
  * REST and GraphQL on one real node:http server on port 0, over a real SQLite file, with the
- * mock upstream behind it — the shape of the all-in-one server.
+ * mock upstream behind it — the shape of the all-in-one server. `options` go to the GraphQL app.
  */
-export async function startGraphqlHarness(): Promise<GraphqlHarness> {
+export async function startGraphqlHarness(options: GraphqlAppOptions = {}): Promise<GraphqlHarness> {
   const upstream = await startMockUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-graphql-'));
   const test = await createTestMemgate({ store: SqliteStore.open(dataDir), upstreamUrl: upstream.url });
   const rest = createRestApp(test.memgate);
-  const app = createGraphqlApp(test.memgate);
+  const app = createGraphqlApp(test.memgate, options);
   const server = createServer((request, response) => {
     if (isGraphql(request.url)) app.handleRequest(request, response);
     else rest(request, response);

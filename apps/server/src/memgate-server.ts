@@ -20,6 +20,8 @@ export interface MemgateServerOptions {
   bodyLimitBytes?: number;
   /** Browser origins allowed on every protocol (MEMGATE_CORS_ORIGINS). Default: none. */
   corsOrigins?: CorsOrigins;
+  /** MEMGATE_GRAPHQL_INTROSPECTION: false refuses GraphQL introspection. Default: true. */
+  graphqlIntrospection?: boolean;
   /** The process's logger and metrics (the runtime's); default: silent, with a registry of its own. */
   observability?: Observability;
   /** MEMGATE_METRICS_TOKEN: `GET /metrics` then requires `Authorization: Bearer <token>`. */
@@ -42,7 +44,12 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
   const mounts: Mount[] = [
     { path: '/metrics', request: metricsHandler(observability.metrics.registry, options.metricsToken) },
   ];
-  const graphql = createGraphqlApp(options.memgate, { bodyLimitBytes, corsOrigins, observability });
+  const graphql = createGraphqlApp(options.memgate, {
+    bodyLimitBytes,
+    corsOrigins,
+    observability,
+    introspection: options.graphqlIntrospection,
+  });
   mounts.push({ path: '/graphql', request: graphql.handleRequest, upgrade: graphql.handleUpgrade });
   const chatChannel = createChatChannel(options.memgate, {
     maxPayloadBytes: bodyLimitBytes,

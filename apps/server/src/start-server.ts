@@ -9,6 +9,7 @@ const server = await startMemgateServer({
   host: config.host,
   bodyLimitBytes: config.bodyLimitBytes,
   corsOrigins: config.corsOrigins,
+  graphqlIntrospection: config.graphqlIntrospection,
   observability: runtime.observability,
   metricsToken: runtime.metricsToken,
 });

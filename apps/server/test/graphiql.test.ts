@@ -59,3 +59,29 @@ it('serves GraphiQL from its own files, with a first query and an Authorization 
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+it('with MEMGATE_GRAPHQL_INTROSPECTION=false, refuses the schema GraphiQL asks for, with a message saying why', async () => {
+  const upstream = await startMockUpstream();
+  const dataDir = mkdtempSync(join(tmpdir(), 'memgate-graphiql-'));
+  const test = await createTestMemgate({ store: SqliteStore.open(dataDir), upstreamUrl: upstream.url });
+  const server = await startMemgateServer({ memgate: test.memgate, port: 0, graphqlIntrospection: false });
+  try {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${test.apiKey}` },
+      // The start of GraphiQL's own introspection query.
+      body: JSON.stringify({ query: 'query IntrospectionQuery { __schema { queryType { name } types { name } } }' }),
+    });
+    const body = (await response.json()) as { data?: unknown; errors: { message: string; extensions: object }[] };
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors[0]).toMatchObject({
+      message: 'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
+      extensions: { code: 'BAD_USER_INPUT', status: 422 },
+    });
+  } finally {
+    await server.close();
+    await test.memgate.close();
+    await upstream.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -53,6 +53,7 @@ export const envSchema = z.object({
     )
     .optional(),
   MEMGATE_METRICS_TOKEN: z.string().optional(),
+  MEMGATE_GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], 'true or false').default('true'),
   MEMGATE_CORS_ORIGINS: z
     .string()
     .optional()

@@ -126,3 +126,14 @@ describe('MEMGATE_CORS_ORIGINS', () => {
     );
   });
 });
+
+describe('MEMGATE_GRAPHQL_INTROSPECTION', () => {
+  it('answers introspection by default, and reads true or false', () => {
+    expect(loadConfig({}).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ MEMGATE_GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ MEMGATE_GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    expect(() => loadConfig({ MEMGATE_GRAPHQL_INTROSPECTION: 'no' })).toThrow(
+      /MEMGATE_GRAPHQL_INTROSPECTION="no": expected true or false/,
+    );
+  });
+});

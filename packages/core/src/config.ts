@@ -32,6 +32,8 @@ export interface MemgateConfig {
   maxSteps: number;
   /** Browser origins allowed by REST and GraphQL CORS and the WebSocket `Origin` check; none by default. */
   corsOrigins: CorsOrigins;
+  /** GraphQL answers introspection (`__schema`, `__type`) to callers with a key. */
+  graphqlIntrospection: boolean;
 }
 
 /**
@@ -95,5 +97,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,
     maxSteps: value.MEMGATE_MAX_STEPS,
     corsOrigins: value.MEMGATE_CORS_ORIGINS,
+    graphqlIntrospection: value.MEMGATE_GRAPHQL_INTROSPECTION === 'true',
   };
 }

@@ -4,7 +4,8 @@ import type { Memgate } from '../memgate.ts';
 import type { ChannelTransport } from './channel-transport.ts';
 import { agentEventFrame } from './server-frames.ts';
 
-const DEFAULT_MAX_SUBSCRIPTIONS = 64;
+/** Subscriptions one WebSocket connection may hold: agents on the chat channel, operations on graphql-ws. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 64;
 
 /** The agents one connection follows on the core's event bus (the bus GraphQL's `agentEvents` uses). */
 export class AgentSubscriptions {
@@ -14,7 +15,7 @@ export class AgentSubscriptions {
   constructor(
     private readonly memgate: Pick<Memgate, 'agents' | 'events'>,
     private readonly transport: ChannelTransport,
-    private readonly maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS,
+    private readonly maxSubscriptions = MAX_SUBSCRIPTIONS_PER_CONNECTION,
   ) {}
 
   /** Follows an agent of the caller's (another user's agent is a 404, as on REST); idempotent. */
