@@ -104,7 +104,7 @@ export function toMemgateError(error: unknown, context: UpstreamErrorContext): M
     });
   }
   if (error instanceof SyntaxError) {
-    return upstreamFailure(`${WHERE} returned an invalid response (not valid JSON).`, null, {
+    return upstreamFailure(`${WHERE} returned an invalid response: not valid JSON.`, null, {
       cause: error,
       logDetail,
     });

@@ -74,7 +74,7 @@ export function parseCompletion(body: unknown, requestedModel: string): LlmResul
   if (!isObject(body)) {
     // An HTML page from a proxy may name hosts: its text goes to the log only.
     const sample = typeof body === 'string' ? body.slice(0, 200) : typeof body;
-    throw upstreamFailure('The upstream LLM returned an invalid response (not a JSON object).', null, {
+    throw upstreamFailure('The upstream LLM returned an invalid response: not a JSON object.', null, {
       logDetail: `body: ${sample}`,
     });
   }
