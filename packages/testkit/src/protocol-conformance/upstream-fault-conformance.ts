@@ -126,6 +126,20 @@ export function runUpstreamFaultConformance(
       });
     }
 
+    it('sends a 429 that comes after the stream started in-band, with retry after', async () => {
+      // The first step streams part of the reply and asks for another step, which is rate limited.
+      target.upstream.script(sendMessage('First part.', { requestHeartbeat: true }), {
+        error: { status: 429, headers: { 'retry-after': '4' } },
+      });
+      const streamed = await streamOf(client, agentId, 'Tell me');
+      if (!streamed.ok) throw new Error(`refused before the stream: ${streamed.error.message}`);
+      expect(streamed.chunks.length).toBeGreaterThan(0);
+      expect(streamed.error).toMatchObject({ status: 429, retryAfter: 4 });
+      target.upstream.script(sendMessage('Back again.'));
+      const next = await client.complete({ model: 'mock-model', user: agentId, messages: [user('Hello?')] });
+      if (!next.ok) throw new Error(`the turn after the fault failed: ${next.error.message}`);
+    });
+
     describe('with the upstream down (a refused connection)', () => {
       let down: ConformanceTarget;
       let downClient: ProtocolClient;
