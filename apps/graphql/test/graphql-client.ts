@@ -9,7 +9,12 @@ import { type ChunkFields, type CompletionFields, graphqlInput, restChunk, restC
 export function conformanceError(errors: readonly ResultError[]): ConformanceError {
   const first = errors[0];
   const status = first?.extensions?.['status'];
-  return { status: typeof status === 'number' ? status : 0, message: first?.message ?? '' };
+  const error: ConformanceError = { status: typeof status === 'number' ? status : 0, message: first?.message ?? '' };
+  const requestId = first?.extensions?.['request_id'];
+  const retryAfter = first?.extensions?.['retryAfter'];
+  if (typeof requestId === 'string') error.requestId = requestId;
+  if (typeof retryAfter === 'number') error.retryAfter = retryAfter;
+  return error;
 }
 
 /**

@@ -19,16 +19,28 @@ export interface GraphqlHarness extends TestMemgate {
   close(): Promise<void>;
 }
 
+/** The upstream the core calls: the harness's mock by default, with the default timeout. */
+export interface UpstreamOptions {
+  upstreamUrl?: string;
+  timeoutMs?: number;
+}
+
 const isGraphql = (url: string | undefined) => (url ?? '/').split('?')[0] === '/graphql';
 
 /**
  * REST and GraphQL on one real node:http server on port 0, over a real SQLite file, with the
  * mock upstream behind it — the shape of the all-in-one server. `options` go to the GraphQL app.
  */
-export async function startGraphqlHarness(options: GraphqlAppOptions = {}): Promise<GraphqlHarness> {
+export async function startGraphqlHarness(
+  options: GraphqlAppOptions & UpstreamOptions = {},
+): Promise<GraphqlHarness> {
   const upstream = await startMockUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-graphql-'));
-  const test = await createTestMemgate({ store: SqliteStore.open(dataDir), upstreamUrl: upstream.url });
+  const test = await createTestMemgate({
+    store: SqliteStore.open(dataDir),
+    upstreamUrl: options.upstreamUrl ?? upstream.url,
+    timeoutMs: options.timeoutMs,
+  });
   const rest = createRestApp(test.memgate);
   const app = createGraphqlApp(test.memgate, options);
   const server = createServer((request, response) => {

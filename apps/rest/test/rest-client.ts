@@ -1,8 +1,16 @@
 import type { ChatCompletion, ChatCompletionChunk } from '@memgate/core';
-import type { CompleteOutcome, ProtocolClient, StreamOutcome } from '@memgate/testkit';
+import type { CompleteOutcome, ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
 
 interface ErrorPayload {
-  error?: { message?: string; status?: number };
+  error?: { message?: string; status?: number; request_id?: string; retry_after?: number };
+}
+
+/** The conformance view of an error object; `retryAfter` only when the error has one. */
+function conformanceError(status: number, error: ErrorPayload['error']): ConformanceError {
+  const reported: ConformanceError = { status, message: error?.message ?? '' };
+  if (error?.request_id !== undefined) reported.requestId = error.request_id;
+  if (error?.retry_after !== undefined) reported.retryAfter = error.retry_after;
+  return reported;
 }
 
 /** Reads an SSE body into its `data:` payloads (without `[DONE]`), checking `[DONE]` ends it. */
@@ -31,7 +39,13 @@ export function restClient(baseUrl: string, apiKey: string | null): ProtocolClie
     fetch(`${baseUrl}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) });
   const failure = async (response: Response) => {
     const payload = (await response.json()) as ErrorPayload;
-    return { ok: false as const, error: { status: response.status, message: payload.error?.message ?? '' } };
+    const error = conformanceError(response.status, payload.error);
+    // The header and the body must agree; the header is what HTTP clients read.
+    const header = response.headers.get('retry-after');
+    if (String(error.retryAfter ?? null) !== String(header ?? null)) {
+      throw new Error(`Retry-After header ${header} disagrees with error.retry_after ${error.retryAfter}`);
+    }
+    return { ok: false as const, error };
   };
   return {
     async complete(body): Promise<CompleteOutcome> {
@@ -47,7 +61,7 @@ export function restClient(baseUrl: string, apiKey: string | null): ProtocolClie
       const last = events.at(-1) as ErrorPayload | undefined;
       const chunks = events.filter((event) => !(event as ErrorPayload).error) as ChatCompletionChunk[];
       if (last?.error) {
-        return { ok: true, chunks, error: { status: last.error.status ?? 0, message: last.error.message ?? '' } };
+        return { ok: true, chunks, error: conformanceError(last.error.status ?? 0, last.error) };
       }
       return { ok: true, chunks };
     },

@@ -27,6 +27,8 @@ export interface RestHarnessOptions {
   reopen?: { dataDir: string; keys: { apiKey: string; otherApiKey: string } };
   /** Keep the data directory on close, to reopen it later. */
   keepData?: boolean;
+  /** Point the server at this upstream instead of the harness's mock (e.g. a refused port). */
+  upstreamUrl?: string;
 }
 
 /** A real REST server on port 0 over a real SQLite file, with the mock upstream behind it. */
@@ -35,7 +37,7 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
   const dataDir = options.reopen?.dataDir ?? mkdtempSync(join(tmpdir(), 'memgate-rest-'));
   const test = await createTestMemgate({
     store: SqliteStore.open(dataDir),
-    upstreamUrl: upstream.url,
+    upstreamUrl: options.upstreamUrl ?? upstream.url,
     timeoutMs: options.timeoutMs,
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,

@@ -25,7 +25,9 @@ export interface ObservedServer extends TestMemgate {
  * The all-in-one server with a real pino logger (at `info`) writing to a captured stream, real
  * metrics, a real SQLite file and the mock upstream.
  */
-export async function startObservedServer(options: { metricsToken?: string } = {}): Promise<ObservedServer> {
+export async function startObservedServer(
+  options: { metricsToken?: string; upstreamUrl?: string } = {},
+): Promise<ObservedServer> {
   const raw: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -34,11 +36,12 @@ export async function startObservedServer(options: { metricsToken?: string } = {
     },
   });
   const upstream = await startMockUpstream();
-  const observability = createObservability({ level: 'info', destination, upstreamBaseURL: upstream.url });
+  const upstreamUrl = options.upstreamUrl ?? upstream.url;
+  const observability = createObservability({ level: 'info', destination, upstreamBaseURL: upstreamUrl });
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-observability-'));
   const test = await createTestMemgate({
     store: SqliteStore.open(dataDir),
-    upstreamUrl: upstream.url,
+    upstreamUrl,
     telemetry: observability.telemetry,
   });
   const server = await startMemgateServer({

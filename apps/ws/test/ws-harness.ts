@@ -26,10 +26,17 @@ export interface WsHarness extends TestMemgate {
  * REST and the chat channel on one real node:http server on port 0, over a real SQLite file,
  * with the mock upstream behind the core.
  */
-export async function startWsHarness(options: ChatChannelOptions = {}): Promise<WsHarness> {
+export async function startWsHarness(
+  options: ChatChannelOptions = {},
+  upstreamOptions: { upstreamUrl?: string; timeoutMs?: number } = {},
+): Promise<WsHarness> {
   const upstream = await startMockUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-ws-'));
-  const test = await createTestMemgate({ store: SqliteStore.open(dataDir), upstreamUrl: upstream.url });
+  const test = await createTestMemgate({
+    store: SqliteStore.open(dataDir),
+    upstreamUrl: upstreamOptions.upstreamUrl ?? upstream.url,
+    timeoutMs: upstreamOptions.timeoutMs,
+  });
   const channel = createChatChannel(test.memgate, options);
   const server = createServer(createRestApp(test.memgate));
   server.on('upgrade', (request, socket, head) => {

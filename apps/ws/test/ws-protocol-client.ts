@@ -1,10 +1,24 @@
-import type { ProtocolClient, StreamOutcome } from '@memgate/testkit';
+import type { ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
 import { ChannelClient } from './channel-client.ts';
 
 /**
  * The conformance suite's view of the chat channel: each call is one `chat.completion.create`
  * on a shared connection, told apart by `request_id`.
  */
+interface ReportedError {
+  status: number;
+  message: string;
+  request_id?: string;
+  retry_after?: number;
+}
+
+function conformanceError(error: ReportedError): ConformanceError {
+  const reported: ConformanceError = { status: error.status, message: error.message };
+  if (error.request_id !== undefined) reported.requestId = error.request_id;
+  if (error.retry_after !== undefined) reported.retryAfter = error.retry_after;
+  return reported;
+}
+
 export async function wsProtocolClient(url: string, apiKey: string | null): Promise<ProtocolClient> {
   const client = await ChannelClient.connect(url, { apiKey, skipSession: apiKey === null });
   let counter = 0;
@@ -19,14 +33,14 @@ export async function wsProtocolClient(url: string, apiKey: string | null): Prom
       if (terminal.type === 'chat.completion.done' && terminal.status === 'completed' && terminal.completion) {
         return { ok: true, completion: terminal.completion };
       }
-      const error = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
-      return { ok: false, error: { status: error.status, message: error.message } };
+      const error: ReportedError = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
+      return { ok: false, error: conformanceError(error) };
     },
     async stream(body): Promise<StreamOutcome> {
       const { chunks, terminal } = await run(body);
       if (terminal.type === 'chat.completion.done' && terminal.status === 'completed') return { ok: true, chunks };
-      const error = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
-      const reported = { status: error.status, message: error.message };
+      const error: ReportedError = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
+      const reported = conformanceError(error);
       return chunks.length > 0 ? { ok: true, chunks, error: reported } : { ok: false, error: reported };
     },
     close: () => client.close(),

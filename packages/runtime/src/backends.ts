@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type AgentLock, type EventBus, type MemgateConfig, MemgateError, type Store } from '@memgate/core';
 import { RedisEventBus } from '@memgate/redis';
 import { describeConnection, PostgresAgentLock, PostgresStore } from '@memgate/store-postgres';
-import { SqliteStore } from '@memgate/store-sqlite';
+import { type DataDirState, prepareDataDir, SqliteStore } from '@memgate/store-sqlite';
 
 /** Where state lives and how instances coordinate, as chosen by the environment. */
 export interface Backends {
@@ -15,6 +14,8 @@ export interface Backends {
   events: EventBus | undefined;
   /** Banner lines, label → what is in use. */
   descriptions: { store: string; locks: string; events: string };
+  /** The SQLite data directory as found at startup (absent with PostgreSQL). */
+  dataDir?: DataDirState;
   /** Closes what the core does not close itself (the lock's connections). */
   close(): Promise<void>;
 }
@@ -53,9 +54,10 @@ export async function openBackends(config: MemgateConfig, options: { existingOnl
         close: () => lock.close(),
       };
     }
-    await mkdir(config.dataDir, { recursive: true });
+    const dataDir = prepareDataDir(config.dataDir);
     return {
       store: SqliteStore.open(config.dataDir),
+      dataDir,
       lock: undefined,
       events,
       descriptions: {

@@ -8,6 +8,7 @@ import {
   type MemgateConfig,
   MemgateError,
 } from '@memgate/core';
+import type { DataDirState } from '@memgate/store-sqlite';
 import { type Backends, openBackends } from './backends.ts';
 import { logLevelFrom, metricsTokenFrom } from './observability/log-level.ts';
 import { createObservability, type Observability } from './observability/observability.ts';
@@ -53,6 +54,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
   const metricsToken = metricsTokenFrom(env);
   const backends = await openBackends(config, { existingOnly: options.existingDataOnly });
   const { store, lock, events, descriptions } = backends;
+  if (backends.dataDir?.exposed) warnExposedDataDir(observability, backends.dataDir);
   const provider = createProvider(config.llm);
   const memgate = createMemgate({
     store,
@@ -97,6 +99,15 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     await close().catch(() => undefined);
     throw error;
   }
+}
+
+/** An existing data directory others can read: memgate leaves it as it is, and says how to fix it. */
+function warnExposedDataDir(observability: Observability, dataDir: DataDirState): void {
+  const mode = dataDir.mode.toString(8).padStart(3, '0');
+  observability.logger.warn(
+    { dataDir: dataDir.path, mode, fix: `chmod 700 ${dataDir.path}` },
+    `the data directory ${dataDir.path} is readable by other users (mode ${mode}): run \`chmod 700 ${dataDir.path}\``,
+  );
 }
 
 /** Creates the `default` user on an empty store; an instance that lost that race to another creates nothing. */

@@ -1,7 +1,12 @@
+import { secureCompanionFiles, secureDatabaseFile } from './data-files.ts';
 import { connect, type Database } from './driver.ts';
 
-/** Opens a connection with the settings memgate's durability and concurrency rely on. */
+/**
+ * Opens a connection with the settings memgate's durability and concurrency rely on; the database
+ * file and its WAL are readable by their owner only (0600).
+ */
 export function openDatabase(filename: string): Database {
+  secureDatabaseFile(filename);
   const db = connect(filename);
   db.exec(`
     -- WAL lets readers (other instances, the CLI) run while a turn writes.
@@ -14,5 +19,6 @@ export function openDatabase(filename: string): Database {
     PRAGMA foreign_keys = ON;
     PRAGMA busy_timeout = 5000;
   `);
+  secureCompanionFiles(filename);
   return db;
 }

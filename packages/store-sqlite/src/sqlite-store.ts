@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   Agent,
@@ -20,6 +19,7 @@ import type {
 } from '@memgate/core';
 import { stepConstraintMessages, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
 import { ContextWindowCache } from './context-window-cache.ts';
+import { prepareDataDir } from './data-files.ts';
 import { type Database, transaction } from './driver.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
@@ -55,9 +55,9 @@ export class SqliteStore implements Store {
     this.#vectors = new VectorIndex(this.#db, () => this.#sql);
   }
 
-  /** Opens (creating it if needed) `<dataDir>/memgate.sqlite`. */
+  /** Opens (creating it if needed, mode 0700) `<dataDir>/memgate.sqlite` (mode 0600). */
   static open(dataDir: string): SqliteStore {
-    mkdirSync(dataDir, { recursive: true });
+    prepareDataDir(dataDir);
     return new SqliteStore({ filename: join(dataDir, 'memgate.sqlite') });
   }
 

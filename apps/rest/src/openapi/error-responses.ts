@@ -9,8 +9,8 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state.',
   413: 'The request body is larger than the body limit, or an image larger than the attachment limit.',
   422: 'Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`).',
-  429: 'The upstream rate-limited the turn; `Retry-After` says when to retry.',
-  502: 'The upstream failed.',
+  429: 'Rate limited; `Retry-After` (always sent: the upstream’s value, else computed) says when to retry.',
+  502: 'The upstream failed; the message names the request id, never the upstream’s address.',
   503: 'Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`.',
   504: 'The upstream timed out.',
 };
@@ -28,7 +28,8 @@ export function errorResponses(...statuses: number[]): ZodOpenApiResponsesObject
       description: DESCRIPTIONS[status] ?? 'Error.',
       content: { 'application/json': { schema: errorBodySchema } },
     };
-    if (status === 429 || status === 503) response.headers = z.object({ 'retry-after': retryAfter.optional() });
+    if (status === 429) response.headers = z.object({ 'retry-after': retryAfter });
+    if (status === 503) response.headers = z.object({ 'retry-after': retryAfter.optional() });
     responses[String(status)] = response;
   }
   return responses;

@@ -630,6 +630,8 @@ export interface components {
                 code: string | null;
                 /** @description The request id (also in the `x-request-id` response header and the logs). */
                 request_id?: string;
+                /** @description Seconds to wait before retrying (every 429; also the `Retry-After` header, when headers can be sent). */
+                retry_after?: number;
             };
         };
         ValidationDetail: {
@@ -902,17 +904,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The upstream rate-limited the turn; `Retry-After` says when to retry. */
+            /** @description Rate limited; `Retry-After` (always sent: the upstream’s value, else computed) says when to retry. */
             429: {
                 headers: {
-                    "retry-after"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The upstream failed. */
+            /** @description The upstream failed; the message names the request id, never the upstream’s address. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1518,7 +1521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The upstream failed. */
+            /** @description The upstream failed; the message names the request id, never the upstream’s address. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1600,7 +1603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The upstream failed. */
+            /** @description The upstream failed; the message names the request id, never the upstream’s address. */
             502: {
                 headers: {
                     [name: string]: unknown;

@@ -71,6 +71,9 @@ export const GRAPHQL_CODE_BY_CODE: Record<ErrorCode, string> = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 };
 
+/** `Retry-After` of a 429 that knows no better (e.g. its upstream sent no hint). */
+export const DEFAULT_RATE_LIMIT_RETRY_SECONDS = 1;
+
 export interface MemgateErrorOptions {
   /** The request field at fault, OpenAI's `error.param`. */
   param?: string | null;
@@ -80,6 +83,11 @@ export interface MemgateErrorOptions {
   validation?: ValidationDetail[];
   /** Seconds a client should wait (429, 503). */
   retryAfterSeconds?: number;
+  /**
+   * What only the log may see (an upstream's address, errno, raw answer): never sent to a client,
+   * whose message stays generic.
+   */
+  logDetail?: string;
   cause?: unknown;
 }
 
@@ -90,6 +98,7 @@ export class MemgateError extends Error {
   readonly detailCode: string | null;
   readonly validation: ValidationDetail[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly logDetail: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: MemgateErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -98,7 +107,10 @@ export class MemgateError extends Error {
     this.param = options.param ?? null;
     this.detailCode = options.detailCode ?? null;
     this.validation = options.validation;
-    this.retryAfterSeconds = options.retryAfterSeconds;
+    // Every 429 tells the client when to retry, whoever raised it.
+    this.retryAfterSeconds =
+      options.retryAfterSeconds ?? (code === 'RATE_LIMITED' ? DEFAULT_RATE_LIMIT_RETRY_SECONDS : undefined);
+    this.logDetail = options.logDetail;
   }
 
   get status(): number {
@@ -134,6 +146,8 @@ export interface ErrorObject {
   code: string | null;
   /** The request's id (its `x-request-id`), to quote when reporting a problem. */
   request_id?: string;
+  /** Seconds to wait before retrying: on every 429 (REST also sends `Retry-After`). */
+  retry_after?: number;
 }
 
 /** The REST body of contract §5: the seed's `detail` and OpenAI's `error`. */
@@ -150,6 +164,7 @@ export function toErrorObject(error: MemgateError, requestId?: string): ErrorObj
     code: error.detailCode ?? error.code.toLowerCase(),
   };
   if (requestId !== undefined) object.request_id = requestId;
+  if (error.retryAfterSeconds !== undefined) object.retry_after = error.retryAfterSeconds;
   return object;
 }
 

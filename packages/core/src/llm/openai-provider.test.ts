@@ -341,6 +341,23 @@ describe('OpenAiCompatibleProvider errors', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('computes Retry-After for a 429 that sends none: the rate-limit reset headers, else 1 s', async () => {
+    const headers: Record<string, string>[] = [
+      { 'x-ratelimit-reset-requests': '1m2.5s', 'x-ratelimit-reset-tokens': '20ms' },
+      { 'x-ratelimit-reset-tokens': '6m0s' },
+      { 'x-ratelimit-reset-requests': '250ms' },
+      {},
+      { 'retry-after': 'Thu, 01 Jan 1970 00:00:00 GMT' },
+    ];
+    const server = await upstream((_seen, response, index) =>
+      json(response, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, headers[index]),
+    );
+    const seconds: (number | undefined)[] = [];
+    for (const _ of headers)
+      seconds.push((await failure(provider(server.baseURL).generate(basicRequest()))).retryAfterSeconds);
+    expect(seconds).toEqual([63, 360, 1, 1, 0]);
+  });
+
   it('flags context_length_exceeded, and reads bare-string errors (Ollama)', async () => {
     const server = await upstream((_seen, response, index) =>
       index === 0
@@ -377,9 +394,41 @@ describe('OpenAiCompatibleProvider errors', () => {
     const closed = servers.pop()!;
     closed.closeAllConnections();
     await new Promise((resolve) => closed.close(resolve));
-    const error = await failure(provider(server.baseURL).generate(basicRequest()));
+    const { port } = new URL(server.baseURL);
+    const call = provider(server.baseURL).generate(basicRequest(), { headers: { 'x-request-id': 'req-refused-1' } });
+    const error = await failure(call);
     expect(error.code).toBe('UPSTREAM_ERROR');
-    expect(error.message).toMatch(/ECONNREFUSED/);
+    // Clients read the message: it names the request, never the upstream's address or errno text.
+    expect(error.message).toBe('The upstream LLM could not be reached (request id req-refused-1).');
+    expect(error.message).not.toContain(port);
+    // The operator's log gets the detail.
+    expect(error.logDetail).toMatch(/ECONNREFUSED/);
+    expect(error.logDetail).toContain(port);
+  });
+
+  it('never passes on an HTML page or an address from the upstream, and keeps its JSON words scrubbed', async () => {
+    const server = await upstream((_seen, response, index) => {
+      if (index === 0) {
+        response.writeHead(502, { 'content-type': 'text/html' });
+        response.end('<html><body>502 Bad Gateway: upstream 10.1.2.3:8000 unreachable (nginx)</body></html>');
+      } else if (index === 1) {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end('<html>proxy at http://internal.example:3128/ says hello</html>');
+      } else {
+        json(response, 503, { error: { message: 'backend llm-7.internal.example:8000 is down (10.0.0.5)' } });
+      }
+    });
+    const { host } = new URL(server.baseURL);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const error = await failure(
+        provider(server.baseURL).generate(basicRequest(), { headers: { 'x-request-id': 'r7' } }),
+      );
+      expect(error.code).toBe('UPSTREAM_ERROR');
+      expect(error.message).toContain('(request id r7)');
+      for (const leak of ['10.1.2.3', '8000', 'internal.example', '3128', '10.0.0.5', host, 'nginx', '<html']) {
+        expect(error.message).not.toContain(leak);
+      }
+    }
   });
 
   it('maps a silent upstream, before or after the headers, to UPSTREAM_TIMEOUT', async () => {

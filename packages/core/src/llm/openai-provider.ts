@@ -2,7 +2,7 @@ import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { abortErrorFrom, type CallGuard, createCallGuard } from './call-guard.ts';
 import { parseEmbeddings } from './openai-embeddings.ts';
-import { toMemgateError } from './openai-errors.ts';
+import { forClient, rootCause, toMemgateError, type UpstreamErrorContext } from './openai-errors.ts';
 import { type ChatParams, toChatParams } from './openai-request.ts';
 import { parseCompletion } from './openai-response.ts';
 import { ChatStreamAssembler } from './openai-stream.ts';
@@ -46,11 +46,23 @@ function displayURL(baseURL: string): string {
   }
 }
 
-/** The network error under the SDK's "Connection error.", e.g. `connect ECONNREFUSED 127.0.0.1:9`. */
+/** The host (and port) of the base URL, scrubbed from messages clients read. */
+function hostOf(baseURL: string): string | undefined {
+  try {
+    return new URL(baseURL).host || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The network error under the SDK's "Connection error." as its errno (`ECONNREFUSED`), never its
+ * message: `/readyz` answers anyone, and `connect ECONNREFUSED 127.0.0.1:9` names the upstream.
+ */
 function connectionFailure(error: unknown): string {
-  let cause: unknown = error;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  return cause instanceof Error ? cause.message : String(error);
+  const cause = rootCause(error);
+  const errno = /^([A-Z][A-Z0-9_]+):/.exec(cause)?.[1];
+  return errno ? `connection failed (${errno})` : 'connection failed';
 }
 
 function mentionsStreamOptions(error: unknown): boolean {
@@ -69,6 +81,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   readonly #client: OpenAI;
   readonly #apiKey: string | undefined;
   readonly #timeoutMs: number;
+  readonly #errorContext: UpstreamErrorContext;
   /** Cleared the first time the upstream rejects `stream_options`; later streams skip it. */
   #streamOptionsSupported = true;
 
@@ -77,6 +90,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.models = [...options.models];
     this.#apiKey = options.apiKey || undefined;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#errorContext = { apiKey: this.#apiKey, host: hostOf(options.baseURL) };
     // One client for the provider's lifetime: it holds the connection pool every turn reuses.
     this.#client = new OpenAI({
       baseURL: options.baseURL,
@@ -98,7 +112,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       );
       return parseCompletion(body, request.model);
     } catch (error) {
-      throw this.#failure(error, guard, options.signal);
+      throw this.#failure(error, guard, options);
     } finally {
       guard.release();
     }
@@ -118,7 +132,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       if (guard.signal.aborted) throw guard.signal.reason;
       yield { type: 'done', result: assembler.finish() };
     } catch (error) {
-      throw this.#failure(error, guard, options.signal);
+      throw this.#failure(error, guard, options);
     } finally {
       // Also cancels the HTTP request when the consumer stops iterating early.
       guard.release();
@@ -134,7 +148,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       );
       return parseEmbeddings(body, request.input.length);
     } catch (error) {
-      throw this.#failure(error, guard, options.signal);
+      throw this.#failure(error, guard, options);
     } finally {
       guard.release();
     }
@@ -175,15 +189,21 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     return await this.#client.chat.completions.create({ ...params, stream: true }, { signal, headers });
   }
 
-  /** Caller aborts stay aborts (never 502s); our own timer becomes a 504; the rest is mapped. */
-  #failure(error: unknown, guard: CallGuard, callerSignal: AbortSignal | undefined): Error {
-    if (callerSignal?.aborted) return abortErrorFrom(callerSignal);
+  /**
+   * Caller aborts stay aborts (never 502s); our own timer becomes a 504; the rest is mapped. Every
+   * message names the request id and never the upstream's address (the detail is `logDetail`).
+   */
+  #failure(error: unknown, guard: CallGuard, options: LlmCallOptions): Error {
+    if (options.signal?.aborted) return abortErrorFrom(options.signal);
+    const requestId = options.headers?.['x-request-id'];
     if (guard.timedOut) {
       const seconds = Math.round(this.#timeoutMs / 100) / 10;
-      return new MemgateError('UPSTREAM_TIMEOUT', `The upstream LLM did not answer within ${seconds}s.`, {
+      const timeout = new MemgateError('UPSTREAM_TIMEOUT', `The upstream LLM did not answer within ${seconds}s.`, {
         cause: error,
+        logDetail: `no answer within ${this.#timeoutMs} ms`,
       });
+      return forClient(timeout, this.#errorContext, requestId);
     }
-    return toMemgateError(error, { apiKey: this.#apiKey });
+    return forClient(toMemgateError(error, this.#errorContext), this.#errorContext, requestId);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ToolCall, Usage } from '../domain/types.ts';
-import { upstreamFailure } from './openai-errors.ts';
+import { clientSafe, upstreamFailure } from './openai-errors.ts';
 import type { LlmResult } from './provider.ts';
 
 // Upstream bodies are parsed as untrusted JSON: OpenAI-compatible servers vary, and a garbled answer
@@ -50,7 +50,7 @@ export function throwIfErrorBody(body: JsonObject): void {
   if (error === undefined || error === null) return;
   const message = isObject(error) && typeof error['message'] === 'string' ? error['message'] : JSON.stringify(error);
   const code = isObject(error) ? (error['code'] ?? error['type']) : null;
-  throw upstreamFailure(`The upstream LLM reported an error: ${message}`, code);
+  throw upstreamFailure(`The upstream LLM reported an error: ${clientSafe(message)}`, code, { logDetail: message });
 }
 
 function toToolCall(value: unknown): ToolCall | null {
@@ -72,8 +72,11 @@ function toContent(value: unknown): string | null {
 /** Parses a non-streaming Chat Completions body into an LlmResult. */
 export function parseCompletion(body: unknown, requestedModel: string): LlmResult {
   if (!isObject(body)) {
-    const sample = typeof body === 'string' ? `: ${body.slice(0, 200)}` : '';
-    throw upstreamFailure(`The upstream LLM sent a body that is not a JSON object${sample}`, null);
+    // An HTML page from a proxy may name hosts: its text goes to the log only.
+    const sample = typeof body === 'string' ? body.slice(0, 200) : typeof body;
+    throw upstreamFailure('The upstream LLM returned an invalid response: not a JSON object.', null, {
+      logDetail: `body: ${sample}`,
+    });
   }
   throwIfErrorBody(body);
   const choices = body['choices'];

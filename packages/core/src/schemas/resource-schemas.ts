@@ -165,6 +165,10 @@ export const errorBodySchema = z
         .string()
         .optional()
         .meta({ description: 'The request id (also in the `x-request-id` response header and the logs).' }),
+      retry_after: z.number().int().nonnegative().optional().meta({
+        description:
+          'Seconds to wait before retrying (every 429; also the `Retry-After` header, when headers can be sent).',
+      }),
     }),
   })
   .meta({ id: 'Error', description: 'Every error: the `detail` of FastAPI-style clients and OpenAI’s `error`.' });

@@ -150,6 +150,8 @@ class ObservedSpan<K extends SpanKind> implements TelemetrySpan<K> {
       errorCode: failure.detailCode ?? failure.code.toLowerCase(),
       // The provider redacts its key from these messages; they name no memgate key either.
       error: failure.message,
+      // What clients are not told (errno, the upstream's raw answer), for the operator.
+      ...(failure.logDetail === undefined ? {} : { detail: failure.logDetail }),
     };
     const transient = failure.code === 'RATE_LIMITED' || failure.code === 'UPSTREAM_TIMEOUT';
     if (transient) logger.warn(line, 'upstream call failed');

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerWithFault } from './chaos.ts';
 import { completionBody, resolveTurn } from './completion.ts';
 import { delay, isRecord, openAiErrorBody, sendError, sendJson } from './http-helpers.ts';
 import { DEFAULT_CHUNK_SIZE, garbledFrames, streamFrames, writeStream } from './streaming.ts';
@@ -36,9 +37,11 @@ export async function handleChat(
   };
   // The signal stops pending delays and stream writes as soon as the client leaves.
   const controller = new AbortController();
+  // A connection the mock breaks on purpose (a chaos fault) is not a client abort.
+  let brokenByMock = false;
   response.on('close', () => {
     context.settled();
-    if (response.writableFinished) return;
+    if (response.writableFinished || brokenByMock) return;
     controller.abort();
     context.aborted(recorded);
   });
@@ -77,6 +80,19 @@ export async function handleChat(
   }
 
   const turn = resolveTurn(body, scripted);
+  if (scripted.fault) {
+    await answerWithFault(scripted.fault, response, {
+      turn,
+      streaming,
+      includeUsage: body.stream_options?.include_usage === true,
+      chunkSize: scripted.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      signal: controller.signal,
+      onBreak: () => {
+        brokenByMock = true;
+      },
+    });
+    return;
+  }
   if (!streaming) {
     sendJson(response, 200, completionBody(turn));
     return;

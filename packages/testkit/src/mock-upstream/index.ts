@@ -1,3 +1,4 @@
+export { answerWithFault, CHAOS_LEAKED_ADDRESS, refusedUpstreamUrl, UPSTREAM_FAULTS } from './chaos.ts';
 export { countPromptTokens, countTokens, messageText } from './completion.ts';
 export { DEFAULT_EMBEDDING_DIMENSIONS, embedText } from './embeddings.ts';
 export { echoResponder, type SendMessageOptions, sendMessage } from './responders.ts';
@@ -14,5 +15,6 @@ export type {
   ScriptedError,
   ScriptedResponse,
   ScriptedToolCall,
+  UpstreamFault,
   UsageCounts,
 } from './types.ts';

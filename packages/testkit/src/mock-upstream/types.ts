@@ -76,6 +76,16 @@ export interface ScriptedError {
 }
 
 /**
+ * A broken answer of the chaos upstream (see `answerWithFault`):
+ * - `html-200` / `html-502`: an HTML page (a proxy's, naming an internal address) instead of JSON;
+ * - `truncated-json`: JSON that stops mid-object (streaming: a frame cut mid-JSON, then the end);
+ * - `empty-choices`: `choices: []` (streaming: chunks without choices, then `[DONE]`);
+ * - `reset` / `close` / `stall`: half of the body (streaming: half of the frames), then a TCP
+ *   reset, a clean close, or silence until the client leaves.
+ */
+export type UpstreamFault = 'html-200' | 'html-502' | 'truncated-json' | 'empty-choices' | 'reset' | 'close' | 'stall';
+
+/**
  * One upstream answer. An assistant turn has `content` and/or `toolCalls`; `error`, `garbled`
  * and `hang` replace the turn. The timing and shape options apply to any of them.
  */
@@ -87,6 +97,8 @@ export interface ScriptedResponse {
   error?: ScriptedError;
   /** 200 with a body that is not JSON (non-streaming) or SSE that breaks off mid-frame (streaming). */
   garbled?: boolean;
+  /** Break the answer this way; the partial body or stream is the scripted turn's. */
+  fault?: UpstreamFault;
   /** Never answer: the request stays open until the client gives up (or the mock closes). */
   hang?: boolean;
   /** Streaming only: send this many SSE frames, then stall without ending the response. */

@@ -5,6 +5,10 @@ import type { MockUpstream } from '../mock-upstream/index.ts';
 export interface ConformanceError {
   status: number;
   message: string;
+  /** The request id the error names (REST `error.request_id`, GraphQL `extensions.request_id`, WS `error.request_id`). */
+  requestId?: string;
+  /** Seconds to wait (REST `Retry-After` / `error.retry_after`, GraphQL `extensions.retryAfter`, WS `error.retry_after`). */
+  retryAfter?: number;
 }
 
 export type CompleteOutcome = { ok: true; completion: ChatCompletion } | { ok: false; error: ConformanceError };
