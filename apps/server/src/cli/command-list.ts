@@ -34,9 +34,24 @@ export const COMMANDS: Command[] = [
     createsData: true,
   },
   {
+    group: 'users',
+    action: 'delete',
+    synopsis: 'USER [--force]',
+    summary:
+      'delete a user (id or name) and their keys; refused while they have agents, unless --force deletes those too',
+    required: ['USER'],
+  },
+  {
+    group: 'keys',
+    action: 'list',
+    synopsis: 'USER',
+    summary: "list a user's API keys (id, prefix, scope, created, last used, expiry; never the key)",
+    required: ['USER'],
+  },
+  {
     group: 'keys',
     action: 'create',
-    synopsis: 'USER',
+    synopsis: 'USER [--scope full|read] [--expires-at TIME]',
     summary: 'create an API key for a user (id or name); the key is printed once',
     required: ['USER'],
   },
@@ -44,7 +59,7 @@ export const COMMANDS: Command[] = [
     group: 'keys',
     action: 'delete',
     synopsis: 'KEY_ID',
-    summary: 'delete an API key; it stops working at once',
+    summary: 'delete an API key; it stops working at once and its open sessions close (4401)',
     required: ['KEY_ID'],
   },
   {
