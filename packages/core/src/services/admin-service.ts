@@ -133,7 +133,7 @@ export class AdminService {
     if (agents.length > 0 && !force) {
       throw new MemgateError(
         'CONFLICT',
-        `User ${user.name} has ${agents.length} agent(s); delete them first, or pass force=true to delete them with the user.`,
+        `User ${user.name} has ${agents.length} agent(s): delete them first, or force the deletion (force=true; --force in the CLI) to delete them with the user.`,
         { detailCode: 'user_has_agents' },
       );
     }
