@@ -59,7 +59,7 @@ export const COMMANDS: Command[] = [
     group: 'keys',
     action: 'delete',
     synopsis: 'KEY_ID',
-    summary: 'delete an API key; it stops working at once and its open sessions close (4401)',
+    summary: 'delete an API key; it stops working at once',
     required: ['KEY_ID'],
   },
   {
