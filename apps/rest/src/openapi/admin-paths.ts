@@ -11,7 +11,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { errorResponses, json } from './error-responses.ts';
 
 const admin = [{ AdminToken: [] }];
-const errors = (...statuses: number[]) => errorResponses(401, 403, ...statuses);
+const errors = (...statuses: number[]) => errorResponses(401, ...statuses);
 
 /** The admin API (contract §2): only when MEMGATE_ADMIN_TOKEN is set, with it as bearer. */
 export const adminPaths: ZodOpenApiPathsObject = {

@@ -944,6 +944,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (or another user’s). */
             404: {
                 headers: {
@@ -1171,6 +1180,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
             422: {
                 headers: {
@@ -1264,6 +1282,15 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1442,6 +1469,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (or another user’s). */
             404: {
                 headers: {
@@ -1562,6 +1598,15 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1728,6 +1773,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (or another user’s). */
             404: {
                 headers: {
@@ -1827,15 +1881,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     createUser: {
@@ -1862,15 +1907,6 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1921,15 +1957,6 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1995,15 +2022,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description No such resource (or another user’s). */
             404: {
                 headers: {
@@ -2041,15 +2059,6 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2097,15 +2106,6 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
