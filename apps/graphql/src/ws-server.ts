@@ -24,6 +24,8 @@ export const UNAUTHORIZED_CLOSE_CODE = 4401;
 interface ConnectionState extends Record<PropertyKey, unknown> {
   principal: Principal;
   closed: AbortController;
+  /** Stops watching the connection's key (revocation, expiry). */
+  stopWatchingKey?: () => void;
   /** The connection's request id (its upgrade's `x-request-id` or a new one) and log fields. */
   requestState: GraphqlRequestState;
   openedAt: number;
@@ -81,6 +83,14 @@ export function createGraphqlWsServer(
           ctx.extra.principal = await memgate.admin.authenticate(authorization);
           ctx.extra.requestState.userId = ctx.extra.principal.userId;
           ctx.extra.closed = new AbortController();
+          // The connection lives no longer than its key: revoked on any instance, or expired, it closes with 4401.
+          const { socket } = ctx.extra;
+          // Not for a socket that closed while its key was looked up: onClose has run already.
+          if (socket.readyState === socket.OPEN) {
+            ctx.extra.stopWatchingKey = memgate.admin.watchSession(ctx.extra.principal, (reason) =>
+              socket.close(UNAUTHORIZED_CLOSE_CODE, reason),
+            );
+          }
           connections.inc();
           return true;
         } catch (error) {
@@ -92,6 +102,7 @@ export function createGraphqlWsServer(
         }
       },
       onClose: (ctx, code) => {
+        ctx.extra.stopWatchingKey?.();
         if (ctx.extra.closed) connections.dec();
         ctx.extra.closed?.abort(new DOMException('The WebSocket closed.', 'AbortError'));
         const state = ctx.extra.requestState;

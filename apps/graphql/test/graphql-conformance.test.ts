@@ -8,6 +8,7 @@ runProtocolConformance('GraphQL', async () => {
     baseUrl: harness.baseUrl,
     apiKey: harness.apiKey,
     otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
     upstream: harness.upstream,
     client: async (apiKey) => graphqlClient(harness, apiKey),
     close: () => harness.close(),

@@ -34,6 +34,8 @@ const ROUTES = [
   'post /v1/admin/users',
   'get /v1/admin/users',
   'post /v1/admin/users/{userId}/api-keys',
+  'get /v1/admin/users/{userId}/api-keys',
+  'delete /v1/admin/users/{userId}',
   'delete /v1/admin/api-keys/{keyId}',
   'get /healthz',
   'get /readyz',

@@ -17,6 +17,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   user: { type: 'string', short: 'u', default: 'default' },
   model: { type: 'string' },
+  scope: { type: 'string' },
+  'expires-at': { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,7 +72,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     const run = COMMAND_RUNS[`${command.group} ${command.action}`];
     if (!run) throw new Error(`memgate: no implementation of ${command.group} ${command.action}`);
-    const result = await run({ memgate: runtime.memgate, args, user: values.user, model: values.model });
+    const result = await run({
+      memgate: runtime.memgate,
+      args,
+      user: values.user,
+      model: values.model,
+      scope: values.scope,
+      expiresAt: values['expires-at'],
+      force: values.force,
+    });
     const json = values.json || command.document || !process.stdout.isTTY;
     process.stdout.write(`${json ? JSON.stringify(result, null, 2) : formatTable(result)}\n`);
     return 0;

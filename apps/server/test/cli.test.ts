@@ -23,7 +23,15 @@ describe('pnpm memgate: help and usage', () => {
       expect(result.stdout).toMatch(/^usage: pnpm memgate /);
     }
     const [full, , agents, exportHelp, keysCreate] = results;
-    for (const command of ['users list', 'users create', 'keys create', 'keys delete', 'agents export']) {
+    for (const command of [
+      'users list',
+      'users create',
+      'users delete USER [--force]',
+      'keys list USER',
+      'keys create USER [--scope full|read] [--expires-at TIME]',
+      'keys delete',
+      'agents export',
+    ]) {
       expect(full?.stdout).toContain(command);
     }
     expect(full?.stdout).toMatch(/Exit codes: 0 done, 1 failed .*, 2 bad usage or configuration/);
@@ -59,6 +67,8 @@ describe('pnpm memgate: commands never create data they were not asked to', () =
     ['agents', 'list'],
     ['agents', 'export', 'agent-1'],
     ['keys', 'create', 'default'],
+    ['keys', 'list', 'default'],
+    ['users', 'delete', 'default'],
     ['agents', 'create', 'ada'],
     ['agents', 'delete', 'agent-1'],
   ];
@@ -142,5 +152,54 @@ describe('pnpm memgate: users, keys and agents on a real data directory', () => 
     });
     const gone = await runCli(['agents', 'export', String(agent['id']), '-u', 'carol'], env);
     expect(gone).toMatchObject({ code: 1, stdout: '', stderr: `memgate: Agent ${String(agent['id'])} not found.\n` });
+  }, 120_000);
+
+  it('lists keys without their secrets, creates scoped and expiring keys, deletes users (agents need --force)', async () => {
+    await json(['users', 'create', 'dave']);
+    const expiresAt = '2099-01-01T00:00:00.000Z';
+    const readKey = await json(['keys', 'create', 'dave', '--scope', 'read', '--expires-at', expiresAt]);
+    expect(readKey).toMatchObject({ scope: 'read', expires_at: expiresAt });
+    const fullKey = await json(['keys', 'create', 'dave']);
+    expect(fullKey).toMatchObject({ scope: 'full', expires_at: null });
+
+    const listed = await runCli(['keys', 'list', 'dave', '--json'], env);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).not.toContain(String(readKey['key']));
+    expect(listed.stdout).not.toContain(String(fullKey['key']));
+    const keys = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    expect(keys.map((key) => [key['id'], key['scope'], key['expires_at'], key['last_used_at']])).toEqual([
+      [readKey['id'], 'read', expiresAt, null],
+      [fullKey['id'], 'full', null, null],
+    ]);
+    expect(Object.keys(keys[0] ?? {}).sort()).toEqual([
+      'created_at',
+      'expires_at',
+      'id',
+      'last_used_at',
+      'prefix',
+      'scope',
+    ]);
+
+    const past = await runCli(['keys', 'create', 'dave', '--expires-at', '2001-01-01T00:00:00Z'], env);
+    expect(past).toMatchObject({ code: 1, stdout: '', stderr: 'memgate: expires_at must be in the future.\n' });
+    const badScope = await runCli(['keys', 'create', 'dave', '--scope', 'admin'], env);
+    expect(badScope.code).toBe(1);
+    expect(badScope.stderr).toMatch(/^memgate: .*scope/);
+    expect(await json(['keys', 'list', 'dave'])).toHaveLength(2);
+
+    await json(['agents', 'create', 'bea', '--user', 'dave']);
+    const refused = await runCli(['users', 'delete', 'dave'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^memgate: User dave has 1 agent\(s\): delete them first, or force .*--force in the CLI/,
+    );
+    expect((await json(['users', 'list'])).map((user) => user['name'])).toContain('dave');
+
+    expect(await json(['users', 'delete', 'dave', '--force'])).toEqual({ id: 'dave', deleted: true });
+    expect((await json(['users', 'list'])).map((user) => user['name'])).not.toContain('dave');
+    expect(await runCli(['keys', 'list', 'dave'], env)).toMatchObject({
+      code: 1,
+      stderr: 'memgate: User dave not found.\n',
+    });
   }, 120_000);
 });

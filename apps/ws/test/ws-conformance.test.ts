@@ -8,6 +8,7 @@ runProtocolConformance('WebSocket', async () => {
     baseUrl: harness.baseUrl,
     apiKey: harness.apiKey,
     otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
     upstream: harness.upstream,
     client: (apiKey) => wsProtocolClient(harness.wsUrl, apiKey),
     close: () => harness.close(),

@@ -4,6 +4,8 @@ export * from './agent/turn-runner.ts';
 export * from './agent/turn-types.ts';
 export * from './attachments/index.ts';
 export * from './auth/api-keys.ts';
+export * from './auth/key-scope.ts';
+export * from './auth/key-sessions.ts';
 export * from './concurrency/agent-lock.ts';
 export * from './concurrency/in-process-lock.ts';
 export * from './config.ts';

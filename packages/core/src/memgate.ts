@@ -84,7 +84,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     }),
     agents,
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
-    admin: new AdminService(store, options.adminToken),
+    admin: new AdminService(store, options.adminToken, events),
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),

@@ -1,7 +1,15 @@
-import { type AgentEvent, type AgentEventListener, type EventBus, InProcessEventBus } from '@memgate/core';
+import {
+  type AgentEvent,
+  type AgentEventListener,
+  type EventBus,
+  InProcessEventBus,
+  type KeyRevocationListener,
+} from '@memgate/core';
 import { Redis } from 'ioredis';
 
 const DEFAULT_PREFIX = 'memgate:agent-events:';
+/** Appended to the prefix for the one channel of key revocations; agent ids never contain `!`. */
+const REVOCATIONS_SUFFIX = '!keys-revoked';
 
 /**
  * Agent events over Redis pub/sub, so a subscriber on any instance sees messages stored by every
@@ -21,6 +29,11 @@ export class RedisEventBus implements EventBus {
     subscriber.on('message', (channel: string, payload: string) => {
       if (!channel.startsWith(prefix)) return;
       try {
+        if (channel === prefix + REVOCATIONS_SUFFIX) {
+          const keyIds: unknown = JSON.parse(payload);
+          if (Array.isArray(keyIds)) this.local.deliverKeysRevoked(keyIds.filter((id) => typeof id === 'string'));
+          return;
+        }
         this.local.deliver(JSON.parse(payload) as AgentEvent);
       } catch {
         // A malformed payload from another writer on the channel is not ours to deliver.
@@ -34,11 +47,22 @@ export class RedisEventBus implements EventBus {
     const publisher = new Redis(url, options);
     const subscriber = new Redis(url, options);
     await Promise.all([publisher.connect(), subscriber.connect()]);
+    // Every instance listens for revocations from the start: an open session must end wherever it is.
+    await subscriber.subscribe(prefix + REVOCATIONS_SUFFIX);
     return new RedisEventBus(publisher, subscriber, prefix);
   }
 
   async publish(event: AgentEvent): Promise<void> {
     await this.publisher.publish(this.prefix + event.agentId, JSON.stringify(event));
+  }
+
+  async publishKeysRevoked(keyIds: readonly string[]): Promise<void> {
+    if (keyIds.length === 0) return;
+    await this.publisher.publish(this.prefix + REVOCATIONS_SUFFIX, JSON.stringify(keyIds));
+  }
+
+  onKeysRevoked(listener: KeyRevocationListener): () => void {
+    return this.local.onKeysRevoked(listener);
   }
 
   subscribe(agentId: string, listener: AgentEventListener): () => void {

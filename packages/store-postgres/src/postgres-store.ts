@@ -17,10 +17,12 @@ import type {
   User,
 } from '@memgate/core';
 import {
+  type ApiKeyRow,
   type PassageRow,
   type PendingToolCallRow,
   type SummaryRow,
   stepConstraintMessages,
+  toApiKey,
   toContextSummary,
   toPassage,
   toPendingToolCall,
@@ -94,17 +96,31 @@ export class PostgresStore implements Store {
     return (await this.#pool.query<UserRow>(SQL.listUsers)).rows.map(toUser);
   }
 
-  async createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord> {
-    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
-    const values = [record.id, record.userId, record.keyHash, record.prefix, record.createdAt];
-    await translateConstraints(messages, () => this.#pool.query(SQL.insertApiKey, values));
-    // Rebuilt field by field so the hash never travels further than the store.
-    return { id: record.id, userId: record.userId, prefix: record.prefix, createdAt: record.createdAt };
+  async deleteUser(userId: string): Promise<boolean> {
+    // One statement, so atomic: ON DELETE CASCADE takes the keys, the agents and all they hold.
+    return ((await this.#pool.query(SQL.deleteUser, [userId])).rowCount ?? 0) > 0;
   }
 
-  async findUserIdByKeyHash(keyHash: string): Promise<string | null> {
-    const { rows } = await this.#pool.query<{ user_id: string }>({ ...SQL.findUserIdByKeyHash, values: [keyHash] });
-    return rows[0]?.user_id ?? null;
+  async createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord> {
+    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
+    const { id, userId, keyHash, prefix, createdAt, scope, expiresAt } = record;
+    const values = [id, userId, keyHash, prefix, createdAt, scope, expiresAt];
+    await translateConstraints(messages, () => this.#pool.query(SQL.insertApiKey, values));
+    // Rebuilt field by field so the hash never travels further than the store.
+    return { id, userId, prefix, createdAt, scope, expiresAt, lastUsedAt: null };
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const { rows } = await this.#pool.query<ApiKeyRow>({ ...SQL.findApiKeyByHash, values: [keyHash] });
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  async listApiKeys(userId: string): Promise<ApiKeyRecord[]> {
+    return (await this.#pool.query<ApiKeyRow>(SQL.listApiKeys, [userId])).rows.map(toApiKey);
+  }
+
+  async touchApiKey(keyId: string, usedAt: string): Promise<void> {
+    await this.#pool.query(SQL.touchApiKey, [usedAt, keyId]);
   }
 
   async deleteApiKey(keyId: string): Promise<boolean> {

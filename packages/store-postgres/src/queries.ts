@@ -1,3 +1,5 @@
+import { API_KEY_COLUMNS } from '@memgate/core';
+
 /**
  * The store's SQL. The hot ones are named, so pg prepares them once per connection and then
  * only binds parameters: a turn runs the same few statements over and over.
@@ -30,11 +32,16 @@ export const SQL = {
   getUserByName: 'SELECT id, name, created_at FROM users WHERE name = $1',
   listUsers: 'SELECT id, name, created_at FROM users ORDER BY created_at, id',
 
-  insertApiKey: 'INSERT INTO api_keys (id, user_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5)',
-  findUserIdByKeyHash: {
-    name: 'memgate_find_user_by_key',
-    text: 'SELECT user_id FROM api_keys WHERE key_hash = $1',
+  deleteUser: 'DELETE FROM users WHERE id = $1',
+
+  insertApiKey: `INSERT INTO api_keys (id, user_id, key_hash, prefix, created_at, scope, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  findApiKeyByHash: {
+    name: 'memgate_find_api_key',
+    text: `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE key_hash = $1`,
   },
+  listApiKeys: `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE user_id = $1 ORDER BY created_at, id`,
+  touchApiKey: 'UPDATE api_keys SET last_used_at = $1 WHERE id = $2',
   deleteApiKey: 'DELETE FROM api_keys WHERE id = $1',
 
   insertAgent: `INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)

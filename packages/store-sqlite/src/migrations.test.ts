@@ -31,6 +31,18 @@ describe('applyMigrations', () => {
     expect(versions()).toEqual([...MIGRATIONS, next].map((migration) => migration.version));
   });
 
+  it('upgrades the keys of a version-4 database to full-scope keys that never expire (v5)', () => {
+    applyMigrations(db, MIGRATIONS.slice(0, 4));
+    db.exec(`INSERT INTO users (id, name, created_at) VALUES ('user-1', 'old', '2026-01-01T00:00:00.000Z');
+      INSERT INTO api_keys (id, user_id, key_hash, prefix, created_at)
+      VALUES ('key-1', 'user-1', 'hash', 'mg-abc', '2026-01-01T00:00:00.000Z')`);
+    expect(applyMigrations(db)).toEqual([5]);
+    expect(db.prepare('SELECT scope, expires_at, last_used_at FROM api_keys').all()).toEqual([
+      { scope: 'full', expires_at: null, last_used_at: null },
+    ]);
+    expect(() => db.exec("UPDATE api_keys SET scope = 'admin'")).toThrow(/CHECK/);
+  });
+
   it('rolls a failing step back entirely and records nothing for it', () => {
     applyMigrations(db);
     const broken = { ...next, up: 'CREATE TABLE later (x INTEGER); INSERT INTO no_such_table VALUES (1);' };

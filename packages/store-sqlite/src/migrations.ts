@@ -164,6 +164,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX attachments_agent_seq ON attachments(agent_id, message_seq);
     `,
   },
+  {
+    version: 5,
+    description: 'api keys: scope, expiry and last use',
+    up: `
+      -- 'read' keys read agents, messages and memory; turns and writes need 'full'.
+      ALTER TABLE api_keys ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'read'));
+      -- ISO 8601 instants; NULL: never expires / never used.
+      ALTER TABLE api_keys ADD COLUMN expires_at TEXT;
+      -- Written at most once a minute per key and instance (AdminService), never on every request.
+      ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
+    `,
+  },
 ];
 
 /**

@@ -17,7 +17,7 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
-import { stepConstraintMessages, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
+import { stepConstraintMessages, toApiKey, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
 import { type Database, transaction } from './driver.ts';
@@ -101,17 +101,32 @@ export class SqliteStore implements Store {
     return this.#sql.listUsers.all().map(toUser);
   }
 
-  async createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord> {
-    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
-    translateConstraints(messages, () =>
-      this.#sql.insertApiKey.run(record.id, record.userId, record.keyHash, record.prefix, record.createdAt),
-    );
-    // Rebuilt field by field so the hash never travels further than the store.
-    return { id: record.id, userId: record.userId, prefix: record.prefix, createdAt: record.createdAt };
+  async deleteUser(userId: string): Promise<boolean> {
+    // One statement, so atomic: ON DELETE CASCADE takes the keys, the agents and all they hold.
+    return this.#sql.deleteUser.run(userId).changes > 0;
   }
 
-  async findUserIdByKeyHash(keyHash: string): Promise<string | null> {
-    return this.#sql.findUserIdByKeyHash.get(keyHash) ?? null;
+  async createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord> {
+    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
+    const { id, userId, keyHash, prefix, createdAt, scope, expiresAt } = record;
+    translateConstraints(messages, () =>
+      this.#sql.insertApiKey.run(id, userId, keyHash, prefix, createdAt, scope, expiresAt),
+    );
+    // Rebuilt field by field so the hash never travels further than the store.
+    return { id, userId, prefix, createdAt, scope, expiresAt, lastUsedAt: null };
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = this.#sql.findApiKeyByHash.get(keyHash);
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(userId: string): Promise<ApiKeyRecord[]> {
+    return this.#sql.listApiKeys.all(userId).map(toApiKey);
+  }
+
+  async touchApiKey(keyId: string, usedAt: string): Promise<void> {
+    this.#sql.touchApiKey.run(usedAt, keyId);
   }
 
   async deleteApiKey(keyId: string): Promise<boolean> {

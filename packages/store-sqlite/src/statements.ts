@@ -1,4 +1,4 @@
-import type { PendingToolCallRow, SummaryRow, UserRow } from '@memgate/core';
+import { API_KEY_COLUMNS, type ApiKeyRow, type PendingToolCallRow, type SummaryRow, type UserRow } from '@memgate/core';
 import type { AttachmentRow } from './attachments.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
 import { prepareMemoryStatements } from './memory-statements.ts';
@@ -26,11 +26,19 @@ export function prepareStatements(db: Database) {
     getUserByName: prepare<[string], UserRow>(db, 'SELECT id, name, created_at FROM users WHERE name = ?'),
     listUsers: prepare<[], UserRow>(db, 'SELECT id, name, created_at FROM users ORDER BY created_at, rowid'),
 
-    insertApiKey: prepare<[string, string, string, string, string]>(
+    deleteUser: prepare<[string]>(db, 'DELETE FROM users WHERE id = ?'),
+
+    insertApiKey: prepare<[string, string, string, string, string, string, string | null]>(
       db,
-      'INSERT INTO api_keys (id, user_id, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO api_keys (id, user_id, key_hash, prefix, created_at, scope, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
-    findUserIdByKeyHash: prepareValue<[string], string>(db, 'SELECT user_id FROM api_keys WHERE key_hash = ?'),
+    findApiKeyByHash: prepare<[string], ApiKeyRow>(db, `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE key_hash = ?`),
+    listApiKeys: prepare<[string], ApiKeyRow>(
+      db,
+      `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE user_id = ? ORDER BY created_at, rowid`,
+    ),
+    touchApiKey: prepare<[string, string]>(db, 'UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
     deleteApiKey: prepare<[string]>(db, 'DELETE FROM api_keys WHERE id = ?'),
 
     insertAgent: prepare<AgentRow>(

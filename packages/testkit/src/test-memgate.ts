@@ -6,6 +6,8 @@ export interface TestMemgate {
   apiKey: string;
   /** API key of the user `bob`, who must never see alice's agents. */
   otherApiKey: string;
+  /** A read-only (scope `read`) key of `alice`: reads her agents, gets 403 on turns and writes. */
+  readApiKey: string;
 }
 
 export interface TestMemgateOptions {
@@ -49,12 +51,14 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     maxAttachmentBytes: options.maxAttachmentBytes,
     telemetry: options.telemetry,
   });
-  if (options.keys) return { memgate, ...options.keys };
+  const readKeyOf = async (user: string) => (await memgate.admin.createApiKey(user, { scope: 'read' })).key;
+  if (options.keys) return { memgate, ...options.keys, readApiKey: await readKeyOf('alice') };
   const alice = await memgate.admin.createUser({ name: 'alice' });
   const bob = await memgate.admin.createUser({ name: 'bob' });
   return {
     memgate,
     apiKey: (await memgate.admin.createApiKey(alice.id)).key,
     otherApiKey: (await memgate.admin.createApiKey(bob.id)).key,
+    readApiKey: await readKeyOf(alice.id),
   };
 }

@@ -53,7 +53,7 @@ export const agentPaths: ZodOpenApiPathsObject = {
       requestBody: {
         content: { 'application/json': { schema: createAgentSchema.meta({ id: 'CreateAgentRequest' }) } },
       },
-      responses: { '201': json('The new agent.', agentResourceSchema), ...errors(422) },
+      responses: { '201': json('The new agent.', agentResourceSchema), ...errors(403, 422) },
     },
     get: {
       operationId: 'listAgents',
@@ -77,7 +77,7 @@ export const agentPaths: ZodOpenApiPathsObject = {
       tags: ['Agents'],
       summary: 'Delete an agent with its history and memory',
       requestParams: { path: agentId },
-      responses: { ...noContent, ...errors(404) },
+      responses: { ...noContent, ...errors(403, 404) },
     },
   },
   '/v1/agents/{agentId}/messages': {
@@ -114,7 +114,7 @@ export const agentPaths: ZodOpenApiPathsObject = {
         required: true,
         content: { 'application/json': { schema: memoryUpdateSchema.meta({ id: 'MemoryUpdateRequest' }) } },
       },
-      responses: { '200': json('The updated block.', memoryBlockSchema), ...errors(404, 422) },
+      responses: { '200': json('The updated block.', memoryBlockSchema), ...errors(403, 404, 422) },
     },
   },
   '/v1/agents/{agentId}/archival': {
@@ -137,7 +137,7 @@ export const agentPaths: ZodOpenApiPathsObject = {
         required: true,
         content: { 'application/json': { schema: passageCreateSchema.meta({ id: 'ArchivalInsertRequest' }) } },
       },
-      responses: { '201': json('The new passage.', passageResourceSchema), ...errors(404, 422, 502, 504) },
+      responses: { '201': json('The new passage.', passageResourceSchema), ...errors(403, 404, 422, 502, 504) },
     },
   },
   '/v1/agents/{agentId}/archival/search': {
@@ -154,7 +154,7 @@ export const agentPaths: ZodOpenApiPathsObject = {
       operationId: 'deleteArchival',
       tags: ['Memory'],
       requestParams: { path: agentId.extend({ passageId: z.string() }) },
-      responses: { ...noContent, ...errors(404) },
+      responses: { ...noContent, ...errors(403, 404) },
     },
   },
   '/v1/agents/{agentId}/context': {

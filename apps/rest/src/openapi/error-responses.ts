@@ -4,7 +4,7 @@ import type { ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-op
 
 const DESCRIPTIONS: Record<number, string> = {
   401: 'No API key, or an unknown one (`WWW-Authenticate: Bearer`).',
-  403: 'Forbidden: the admin API without its token, or the admin API turned off.',
+  403: 'Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write.',
   404: 'No such resource (or another user’s).',
   409: 'Conflict with the current state.',
   413: 'The request body is larger than the body limit, or an image larger than the attachment limit.',

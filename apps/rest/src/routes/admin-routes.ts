@@ -1,4 +1,4 @@
-import { type Memgate, userResource } from '@memgate/core';
+import { apiKeyResource, type Memgate, userResource } from '@memgate/core';
 import { Router } from 'express';
 
 /** The admin API (contract §2): only when MEMGATE_ADMIN_TOKEN is set, with it as bearer. */
@@ -15,11 +15,25 @@ export function adminRoutes(memgate: Memgate): Router {
   router.get('/users', async (_request, response) => {
     response.json({ object: 'list', data: (await admin.listUsers()).map(userResource) });
   });
+  router.delete('/users/:userId', async (request, response) => {
+    await admin.deleteUser(request.params.userId, request.query);
+    response.status(204).end();
+  });
   router.post('/users/:userId/api-keys', async (request, response) => {
-    const created = await admin.createApiKey(request.params.userId);
-    response
-      .status(201)
-      .json({ id: created.id, key: created.key, user_id: created.userId, created_at: created.createdAt });
+    const created = await admin.createApiKey(request.params.userId, request.body);
+    response.status(201).json({
+      id: created.id,
+      key: created.key,
+      user_id: created.userId,
+      prefix: created.prefix,
+      created_at: created.createdAt,
+      scope: created.scope,
+      expires_at: created.expiresAt,
+    });
+  });
+  router.get('/users/:userId/api-keys', async (request, response) => {
+    const keys = await admin.listApiKeys(request.params.userId);
+    response.json({ object: 'list', data: keys.map(apiKeyResource) });
   });
   router.delete('/api-keys/:keyId', async (request, response) => {
     await admin.deleteApiKey(request.params.keyId);

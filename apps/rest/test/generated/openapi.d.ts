@@ -228,7 +228,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/admin/users/{userId}/api-keys": {
+    "/v1/admin/users/{userId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -236,6 +236,27 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user and their keys (409 while they have agents, unless force=true)
+         * @description The user’s keys stop working at once and the WebSocket and graphql-ws sessions they opened close with 4401, on every instance. A user who still has agents is kept (409 `user_has_agents`) unless `force=true`: then their agents, with memory and history, are deleted in the same transaction.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{userId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a user’s API keys (never their secrets) */
+        get: operations["listApiKeys"];
         put?: never;
         /** Create an API key for a user (shown once) */
         post: operations["createApiKey"];
@@ -255,6 +276,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Revoke an API key
+         * @description The key stops working at once, and the WebSocket and graphql-ws sessions it opened close with 4401, on every instance.
+         */
         delete: operations["deleteApiKey"];
         options?: never;
         head?: never;
@@ -538,6 +563,15 @@ export interface components {
         CreateUserRequest: {
             name: string;
         };
+        CreateApiKeyRequest: {
+            /**
+             * @default full
+             * @enum {string}
+             */
+            scope: "full" | "read";
+            /** @default null */
+            expires_at: string | null;
+        };
         ChatCompletion: {
             id: string;
             /** @constant */
@@ -803,11 +837,46 @@ export interface components {
             /** @description The key itself, shown this once. */
             key: string;
             user_id: string;
+            /** @description The first characters of the key, as listings show it. */
+            prefix: string;
             /**
              * @description ISO 8601 date and time.
              * @example 2026-01-01T12:00:00.000Z
              */
             created_at: string;
+            /**
+             * @description `full` runs turns and writes; `read` only reads agents, messages and memory (403 on the rest).
+             * @enum {string}
+             */
+            scope: "full" | "read";
+            /** @description When the key stops working; null: never. */
+            expires_at: string | null;
+        };
+        ApiKeyList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["ApiKey"][];
+        };
+        /** @description An API key as listed: everything but its secret. */
+        ApiKey: {
+            id: string;
+            user_id: string;
+            /** @description The first characters of the key; never the key itself. */
+            prefix: string;
+            /**
+             * @description ISO 8601 date and time.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            created_at: string;
+            /** @description When the key last authenticated a request, updated at most once a minute; null: never. */
+            last_used_at: string | null;
+            /** @description When the key stops working; null: never. */
+            expires_at: string | null;
+            /**
+             * @description `full` runs turns and writes; `read` only reads agents, messages and memory (403 on the rest).
+             * @enum {string}
+             */
+            scope: "full" | "read";
         };
         Health: {
             /** @constant */
@@ -870,6 +939,15 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1105,6 +1183,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
             422: {
                 headers: {
@@ -1198,6 +1285,15 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1376,6 +1472,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (or another user’s). */
             404: {
                 headers: {
@@ -1496,6 +1601,15 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1662,6 +1776,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (or another user’s). */
             404: {
                 headers: {
@@ -1761,15 +1884,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     createUser: {
@@ -1803,8 +1917,58 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: {
+                /** @description Also delete the user’s agents. */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1832,7 +1996,7 @@ export interface operations {
             };
         };
     };
-    createApiKey: {
+    listApiKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -1842,6 +2006,50 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description The user’s keys, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
         responses: {
             /** @description The key. */
             201: {
@@ -1861,8 +2069,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
+            /** @description No such resource (or another user’s). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1870,8 +2078,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource (or another user’s). */
-            404: {
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1901,15 +2109,6 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Forbidden: the admin API without its token, or the admin API turned off. */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

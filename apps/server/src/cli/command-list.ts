@@ -34,9 +34,24 @@ export const COMMANDS: Command[] = [
     createsData: true,
   },
   {
+    group: 'users',
+    action: 'delete',
+    synopsis: 'USER [--force]',
+    summary:
+      'delete a user (id or name) and their keys; refused while they have agents, unless --force deletes those too',
+    required: ['USER'],
+  },
+  {
+    group: 'keys',
+    action: 'list',
+    synopsis: 'USER',
+    summary: "list a user's API keys (id, prefix, scope, created, last used, expiry; never the key)",
+    required: ['USER'],
+  },
+  {
     group: 'keys',
     action: 'create',
-    synopsis: 'USER',
+    synopsis: 'USER [--scope full|read] [--expires-at TIME]',
     summary: 'create an API key for a user (id or name); the key is printed once',
     required: ['USER'],
   },

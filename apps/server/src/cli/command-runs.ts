@@ -1,4 +1,4 @@
-import { agentResource, exportAgent, type Memgate, type Principal, userResource } from '@memgate/core';
+import { agentResource, apiKeyResource, exportAgent, type Memgate, type Principal, userResource } from '@memgate/core';
 
 /** What a command gets: the core, its positional arguments and the parsed options. */
 export interface CommandInput {
@@ -8,6 +8,11 @@ export interface CommandInput {
   user: string;
   /** `--model`, for `agents create`. */
   model: string | undefined;
+  /** `--scope` and `--expires-at`, for `keys create`. */
+  scope?: string | undefined;
+  expiresAt?: string | undefined;
+  /** `--force`, for `users delete`. */
+  force?: boolean | undefined;
 }
 
 async function principalOf(memgate: Memgate, user: string): Promise<Principal> {
@@ -18,9 +23,23 @@ async function principalOf(memgate: Memgate, user: string): Promise<Principal> {
 export const COMMAND_RUNS: Record<string, (input: CommandInput) => Promise<unknown>> = {
   'users list': async ({ memgate }) => (await memgate.admin.listUsers()).map(userResource),
   'users create': async ({ memgate, args }) => userResource(await memgate.admin.createUser({ name: args[0] })),
-  'keys create': async ({ memgate, args }) => {
-    const created = await memgate.admin.createApiKey(args[0] ?? '');
-    return { id: created.id, key: created.key, user_id: created.userId, created_at: created.createdAt };
+  'users delete': async ({ memgate, args, force }) => {
+    await memgate.admin.deleteUser(args[0] ?? '', { force: force ? 'true' : 'false' });
+    return { id: args[0], deleted: true };
+  },
+  'keys list': async ({ memgate, args }) =>
+    (await memgate.admin.listApiKeys(args[0] ?? '')).map(apiKeyResource).map(({ user_id: _user, ...key }) => key),
+  'keys create': async ({ memgate, args, scope, expiresAt }) => {
+    const body = { ...(scope !== undefined && { scope }), ...(expiresAt !== undefined && { expires_at: expiresAt }) };
+    const created = await memgate.admin.createApiKey(args[0] ?? '', body);
+    return {
+      id: created.id,
+      key: created.key,
+      user_id: created.userId,
+      scope: created.scope,
+      expires_at: created.expiresAt,
+      created_at: created.createdAt,
+    };
   },
   'keys delete': async ({ memgate, args }) => {
     await memgate.admin.deleteApiKey(args[0] ?? '');

@@ -4,6 +4,9 @@ const OPTIONS = `options:
   --json             print JSON (the default when stdout is not a terminal; tables otherwise)
   --user, -u USER    the user (id or name) whose agents a command works on (default: default)
   --model MODEL      the model of a new agent (default: MEMGATE_LLM_MODEL, or the offline model)
+  --scope SCOPE      keys create: full (default; turns and writes) or read (reads agents, messages, memory)
+  --expires-at TIME  keys create: when the key stops working, ISO 8601 in the future (default: never)
+  --force            users delete: also delete the user's agents, with their memory and messages
   --help, -h         print help for the command and exit`;
 
 const FOOTER = `It uses the server's configuration (MEMGATE_DATA_DIR or DATABASE_URL, see the README).

@@ -3,6 +3,7 @@ import { isReservedToolName } from '../agent/base-tools.ts';
 import { type ReplyFormat, replyFormatOf } from '../agent/reply-format.ts';
 import type { TurnRunner } from '../agent/turn-runner.ts';
 import type { TurnEvent, TurnInput, TurnTiming, TurnTrace } from '../agent/turn-types.ts';
+import { requireWriteScope } from '../auth/key-scope.ts';
 import type { AgentLock } from '../concurrency/agent-lock.ts';
 import type { Agent, Principal } from '../domain/types.ts';
 import { errorOutcome, MemgateError } from '../errors/memgate-error.ts';
@@ -126,6 +127,7 @@ export class ChatDispatcher {
     trace: TurnTrace,
     report: SpanEnd['turn'],
   ) {
+    requireWriteScope(principal);
     const request = parseOrThrow(chatCompletionRequestSchema, body);
     assertSupported(request);
     const replyFormat = this.replyFormat(request);

@@ -1,6 +1,15 @@
+/** What a key may do: `full` runs turns and writes, `read` only reads agents, messages and memory. */
+export type KeyScope = 'full' | 'read';
+
 /** Who is calling: resolved from the bearer token. */
 export interface Principal {
   userId: string;
+  /** The API key that authenticated the caller; absent for the CLI, which acts as the user. */
+  keyId?: string;
+  /** Absent means `full`. */
+  scope?: KeyScope;
+  /** When the key stops working (ISO 8601); null or absent when it never expires. */
+  expiresAt?: string | null;
 }
 
 export interface User {
@@ -15,6 +24,11 @@ export interface ApiKeyRecord {
   /** First characters of the key, to tell keys apart in listings; never enough to use it. */
   prefix: string;
   createdAt: string;
+  scope: KeyScope;
+  /** ISO 8601; null when the key never expires. */
+  expiresAt: string | null;
+  /** When the key last authenticated a request, to the minute (see `AdminService`); null when never. */
+  lastUsedAt: string | null;
 }
 
 export interface MemoryBlock {

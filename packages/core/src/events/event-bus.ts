@@ -9,6 +9,9 @@ export interface AgentEvent {
 
 export type AgentEventListener = (event: AgentEvent) => void;
 
+/** Told the ids of API keys that stopped working (revoked, or their user deleted). */
+export type KeyRevocationListener = (keyIds: readonly string[]) => void;
+
 /**
  * Fan-out of agent events. In-process by default; a Redis implementation shares events
  * between instances behind the same interface.
@@ -22,12 +25,17 @@ export interface EventBus {
    * (a networked bus confirms asynchronously); adapters may await it before acknowledging.
    */
   ready?(agentId: string): Promise<void>;
+  /** Announces to every instance that these keys no longer work, so their open sessions end. */
+  publishKeysRevoked(keyIds: readonly string[]): Promise<void>;
+  /** Listens for revocations published by any instance (this one included); returns the unsubscribe function. */
+  onKeysRevoked(listener: KeyRevocationListener): () => void;
   close(): Promise<void>;
 }
 
 /** Delivers events to the listeners of this process. */
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<AgentEventListener>>();
+  private readonly revocationListeners = new Set<KeyRevocationListener>();
 
   async publish(event: AgentEvent): Promise<void> {
     this.deliver(event);
@@ -59,7 +67,28 @@ export class InProcessEventBus implements EventBus {
     };
   }
 
+  async publishKeysRevoked(keyIds: readonly string[]): Promise<void> {
+    this.deliverKeysRevoked(keyIds);
+  }
+
+  /** Hands a revocation to local listeners; also used by distributed buses for received ones. */
+  deliverKeysRevoked(keyIds: readonly string[]): void {
+    for (const listener of this.revocationListeners) {
+      try {
+        listener(keyIds);
+      } catch {
+        // One failing listener must not keep the others' sessions open.
+      }
+    }
+  }
+
+  onKeysRevoked(listener: KeyRevocationListener): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.revocationListeners.clear();
   }
 }

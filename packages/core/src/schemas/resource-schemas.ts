@@ -66,14 +66,35 @@ export const userResourceSchema = z
   .object({ id: z.string(), name: z.string(), created_at: timestamp })
   .meta({ id: 'User' });
 
+const keyScope = z.enum(['full', 'read']).meta({
+  description: '`full` runs turns and writes; `read` only reads agents, messages and memory (403 on the rest).',
+});
+
 export const createdApiKeySchema = z
   .object({
     id: z.string(),
     key: z.string().meta({ description: 'The key itself, shown this once.' }),
     user_id: z.string(),
+    prefix: z.string().meta({ description: 'The first characters of the key, as listings show it.' }),
     created_at: timestamp,
+    scope: keyScope,
+    expires_at: timestamp.nullable().meta({ description: 'When the key stops working; null: never.' }),
   })
   .meta({ id: 'CreatedApiKey' });
+
+export const apiKeyResourceSchema = z
+  .object({
+    id: z.string(),
+    user_id: z.string(),
+    prefix: z.string().meta({ description: 'The first characters of the key; never the key itself.' }),
+    created_at: timestamp,
+    last_used_at: timestamp.nullable().meta({
+      description: 'When the key last authenticated a request, updated at most once a minute; null: never.',
+    }),
+    expires_at: timestamp.nullable().meta({ description: 'When the key stops working; null: never.' }),
+    scope: keyScope,
+  })
+  .meta({ id: 'ApiKey', description: 'An API key as listed: everything but its secret.' });
 
 export const passageResourceSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_BLOCK_LIMIT, DEFAULT_HUMAN, DEFAULT_PERSONA, DEFAULT_SYSTEM_PROMPT } from '../agent/system-prompt.ts';
+import { requireWriteScope } from '../auth/key-scope.ts';
 import type { Agent, MemoryBlock, Principal, StoredMessage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
@@ -32,6 +33,7 @@ export class AgentService {
   ) {}
 
   async create(principal: Principal, body: unknown): Promise<Agent> {
+    requireWriteScope(principal);
     const input = parseOrThrow(createAgentSchema, body ?? {});
     const id = `agent-${randomUUID()}`;
     const model = input.model ?? this.defaultModel;
@@ -63,6 +65,7 @@ export class AgentService {
   }
 
   async delete(principal: Principal, agentId: string): Promise<void> {
+    requireWriteScope(principal);
     const deleted = await this.store.deleteAgent(principal.userId, agentId);
     if (!deleted) throw new MemgateError('NOT_FOUND', `Agent ${agentId} not found.`, { detailCode: 'agent_not_found' });
   }
@@ -81,6 +84,7 @@ export class AgentService {
   }
 
   async updateMemory(principal: Principal, agentId: string, label: string, body: unknown): Promise<MemoryBlock> {
+    requireWriteScope(principal);
     const { value } = parseOrThrow(memoryUpdateSchema, body);
     const agent = await this.get(principal, agentId);
     const block = agent.memory.find((candidate) => candidate.label === label);

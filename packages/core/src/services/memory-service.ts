@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentToolDefinitions } from '../agent/base-tools.ts';
+import { requireWriteScope } from '../auth/key-scope.ts';
 import { measureContext } from '../context/context-budget.ts';
 import type { Passage, Principal } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
@@ -50,6 +51,7 @@ export class MemoryService {
   }
 
   async insertPassage(principal: Principal, agentId: string, body: unknown, signal?: AbortSignal): Promise<Passage> {
+    requireWriteScope(principal);
     const { content } = parseOrThrow(passageCreateSchema, body);
     await this.#options.agents.get(principal, agentId);
     return this.#options.archival.insert(agentId, content, signal);
@@ -67,6 +69,7 @@ export class MemoryService {
   }
 
   async deletePassage(principal: Principal, agentId: string, passageId: string): Promise<void> {
+    requireWriteScope(principal);
     await this.#options.agents.get(principal, agentId);
     if (!(await this.#options.store.deletePassage(agentId, passageId))) {
       throw new MemgateError('NOT_FOUND', `Agent ${agentId} has no archival passage ${passageId}.`, {

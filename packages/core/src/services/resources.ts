@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import { messageContentParts } from '../attachments/content-parts.ts';
-import type { Agent, StoredMessage, User } from '../domain/types.ts';
-import type { agentResourceSchema, messageResourceSchema, userResourceSchema } from '../schemas/resource-schemas.ts';
+import type { Agent, ApiKeyRecord, StoredMessage, User } from '../domain/types.ts';
+import type {
+  agentResourceSchema,
+  apiKeyResourceSchema,
+  messageResourceSchema,
+  userResourceSchema,
+} from '../schemas/resource-schemas.ts';
 
 /** The REST/WebSocket shape of an agent (contract §3). */
 export type AgentResource = z.output<typeof agentResourceSchema>;
@@ -40,4 +45,19 @@ export type UserResource = z.output<typeof userResourceSchema>;
 
 export function userResource(user: User): UserResource {
   return { id: user.id, name: user.name, created_at: user.createdAt };
+}
+
+export type ApiKeyResource = z.output<typeof apiKeyResourceSchema>;
+
+/** A key as listed: everything but its secret (the store never hands out the hash either). */
+export function apiKeyResource(key: ApiKeyRecord): ApiKeyResource {
+  return {
+    id: key.id,
+    user_id: key.userId,
+    prefix: key.prefix,
+    created_at: key.createdAt,
+    last_used_at: key.lastUsedAt,
+    expires_at: key.expiresAt,
+    scope: key.scope,
+  };
 }

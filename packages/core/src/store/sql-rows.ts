@@ -1,4 +1,4 @@
-import type { ContextSummary, Passage, PendingToolCall, User } from '../domain/types.ts';
+import type { ApiKeyRecord, ContextSummary, Passage, PendingToolCall, User } from '../domain/types.ts';
 
 /**
  * Row shapes and their mapping that the SQL stores (SQLite and PostgreSQL) share: the same
@@ -33,6 +33,32 @@ export interface SummaryRow {
   summary: string | null;
   summary_message_count: number;
   summary_updated_at: string | null;
+}
+
+/** An `api_keys` row as both stores select it (never the hash). */
+export interface ApiKeyRow {
+  id: string;
+  user_id: string;
+  prefix: string;
+  created_at: string;
+  scope: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+}
+
+/** The columns of an {@link ApiKeyRow}, in both stores' SQL. */
+export const API_KEY_COLUMNS = 'id, user_id, prefix, created_at, scope, expires_at, last_used_at';
+
+export function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    prefix: row.prefix,
+    createdAt: row.created_at,
+    scope: row.scope === 'read' ? 'read' : 'full',
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+  };
 }
 
 export function toUser(row: UserRow): User {

@@ -61,10 +61,16 @@ export interface Store {
   getUser(userId: string): Promise<User | null>;
   getUserByName(name: string): Promise<User | null>;
   listUsers(): Promise<User[]>;
+  /** Deletes the user with their keys and agents (and all the agents hold), atomically. True when it existed. */
+  deleteUser(userId: string): Promise<boolean>;
 
   createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord>;
-  /** The owner of the key with this hash, or null (deleting a key removes it). */
-  findUserIdByKeyHash(keyHash: string): Promise<string | null>;
+  /** The key with this hash, or null (deleting a key removes it). Expired keys are returned: the caller decides. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  /** The user's keys, oldest first, never their hashes. */
+  listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
+  /** Records when a key was last used; a no-op for an unknown key. */
+  touchApiKey(keyId: string, usedAt: string): Promise<void>;
   /** True when a key was deleted. */
   deleteApiKey(keyId: string): Promise<boolean>;
 

@@ -8,7 +8,7 @@ export const CHANNEL_CLOSE_CODES = {
   messageTooBig: 1009,
   /** A client that does not read while the server's send buffer is full. */
   policyViolation: 1008,
-  /** No valid authentication (bad `auth` frame, or none within the timeout). */
+  /** No valid authentication (bad `auth` frame, or none within the timeout), or the key was revoked or expired. */
   unauthenticated: 4401,
 } as const;
 

@@ -43,6 +43,7 @@ export class ChatChannelSession {
   private readonly subscriptions: AgentSubscriptions;
   private readonly maxInFlight: number;
   private closed = false;
+  private stopWatchingKey: (() => void) | null = null;
 
   constructor(private readonly options: ChatChannelSessionOptions) {
     this.principal = options.principal ?? null;
@@ -104,6 +105,7 @@ export class ChatChannelSession {
   /** Cancels every running turn, drops subscriptions, and resolves once the turns have let go. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopWatchingKey?.();
     this.subscriptions.clear();
     await this.runs.cancelAll();
   }
@@ -154,6 +156,13 @@ export class ChatChannelSession {
 
   private opened(principal: Principal): void {
     this.principal = principal;
+    // The session lives no longer than its key: revoked on any instance, or expired, it closes with 4401.
+    if (!this.closed) {
+      this.stopWatchingKey = this.options.memgate.admin.watchSession(principal, (reason) => {
+        this.closed = true;
+        this.options.transport.close(CHANNEL_CLOSE_CODES.unauthenticated, reason);
+      });
+    }
     this.options.onAuthenticated?.(principal);
     this.options.transport.send({ type: 'session.created', session_id: this.id, max_in_flight: this.maxInFlight });
   }

@@ -41,6 +41,8 @@ export interface ConformanceTarget {
   apiKey: string;
   /** Key of a second user. */
   otherApiKey: string;
+  /** A read-only (scope `read`) key of the user who owns the test agents. */
+  readApiKey: string;
   upstream: MockUpstream;
   /** A client of the protocol under test, authenticated with `apiKey` (null: no credentials). */
   client(apiKey: string | null): Promise<ProtocolClient>;

@@ -387,6 +387,24 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
         expect(await rest.messages(agentId)).toEqual([]);
       });
 
+      it('refuses a turn with a read-only key with 403 on both paths and stores nothing', async () => {
+        const reader = await target.client(target.readApiKey);
+        try {
+          const body = { model: 'mock-model', user: agentId, messages: [user('Hi')] };
+          const completed = await reader.complete(body);
+          expect(completed.ok ? 200 : completed.error.status).toBe(403);
+          if (!completed.ok) expect(completed.error.message).toMatch(/read-only/);
+          const streamed = await reader.stream({ ...body, stream: true });
+          expect(streamed.ok ? 200 : streamed.error.status).toBe(403);
+        } finally {
+          await reader.close();
+        }
+        expect(await rest.messages(agentId)).toEqual([]);
+        expect(target.upstream.requests).toHaveLength(0);
+        // The same key reads the agent's history.
+        expect(await new RestSetup(target.baseUrl, target.readApiKey).messages(agentId)).toEqual([]);
+      });
+
       it('answers 401 without credentials', async () => {
         const anonymous = await target.client(null).catch((error: unknown) => error);
         if (anonymous instanceof Error) {

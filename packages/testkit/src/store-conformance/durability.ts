@@ -10,13 +10,17 @@ export function describeDurability(harness: StoreHarness): void {
       const { store } = harness;
       const { user, agent } = await seedAgent(store);
       const keyHash = randomUUID();
-      await store.createApiKey({
+      const key = await store.createApiKey({
         id: `key-${randomUUID()}`,
         userId: user.id,
         prefix: 'mg-1',
         createdAt: timestamp(),
         keyHash,
+        scope: 'read',
+        expiresAt: '2099-01-01T00:00:00.000Z',
+        lastUsedAt: null,
       });
+      await store.touchApiKey(key.id, '2026-06-01T12:00:00.000Z');
       const call = pendingCall(agent.id);
       const stored = await commitUserMessages(store, agent.id, ['remember me', 'and me']);
       await store.commitStep({
@@ -28,7 +32,7 @@ export function describeDurability(harness: StoreHarness): void {
 
       const reopened = await harness.reopen();
       expect(await reopened.getUser(user.id)).toEqual(user);
-      expect(await reopened.findUserIdByKeyHash(keyHash)).toBe(user.id);
+      expect(await reopened.findApiKeyByHash(keyHash)).toEqual({ ...key, lastUsedAt: '2026-06-01T12:00:00.000Z' });
       expect((await reopened.getAgent(user.id, agent.id))?.memory[1]).toEqual({
         label: 'human',
         value: 'Name: Ada',

@@ -1,10 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import type { ApiKeyRecord } from '@memgate/core';
 import { describe, expect, it } from 'vitest';
-import { expectMemgateError, newUser, timestamp } from './fixtures.ts';
+import { commitUserMessages, expectMemgateError, newAgent, newUser, timestamp } from './fixtures.ts';
 import type { StoreHarness } from './store-harness.ts';
 
-function keyFor(userId: string) {
-  return { id: `key-${randomUUID()}`, userId, prefix: 'mg-abcd', createdAt: timestamp(), keyHash: randomUUID() };
+function keyFor(userId: string, overrides: Partial<ApiKeyRecord> = {}) {
+  return {
+    id: `key-${randomUUID()}`,
+    userId,
+    prefix: 'mg-abcd',
+    createdAt: timestamp(),
+    scope: 'full' as const,
+    expiresAt: null,
+    lastUsedAt: null,
+    ...overrides,
+    keyHash: randomUUID(),
+  };
+}
+
+/** The record a store returns for a key: everything but its hash. */
+function withoutHash({ keyHash: _hash, ...record }: ReturnType<typeof keyFor>): ApiKeyRecord {
+  return record;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
@@ -37,20 +53,63 @@ export function describeUsersAndKeys(harness: StoreHarness): void {
       expect(await store.listUsers()).toEqual([alice]);
       expect(await store.getUserByName('alice')).toEqual(alice);
     });
+
+    it('deletes a user with their keys, agents and history, and nobody else’s', async () => {
+      const { store } = harness;
+      const alice = await store.createUser(newUser('alice'));
+      const bob = await store.createUser(newUser('bob'));
+      const aliceKey = keyFor(alice.id);
+      const bobKey = keyFor(bob.id);
+      await store.createApiKey(aliceKey);
+      await store.createApiKey(bobKey);
+      const aliceAgent = await store.createAgent(newAgent(alice.id));
+      const bobAgent = await store.createAgent(newAgent(bob.id));
+      await commitUserMessages(store, aliceAgent.id, ['gone soon']);
+      const bobMessages = await commitUserMessages(store, bobAgent.id, ['staying']);
+
+      expect(await store.deleteUser(alice.id)).toBe(true);
+      expect(await store.getUser(alice.id)).toBeNull();
+      expect(await store.listUsers()).toEqual([bob]);
+      expect(await store.findApiKeyByHash(aliceKey.keyHash)).toBeNull();
+      expect(await store.listApiKeys(alice.id)).toEqual([]);
+      expect(await store.listAgents(alice.id)).toEqual([]);
+      expect(await store.listMessages(aliceAgent.id, { limit: 10 })).toEqual([]);
+
+      expect(await store.findApiKeyByHash(bobKey.keyHash)).toEqual(withoutHash(bobKey));
+      expect(await store.getAgent(bob.id, bobAgent.id)).toEqual(bobAgent);
+      expect(await store.listMessages(bobAgent.id, { limit: 10 })).toEqual(bobMessages);
+
+      expect(await store.deleteUser(alice.id)).toBe(false);
+      expect(await store.deleteUser('user-unknown')).toBe(false);
+      // The name is free again.
+      await store.createUser(newUser('alice'));
+    });
   });
 
   describe('api keys', () => {
     it('stores a key by its hash and returns the record without the hash', async () => {
       const { store } = harness;
       const user = await store.createUser(newUser());
-      const { keyHash, ...record } = keyFor(user.id);
+      const key = keyFor(user.id);
       // toStrictEqual: a returned `keyHash` property would fail this.
-      expect(await store.createApiKey({ ...record, keyHash })).toStrictEqual(record);
-      expect(await store.findUserIdByKeyHash(keyHash)).toBe(user.id);
-      expect(await store.findUserIdByKeyHash('unknown-hash')).toBeNull();
+      expect(await store.createApiKey(key)).toStrictEqual(withoutHash(key));
+      expect(await store.findApiKeyByHash(key.keyHash)).toStrictEqual(withoutHash(key));
+      expect(await store.findApiKeyByHash('unknown-hash')).toBeNull();
     });
 
-    it('finds each key owner', async () => {
+    it('keeps a key’s scope and expiry', async () => {
+      const { store } = harness;
+      const user = await store.createUser(newUser());
+      const key = keyFor(user.id, { scope: 'read', expiresAt: '2030-05-01T10:00:00.000Z' });
+      expect(await store.createApiKey(key)).toStrictEqual(withoutHash(key));
+      expect(await store.findApiKeyByHash(key.keyHash)).toMatchObject({
+        scope: 'read',
+        expiresAt: '2030-05-01T10:00:00.000Z',
+        lastUsedAt: null,
+      });
+    });
+
+    it('finds each key with its owner', async () => {
       const { store } = harness;
       const alice = await store.createUser(newUser());
       const bob = await store.createUser(newUser());
@@ -58,8 +117,42 @@ export function describeUsersAndKeys(harness: StoreHarness): void {
       const bobKey = keyFor(bob.id);
       await store.createApiKey(aliceKey);
       await store.createApiKey(bobKey);
-      expect(await store.findUserIdByKeyHash(aliceKey.keyHash)).toBe(alice.id);
-      expect(await store.findUserIdByKeyHash(bobKey.keyHash)).toBe(bob.id);
+      expect((await store.findApiKeyByHash(aliceKey.keyHash))?.userId).toBe(alice.id);
+      expect((await store.findApiKeyByHash(bobKey.keyHash))?.userId).toBe(bob.id);
+    });
+
+    it('lists a user’s keys, oldest first, without their hashes', async () => {
+      const { store } = harness;
+      const alice = await store.createUser(newUser());
+      const bob = await store.createUser(newUser());
+      const first = keyFor(alice.id, { createdAt: '2026-01-01T00:00:00.000Z' });
+      const second = keyFor(alice.id, { createdAt: '2026-01-02T00:00:00.000Z', scope: 'read' });
+      await store.createApiKey(second);
+      await store.createApiKey(first);
+      await store.createApiKey(keyFor(bob.id));
+
+      const listed = await store.listApiKeys(alice.id);
+      expect(listed).toStrictEqual([withoutHash(first), withoutHash(second)]);
+      expect(await store.listApiKeys('user-unknown')).toEqual([]);
+    });
+
+    it('records when a key was last used, and ignores an unknown key', async () => {
+      const { store } = harness;
+      const user = await store.createUser(newUser());
+      const key = keyFor(user.id);
+      const other = keyFor(user.id);
+      await store.createApiKey(key);
+      await store.createApiKey(other);
+      await store.touchApiKey(key.id, '2026-03-01T08:00:00.000Z');
+      await store.touchApiKey(key.id, '2026-03-01T08:01:00.000Z');
+      await store.touchApiKey('key-unknown', '2026-03-01T08:00:00.000Z');
+
+      expect((await store.findApiKeyByHash(key.keyHash))?.lastUsedAt).toBe('2026-03-01T08:01:00.000Z');
+      expect((await store.findApiKeyByHash(other.keyHash))?.lastUsedAt).toBeNull();
+      expect((await store.listApiKeys(user.id)).map((listed) => listed.lastUsedAt).sort()).toEqual([
+        '2026-03-01T08:01:00.000Z',
+        null,
+      ]);
     });
 
     it('stops finding a deleted key, and only that key', async () => {
@@ -71,8 +164,9 @@ export function describeUsersAndKeys(harness: StoreHarness): void {
       await store.createApiKey(kept);
 
       expect(await store.deleteApiKey(doomed.id)).toBe(true);
-      expect(await store.findUserIdByKeyHash(doomed.keyHash)).toBeNull();
-      expect(await store.findUserIdByKeyHash(kept.keyHash)).toBe(user.id);
+      expect(await store.findApiKeyByHash(doomed.keyHash)).toBeNull();
+      expect((await store.findApiKeyByHash(kept.keyHash))?.userId).toBe(user.id);
+      expect((await store.listApiKeys(user.id)).map((key) => key.id)).toEqual([kept.id]);
       expect(await store.deleteApiKey(doomed.id)).toBe(false);
       expect(await store.deleteApiKey('key-unknown')).toBe(false);
     });
@@ -84,13 +178,13 @@ export function describeUsersAndKeys(harness: StoreHarness): void {
       const first = keyFor(alice.id);
       await store.createApiKey(first);
       await expectMemgateError(store.createApiKey({ ...keyFor(bob.id), keyHash: first.keyHash }), 'CONFLICT');
-      expect(await store.findUserIdByKeyHash(first.keyHash)).toBe(alice.id);
+      expect((await store.findApiKeyByHash(first.keyHash))?.userId).toBe(alice.id);
     });
 
     it('refuses a key for a user that does not exist', async () => {
       const key = keyFor('user-unknown');
       await expect(harness.store.createApiKey(key)).rejects.toThrow();
-      expect(await harness.store.findUserIdByKeyHash(key.keyHash)).toBeNull();
+      expect(await harness.store.findApiKeyByHash(key.keyHash)).toBeNull();
     });
   });
 }
