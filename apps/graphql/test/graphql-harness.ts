@@ -31,9 +31,7 @@ const isGraphql = (url: string | undefined) => (url ?? '/').split('?')[0] === '/
  * REST and GraphQL on one real node:http server on port 0, over a real SQLite file, with the
  * mock upstream behind it — the shape of the all-in-one server. `options` go to the GraphQL app.
  */
-export async function startGraphqlHarness(
-  options: GraphqlAppOptions & UpstreamOptions = {},
-): Promise<GraphqlHarness> {
+export async function startGraphqlHarness(options: GraphqlAppOptions & UpstreamOptions = {}): Promise<GraphqlHarness> {
   const upstream = await startMockUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-graphql-'));
   const test = await createTestMemgate({

@@ -8,6 +8,7 @@ runUpstreamFaultConformance('GraphQL', async (options) => {
     baseUrl: harness.baseUrl,
     apiKey: harness.apiKey,
     otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
     upstream: harness.upstream,
     client: async (apiKey) => graphqlClient(harness, apiKey),
     close: () => harness.close(),

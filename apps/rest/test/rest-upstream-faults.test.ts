@@ -8,6 +8,7 @@ runUpstreamFaultConformance('REST', async (options) => {
     baseUrl: harness.baseUrl,
     apiKey: harness.apiKey,
     otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
     upstream: harness.upstream,
     client: async (apiKey) => restClient(harness.baseUrl, apiKey),
     close: () => harness.close(),

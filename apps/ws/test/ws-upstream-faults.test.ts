@@ -8,6 +8,7 @@ runUpstreamFaultConformance('WebSocket', async (options) => {
     baseUrl: harness.baseUrl,
     apiKey: harness.apiKey,
     otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
     upstream: harness.upstream,
     client: (apiKey) => wsProtocolClient(harness.wsUrl, apiKey),
     close: () => harness.close(),
