@@ -32,6 +32,8 @@ export interface MemgateConfig {
   maxSteps: number;
   /** Browser origins allowed by REST and GraphQL CORS and the WebSocket `Origin` check; none by default. */
   corsOrigins: CorsOrigins;
+  /** OpenTelemetry traces: the OTLP/HTTP URL spans are sent to (undefined: tracing off), and whether spans carry content. */
+  tracing: { endpoint: string | undefined; content: boolean };
 }
 
 /**
@@ -95,5 +97,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,
     maxSteps: value.MEMGATE_MAX_STEPS,
     corsOrigins: value.MEMGATE_CORS_ORIGINS,
+    tracing: {
+      endpoint: value.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? otlpTracesUrl(value.OTEL_EXPORTER_OTLP_ENDPOINT),
+      content: value.MEMGATE_TRACE_CONTENT,
+    },
   };
+}
+
+/** The traces URL under a base OTLP endpoint, as the OpenTelemetry SDK derives it (`…/v1/traces`). */
+function otlpTracesUrl(base: string | undefined): string | undefined {
+  if (base === undefined) return undefined;
+  return base.endsWith('/') ? `${base}v1/traces` : `${base}/v1/traces`;
 }

@@ -50,7 +50,7 @@ export function accountedGenerate(provider: LlmProvider, input: TurnInput, usage
     const started = performance.now();
     input.timing.upstreamCalls++;
     const attributes = { model: request.model, streaming: false, purpose: 'summary' as const, attempt: 1 };
-    const { span, options } = startUpstreamCall(input, attributes);
+    const { span, options } = startUpstreamCall(input, { ...attributes, messages: request.messages });
     try {
       const result = await provider.generate(request, options);
       endUpstreamCall(span, result);

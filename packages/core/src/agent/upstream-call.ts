@@ -31,8 +31,9 @@ export function startUpstreamCall(
 
 /** Ends an upstream call's span with its result or its failure. */
 export function endUpstreamCall(span: TelemetrySpan<'upstream'>, result: LlmResult | undefined, error?: unknown): void {
-  if (error === undefined && result) span.end({ usage: result.usage, finishReason: result.finishReason, status: null });
-  else span.end({ usage: null, finishReason: null, status: upstreamStatusOf(error) }, error);
+  if (error === undefined && result) {
+    span.end({ usage: result.usage, finishReason: result.finishReason, status: null, response: result });
+  } else span.end({ usage: null, finishReason: null, status: upstreamStatusOf(error) }, error);
 }
 
 /** One upstream call; while streaming, relays send_message text as it is generated. */
@@ -46,7 +47,8 @@ export async function* callUpstream(
   const started = performance.now();
   input.timing.upstreamCalls++;
   const attributes = { model: request.model, streaming: input.streaming, purpose: 'step' as const };
-  const { span, options } = startUpstreamCall(input, { ...attributes, attempt: progress.attempt ?? 1 });
+  const attempt = progress.attempt ?? 1;
+  const { span, options } = startUpstreamCall(input, { ...attributes, attempt, messages: request.messages });
   let result: LlmResult | undefined;
   let failure: unknown;
   try {
