@@ -1,0 +1,176 @@
+import { type ReceivedSpan, sendMessage } from '@memgate/testkit';
+import { afterEach, expect, it } from 'vitest';
+import { spanTree, startTracedServer, type TracedServer, traceparent } from './tracing-harness.ts';
+
+const SECRET = 'my secret diary entry 7f3a';
+const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CLIENT_SPAN = '00f067aa0ba902b7';
+
+let traced: TracedServer | undefined;
+afterEach(async () => {
+  await traced?.close();
+  traced = undefined;
+});
+
+function chat(server: TracedServer, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return fetch(`${server.server.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.apiKey}`, ...headers },
+    body: JSON.stringify({
+      model: 'mock-model',
+      user: server.agentId,
+      messages: [{ role: 'user', content: SECRET }],
+      ...body,
+    }),
+  });
+}
+
+const rememberThenReply = () => [
+  {
+    toolCalls: [
+      { name: 'core_memory_append', arguments: { label: 'human', content: SECRET, request_heartbeat: true } },
+    ],
+  },
+  sendMessage(`Noted: ${SECRET}`),
+];
+
+/** The spans of a name, in the order they started. */
+const named = (spans: ReceivedSpan[], name: string) =>
+  spans
+    .filter((span) => span.name === name)
+    .sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1));
+
+it('exports turn → lock wait, steps → upstream calls, tools and commits, continuing the client trace', async () => {
+  traced = await startTracedServer();
+  traced.upstream.script(...rememberThenReply());
+  const headers = { 'x-request-id': 'trace-1', traceparent: traceparent(CLIENT_TRACE, CLIENT_SPAN) };
+  expect((await chat(traced, {}, headers)).status).toBe(200);
+  const upstreamRequests = [...traced.upstream.requests];
+  const spans = await traced.stop();
+
+  const [turn, ...others] = named(spans, 'invoke_agent');
+  expect(others).toEqual([]);
+  expect(turn).toMatchObject({ traceId: CLIENT_TRACE, parentSpanId: CLIENT_SPAN, kind: 2, status: { code: 0 } });
+  expect(turn?.attributes).toMatchObject({
+    'gen_ai.operation.name': 'invoke_agent',
+    'gen_ai.agent.id': traced.agentId,
+    'memgate.agent.id': traced.agentId,
+    'memgate.request.id': 'trace-1',
+    'memgate.protocol': 'rest',
+    'memgate.user.id': expect.any(String),
+    'memgate.streaming': false,
+    'memgate.outcome': 'completed',
+    'memgate.steps': 2,
+    'memgate.upstream_calls': 2,
+    'gen_ai.response.finish_reasons': ['stop'],
+  });
+  expect(turn?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+  expect(turn?.resource['service.name']).toBe('memgate');
+  expect(spanTree(spans, turn!)).toEqual([
+    'invoke_agent',
+    ['memgate.lock.wait'],
+    ['memgate.store.commit'],
+    ['memgate.step', ['chat mock-model'], ['execute_tool core_memory_append'], ['memgate.store.commit']],
+    ['memgate.step', ['chat mock-model'], ['memgate.store.commit']],
+  ]);
+  for (const span of spans) expect(span.traceId).toBe(CLIENT_TRACE);
+  expect(named(spans, 'memgate.step').map((step) => step.attributes['memgate.step'])).toEqual([0, 1]);
+
+  const calls = named(spans, 'chat mock-model');
+  // The reply is a send_message call too (MemGPT style): the turn's finish reason is `stop`.
+  expect(calls.map((call) => call.attributes['gen_ai.response.finish_reasons'])).toEqual([
+    ['tool_calls'],
+    ['tool_calls'],
+  ]);
+  for (const call of calls) {
+    expect(call.kind).toBe(3);
+    expect(call.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.system': 'openai',
+      'gen_ai.request.model': 'mock-model',
+      'gen_ai.response.model': 'mock-model',
+      'server.address': '127.0.0.1',
+      'memgate.upstream.purpose': 'step',
+      'memgate.upstream.attempt': 1,
+    });
+    expect(call.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+    expect(call.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+  }
+  // Each upstream call carried the traceparent of its own span, in the client's trace.
+  expect(upstreamRequests.map((request) => request.headers['traceparent'])).toEqual(
+    calls.map((call) => traceparent(CLIENT_TRACE, call.spanId)),
+  );
+  const [tool] = named(spans, 'execute_tool core_memory_append');
+  expect(tool?.attributes).toMatchObject({
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': 'core_memory_append',
+    'gen_ai.tool.type': 'function',
+    'gen_ai.tool.call.id': expect.any(String),
+  });
+  // Content stays out of spans unless MEMGATE_TRACE_CONTENT=1.
+  expect(JSON.stringify(spans)).not.toContain(SECRET);
+  for (const span of spans) {
+    for (const key of Object.keys(span.attributes)) {
+      expect(key).not.toMatch(/gen_ai\.(input|output)\.messages|gen_ai\.tool\.call\.(arguments|result)/);
+    }
+  }
+});
+
+it('starts a new trace without a client traceparent, and marks failed upstream calls and turns as errors', async () => {
+  traced = await startTracedServer();
+  traced.upstream.script({ error: { status: 500, body: { error: { message: 'boom' } } } });
+  expect((await chat(traced, {})).status).toBe(502);
+  // Refused for bad input: a client error, not a failed span.
+  expect((await chat(traced, { messages: [] })).status).toBe(422);
+  const spans = await traced.stop();
+
+  const [failed, refused] = named(spans, 'invoke_agent');
+  expect(failed).toMatchObject({ parentSpanId: '', status: { code: 2 } });
+  expect(failed?.traceId).toMatch(/^[0-9a-f]{32}$/);
+  expect(failed?.traceId).not.toBe(CLIENT_TRACE);
+  expect(failed?.attributes).toMatchObject({ 'memgate.outcome': 'upstream_error', 'error.type': 'upstream_error' });
+  const [call] = named(spans, 'chat mock-model');
+  expect(call).toMatchObject({ traceId: failed?.traceId, status: { code: 2 } });
+  expect(call?.attributes).toMatchObject({ 'http.response.status_code': 500, 'error.type': 'upstream_error' });
+  expect(refused?.status.code).toBe(0);
+  expect(refused?.attributes).toMatchObject({ 'memgate.outcome': 'bad_user_input', 'error.type': 'bad_user_input' });
+});
+
+it('puts messages, replies, tool arguments and results in spans with MEMGATE_TRACE_CONTENT=1', async () => {
+  traced = await startTracedServer({ MEMGATE_TRACE_CONTENT: '1' });
+  traced.upstream.script(...rememberThenReply());
+  const response = await chat(traced, { stream: true });
+  expect(response.status).toBe(200);
+  await response.text();
+  const spans = await traced.stop();
+
+  const [first, second] = named(spans, 'chat mock-model');
+  const input = JSON.parse(String(first?.attributes['gen_ai.input.messages'])) as { role: string; parts: unknown[] }[];
+  expect(input[0]?.role).toBe('system');
+  expect(input.at(-1)).toEqual({ role: 'user', parts: [{ type: 'text', content: SECRET }] });
+  const toolCall = JSON.parse(String(first?.attributes['gen_ai.output.messages']));
+  expect(toolCall).toEqual([
+    {
+      role: 'assistant',
+      finish_reason: 'tool_calls',
+      parts: [
+        {
+          type: 'tool_call',
+          id: expect.any(String),
+          name: 'core_memory_append',
+          arguments: { label: 'human', content: SECRET, request_heartbeat: true },
+        },
+      ],
+    },
+  ]);
+  const reply = JSON.parse(String(second?.attributes['gen_ai.output.messages']));
+  expect(reply[0].parts[0]).toMatchObject({ type: 'tool_call', name: 'send_message' });
+  expect(String(second?.attributes['gen_ai.input.messages'])).toContain('tool_call_response');
+  const [tool] = named(spans, 'execute_tool core_memory_append');
+  expect(JSON.parse(String(tool?.attributes['gen_ai.tool.call.arguments']))).toMatchObject({ content: SECRET });
+  expect(tool?.attributes['gen_ai.tool.call.result']).toEqual(expect.any(String));
+  const [turn] = named(spans, 'invoke_agent');
+  expect(turn?.attributes['memgate.streaming']).toBe(true);
+  expect(turn?.events.map((event) => event.name)).toEqual(['memgate.first_output']);
+});
