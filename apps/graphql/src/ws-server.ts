@@ -13,9 +13,10 @@ import { type Observability, refuseCrossOriginUpgrade } from '@memgate/runtime';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { MemgateYoga } from './create-yoga.ts';
+import { type MemgateYoga, operationLabel } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 import { type GraphqlRequestState, runInRequest } from './request-state.ts';
+import { WsOperations } from './ws-operations.ts';
 
 /** Close code for a `connection_init` without a valid key; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
@@ -26,6 +27,8 @@ interface ConnectionState extends Record<PropertyKey, unknown> {
   /** The connection's request id (its upgrade's `x-request-id` or a new one) and log fields. */
   requestState: GraphqlRequestState;
   openedAt: number;
+  /** Its running operations, each logged when it ends. */
+  operations: WsOperations;
 }
 
 type Enveloped = ReturnType<MemgateYoga['getEnveloped']>;
@@ -77,6 +80,7 @@ export function createGraphqlWsServer(
           ctx.extra.principal = await memgate.admin.authenticate(authorization);
           ctx.extra.requestState.userId = ctx.extra.principal.userId;
           ctx.extra.closed = new AbortController();
+          ctx.extra.operations = new WsOperations(ctx.extra.requestState, observability);
           connections.inc();
           return true;
         } catch (error) {
@@ -90,6 +94,7 @@ export function createGraphqlWsServer(
       onClose: (ctx, code) => {
         if (ctx.extra.closed) connections.dec();
         ctx.extra.closed?.abort(new DOMException('The WebSocket closed.', 'AbortError'));
+        ctx.extra.operations?.closeAll();
         const state = ctx.extra.requestState;
         if (!state) return;
         observability.requestFinished({
@@ -107,17 +112,20 @@ export function createGraphqlWsServer(
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args: ExecutionArgs) =>
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).subscribe(args)),
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
+        // Operations come only after `connection_init` was accepted, which created the operations.
+        const requestState = ctx.extra.operations!.start(id, params.extensions ?? undefined);
         try {
           const enveloped = yoga.getEnveloped({
             principal: ctx.extra.principal,
             connectionSignal: ctx.extra.closed?.signal,
-            requestState: ctx.extra.requestState,
+            requestState,
             params,
           });
           const document = enveloped.parse(params.query);
+          requestState.operation = operationLabel(document, params.operationName);
           const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length > 0) return runInRequest(ctx.extra.requestState!, () => errors.map(maskError));
+          if (errors.length > 0) return runInRequest(requestState, () => errors.map(maskError));
           const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
           return {
             schema: enveloped.schema,
@@ -129,9 +137,17 @@ export function createGraphqlWsServer(
           };
         } catch (error) {
           // A syntax error must fail the operation, not close the connection (graphql-ws's default).
-          return runInRequest(ctx.extra.requestState!, () => [maskError(error)]);
+          return runInRequest(requestState, () => [maskError(error)]);
         }
       },
+      onNext: (ctx, id, _payload, _args, result) => {
+        ctx.extra.operations?.next(id, result.errors);
+      },
+      onError: (ctx, id, _payload, errors) => {
+        ctx.extra.operations?.error(id, errors);
+      },
+      // Still listed when the server ended it; removed first when the client completed it or left.
+      onComplete: (ctx, id) => ctx.extra.operations?.complete(id, id in ctx.subscriptions),
     },
     wsServer,
   );
