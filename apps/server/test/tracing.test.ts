@@ -1,5 +1,9 @@
+import type { CompletionDoneFrame } from '@memgate/core';
 import { type ReceivedSpan, sendMessage } from '@memgate/testkit';
 import { afterEach, expect, it } from 'vitest';
+import { wsClient } from '../../graphql/test/graphql-transport.ts';
+import { ChannelClient } from '../../ws/test/channel-client.ts';
+import { CHAT_MUTATION } from './observability-harness.ts';
 import { spanTree, startTracedServer, type TracedServer, traceparent } from './tracing-harness.ts';
 
 const SECRET = 'my secret diary entry 7f3a';
@@ -173,4 +177,62 @@ it('puts messages, replies, tool arguments and results in spans with MEMGATE_TRA
   const [turn] = named(spans, 'invoke_agent');
   expect(turn?.attributes['memgate.streaming']).toBe(true);
   expect(turn?.events.map((event) => event.name)).toEqual(['memgate.first_output']);
+});
+
+it('continues the client trace on GraphQL over HTTP, graphql-ws (upgrade or message) and the chat channel', async () => {
+  traced = await startTracedServer();
+  const server = traced;
+  const trace = (n: number) => `${String(n).repeat(8)}${'a'.repeat(24)}`;
+  const parent = (n: number) => `${String(n).repeat(4)}${'b'.repeat(12)}`;
+  const input = { agentId: server.agentId, messages: [{ role: 'user', content: 'Hi' }] };
+  const graphqlUrl = `${server.server.url}/graphql`;
+
+  server.upstream.script(sendMessage('Over GraphQL.'));
+  const overHttp = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${server.apiKey}`,
+      traceparent: traceparent(trace(1), parent(1)),
+    },
+    body: JSON.stringify({ query: CHAT_MUTATION, variables: { input } }),
+  });
+  expect(((await overHttp.json()) as { errors?: unknown }).errors).toBeUndefined();
+
+  // graphql-ws: the upgrade's traceparent, which a traceparent in a subscribe message's extensions overrides.
+  const upgradeHeaders = { traceparent: traceparent(trace(2), parent(2)) };
+  const client = wsClient(graphqlUrl.replace('http', 'ws'), server.apiKey, { headers: upgradeHeaders });
+  const run = (extensions?: Record<string, unknown>) =>
+    new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: CHAT_MUTATION, variables: { input }, ...(extensions && { extensions }) },
+        { next: () => undefined, error: reject, complete: resolve },
+      );
+    });
+  server.upstream.script(sendMessage('Over graphql-ws.'), sendMessage('Again.'));
+  await run();
+  await run({ traceparent: traceparent(trace(3), parent(3)) });
+  await client.dispose();
+
+  server.upstream.script(sendMessage('Over the chat channel.'));
+  const channel = await ChannelClient.connect(`${server.server.url.replace('http', 'ws')}/v1/chat/ws`, {
+    apiKey: server.apiKey,
+    ws: { headers: { authorization: `Bearer ${server.apiKey}`, traceparent: traceparent(trace(4), parent(4)) } },
+  });
+  channel.create('r1', { model: 'mock-model', user: server.agentId, messages: [{ role: 'user', content: 'Hi' }] });
+  expect(((await channel.outcome('r1')).terminal as CompletionDoneFrame).status).toBe('completed');
+  channel.socket.close();
+  await channel.closed;
+
+  const turns = named(await server.stop(), 'invoke_agent');
+  expect(turns.map((turn) => [turn.attributes['memgate.protocol'], turn.traceId, turn.parentSpanId])).toEqual([
+    ['graphql', trace(1), parent(1)],
+    ['graphql', trace(2), parent(2)],
+    ['graphql', trace(3), parent(3)],
+    ['ws', trace(4), parent(4)],
+  ]);
+  const upstreamTraces = server.upstream.requests.map(
+    (request) => String(request.headers['traceparent']).split('-')[1],
+  );
+  expect(upstreamTraces).toEqual([trace(1), trace(2), trace(3), trace(4)]);
 });
