@@ -54,7 +54,14 @@ export function createTracing(options: TracingOptions): Tracing {
     providerName: options.upstreamBaseURL ? 'openai' : 'memgate.offline',
     server: serverOf(options.upstreamBaseURL),
   });
-  return { telemetry, shutdown: () => provider.shutdown() };
+  return {
+    telemetry,
+    // The provider rejects when its last export failed: stopping the server must not fail for that.
+    shutdown: () =>
+      provider.shutdown().catch((error: unknown) => {
+        options.logger?.warn({ details: [String(error)] }, 'opentelemetry: the last spans could not be exported');
+      }),
+  };
 }
 
 /** The upstream's host and port, for `server.address` and `server.port`. */
