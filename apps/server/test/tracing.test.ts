@@ -1,5 +1,5 @@
 import type { CompletionDoneFrame } from '@memgate/core';
-import { type ReceivedSpan, sendMessage } from '@memgate/testkit';
+import { echoResponder, type ReceivedSpan, RestSetup, sendMessage } from '@memgate/testkit';
 import { afterEach, expect, it } from 'vitest';
 import { wsClient } from '../../graphql/test/graphql-transport.ts';
 import { ChannelClient } from '../../ws/test/channel-client.ts';
@@ -235,4 +235,45 @@ it('continues the client trace on GraphQL over HTTP, graphql-ws (upgrade or mess
     (request) => String(request.headers['traceparent']).split('-')[1],
   );
   expect(upstreamTraces).toEqual([trace(1), trace(2), trace(3), trace(4)]);
+});
+
+it('reports a summary forced by the upstream under the summarise span, and the retried call as attempt 2', async () => {
+  traced = await startTracedServer();
+  const server = traced;
+  const agentId = await new RestSetup(server.server.url, server.apiKey).createAgent({ context_window: 4000 });
+  const ask = (content: string) => chat(server, { user: agentId, messages: [{ role: 'user', content }] });
+  for (let turn = 1; turn <= 6; turn++) expect((await ask(`Turn ${turn}: tell me about sailing.`)).status).toBe(200);
+  const overflow = {
+    status: 400,
+    body: { error: { message: 'Too long.', type: 'invalid_request_error', code: 'context_length_exceeded' } },
+  };
+  server.upstream.script({ error: overflow });
+  server.upstream.setDefault((request) =>
+    request.body.tools?.length ? echoResponder(request) : { content: 'The user asked about sailing.' },
+  );
+  expect((await ask('One more thing.')).status).toBe(200);
+  const spans = await server.stop();
+
+  const turn = named(spans, 'invoke_agent').at(-1)!;
+  const [step] = spans.filter((span) => span.parentSpanId === turn.spanId && span.name === 'memgate.step');
+  expect(spanTree(spans, step!)).toEqual([
+    'memgate.step',
+    ['chat mock-model'],
+    ['memgate.summarise', ['chat mock-model']],
+    // The summary and the window's new start, committed together.
+    ['memgate.store.commit'],
+    ['chat mock-model'],
+    ['memgate.store.commit'],
+  ]);
+  const calls = spans.filter((span) => span.traceId === turn.traceId && span.name === 'chat mock-model');
+  const attributes = named(calls, 'chat mock-model').map((call) => [
+    call.attributes['memgate.upstream.purpose'],
+    call.attributes['memgate.upstream.attempt'],
+    call.status.code,
+  ]);
+  expect(attributes).toEqual([
+    ['step', 1, 2],
+    ['summary', 1, 0],
+    ['step', 2, 0],
+  ]);
 });

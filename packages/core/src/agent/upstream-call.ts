@@ -19,12 +19,13 @@ export interface CallProgress {
   relayed: boolean;
 }
 
-/** Starts an upstream call's span under the running step (or the turn) and its call options. */
+/** Starts an upstream call's span under `parent`, else the running step (or the turn), and its call options. */
 export function startUpstreamCall(
   input: TurnInput,
   attributes: SpanStart['upstream'],
+  parent?: TelemetrySpan,
 ): { span: TelemetrySpan<'upstream'>; options: LlmCallOptions } {
-  const span = (input.trace.step ?? input.trace.span).child('upstream', attributes);
+  const span = (parent ?? input.trace.step ?? input.trace.span).child('upstream', attributes);
   const headers = { ...span.propagation(), 'x-request-id': input.trace.requestId };
   return { span, options: { signal: input.signal, headers } };
 }
