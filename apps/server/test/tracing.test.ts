@@ -179,7 +179,7 @@ it('puts messages, replies, tool arguments and results in spans with MEMGATE_TRA
   expect(turn?.events.map((event) => event.name)).toEqual(['memgate.first_output']);
 });
 
-it('continues the client trace on GraphQL over HTTP, graphql-ws (upgrade or message) and the chat channel', async () => {
+it('continues the client trace on GraphQL over HTTP, graphql-ws and the chat channel (upgrade or message)', async () => {
   traced = await startTracedServer();
   const server = traced;
   const trace = (n: number) => `${String(n).repeat(8)}${'a'.repeat(24)}`;
@@ -214,13 +214,22 @@ it('continues the client trace on GraphQL over HTTP, graphql-ws (upgrade or mess
   await run({ traceparent: traceparent(trace(3), parent(3)) });
   await client.dispose();
 
-  server.upstream.script(sendMessage('Over the chat channel.'));
+  server.upstream.script(sendMessage('Over the chat channel.'), sendMessage('Traced by its frame.'));
   const channel = await ChannelClient.connect(`${server.server.url.replace('http', 'ws')}/v1/chat/ws`, {
     apiKey: server.apiKey,
     ws: { headers: { authorization: `Bearer ${server.apiKey}`, traceparent: traceparent(trace(4), parent(4)) } },
   });
   channel.create('r1', { model: 'mock-model', user: server.agentId, messages: [{ role: 'user', content: 'Hi' }] });
   expect(((await channel.outcome('r1')).terminal as CompletionDoneFrame).status).toBe('completed');
+  // A browser cannot set headers on the upgrade: a create frame may carry its turn's traceparent.
+  const request = { model: 'mock-model', user: server.agentId, messages: [{ role: 'user', content: 'Again' }] };
+  channel.send({
+    type: 'chat.completion.create',
+    request_id: 'r2',
+    request,
+    traceparent: traceparent(trace(5), parent(5)),
+  });
+  expect(((await channel.outcome('r2')).terminal as CompletionDoneFrame).status).toBe('completed');
   channel.socket.close();
   await channel.closed;
 
@@ -230,11 +239,12 @@ it('continues the client trace on GraphQL over HTTP, graphql-ws (upgrade or mess
     ['graphql', trace(2), parent(2)],
     ['graphql', trace(3), parent(3)],
     ['ws', trace(4), parent(4)],
+    ['ws', trace(5), parent(5)],
   ]);
   const upstreamTraces = server.upstream.requests.map(
     (request) => String(request.headers['traceparent']).split('-')[1],
   );
-  expect(upstreamTraces).toEqual([trace(1), trace(2), trace(3), trace(4)]);
+  expect(upstreamTraces).toEqual([trace(1), trace(2), trace(3), trace(4), trace(5)]);
 });
 
 it('reports a summary forced by the upstream under the summarise span, and the retried call as attempt 2', async () => {
