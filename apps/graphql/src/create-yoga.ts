@@ -45,17 +45,22 @@ interface OperationArgs {
   contextValue: unknown;
 }
 
-/** Names the operation on the request's state, for its log line (`mutation createChatCompletion`). */
-function nameOperation({ args }: { args: OperationArgs }): void {
-  const request = (args.contextValue as Partial<GraphqlContext>).request;
-  if (!request) return;
-  for (const definition of args.document.definitions) {
+/** An operation's label for log lines (`mutation createChatCompletion`); null when the document has none. */
+export function operationLabel(document: DocumentNode, operationName?: string | null): string | null {
+  for (const definition of document.definitions) {
     if (definition.kind !== 'OperationDefinition') continue;
     const name = definition.name?.value;
-    if (args.operationName && name !== args.operationName) continue;
-    request.operation = name ? `${definition.operation} ${name}` : definition.operation;
-    return;
+    if (operationName && name !== operationName) continue;
+    return name ? `${definition.operation} ${name}` : definition.operation;
   }
+  return null;
+}
+
+/** Names the operation on the request's state, for its log line. */
+function nameOperation({ args }: { args: OperationArgs }): void {
+  const request = (args.contextValue as Partial<GraphqlContext>).request;
+  const label = operationLabel(args.document, args.operationName);
+  if (request && label) request.operation = label;
 }
 
 const operationNaming: Plugin = { onExecute: nameOperation, onSubscribe: nameOperation };

@@ -14,9 +14,10 @@ import { type Observability, refuseCrossOriginUpgrade } from '@memgate/runtime';
 import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { MemgateYoga } from './create-yoga.ts';
+import { type MemgateYoga, operationLabel } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 import { type GraphqlRequestState, runInRequest } from './request-state.ts';
+import { WsOperations } from './ws-operations.ts';
 
 /** Close code for a `connection_init` without a valid key; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
@@ -29,6 +30,8 @@ interface ConnectionState extends Record<PropertyKey, unknown> {
   /** The connection's request id (its upgrade's `x-request-id` or a new one) and log fields. */
   requestState: GraphqlRequestState;
   openedAt: number;
+  /** Its running operations, each logged when it ends. */
+  operations: WsOperations;
 }
 
 type Enveloped = ReturnType<MemgateYoga['getEnveloped']>;
@@ -91,6 +94,7 @@ export function createGraphqlWsServer(
               socket.close(UNAUTHORIZED_CLOSE_CODE, reason),
             );
           }
+          ctx.extra.operations = new WsOperations(ctx.extra.requestState, observability);
           connections.inc();
           return true;
         } catch (error) {
@@ -105,6 +109,7 @@ export function createGraphqlWsServer(
         ctx.extra.stopWatchingKey?.();
         if (ctx.extra.closed) connections.dec();
         ctx.extra.closed?.abort(new DOMException('The WebSocket closed.', 'AbortError'));
+        ctx.extra.operations?.closeAll();
         const state = ctx.extra.requestState;
         if (!state) return;
         observability.requestFinished({
@@ -119,15 +124,13 @@ export function createGraphqlWsServer(
         });
       },
       // Yoga's `http` extension picks an HTTP status line; a WebSocket message has none.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map(withoutHttp) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map(withoutHttp),
       execute: (args: ExecutionArgs) =>
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args: ExecutionArgs) =>
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).subscribe(args)),
-      onSubscribe: async (ctx, _id, params) => {
-        const state = ctx.extra.requestState!;
+      onSubscribe: async (ctx, id, params) => {
+        // Operations come only after `connection_init` was accepted, which created the operations.
+        const requestState = ctx.extra.operations!.start(id, params.extensions ?? undefined);
         // graphql-ws registers the operation before this hook: it counts itself. Refused with an
         // `error` for its id alone, which clients deliver to that operation; the connection stays.
         if (Object.keys(ctx.subscriptions).length > maxOperations) {
@@ -136,18 +139,19 @@ export function createGraphqlWsServer(
             `At most ${maxOperations} operations may run at once on one graphql-ws connection; complete one first.`,
             { detailCode: 'too_many_subscriptions' },
           );
-          return runInRequest(state, () => [maskError(refusal)]);
+          return runInRequest(requestState, () => [maskError(refusal)]);
         }
         try {
           const enveloped = yoga.getEnveloped({
             principal: ctx.extra.principal,
             connectionSignal: ctx.extra.closed?.signal,
-            requestState: state,
+            requestState,
             params,
           });
-          // In the connection's request context: errors carry its id.
-          const document = runInRequest(state, () => enveloped.parse(params.query));
-          const errors = runInRequest(state, () => enveloped.validate(enveloped.schema, document));
+          // In the operation's request context: errors carry its id.
+          const document = runInRequest(requestState, () => enveloped.parse(params.query));
+          requestState.operation = operationLabel(document, params.operationName);
+          const errors = runInRequest(requestState, () => enveloped.validate(enveloped.schema, document));
           if (errors.length > 0) return errors;
           const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
           return {
@@ -160,9 +164,19 @@ export function createGraphqlWsServer(
           };
         } catch (error) {
           // A syntax error must fail the operation, not close the connection (graphql-ws's default).
-          return runInRequest(state, () => [maskError(error)]);
+          return runInRequest(requestState, () => [maskError(error)]);
         }
       },
+      onNext: (ctx, id, _payload, _args, result) => {
+        ctx.extra.operations?.next(id, result.errors);
+        return result.errors ? { ...result, errors: result.errors.map(withoutHttp) } : undefined;
+      },
+      onError: (ctx, id, _payload, errors) => {
+        ctx.extra.operations?.error(id, errors);
+        return errors.map(withoutHttp);
+      },
+      // Still listed when the server ended it; removed first when the client completed it or left.
+      onComplete: (ctx, id) => ctx.extra.operations?.complete(id, id in ctx.subscriptions),
     },
     wsServer,
   );

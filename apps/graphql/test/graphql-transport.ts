@@ -32,10 +32,21 @@ export async function postGraphql<Data>(
  * A real graphql-ws client over `ws`, sending the key in `connection_init`. Lazy clients connect on
  * the first subscription and close when none is left; eager ones hold the connection until disposed.
  */
-export function wsClient(url: string, apiKey: string | null, options: { lazy?: boolean } = {}): Client {
+export function wsClient(
+  url: string,
+  apiKey: string | null,
+  options: { lazy?: boolean /** Headers of the upgrade request. */; headers?: Record<string, string> } = {},
+): Client {
+  const { headers } = options;
   return createClient({
     url,
-    webSocketImpl: WebSocket,
+    webSocketImpl: headers
+      ? class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers });
+          }
+        }
+      : WebSocket,
     connectionParams: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
     retryAttempts: 0,
     lazy: options.lazy ?? true,

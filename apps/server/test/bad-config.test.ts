@@ -66,6 +66,12 @@ describe('a bad configuration stops every entry point with one line and exit cod
       { MEMGATE_ADMIN_TOKEN: 'tiny-secret' },
       /MEMGATE_ADMIN_TOKEN="\*\*\* \(11 characters\)": expected a token of at least 16 characters$/,
     ],
+    [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
+      /OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318": expected an HTTP URL of an OTLP collector/,
+    ],
+    ['MEMGATE_TRACE_CONTENT', { MEMGATE_TRACE_CONTENT: 'yes' }, /MEMGATE_TRACE_CONTENT="yes": expected 0 or 1$/],
   ];
 
   /** Starts `entry` with a bad variable and checks that it stopped cleanly, before doing anything. */

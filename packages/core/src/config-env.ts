@@ -54,6 +54,13 @@ export const envSchema = z.object({
     .optional(),
   MEMGATE_METRICS_TOKEN: z.string().optional(),
   MEMGATE_GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], 'true or false').default('true'),
+  // OpenTelemetry traces go to this OTLP/HTTP collector when either is set; the SDK reads the other OTEL_* itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https'], 'an HTTP URL of an OTLP collector').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http', 'https'], 'an HTTP URL of an OTLP traces receiver').optional(),
+  MEMGATE_TRACE_CONTENT: z
+    .enum(['0', '1'], '0 or 1')
+    .default('0')
+    .transform((value) => value === '1'),
   MEMGATE_CORS_ORIGINS: z
     .string()
     .optional()

@@ -110,6 +110,41 @@ describe('loadConfig', () => {
   });
 });
 
+describe('tracing', () => {
+  it('is off by default, and sends to <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces or the traces endpoint as it is', () => {
+    expect(loadConfig({}).tracing).toEqual({ endpoint: undefined, content: false });
+    const base = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', MEMGATE_TRACE_CONTENT: '1' });
+    expect(base.tracing).toEqual({ endpoint: 'http://collector:4318/v1/traces', content: true });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing.endpoint).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    const traces = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp',
+    });
+    expect(traces.tracing.endpoint).toBe('https://traces.example/otlp');
+  });
+
+  it('refuses an endpoint that is not an HTTP URL and a content switch other than 0 or 1', () => {
+    expect(problemMessage({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toBe(
+      'invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT="collector:4317": expected an HTTP URL of an OTLP collector (http:// or https://…)',
+    );
+    expect(problemMessage({ MEMGATE_TRACE_CONTENT: 'yes' })).toBe(
+      'invalid configuration: MEMGATE_TRACE_CONTENT="yes": expected 0 or 1',
+    );
+  });
+
+  function problemMessage(env: Record<string, string>): string {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error(`accepted ${JSON.stringify(env)}`);
+  }
+});
+
 describe('MEMGATE_CORS_ORIGINS', () => {
   it('allows no origin by default, and reads `*` or a comma list', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);

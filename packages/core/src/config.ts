@@ -34,6 +34,8 @@ export interface MemgateConfig {
   corsOrigins: CorsOrigins;
   /** GraphQL answers introspection (`__schema`, `__type`) to callers with a key. */
   graphqlIntrospection: boolean;
+  /** OpenTelemetry traces: the OTLP/HTTP URL spans are sent to (undefined: tracing off), and whether spans carry content. */
+  tracing: { endpoint: string | undefined; content: boolean };
 }
 
 /**
@@ -98,5 +100,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSteps: value.MEMGATE_MAX_STEPS,
     corsOrigins: value.MEMGATE_CORS_ORIGINS,
     graphqlIntrospection: value.MEMGATE_GRAPHQL_INTROSPECTION === 'true',
+    tracing: {
+      endpoint: value.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? otlpTracesUrl(value.OTEL_EXPORTER_OTLP_ENDPOINT),
+      content: value.MEMGATE_TRACE_CONTENT,
+    },
   };
+}
+
+/** The traces URL under a base OTLP endpoint, as the OpenTelemetry SDK derives it (`…/v1/traces`). */
+function otlpTracesUrl(base: string | undefined): string | undefined {
+  if (base === undefined) return undefined;
+  return base.endsWith('/') ? `${base}v1/traces` : `${base}/v1/traces`;
 }

@@ -10,4 +10,6 @@ export { CONFIG_EXIT_CODE, loadConfigOrExit } from './load-config-or-exit.ts';
 export * from './observability/index.ts';
 export { banner, createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
+// Types only: the tracing module (and OpenTelemetry) is loaded by `createRuntime` when tracing is on.
+export type { Tracing, TracingOptions } from './tracing/tracing.ts';
 export { refuseCrossOriginUpgrade, refuseUpgrade } from './upgrade-response.ts';

@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AdminService,
+  combineTelemetry,
   createMemgate,
   createProvider,
   type Memgate,
@@ -12,6 +13,7 @@ import type { DataDirState } from '@memgate/store-sqlite';
 import { type Backends, openBackends } from './backends.ts';
 import { logLevelFrom, metricsTokenFrom } from './observability/log-level.ts';
 import { createObservability, type Observability } from './observability/observability.ts';
+import type { Tracing } from './tracing/tracing.ts';
 
 /** A configured core plus what the startup banner reports. */
 export interface Runtime {
@@ -45,6 +47,21 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * OpenTelemetry tracing when the configuration names a collector. Loaded only then: with tracing
+ * off, no OpenTelemetry module is imported and turns report to the logs and metrics alone.
+ */
+async function startTracing(config: MemgateConfig, observability: Observability): Promise<Tracing | null> {
+  if (!config.tracing.endpoint) return null;
+  const { createTracing } = await import('./tracing/tracing.ts');
+  return createTracing({
+    endpoint: config.tracing.endpoint,
+    content: config.tracing.content,
+    upstreamBaseURL: config.llm.baseURL,
+    logger: observability.logger,
+  });
+}
+
 /** Builds the core from configuration: the composition root every app's start script uses. */
 export async function createRuntime(config: MemgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
@@ -52,7 +69,11 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
   const observability =
     options.observability ?? createObservability({ level: logLevelFrom(env), upstreamBaseURL: config.llm.baseURL });
   const metricsToken = metricsTokenFrom(env);
-  const backends = await openBackends(config, { existingOnly: options.existingDataOnly });
+  const tracing = await startTracing(config, observability);
+  const backends = await openBackends(config, { existingOnly: options.existingDataOnly }).catch(async (error) => {
+    await tracing?.shutdown();
+    throw error;
+  });
   const { store, lock, events, descriptions } = backends;
   if (backends.dataDir?.exposed) warnExposedDataDir(observability, backends.dataDir);
   const provider = createProvider(config.llm);
@@ -66,11 +87,13 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     maxSteps: config.maxSteps,
     embeddingModel: config.llm.embeddingModel,
     maxAttachmentBytes: config.maxAttachmentBytes,
-    telemetry: observability.telemetry,
+    telemetry: tracing ? combineTelemetry(observability.telemetry, tracing.telemetry) : observability.telemetry,
   });
   const close = async () => {
     await memgate.close();
     await backends.close();
+    // Last: the turns that closing let finish have ended their spans; they are exported now.
+    await tracing?.shutdown();
   };
   try {
     await store.migrate();

@@ -1,5 +1,6 @@
 export * from './image-fixtures.ts';
 export * from './mock-upstream/index.ts';
+export * from './otlp-receiver.ts';
 export * from './protocol-conformance/index.ts';
 export * from './store-conformance/index.ts';
 export * from './test-memgate.ts';

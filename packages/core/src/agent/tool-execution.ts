@@ -101,7 +101,7 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
     } else {
       const tool = input.tools.get(name);
       outcome = tool
-        ? await runTraced(tool, args, context, input.span)
+        ? await runTraced(tool, { call, args, context }, input.span)
         : toolFailure(`There is no tool named "${name}".`);
     }
     if (outcome.failed || (args && isHeartbeat(args['request_heartbeat']))) result.continueLoop = true;
@@ -138,14 +138,15 @@ function sendStructured(format: ReplyFormat, message: unknown, result: ToolExecu
 
 async function runTraced(
   tool: AgentTool,
-  args: Record<string, unknown>,
-  context: ToolContext,
+  run: { call: ToolCall; args: Record<string, unknown>; context: ToolContext },
   parent: TelemetrySpan | undefined,
 ): Promise<ToolOutcome> {
-  const span = parent?.child('tool', { name: tool.definition.function.name });
+  const { call, args, context } = run;
+  const name = tool.definition.function.name;
+  const span = parent?.child('tool', { name, callId: call.id, arguments: call.function.arguments });
   try {
     const outcome = await runSafely(tool, args, context);
-    span?.end({ failed: outcome.failed });
+    span?.end({ failed: outcome.failed, output: outcome.result });
     return outcome;
   } catch (error) {
     span?.end({ failed: true }, error);

@@ -46,11 +46,11 @@ export function buildStepRequest(
 
 /** Upstream calls made for the turn besides its steps (summaries): timed, cancellable, in its usage. */
 export function accountedGenerate(provider: LlmProvider, input: TurnInput, usage: Usage): GenerateCall {
-  return async (request) => {
+  return async (request, parent) => {
     const started = performance.now();
     input.timing.upstreamCalls++;
     const attributes = { model: request.model, streaming: false, purpose: 'summary' as const, attempt: 1 };
-    const { span, options } = startUpstreamCall(input, attributes);
+    const { span, options } = startUpstreamCall(input, { ...attributes, messages: request.messages }, parent);
     try {
       const result = await provider.generate(request, options);
       endUpstreamCall(span, result);

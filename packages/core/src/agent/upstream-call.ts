@@ -19,20 +19,22 @@ export interface CallProgress {
   relayed: boolean;
 }
 
-/** Starts an upstream call's span under the running step (or the turn) and its call options. */
+/** Starts an upstream call's span under `parent`, else the running step (or the turn), and its call options. */
 export function startUpstreamCall(
   input: TurnInput,
   attributes: SpanStart['upstream'],
+  parent?: TelemetrySpan,
 ): { span: TelemetrySpan<'upstream'>; options: LlmCallOptions } {
-  const span = (input.trace.step ?? input.trace.span).child('upstream', attributes);
+  const span = (parent ?? input.trace.step ?? input.trace.span).child('upstream', attributes);
   const headers = { ...span.propagation(), 'x-request-id': input.trace.requestId };
   return { span, options: { signal: input.signal, headers } };
 }
 
 /** Ends an upstream call's span with its result or its failure. */
 export function endUpstreamCall(span: TelemetrySpan<'upstream'>, result: LlmResult | undefined, error?: unknown): void {
-  if (error === undefined && result) span.end({ usage: result.usage, finishReason: result.finishReason, status: null });
-  else span.end({ usage: null, finishReason: null, status: upstreamStatusOf(error) }, error);
+  if (error === undefined && result) {
+    span.end({ usage: result.usage, finishReason: result.finishReason, status: null, response: result });
+  } else span.end({ usage: null, finishReason: null, status: upstreamStatusOf(error) }, error);
 }
 
 /** One upstream call; while streaming, relays send_message text as it is generated. */
@@ -46,7 +48,8 @@ export async function* callUpstream(
   const started = performance.now();
   input.timing.upstreamCalls++;
   const attributes = { model: request.model, streaming: input.streaming, purpose: 'step' as const };
-  const { span, options } = startUpstreamCall(input, { ...attributes, attempt: progress.attempt ?? 1 });
+  const attempt = progress.attempt ?? 1;
+  const { span, options } = startUpstreamCall(input, { ...attributes, attempt, messages: request.messages });
   let result: LlmResult | undefined;
   let failure: unknown;
   try {

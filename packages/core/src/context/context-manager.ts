@@ -96,7 +96,7 @@ export class ContextManager {
   private async summariseTraced(state: ContextWindowState, input: FitInput, measure: ContextMeasure) {
     const span = input.span?.child('summarise', { agentId: input.agent.id });
     try {
-      const summarised = await this.summarise(state, input, measure);
+      const summarised = await this.summarise(state, input, measure, span);
       span?.end({});
       return summarised;
     } catch (error) {
@@ -105,7 +105,12 @@ export class ContextManager {
     }
   }
 
-  private async summarise(state: ContextWindowState, input: FitInput, measure: ContextMeasure): Promise<boolean> {
+  private async summarise(
+    state: ContextWindowState,
+    input: FitInput,
+    measure: ContextMeasure,
+    span?: TelemetrySpan,
+  ): Promise<boolean> {
     const window = input.agent.contextWindow;
     // The summary is about to be rewritten: budget for the longest it may become.
     const fixed = measure.total - measure.messages - measure.summary + maxSummaryTokens(window) + 40;
@@ -116,7 +121,9 @@ export class ContextManager {
     if (keepFrom <= 0 || !firstKept) return false;
 
     const evicted = state.messages.slice(0, keepFrom);
-    const summary = await new Summariser(this.options.generate).summarise({
+    // The summary's upstream call is reported under the summarise span.
+    const generate: GenerateCall = (request) => this.options.generate(request, span);
+    const summary = await new Summariser(generate).summarise({
       previous: state.summary,
       evicted,
       model: input.model,

@@ -1,12 +1,16 @@
 import type { ContextSummary, StoredMessage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { LlmRequest, LlmResult } from '../llm/provider.ts';
+import type { TelemetrySpan } from '../telemetry/telemetry.ts';
 import { maxSummaryTokens } from './context-budget.ts';
 import { summaryInstructions, summaryRequestMessages, transcriptLine } from './summary-prompt.ts';
 import { countTextTokens, truncateToTokens } from './token-counter.ts';
 
-/** One upstream call, with the caller's accounting (usage, timing, cancellation) around it. */
-export type GenerateCall = (request: LlmRequest) => Promise<LlmResult>;
+/**
+ * One upstream call, with the caller's accounting (usage, timing, cancellation) around it; its
+ * span is a child of `parent` when given (a summary's call, of the summarise span).
+ */
+export type GenerateCall = (request: LlmRequest, parent?: TelemetrySpan) => Promise<LlmResult>;
 
 export interface SummariseInput {
   previous: ContextSummary | null;

@@ -1,4 +1,5 @@
 import type { Usage } from '../domain/types.ts';
+import type { LlmMessage, LlmResult } from '../llm/provider.ts';
 
 /**
  * Who asked for a turn: the adapter's request id (taken from `x-request-id` or generated, see
@@ -22,9 +23,25 @@ export interface SpanStart {
   /** One step of the agent loop: an upstream call and the tools it asked for. */
   step: { index: number; agentId: string };
   /** One call to the upstream LLM. `attempt` counts from 1 (2: retried after a forced summary). */
-  upstream: { model: string; streaming: boolean; purpose: 'step' | 'summary'; attempt: number };
+  upstream: {
+    model: string;
+    streaming: boolean;
+    purpose: 'step' | 'summary';
+    attempt: number;
+    /**
+     * The messages sent, by reference: only a tracer told to record content (MEMGATE_TRACE_CONTENT)
+     * serialises them; nothing else may read or log them.
+     */
+    messages?: readonly LlmMessage[];
+  };
   /** One agent tool run by the server (client tools are not run here). */
-  tool: { name: string };
+  tool: {
+    name: string;
+    /** The upstream's id of the call. */
+    callId?: string;
+    /** The call's JSON arguments as the model wrote them: content, like `upstream.messages`. */
+    arguments?: string;
+  };
   /** Folding the oldest messages of the window into its summary. */
   summarise: { agentId: string };
   /** One atomic write of a step to the store. */
@@ -50,8 +67,14 @@ export interface SpanEnd {
     finishReason: string | null;
     /** The upstream's HTTP status on failure (null: no answer, e.g. connection refused or timeout). */
     status: number | null;
+    /** The answer, by reference (its model; its content only for a tracer that records content). */
+    response?: LlmResult;
   };
-  tool: { failed: boolean };
+  tool: {
+    failed: boolean;
+    /** What the tool answered the agent: content, like `upstream.messages`. */
+    output?: string;
+  };
   summarise: Record<string, never>;
   'store.commit': Record<string, never>;
 }

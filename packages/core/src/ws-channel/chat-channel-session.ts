@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { Memgate } from '../memgate.ts';
+import { traceCarrier } from '../telemetry/request-id.ts';
 import { AgentSubscriptions } from './agent-subscriptions.ts';
 import { CHANNEL_CLOSE_CODES, type ChannelTransport } from './channel-transport.ts';
 import { type ClientFrame, parseClientFrame } from './client-frames.ts';
@@ -122,7 +123,12 @@ export class ChatChannelSession {
     }
     switch (frame.type) {
       case 'chat.completion.create':
-        return this.runs.start(principal, frame.request_id, frame.request);
+        return this.runs.start(
+          principal,
+          frame.request_id,
+          frame.request,
+          traceCarrier((name) => (name === 'traceparent' ? frame.traceparent : frame.tracestate)),
+        );
       case 'chat.completion.cancel':
         return this.runs.cancel(frame.request_id);
       case 'agent.subscribe':

@@ -11,6 +11,13 @@ describe('parseClientFrame', () => {
     const frames = [
       { type: 'auth', token: 'key' },
       { type: 'chat.completion.create', request_id: 'r1', request: { model: 'm', messages: [] } },
+      {
+        type: 'chat.completion.create',
+        request_id: 'r1',
+        request: {},
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        tracestate: 'vendor=1',
+      },
       { type: 'chat.completion.cancel', request_id: 'r1' },
       { type: 'agent.subscribe', agent_id: 'agent-1' },
       { type: 'agent.unsubscribe', agent_id: 'agent-1' },
@@ -43,5 +50,9 @@ describe('parseClientFrame', () => {
     expect(statusOf(JSON.stringify({ type: 'ping', extra: true }))).toBe(422);
     expect(statusOf(JSON.stringify({ type: 'chat.completion.cancel', request_id: '' }))).toBe(422);
     expect(statusOf(JSON.stringify({ type: 'auth' }))).toBe(422);
+    const traced = (traceparent: unknown) =>
+      statusOf(JSON.stringify({ type: 'chat.completion.create', request_id: 'r1', request: {}, traceparent }));
+    expect(traced(7)).toBe(422);
+    expect(traced('0'.repeat(513))).toBe(422);
   });
 });

@@ -7,11 +7,16 @@ const agentId = z.string().min(1).max(256);
 
 /** Browsers cannot set headers on a WebSocket upgrade, so they authenticate with this first frame. */
 export const authFrameSchema = z.strictObject({ type: z.literal('auth'), token: z.string().min(1) });
+/** W3C Trace Context of one turn: browsers cannot set it as a header on the WebSocket upgrade. */
+const traceHeader = z.string().max(512).optional();
+
 /** Starts a turn; `request` is the REST `POST /v1/chat/completions` body. */
 export const completionCreateFrameSchema = z.strictObject({
   type: z.literal('chat.completion.create'),
   request_id: requestId,
   request: z.record(z.string(), z.unknown()),
+  traceparent: traceHeader,
+  tracestate: traceHeader,
 });
 export const completionCancelFrameSchema = z.strictObject({
   type: z.literal('chat.completion.cancel'),

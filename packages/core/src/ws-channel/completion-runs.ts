@@ -31,8 +31,16 @@ export class CompletionRuns {
     return this.unanswered.size;
   }
 
-  /** Starts a turn, or throws the refusal (shutting down, duplicate id, too many in flight). */
-  start(principal: Principal, requestId: string, request: Record<string, unknown>): void {
+  /**
+   * Starts a turn, or throws the refusal (shutting down, duplicate id, too many in flight). Its own
+   * trace context (the frame's `traceparent`) wins over the connection's (the upgrade's headers).
+   */
+  start(
+    principal: Principal,
+    requestId: string,
+    request: Record<string, unknown>,
+    carrier: Readonly<Record<string, string>> | undefined = this.options.carrier,
+  ): void {
     if (!this.accepting) {
       throw new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down; reconnect and retry.', {
         detailCode: 'shutting_down',
@@ -55,7 +63,7 @@ export class CompletionRuns {
       principal,
       requestId,
       traceId: `${this.options.connectionRequestId}.${++this.started}`,
-      ...(this.options.carrier && { carrier: this.options.carrier }),
+      ...(carrier && { carrier }),
       request,
       transport: this.options.transport,
       onAnswered: () => this.unanswered.delete(requestId),

@@ -30,6 +30,8 @@ export interface RequestEntry {
   path?: string;
   /** A GraphQL operation (`mutation createChatCompletion`): logged, never a metric label. */
   operation?: string;
+  /** How a graphql-ws operation ended: `completed`, `error` or `cancelled` (logged only). */
+  outcome?: string;
 }
 
 /** The process's logger, metrics and the core's telemetry over them: built once, handed to every app. */
