@@ -64,6 +64,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     maxSteps: config.maxSteps,
     embeddingModel: config.llm.embeddingModel,
     maxAttachmentBytes: config.maxAttachmentBytes,
+    maxInputMessages: config.maxInputMessages,
     telemetry: observability.telemetry,
   });
   const close = async () => {
