@@ -72,11 +72,15 @@ export function fieldError(loc: (string | number)[], msg: string, detailCode = '
 /** The 422 for input nested deeper than `MAX_JSON_DEPTH`, at the first container too deep. */
 export function assertJsonDepth(input: unknown, root = 'body'): void {
   const problem = findTooDeep(input);
-  if (!problem) return;
-  const loc = [root, ...problem.path];
-  throw new MemgateError('BAD_USER_INPUT', `${problem.message} (at ${loc.slice(1).join('.') || root})`, {
-    validation: [{ loc, msg: problem.message, type: 'value_error' }],
-    param: loc.slice(1).join('.') || null,
+  if (problem) throw tooDeepError([root, ...problem.path], problem.message);
+}
+
+/** The 422 for a container nested too deep at `loc` (`loc[0]` is the root: body, query, frame). */
+export function tooDeepError(loc: (string | number)[], message: string): MemgateError {
+  const param = loc.slice(1).join('.') || null;
+  return new MemgateError('BAD_USER_INPUT', `${message} (at ${param ?? loc[0]})`, {
+    validation: [{ loc, msg: message, type: 'value_error' }],
+    param,
     detailCode: 'json_too_deep',
   });
 }
