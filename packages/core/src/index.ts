@@ -44,6 +44,7 @@ export * from './services/model-catalog.ts';
 export * from './services/resources.ts';
 export * from './store/search.ts';
 export * from './store/sql-rows.ts';
+export * from './store/storable-text.ts';
 export * from './store/store.ts';
 export * from './store/store-support.ts';
 export * from './stream/sse.ts';
