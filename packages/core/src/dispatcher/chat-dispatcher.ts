@@ -128,9 +128,9 @@ export class ChatDispatcher {
     trace: TurnTrace,
     report: SpanEnd['turn'],
   ) {
+    assertInputCount(body, this.options.maxInputMessages ?? DEFAULT_MAX_INPUT_MESSAGES);
     const request = parseOrThrow(chatCompletionRequestSchema, body);
     assertSupported(request);
-    assertInputCount(request.messages, this.options.maxInputMessages ?? DEFAULT_MAX_INPUT_MESSAGES);
     const replyFormat = this.replyFormat(request);
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
