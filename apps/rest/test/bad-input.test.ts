@@ -287,3 +287,30 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
     expect(response.body['error']).toMatchObject({ type: 'not_found_error' });
   });
 });
+
+describe('MEMGATE_MAX_INPUT_MESSAGES', () => {
+  let harness: RestHarness;
+  afterAll(() => harness.close());
+
+  it('caps the new input messages of one request at the configured number', async () => {
+    harness = await startRestHarness({ maxInputMessages: 2 });
+    const call = api(harness.baseUrl, harness.apiKey);
+    const agentId = (await call('POST', '/v1/agents', { name: 'capped' })).body['id'] as string;
+    const users = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ role: 'user', content: `${index}` }));
+    const refused = await call('POST', '/v1/chat/completions', {
+      model: 'mock-model',
+      user: agentId,
+      messages: users(3),
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body['error']).toMatchObject({ param: 'messages', code: 'too_many_messages' });
+    expect((await call('GET', `/v1/agents/${agentId}/messages`)).body.data).toEqual([]);
+    const accepted = await call('POST', '/v1/chat/completions', {
+      model: 'mock-model',
+      user: agentId,
+      messages: users(2),
+    });
+    expect(accepted.status).toBe(200);
+  });
+});
