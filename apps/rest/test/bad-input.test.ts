@@ -207,6 +207,13 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
       ['body', 'messages', 0, 'content', 0, 'text'],
     ],
     [
+      'a NUL character in an image URL',
+      () => withPart(image('https://example.com/a\u0000.png')),
+      422,
+      /NUL characters/,
+      imageUrlLoc,
+    ],
+    [
       'more new input messages than MEMGATE_MAX_INPUT_MESSAGES',
       () => ({
         ...base(),

@@ -14,7 +14,7 @@ export const textPartSchema = z.strictObject({ type: z.literal('text'), text: st
 export const imagePartSchema = z.strictObject({
   type: z.literal('image_url'),
   image_url: z.strictObject({
-    url: z.string().superRefine((url, context) => {
+    url: storedText().superRefine((url, context) => {
       const source = parseImageSource(url);
       if (source.kind === 'invalid') context.addIssue({ code: 'custom', message: source.reason });
     }),
