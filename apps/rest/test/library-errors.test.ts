@@ -106,3 +106,24 @@ describe('library errors keep their 4xx status', () => {
     expect(harness.upstream.requests).toHaveLength(0);
   });
 });
+
+describe('real faults', () => {
+  it('answer 500 with a generic message that reveals nothing of the fault', async () => {
+    const harness = await startRestHarness();
+    try {
+      // A store that went away under the server: a fault of the server, not of the request.
+      await harness.memgate.store.close();
+      const response = await api(harness.baseUrl, harness.apiKey)('GET', '/v1/agents');
+      expect(response.status).toBe(500);
+      expect(response.body['detail']).toBe('Internal server error.');
+      expect(response.body['error']).toMatchObject({
+        message: 'Internal server error.',
+        type: 'server_error',
+        code: 'internal_server_error',
+      });
+      expect(JSON.stringify(response.body)).not.toMatch(/database|sqlite|stack|\.ts/i);
+    } finally {
+      await harness.close();
+    }
+  });
+});
