@@ -1,4 +1,11 @@
-import { type CorsOrigins, defaultBodyLimitBytes, type Memgate, MemgateError, readiness } from '@memgate/core';
+import {
+  assertJsonDepth,
+  type CorsOrigins,
+  defaultBodyLimitBytes,
+  type Memgate,
+  MemgateError,
+  readiness,
+} from '@memgate/core';
 import { type Observability, quietObservability } from '@memgate/runtime';
 import express, { type Express } from 'express';
 import { corsMiddleware } from './cors-middleware.ts';
@@ -29,6 +36,11 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
   app.use(corsMiddleware(options.corsOrigins ?? []));
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
   app.use(express.json({ limit: options.bodyLimitBytes ?? defaultBodyLimitBytes(), type: () => true, strict: false }));
+  // Every body, on every route, within the core's depth limit (422 at the field) before any handler sees it.
+  app.use((request, _response, next) => {
+    assertJsonDepth(request.body);
+    next();
+  });
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });

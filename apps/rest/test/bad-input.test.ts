@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from './rest-api.ts';
 import { type RestHarness, startRestHarness } from './rest-harness.ts';
 
+const NESTED = '<nested>';
+
 describe('bad input answers 4xx in the contract shape and stores nothing', () => {
   let harness: RestHarness;
   let call: ReturnType<typeof api>;
@@ -20,6 +22,9 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
     ...base(),
     messages: [{ role, content: [{ type: 'text', text: 'Look' }, part] }],
   });
+  /** The body as JSON text with `NESTED` replaced by `{ "p": { "p": … {} } }`, `depth` objects deep. */
+  const withNested = (body: unknown, depth: number) =>
+    JSON.stringify(body).replace(`"${NESTED}"`, `${'{"p":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`);
   const image = (url: string) => ({ type: 'image_url', image_url: { url } });
   const imageUrlLoc = ['body', 'messages', 0, 'content', 1, 'image_url', 'url'];
   const cases: [string, () => unknown, number, RegExp, (string | number)[] | null][] = [
@@ -176,6 +181,48 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
       ['body', 'tool_choice'],
     ],
     ['stream as a string', () => ({ ...base(), stream: 'yes' }), 422, /expected boolean/i, ['body', 'stream']],
+    [
+      'a tool schema nested deeper than 64 levels',
+      () =>
+        withNested(
+          { ...base(), tools: [{ type: 'function', function: { name: 'deep', parameters: NESTED } }] },
+          10_000,
+        ),
+      422,
+      /nested deeper than 64 levels\. \(at tools\.0\.function\.parameters\.p\.p/,
+      ['body', 'tools', 0, 'function', 'parameters', ...Array<string>(60).fill('p')],
+    ],
+    [
+      'a NUL character in a user message',
+      () => ({ ...base(), messages: [{ role: 'user', content: 'a\u0000b' }] }),
+      422,
+      /NUL characters/,
+      ['body', 'messages', 0, 'content'],
+    ],
+    [
+      'a NUL character in a text part',
+      () => ({ ...base(), messages: [{ role: 'user', content: [{ type: 'text', text: '\u0000' }] }] }),
+      422,
+      /NUL characters/,
+      ['body', 'messages', 0, 'content', 0, 'text'],
+    ],
+    [
+      'a NUL character in an image URL',
+      () => withPart(image('https://example.com/a\u0000.png')),
+      422,
+      /NUL characters/,
+      imageUrlLoc,
+    ],
+    [
+      'more new input messages than MEMGATE_MAX_INPUT_MESSAGES',
+      () => ({
+        ...base(),
+        messages: Array.from({ length: 257 }, (_, index) => ({ role: 'user', content: `${index}` })),
+      }),
+      422,
+      /at most 256 new input messages; this one brings 257|at most 256 new input messages/,
+      ['body', 'messages'],
+    ],
   ];
   for (const [label, body, status, message, loc] of cases) {
     it(`refuses ${label} with ${status}`, async () => {
@@ -245,5 +292,32 @@ describe('bad input answers 4xx in the contract shape and stores nothing', () =>
     const response = await call('GET', '/v1/nothing-here');
     expect(response.status).toBe(404);
     expect(response.body['error']).toMatchObject({ type: 'not_found_error' });
+  });
+});
+
+describe('MEMGATE_MAX_INPUT_MESSAGES', () => {
+  let harness: RestHarness;
+  afterAll(() => harness.close());
+
+  it('caps the new input messages of one request at the configured number', async () => {
+    harness = await startRestHarness({ maxInputMessages: 2 });
+    const call = api(harness.baseUrl, harness.apiKey);
+    const agentId = (await call('POST', '/v1/agents', { name: 'capped' })).body['id'] as string;
+    const users = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ role: 'user', content: `${index}` }));
+    const refused = await call('POST', '/v1/chat/completions', {
+      model: 'mock-model',
+      user: agentId,
+      messages: users(3),
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body['error']).toMatchObject({ param: 'messages', code: 'too_many_messages' });
+    expect((await call('GET', `/v1/agents/${agentId}/messages`)).body.data).toEqual([]);
+    const accepted = await call('POST', '/v1/chat/completions', {
+      model: 'mock-model',
+      user: agentId,
+      messages: users(2),
+    });
+    expect(accepted.status).toBe(200);
   });
 });

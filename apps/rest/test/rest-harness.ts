@@ -18,6 +18,7 @@ export interface RestHarness extends TestMemgate {
 export interface RestHarnessOptions {
   bodyLimitBytes?: number;
   maxAttachmentBytes?: number;
+  maxInputMessages?: number;
   timeoutMs?: number;
   adminToken?: string;
   embeddingModel?: string;
@@ -43,6 +44,7 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
     embeddingModel: options.embeddingModel,
     models: options.models,
     maxAttachmentBytes: options.maxAttachmentBytes,
+    maxInputMessages: options.maxInputMessages,
     keys: options.reopen?.keys,
   });
   const server = createServer(createRestApp(test.memgate, { bodyLimitBytes: options.bodyLimitBytes }));

@@ -45,6 +45,36 @@ describe('chat channel frames', () => {
     });
   });
 
+  it('refuses frames nested deeper than the limit with a 422 at the field, storing nothing', async () => {
+    const agentId = await harness.rest.createAgent({ name: 'deep' });
+    const deep = `${'['.repeat(1000)}${']'.repeat(1000)}`;
+    const request = JSON.stringify({
+      model: 'mock-model',
+      user: agentId,
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ type: 'function', function: { name: 'd', parameters: { a: '<deep>' } } }],
+    }).replace('"<deep>"', deep);
+    client.send(`{"type":"chat.completion.create","request_id":"deep-1","request":${request}}`);
+    const { terminal } = await client.outcome('deep-1');
+    expect(terminal).toMatchObject({
+      type: 'error',
+      request_id: 'deep-1',
+      error: { status: 422, code: 'json_too_deep' },
+    });
+    // The same field REST names for the same body: the request is the body, one level down.
+    const param = (terminal as ErrorFrame).error.param ?? '';
+    expect(param).toBe(['tools', 0, 'function', 'parameters', 'a', ...Array<number>(59).fill(0)].join('.'));
+
+    client.send(`{"type":"ping","extra":${deep}}`);
+    const error = await client.next(
+      (frame) => frame.type === 'error' && frame.error.code === 'json_too_deep' && !frame.request_id,
+    );
+    expect((error as ErrorFrame).error.param).toMatch(/^extra\.0\.0/);
+    client.send({ type: 'ping' });
+    await client.next((frame) => frame.type === 'pong');
+    expect(await harness.rest.messages(agentId)).toEqual([]);
+  });
+
   it('delivers the messages of a REST turn to an agent subscriber, shaped as GET …/messages', async () => {
     const agentId = await harness.rest.createAgent({ name: 'watched' });
     client.send({ type: 'agent.subscribe', agent_id: agentId });

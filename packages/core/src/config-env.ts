@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_INPUT_MESSAGES } from './dispatcher/new-input.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 import { parseCorsOrigins } from './platform/cors-origins.ts';
 
@@ -43,6 +44,7 @@ export const envSchema = z.object({
   MEMGATE_BODY_LIMIT_BYTES: integer(1).optional(),
   MEMGATE_MAX_ATTACHMENT_BYTES: integer(1).default(DEFAULT_MAX_ATTACHMENT_BYTES),
   MEMGATE_MAX_STEPS: integer(1).default(10),
+  MEMGATE_MAX_INPUT_MESSAGES: integer(1).default(DEFAULT_MAX_INPUT_MESSAGES),
   MEMGATE_PG_POOL_SIZE: integer(1).default(10),
   MEMGATE_PG_LOCK_POOL_SIZE: integer(1).default(32),
   // Read by the runtime's logger and /metrics; checked here so a bad value stops the start like any other.

@@ -15,7 +15,10 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1024 * 1024 + 6_990_508,
       maxAttachmentBytes: 5 * 1024 * 1024,
       maxSteps: 10,
+      maxInputMessages: 256,
     });
+    expect(loadConfig({ MEMGATE_MAX_INPUT_MESSAGES: '8' }).maxInputMessages).toBe(8);
+    expect(() => loadConfig({ MEMGATE_MAX_INPUT_MESSAGES: '0' })).toThrow(ConfigError);
   });
 
   it('sizes the default body limit for the attachment limit; an explicit body limit wins', () => {

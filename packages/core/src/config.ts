@@ -30,6 +30,8 @@ export interface MemgateConfig {
   /** Largest decoded `data:` image of a user message. */
   maxAttachmentBytes: number;
   maxSteps: number;
+  /** Most new input messages (user and tool) one request may bring (MEMGATE_MAX_INPUT_MESSAGES). */
+  maxInputMessages: number;
   /** Browser origins allowed by REST and GraphQL CORS and the WebSocket `Origin` check; none by default. */
   corsOrigins: CorsOrigins;
   /** GraphQL answers introspection (`__schema`, `__type`) to callers with a key. */
@@ -98,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES ?? defaultBodyLimitBytes(value.MEMGATE_MAX_ATTACHMENT_BYTES),
     maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,
     maxSteps: value.MEMGATE_MAX_STEPS,
+    maxInputMessages: value.MEMGATE_MAX_INPUT_MESSAGES,
     corsOrigins: value.MEMGATE_CORS_ORIGINS,
     graphqlIntrospection: value.MEMGATE_GRAPHQL_INTROSPECTION === 'true',
     tracing: {

@@ -34,6 +34,8 @@ export interface MemgateOptions {
   embeddingModel?: string;
   /** Largest decoded `data:` image a user message may carry (MEMGATE_MAX_ATTACHMENT_BYTES); default 5 MiB. */
   maxAttachmentBytes?: number;
+  /** Most new input messages per request (MEMGATE_MAX_INPUT_MESSAGES); default 256. */
+  maxInputMessages?: number;
   /** Where turns report their steps, upstream calls, tools, commits and lock waits (logs, metrics, traces). */
   telemetry?: Telemetry;
 }
@@ -80,6 +82,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
       lock,
       runner,
       maxAttachmentBytes: options.maxAttachmentBytes,
+      maxInputMessages: options.maxInputMessages,
       telemetry: options.telemetry,
     }),
     agents,

@@ -1,4 +1,4 @@
-import { type ConstraintMessages, MemgateError } from '@memgate/core';
+import { type ConstraintMessages, MemgateError, storableText } from '@memgate/core';
 import { DatabaseError } from 'pg';
 
 // SQLSTATEs of PostgreSQL's integrity constraint violations.
@@ -31,11 +31,7 @@ function toMemgateError(error: unknown, messages: ConstraintMessages): MemgateEr
 }
 
 /**
- * PostgreSQL text cannot hold U+0000 (SQLite can), and a user or a model may well send one: it
- * becomes U+FFFD, the replacement character, rather than failing the whole write with a 500.
+ * PostgreSQL text cannot hold U+0000: it becomes U+FFFD, as on every store (the core's
+ * `storableText`), rather than failing the whole write with a 500.
  */
-export function storable(text: string): string;
-export function storable(text: string | null): string | null;
-export function storable(text: string | null): string | null {
-  return text === null || !text.includes('\u0000') ? text : text.replaceAll('\u0000', '\uFFFD');
-}
+export const storable = storableText;

@@ -17,7 +17,17 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
-import { stepConstraintMessages, toApiKey, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
+import {
+  stepConstraintMessages,
+  storableAgent,
+  storablePassage,
+  storableStep,
+  storableText,
+  toApiKey,
+  toContextSummary,
+  toPendingToolCall,
+  toUser,
+} from '@memgate/core';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
 import { type Database, transaction } from './driver.ts';
@@ -135,7 +145,9 @@ export class SqliteStore implements Store {
 
   async createAgent(agent: NewAgent): Promise<Agent> {
     const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
-    return translateConstraints(messages, () => transaction(this.#db, 'IMMEDIATE', () => writeAgent(this.#sql, agent)));
+    return translateConstraints(messages, () =>
+      transaction(this.#db, 'IMMEDIATE', () => writeAgent(this.#sql, storableAgent(agent))),
+    );
   }
 
   async getAgent(userId: string, agentId: string): Promise<Agent | null> {
@@ -153,7 +165,7 @@ export class SqliteStore implements Store {
   }
 
   async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
-    const row = this.#sql.updateBlock.get(value, agentId, label);
+    const row = this.#sql.updateBlock.get(storableText(value), agentId, label);
     return row ? toMemoryBlock(row) : null;
   }
 
@@ -173,7 +185,7 @@ export class SqliteStore implements Store {
     // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of
     // failing half-way with SQLITE_BUSY when its read snapshot turns stale.
     return translateConstraints(stepConstraintMessages(step), () =>
-      transaction(this.#db, 'IMMEDIATE', () => writeStep(this.#sql, step)),
+      transaction(this.#db, 'IMMEDIATE', () => writeStep(this.#sql, storableStep(step))),
     );
   }
 
@@ -185,7 +197,7 @@ export class SqliteStore implements Store {
     const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');
     const messages = { conflict: 'A passage with this id already exists.', missing: `Agent ${agents} does not exist.` };
     return translateConstraints(messages, () =>
-      transaction(this.#db, 'IMMEDIATE', () => writePassages(this.#sql, passages)),
+      transaction(this.#db, 'IMMEDIATE', () => writePassages(this.#sql, passages.map(storablePassage))),
     );
   }
 

@@ -24,6 +24,8 @@ export interface TestMemgateOptions {
   models?: string[];
   /** MEMGATE_MAX_ATTACHMENT_BYTES; the core's default (5 MiB) when absent. */
   maxAttachmentBytes?: number;
+  /** MEMGATE_MAX_INPUT_MESSAGES; the core's default (256) when absent. */
+  maxInputMessages?: number;
   /** Reopening a database that already has the two users: their keys, instead of creating them. */
   keys?: { apiKey: string; otherApiKey: string };
   /** Where turns report (logs, metrics); nowhere by default. */
@@ -49,6 +51,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,
     maxAttachmentBytes: options.maxAttachmentBytes,
+    maxInputMessages: options.maxInputMessages,
     telemetry: options.telemetry,
   });
   const readKeyOf = async (user: string) => (await memgate.admin.createApiKey(user, { scope: 'read' })).key;

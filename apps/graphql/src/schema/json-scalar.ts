@@ -1,27 +1,13 @@
+import { findTooDeep, MAX_JSON_DEPTH } from '@memgate/core';
 import { type ValueNode, valueFromASTUntyped } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
-
-/** How deep a JSON argument may nest (objects and arrays), as every JSON the server accepts. */
-export const MAX_JSON_DEPTH = 64;
-
-/** True when `value` nests objects and arrays deeper than `max`. Iterative: no input overflows the stack. */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const pending: [unknown, number][] = [[value, 0]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [current, depth] = next;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth === max) return true;
-    for (const child of Object.values(current)) pending.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /**
  * Refuses a value nested too deeply. A GraphQLError is bad input (see `maskError`); GraphQL names
  * the variable's path in its message, and a literal's error points at it (`locations`).
  */
 function checked(value: unknown, node?: ValueNode): unknown {
-  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+  if (findTooDeep(value, MAX_JSON_DEPTH)) {
     throw createGraphQLError(`JSON nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays.`, {
       nodes: node,
     });

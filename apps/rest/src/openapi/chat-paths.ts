@@ -38,7 +38,7 @@ export const chatPaths: ZodOpenApiPathsObject = {
             'text/event-stream': { schema: chatCompletionChunkSchema },
           },
         },
-        ...errorResponses(...AUTHENTICATED_ERRORS, 403, 404, 413, 422, 429, 502, 504),
+        ...errorResponses(...AUTHENTICATED_ERRORS, 400, 403, 404, 413, 415, 422, 429, 502, 504),
       },
     },
   },

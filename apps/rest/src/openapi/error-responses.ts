@@ -3,11 +3,13 @@ import { z } from 'zod';
 import type { ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
 
 const DESCRIPTIONS: Record<number, string> = {
+  400: 'The request could not be read: malformed percent-encoding in the path, or a body its `Content-Encoding` does not decode.',
   401: 'No API key, or an unknown one (`WWW-Authenticate: Bearer`).',
   403: 'Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write.',
   404: 'No such resource (or another user’s).',
   409: 'Conflict with the current state.',
   413: 'The request body is larger than the body limit, or an image larger than the attachment limit.',
+  415: 'Unsupported `Content-Encoding` or charset of the request body.',
   422: 'Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`).',
   429: 'Rate limited; `Retry-After` (always sent: the upstream’s value, else computed) says when to retry.',
   502: 'The upstream failed; the message names the request id, never the upstream’s address.',

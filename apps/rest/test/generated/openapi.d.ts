@@ -937,6 +937,15 @@ export interface operations {
                     "text/event-stream": components["schemas"]["ChatCompletionChunk"];
                 };
             };
+            /** @description The request could not be read: malformed percent-encoding in the path, or a body its `Content-Encoding` does not decode. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
@@ -966,6 +975,15 @@ export interface operations {
             };
             /** @description The request body is larger than the body limit, or an image larger than the attachment limit. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported `Content-Encoding` or charset of the request body. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -87,7 +87,11 @@ export function countMessageTokens(message: LlmMessage): number {
   return tokens;
 }
 
-/** Tokens the tool schemas take; cached, since an agent sends the same tools on every call. */
+/**
+ * Tokens the tool schemas take; cached, since an agent sends the same tools on every call. Client
+ * schemas are at most MAX_JSON_DEPTH deep (refused at the edge, before anything is stored), so
+ * JSON.stringify's recursion here is bounded.
+ */
 export function countToolTokens(tools: readonly LlmToolDefinition[]): number {
   return tools.length === 0 ? 0 : countSectionTokens(JSON.stringify(tools));
 }

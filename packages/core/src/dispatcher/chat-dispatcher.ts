@@ -15,7 +15,7 @@ import type { Store } from '../store/store.ts';
 import { NO_TELEMETRY, type RequestContext, type SpanEnd, type Telemetry } from '../telemetry/telemetry.ts';
 import { clientToolsOf } from './client-tools.ts';
 import { chunksOf, collectCompletion, completionId } from './completion-builder.ts';
-import { extractNewInput } from './new-input.ts';
+import { assertInputCount, DEFAULT_MAX_INPUT_MESSAGES, extractNewInput } from './new-input.ts';
 import { assertSupported, samplingOf } from './request-checks.ts';
 import { unansweredInput } from './retry-tail.ts';
 
@@ -35,6 +35,8 @@ export interface ChatDispatcherOptions {
   runner: TurnRunner;
   /** Largest decoded `data:` image of a user message (MEMGATE_MAX_ATTACHMENT_BYTES); default 5 MiB. */
   maxAttachmentBytes?: number;
+  /** Most new input messages per request (MEMGATE_MAX_INPUT_MESSAGES); default 256. */
+  maxInputMessages?: number;
   /** Where turns report (logs, metrics, traces); default: nowhere. */
   telemetry?: Telemetry;
 }
@@ -128,6 +130,7 @@ export class ChatDispatcher {
     report: SpanEnd['turn'],
   ) {
     requireWriteScope(principal);
+    assertInputCount(body, this.options.maxInputMessages ?? DEFAULT_MAX_INPUT_MESSAGES);
     const request = parseOrThrow(chatCompletionRequestSchema, body);
     assertSupported(request);
     const replyFormat = this.replyFormat(request);

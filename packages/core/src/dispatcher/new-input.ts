@@ -17,6 +17,34 @@ export interface NewInputOptions {
   maxAttachmentBytes?: number;
 }
 
+/** Most new input messages one request may bring, by default (MEMGATE_MAX_INPUT_MESSAGES). */
+export const DEFAULT_MAX_INPUT_MESSAGES = 256;
+
+/**
+ * Refuses a request bringing more than `max` new input messages (user, tool and function messages
+ * after the last assistant one): each is a stored row, and thousands in one body stall the process.
+ * Reads the raw body, so that such a request is refused before the schema walks every message.
+ */
+export function assertInputCount(body: unknown, max: number): void {
+  const messages = typeof body === 'object' && body !== null ? (body as { messages?: unknown }).messages : undefined;
+  if (!Array.isArray(messages) || messages.length <= max) return;
+  const roleOf = (message: unknown) =>
+    typeof message === 'object' && message !== null ? (message as { role?: unknown }).role : undefined;
+  const lastAssistant = messages.findLastIndex((candidate) => roleOf(candidate) === 'assistant');
+  let count = 0;
+  for (let index = lastAssistant + 1; index < messages.length; index++) {
+    const role = roleOf(messages[index]);
+    if (role === 'user' || role === 'tool' || role === 'function') count++;
+  }
+  if (count > max) {
+    throw fieldError(
+      ['body', 'messages'],
+      `A request may bring at most ${max} new input messages (user and tool messages after the last assistant message); this one brings ${count}.`,
+      'too_many_messages',
+    );
+  }
+}
+
 type Content = Extract<ChatMessageInput, { role: 'system' | 'tool' }>['content'];
 
 /** Text of a message's content; parts other than text are refused rather than dropped. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { findTooDeep } from '../schemas/json-limits.ts';
 import { MemgateError, type ValidationDetail } from './memgate-error.ts';
 
 /** FastAPI-like `type` names for zod issue codes, so seed clients see familiar values. */
@@ -68,12 +69,29 @@ export function fieldError(loc: (string | number)[], msg: string, detailCode = '
   });
 }
 
-/** Parses `input` with `schema`, throwing the contract's 422 on failure. */
+/** The 422 for input nested deeper than `MAX_JSON_DEPTH`, at the first container too deep. */
+export function assertJsonDepth(input: unknown, root = 'body'): void {
+  const problem = findTooDeep(input);
+  if (problem) throw tooDeepError([root, ...problem.path], problem.message);
+}
+
+/** The 422 for a container nested too deep at `loc` (`loc[0]` is the root: body, query, frame). */
+export function tooDeepError(loc: (string | number)[], message: string): MemgateError {
+  const param = loc.slice(1).join('.') || null;
+  return new MemgateError('BAD_USER_INPUT', `${message} (at ${param ?? loc[0]})`, {
+    validation: [{ loc, msg: message, type: 'value_error' }],
+    param,
+    detailCode: 'json_too_deep',
+  });
+}
+
+/** Parses `input` with `schema`, throwing the contract's 422 on failure (depth first: zod recurses). */
 export function parseOrThrow<Schema extends z.ZodType>(
   schema: Schema,
   input: unknown,
   root = 'body',
 ): z.output<Schema> {
+  assertJsonDepth(input, root);
   // reportInput lets the error tell a missing field from a wrong one; inputs never reach the response.
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw validationError(result.error, root);

@@ -1,15 +1,22 @@
 import { z } from 'zod';
-import { textContentSchema, textPartSchema, userContentSchema } from './content-part-schemas.ts';
+import { textContentSchema, userContentSchema } from './content-part-schemas.ts';
+import { boundedJsonObject, hasNul, NUL_MESSAGE, storedText } from './json-limits.ts';
 
 /** `null` from SDKs that send explicit nulls means "not given". */
 const optional = <Schema extends z.ZodType>(schema: Schema) =>
   schema.nullish().transform((value) => value ?? undefined);
 
-/** Assistant content is history the agent already keeps: any part OpenAI knows is accepted, never stored. */
+/**
+ * Assistant content is history the agent already keeps: any part OpenAI knows is accepted, never
+ * stored (so it may hold what a model wrote, NUL characters included).
+ */
 const content = z.union([
   z.string(),
   z.array(
-    z.union([textPartSchema, z.object({ type: z.enum(['image_url', 'input_audio', 'file', 'refusal']) }).loose()]),
+    z.union([
+      z.strictObject({ type: z.literal('text'), text: z.string() }),
+      z.object({ type: z.enum(['image_url', 'input_audio', 'file', 'refusal']) }).loose(),
+    ]),
   ),
 ]);
 
@@ -27,7 +34,7 @@ export const systemMessageSchema = z.strictObject({
 export const userMessageSchema = z.strictObject({
   role: z.literal('user'),
   content: userContentSchema,
-  name: optional(z.string()),
+  name: optional(storedText()),
 });
 /** Assistant messages are history the agent already keeps: accepted loosely, never stored. */
 export const assistantMessageSchema = z
@@ -41,15 +48,15 @@ export const assistantMessageSchema = z
 export const toolMessageSchema = z.strictObject({
   role: z.literal('tool'),
   content: textContentSchema,
-  tool_call_id: z.string().min(1),
+  tool_call_id: storedText().min(1),
   /** Not in OpenAI's type, but accepted by its API and always sent by LangChain: the tool's name. */
-  name: optional(z.string()),
+  name: optional(storedText()),
 });
 /** Legacy function result (`functions`/`function_call` clients). */
 export const functionMessageSchema = z.strictObject({
   role: z.literal('function'),
-  name: z.string().min(1),
-  content: z.union([z.string(), z.null()]),
+  name: storedText().min(1),
+  content: z.union([storedText(), z.null()]),
 });
 
 export const chatMessageSchema = z.discriminatedUnion('role', [
@@ -63,7 +70,7 @@ export const chatMessageSchema = z.discriminatedUnion('role', [
 const functionDefinition = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Function names must be 1-64 characters of a-z, A-Z, 0-9, _ and -.'),
   description: optional(z.string()),
-  parameters: optional(z.record(z.string(), z.unknown())),
+  parameters: optional(boundedJsonObject()),
   strict: optional(z.boolean()),
 });
 
@@ -81,13 +88,15 @@ const otherToolChoice = z.object({ type: z.enum(['allowed_tools', 'custom']) }).
 
 /** OpenAI's metadata: at most 16 pairs, keys up to 64 characters, values up to 512. */
 export const metadataSchema = z
-  .record(z.string(), z.string().max(512, 'Metadata values are at most 512 characters.'))
+  .record(z.string(), storedText().max(512, 'Metadata values are at most 512 characters.'))
   .superRefine((metadata, context) => {
     const keys = Object.keys(metadata);
     if (keys.length > 16) context.addIssue({ code: 'custom', message: 'metadata holds at most 16 key-value pairs.' });
     for (const key of keys) {
       if (key.length < 1 || key.length > 64) {
         context.addIssue({ code: 'custom', path: [key], message: 'Metadata keys are 1 to 64 characters.' });
+      } else if (hasNul(key)) {
+        context.addIssue({ code: 'custom', path: [key], message: NUL_MESSAGE });
       }
     }
   });
@@ -103,7 +112,7 @@ const responseFormatSchema = z.discriminatedUnion('type', [
         .string()
         .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Schema names must be 1-64 characters of a-z, A-Z, 0-9, _ and -.'),
       description: optional(z.string()),
-      schema: optional(z.record(z.string(), z.unknown())),
+      schema: optional(boundedJsonObject()),
       strict: optional(z.boolean()),
     }),
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseImageSource } from '../attachments/image-source.ts';
+import { storedText } from './json-limits.ts';
 
 const IMAGE_DETAILS = ['auto', 'low', 'high'] as const;
 
@@ -7,13 +8,13 @@ function isImageDetail(value: string): value is (typeof IMAGE_DETAILS)[number] {
   return (IMAGE_DETAILS as readonly string[]).includes(value);
 }
 
-export const textPartSchema = z.strictObject({ type: z.literal('text'), text: z.string() });
+export const textPartSchema = z.strictObject({ type: z.literal('text'), text: storedText() });
 
 /** `{ type: "image_url", image_url: { url, detail? } }`; the URL is checked here, so errors name the field. */
 export const imagePartSchema = z.strictObject({
   type: z.literal('image_url'),
   image_url: z.strictObject({
-    url: z.string().superRefine((url, context) => {
+    url: storedText().superRefine((url, context) => {
       const source = parseImageSource(url);
       if (source.kind === 'invalid') context.addIssue({ code: 'custom', message: source.reason });
     }),
@@ -54,7 +55,7 @@ function refusedParts<const Types extends readonly [string, ...string[]]>(types:
 
 /** Content of a user message: text, or text and image parts. */
 export const userContentSchema = z.union([
-  z.string(),
+  storedText(),
   z.array(
     z.discriminatedUnion('type', [textPartSchema, imagePartSchema, refusedParts(['input_audio', 'file', 'refusal'])]),
   ),
@@ -62,7 +63,7 @@ export const userContentSchema = z.union([
 
 /** Content of system, developer and tool messages: text only, as OpenAI allows. */
 export const textContentSchema = z.union([
-  z.string(),
+  storedText(),
   z.array(
     z.discriminatedUnion('type', [textPartSchema, refusedParts(['image_url', 'input_audio', 'file', 'refusal'])]),
   ),

@@ -5,15 +5,16 @@ import { requireWriteScope } from '../auth/key-scope.ts';
 import type { Agent, MemoryBlock, Principal, StoredMessage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
+import { NUL_MESSAGE, noNul, storedText } from '../schemas/json-limits.ts';
 import type { Store } from '../store/store.ts';
 import { contextWindowFor } from './context-windows.ts';
 
 export const createAgentSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  model: z.string().min(1).max(200).optional(),
-  system: z.string().min(1).max(100_000).optional(),
-  persona: z.string().max(DEFAULT_BLOCK_LIMIT).optional(),
-  human: z.string().max(DEFAULT_BLOCK_LIMIT).optional(),
+  name: z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
+  model: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
+  system: z.string().min(1).max(100_000).refine(noNul, NUL_MESSAGE).optional(),
+  persona: z.string().max(DEFAULT_BLOCK_LIMIT).refine(noNul, NUL_MESSAGE).optional(),
+  human: z.string().max(DEFAULT_BLOCK_LIMIT).refine(noNul, NUL_MESSAGE).optional(),
   context_window: z.number().int().min(1024).max(10_000_000).optional(),
 });
 export type CreateAgentInput = z.input<typeof createAgentSchema>;
@@ -23,7 +24,7 @@ export const messagePageSchema = z.strictObject({
   before: z.string().min(1).optional(),
 });
 
-export const memoryUpdateSchema = z.strictObject({ value: z.string() });
+export const memoryUpdateSchema = z.strictObject({ value: storedText() });
 
 /** Agent CRUD, history and memory: the same validation for every protocol. */
 export class AgentService {

@@ -8,6 +8,7 @@ import { parseOrThrow } from '../errors/validation.ts';
 import type { LlmToolDefinition } from '../llm/provider.ts';
 import { type ArchivalMemory, MAX_PASSAGE_CHARACTERS } from '../memory/archival-memory.ts';
 import type { SearchResults } from '../memory/search-results.ts';
+import { NUL_MESSAGE, noNul } from '../schemas/json-limits.ts';
 import type { Store } from '../store/store.ts';
 import { type AgentService, messagePageSchema } from './agent-service.ts';
 import { type ContextResource, contextResource } from './memory-resources.ts';
@@ -16,7 +17,8 @@ export const passageCreateSchema = z.strictObject({
   content: z
     .string()
     .max(MAX_PASSAGE_CHARACTERS)
-    .refine((content) => content.trim() !== '', 'The content must not be empty.'),
+    .refine((content) => content.trim() !== '', 'The content must not be empty.')
+    .refine(noNul, NUL_MESSAGE),
 });
 
 export const passageSearchSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MemgateError } from '../errors/memgate-error.ts';
-import { validationError } from '../errors/validation.ts';
+import { tooDeepError, validationError } from '../errors/validation.ts';
+import { findTooDeep, MAX_JSON_DEPTH } from '../schemas/json-limits.ts';
 
 const requestId = z.string().min(1).max(256);
 const agentId = z.string().min(1).max(256);
@@ -61,6 +62,20 @@ function invalid(message: string, detailCode: string): MemgateError {
   return new MemgateError('BAD_USER_INPUT', message, { param: 'type', detailCode });
 }
 
+/**
+ * The 422 for a frame nested too deep. The envelope adds one level, so a create frame's `request`
+ * may be exactly as deep as a REST body, and is reported at the same `body` field REST names.
+ */
+function frameTooDeep(frame: Record<string, unknown>): MemgateError | null {
+  const problem = findTooDeep(frame, MAX_JSON_DEPTH + 1);
+  if (!problem) return null;
+  const [first, ...rest] = problem.path;
+  if (first === 'request' && frame['type'] === 'chat.completion.create') {
+    return tooDeepError(['body', ...rest], `JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  return tooDeepError(['frame', ...problem.path], problem.message);
+}
+
 /** Parses one text frame; never throws, so a bad frame costs an `error` event, not the connection. */
 export function parseClientFrame(text: string): ParsedClientFrame {
   let value: unknown;
@@ -79,6 +94,8 @@ export function parseClientFrame(text: string): ParsedClientFrame {
     ...(typeof value['request_id'] === 'string' ? { requestId: value['request_id'] } : {}),
     ...(typeof value['agent_id'] === 'string' ? { agentId: value['agent_id'] } : {}),
   };
+  const tooDeep = frameTooDeep(value);
+  if (tooDeep) return { ok: false, error: tooDeep, ...ids };
   const type = value['type'];
   if (!(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
     const known = CLIENT_FRAME_TYPES.join(', ');

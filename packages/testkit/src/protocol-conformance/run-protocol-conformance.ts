@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendMessage } from '../mock-upstream/index.ts';
+import { fuzzCases } from './fuzz-cases.ts';
 import { describeImageConformance } from './image-conformance.ts';
+import { inputLimitCases } from './input-limit-cases.ts';
 import type { ConformanceTarget, ProtocolClient } from './protocol-client.ts';
 import { requestSurfaceCases } from './request-surface-cases.ts';
 import { RestSetup } from './rest-setup.ts';
@@ -44,6 +46,8 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
 
     requestSurfaceCases(() => ({ target, client, rest, agentId }));
     describeImageConformance(() => ({ target, client, rest, agentId }));
+    inputLimitCases(() => ({ target, client, rest, agentId }));
+    fuzzCases(() => ({ target, client, rest, agentId }));
 
     it('replies with the send_message text and the upstream usage', async () => {
       target.upstream.script(sendMessage('Hello there', { usage: usage(11, 7) }));

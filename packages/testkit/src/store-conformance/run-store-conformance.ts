@@ -6,6 +6,7 @@ import { describeAttachments } from './attachments.ts';
 import { describeContextWindow } from './context-window.ts';
 import { describeDurability } from './durability.ts';
 import { describeHistory } from './history.ts';
+import { describeNulText } from './nul-text.ts';
 import { describeRecallSearch } from './recall-search.ts';
 import { type StoreConformanceOptions, StoreHarness } from './store-harness.ts';
 import { describeTurnSteps } from './turn-steps.ts';
@@ -19,6 +20,7 @@ import { describeUsersAndKeys } from './users-and-keys.ts';
  * - a duplicate user name, agent id, API key hash, message id or open tool call id is a
  *   `MemgateError` with code `CONFLICT`;
  * - a commitStep that fails (including for a memory block the agent lacks) leaves no trace, images included;
+ * - text holding U+0000 reads back with U+FFFD in its place;
  * - memory blocks keep the order they were created in; pending calls the order they were opened in;
  * - search results are ranked best first; the suite asserts orders and counts, never scores, so a
  *   store may rank with BM25, ts_rank or anything that puts the passage with the query words first.
@@ -39,5 +41,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeRecallSearch(harness);
     describeAttachments(harness);
     describeDurability(harness);
+    describeNulText(harness);
   });
 }
