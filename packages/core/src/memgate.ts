@@ -36,6 +36,8 @@ export interface MemgateOptions {
   maxAttachmentBytes?: number;
   /** Where turns report their steps, upstream calls, tools, commits and lock waits (logs, metrics, traces). */
   telemetry?: Telemetry;
+  /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS); default 5 minutes. */
+  turnTimeoutMs?: number;
 }
 
 /** The protocol-agnostic core that every app adapts: one instance per process. */
@@ -81,6 +83,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
       runner,
       maxAttachmentBytes: options.maxAttachmentBytes,
       telemetry: options.telemetry,
+      turnTimeoutMs: options.turnTimeoutMs,
     }),
     agents,
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),

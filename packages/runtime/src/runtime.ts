@@ -65,6 +65,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     embeddingModel: config.llm.embeddingModel,
     maxAttachmentBytes: config.maxAttachmentBytes,
     telemetry: observability.telemetry,
+    turnTimeoutMs: config.turnTimeoutMs,
   });
   const close = async () => {
     await memgate.close();

@@ -26,6 +26,8 @@ export interface TestMemgateOptions {
   keys?: { apiKey: string; otherApiKey: string };
   /** Where turns report (logs, metrics); nowhere by default. */
   telemetry?: Telemetry;
+  /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS); the core's default (5 min) when absent. */
+  turnTimeoutMs?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     embeddingModel: options.embeddingModel,
     maxAttachmentBytes: options.maxAttachmentBytes,
     telemetry: options.telemetry,
+    turnTimeoutMs: options.turnTimeoutMs,
   });
   if (options.keys) return { memgate, ...options.keys };
   const alice = await memgate.admin.createUser({ name: 'alice' });
