@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CorsOrigins, Memgate } from '@memgate/core';
-import { quietObservability } from '@memgate/runtime';
+import { quietObservability, type UserConnections } from '@memgate/runtime';
 import type Koa from 'koa';
 import { createMemgateYoga, type MemgateYoga } from './create-yoga.ts';
 import { createKoaApp, type KoaAppOptions } from './koa-app.ts';
@@ -10,6 +10,8 @@ import { createGraphqlWsServer } from './ws-server.ts';
 export interface GraphqlAppOptions extends KoaAppOptions {
   /** Browser origins allowed by CORS and on graphql-ws upgrades (MEMGATE_CORS_ORIGINS). Default: none. */
   corsOrigins?: CorsOrigins;
+  /** Open graphql-ws connections per user (MEMGATE_MAX_WS_CONNECTIONS_PER_USER); over it, closed with 4429. Default: 32, counted alone. */
+  userConnections?: UserConnections;
 }
 
 /** The GraphQL app: mount `handleRequest` and `handleUpgrade` on `/graphql` of a node:http server. */
@@ -38,6 +40,8 @@ export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = 
     maxPayloadBytes: options.bodyLimitBytes,
     corsOrigins: options.corsOrigins,
     observability,
+    stream: options.stream,
+    userConnections: options.userConnections,
   });
   const listener = koa.callback();
   let closing: Promise<void> | undefined;

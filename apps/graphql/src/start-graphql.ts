@@ -6,6 +6,7 @@ import {
   listen,
   loadConfigOrExit,
   stopOnSignals,
+  UserConnections,
 } from '@memgate/runtime';
 import { createGraphqlApp } from './graphql-app.ts';
 
@@ -17,14 +18,22 @@ const app = createGraphqlApp(runtime.memgate, {
   bodyLimitBytes: config.bodyLimitBytes,
   corsOrigins: config.corsOrigins,
   observability: runtime.observability,
+  stream: config.stream,
+  userConnections: new UserConnections(config.maxWsConnectionsPerUser),
 });
-const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest);
+const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest, {
+  maxConnections: config.maxConnections,
+});
 // The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
 process.stderr.write(
   `${banner(runtime, `${await listen(server, config.port, config.host)}/graphql (GraphQL only)`)}\n`,
 );
-stopOnSignals('memgate graphql', async () => {
-  // Subscriptions never end by themselves: the app ends them while the server drains.
-  await Promise.all([closeServer(server), app.close()]);
-  await runtime.close();
-});
+stopOnSignals(
+  'memgate graphql',
+  async () => {
+    // Subscriptions never end by themselves: the app ends them while the server drains.
+    await Promise.all([closeServer(server), app.close()]);
+    await runtime.close();
+  },
+  config.shutdownTimeoutMs,
+);

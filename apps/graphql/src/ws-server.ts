@@ -9,13 +9,20 @@ import {
   type Principal,
   traceCarrier,
 } from '@memgate/core';
-import { type Observability, refuseCrossOriginUpgrade } from '@memgate/runtime';
+import {
+  type Observability,
+  refuseCrossOriginUpgrade,
+  type StreamLimits,
+  TOO_MANY_CONNECTIONS_CLOSE_CODE,
+  UserConnections,
+} from '@memgate/runtime';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { MemgateYoga } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 import { type GraphqlRequestState, runInRequest } from './request-state.ts';
+import { guardWebSocketReader } from './ws-slow-reader.ts';
 
 /** Close code for a `connection_init` without a valid key; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
@@ -26,6 +33,8 @@ interface ConnectionState extends Record<PropertyKey, unknown> {
   /** The connection's request id (its upgrade's `x-request-id` or a new one) and log fields. */
   requestState: GraphqlRequestState;
   openedAt: number;
+  /** Gives the connection's place in the per-user count back. */
+  release?: () => void;
 }
 
 type Enveloped = ReturnType<MemgateYoga['getEnveloped']>;
@@ -51,9 +60,14 @@ export function createGraphqlWsServer(
     maxPayloadBytes?: number | undefined;
     corsOrigins?: CorsOrigins | undefined;
     observability: Observability;
+    /** Slow subscribers: send-buffer cap and stall timeout. */
+    stream?: StreamLimits | undefined;
+    /** Open connections per user (shared with the chat channel when given the same instance). */
+    userConnections?: UserConnections | undefined;
   },
 ): GraphqlWsServer {
   const { observability } = options;
+  const userConnections = options.userConnections ?? new UserConnections();
   const connections = observability.metrics.websocketConnections.labels({ channel: 'graphql' });
   // Frames carry whole requests, images included: the same limit as an HTTP body.
   const maxPayload = options.maxPayloadBytes ?? defaultBodyLimitBytes();
@@ -76,6 +90,12 @@ export function createGraphqlWsServer(
         try {
           ctx.extra.principal = await memgate.admin.authenticate(authorization);
           ctx.extra.requestState.userId = ctx.extra.principal.userId;
+          const release = userConnections.acquire(ctx.extra.principal.userId);
+          if (!release) {
+            ctx.extra.socket.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, userConnections.error().message);
+            return false;
+          }
+          ctx.extra.release = release;
           ctx.extra.closed = new AbortController();
           connections.inc();
           return true;
@@ -88,6 +108,7 @@ export function createGraphqlWsServer(
         }
       },
       onClose: (ctx, code) => {
+        ctx.extra.release?.();
         if (ctx.extra.closed) connections.dec();
         ctx.extra.closed?.abort(new DOMException('The WebSocket closed.', 'AbortError'));
         const state = ctx.extra.requestState;
@@ -138,7 +159,10 @@ export function createGraphqlWsServer(
   return {
     handleUpgrade(request, socket, head) {
       if (refuseCrossOriginUpgrade(request, socket, options.corsOrigins ?? [])) return;
-      wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));
+      wsServer.handleUpgrade(request, socket, head, (client) => {
+        guardWebSocketReader(client, options.stream);
+        wsServer.emit('connection', client, request);
+      });
     },
     close: () => server.dispose() as Promise<void>,
   };
