@@ -32,7 +32,9 @@ export function guardSlowReader(
   limits: StreamLimits = DEFAULT_STREAM_LIMITS,
 ): SlowReaderGuard {
   const socket = response.socket;
-  let lastWritten = socket?.bytesWritten ?? 0;
+  // `bytesWritten` counts what is queued too: what has left for the kernel is that minus the queue.
+  const flushed = () => (socket ? socket.bytesWritten - socket.writableLength : 0);
+  let lastFlushed = flushed();
   let lastProgress = performance.now();
   const cut = () => {
     stop();
@@ -45,10 +47,12 @@ export function guardSlowReader(
     return true;
   };
   const poll = () => {
+    // A closed response stops the watch here rather than through one more `close` listener.
+    if (response.destroyed) return stop();
     if (!check()) return;
-    const written = socket?.bytesWritten ?? 0;
-    if (written !== lastWritten || response.writableLength === 0) {
-      lastWritten = written;
+    const now = flushed();
+    if (now !== lastFlushed || response.writableLength === 0) {
+      lastFlushed = now;
       lastProgress = performance.now();
       return;
     }
@@ -58,12 +62,10 @@ export function guardSlowReader(
   timer.unref();
   function stop() {
     clearInterval(timer);
-    response.off('close', stop);
     response.off('finish', stop);
   }
   // `finish`: everything written has reached the socket. Until then a client that stops reading
   // after the last chunk is cut off too.
-  response.once('close', stop);
   response.once('finish', stop);
   return { check, stop };
 }
