@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type MockUpstream, sendMessage, startMockUpstream } from '@memgate/testkit';
+import OpenAI from 'openai';
+import { afterEach, expect, it } from 'vitest';
+import { gate, until } from '../../ws/test/ws-harness.ts';
+import { newcomerEnv, type ServerProcess, startServerProcess } from './server-process.ts';
+
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+let upstream: MockUpstream | undefined;
+let server: ServerProcess | undefined;
+let dataDir: string | undefined;
+afterEach(async () => {
+  await server?.stop('SIGKILL');
+  await upstream?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('SIGTERM: the in-flight turn finishes, keep-alive SDK sockets are closed, and the process exits 0 well before its deadline', async () => {
+  upstream = await startMockUpstream();
+  dataDir = mkdtempSync(join(tmpdir(), 'memgate-shutdown-'));
+  server = await startServerProcess(
+    newcomerEnv(dataDir, {
+      MEMGATE_LLM_BASE_URL: upstream.url,
+      MEMGATE_LLM_API_KEY: 'upstream-test-key',
+      MEMGATE_LLM_MODEL: 'mock-model',
+      MEMGATE_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    }),
+  );
+  const headers = { authorization: `Bearer ${server.printedKey}`, 'content-type': 'application/json' };
+  const agent = (await (
+    await fetch(`${server.url}/v1/agents`, { method: 'POST', headers, body: '{"name":"ada"}' })
+  ).json()) as { id: string };
+  // The OpenAI SDK keeps its connections alive between requests, as production clients do.
+  const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.printedKey!, maxRetries: 0 });
+  const ask = { model: 'mock-model', user: agent.id, messages: [{ role: 'user' as const, content: 'Hi' }] };
+
+  upstream.script(sendMessage('First.'));
+  expect((await openai.chat.completions.create(ask)).choices[0]?.message.content).toBe('First.');
+
+  const held = gate();
+  upstream.setDefault(async () => {
+    await held.promise;
+    return sendMessage('Finished during shutdown.');
+  });
+  const inFlight = openai.chat.completions.create(ask);
+  await until(() => upstream!.requests.length === 2);
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    server!.child.once('exit', (code) => resolve({ code, at: performance.now() })),
+  );
+  const signalledAt = performance.now();
+  server.child.kill('SIGTERM');
+  // New connections are refused from now on; the turn already running still gets its answer.
+  await until(() => server!.output().includes('SIGTERM received'));
+  held.open();
+  expect((await inFlight).choices[0]?.message.content).toBe('Finished during shutdown.');
+  const { code, at } = await exited;
+  expect(code).toBe(0);
+  // Not a timing assertion on speed: only that nothing held the process until the deadline.
+  expect(at - signalledAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+}, 60_000);
