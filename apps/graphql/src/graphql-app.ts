@@ -12,6 +12,8 @@ export interface GraphqlAppOptions extends KoaAppOptions {
   corsOrigins?: CorsOrigins;
   /** Open graphql-ws connections per user (MEMGATE_MAX_WS_CONNECTIONS_PER_USER); over it, closed with 4429. Default: 32, counted alone. */
   userConnections?: UserConnections;
+  /** How long `close()` lets graphql-ws operations run before closing their sockets. Default 30 s. */
+  shutdownTimeoutMs?: number;
 }
 
 /** The GraphQL app: mount `handleRequest` and `handleUpgrade` on `/graphql` of a node:http server. */
@@ -52,7 +54,7 @@ export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = 
     handleUpgrade: (request, socket, head) => ws.handleUpgrade(request, socket, head),
     close() {
       shutdown.abort();
-      closing ??= ws.close();
+      closing ??= ws.close(options.shutdownTimeoutMs);
       return closing;
     },
   };

@@ -20,6 +20,7 @@ const app = createGraphqlApp(runtime.memgate, {
   observability: runtime.observability,
   stream: config.stream,
   userConnections: new UserConnections(config.maxWsConnectionsPerUser),
+  shutdownTimeoutMs: Math.max(0, config.shutdownTimeoutMs - 1_000),
 });
 const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest, {
   maxConnections: config.maxConnections,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   acceptRequestId,
   type CorsOrigins,
@@ -24,6 +25,9 @@ import { maskError } from './graphql-errors.ts';
 import { type GraphqlRequestState, runInRequest } from './request-state.ts';
 import { guardWebSocketReader } from './ws-slow-reader.ts';
 
+/** How often a shutdown looks whether the running operations have finished. */
+const DRAIN_POLL_MS = 25;
+
 /** Close code for a `connection_init` without a valid key; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
 
@@ -35,6 +39,8 @@ interface ConnectionState extends Record<PropertyKey, unknown> {
   openedAt: number;
   /** Gives the connection's place in the per-user count back. */
   release?: () => void;
+  /** Ids of the operations running on the connection, so that a shutdown can wait for them. */
+  operations?: Set<string>;
 }
 
 type Enveloped = ReturnType<MemgateYoga['getEnveloped']>;
@@ -44,8 +50,11 @@ type EnvelopedRoot = Pick<Enveloped, 'execute' | 'subscribe'>;
 /** graphql-ws on a `ws` server in noServer mode: the caller routes upgrades to `handleUpgrade`. */
 export interface GraphqlWsServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes every connection (1001) and the server. */
-  close(): Promise<void>;
+  /**
+   * Refuses new operations, waits for the running ones (chat turns; `agentEvents` streams must be
+   * ended by the caller) up to `deadlineMs`, then closes every connection (1001) and the server.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /**
@@ -68,6 +77,9 @@ export function createGraphqlWsServer(
 ): GraphqlWsServer {
   const { observability } = options;
   const userConnections = options.userConnections ?? new UserConnections();
+  /** The running operations of every open connection. */
+  const open = new Set<Set<string>>();
+  let draining = false;
   const connections = observability.metrics.websocketConnections.labels({ channel: 'graphql' });
   // Frames carry whole requests, images included: the same limit as an HTTP body.
   const maxPayload = options.maxPayloadBytes ?? defaultBodyLimitBytes();
@@ -96,6 +108,8 @@ export function createGraphqlWsServer(
             return false;
           }
           ctx.extra.release = release;
+          ctx.extra.operations = new Set();
+          open.add(ctx.extra.operations);
           ctx.extra.closed = new AbortController();
           connections.inc();
           return true;
@@ -109,6 +123,7 @@ export function createGraphqlWsServer(
       },
       onClose: (ctx, code) => {
         ctx.extra.release?.();
+        if (ctx.extra.operations) open.delete(ctx.extra.operations);
         if (ctx.extra.closed) connections.dec();
         ctx.extra.closed?.abort(new DOMException('The WebSocket closed.', 'AbortError'));
         const state = ctx.extra.requestState;
@@ -128,7 +143,14 @@ export function createGraphqlWsServer(
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).execute(args)),
       subscribe: (args: ExecutionArgs) =>
         runInRequest(stateOf(args), () => (args.rootValue as EnvelopedRoot).subscribe(args)),
-      onSubscribe: async (ctx, _id, params) => {
+      onComplete: (ctx, id) => void ctx.extra.operations?.delete(id),
+      onError: (ctx, id) => void ctx.extra.operations?.delete(id),
+      onSubscribe: async (ctx, id, params) => {
+        if (draining) {
+          const closing = new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down.');
+          return runInRequest(ctx.extra.requestState!, () => [maskError(closing)]);
+        }
+        ctx.extra.operations?.add(id);
         try {
           const enveloped = yoga.getEnveloped({
             principal: ctx.extra.principal,
@@ -164,7 +186,13 @@ export function createGraphqlWsServer(
         wsServer.emit('connection', client, request);
       });
     },
-    close: () => server.dispose() as Promise<void>,
+    async close(deadlineMs = 30_000) {
+      draining = true;
+      const deadline = performance.now() + deadlineMs;
+      const busy = () => [...open].some((operations) => operations.size > 0);
+      while (busy() && performance.now() < deadline) await sleep(DRAIN_POLL_MS);
+      await server.dispose();
+    },
   };
 }
 

@@ -32,7 +32,7 @@ export interface MemgateServerOptions {
   maxConnections?: number | undefined;
   /** Open WebSocket connections per user, chat channel and graphql-ws together (MEMGATE_MAX_WS_CONNECTIONS_PER_USER). Default 32. */
   maxWsConnectionsPerUser?: number;
-  /** How long `close()` lets the chat channel's in-flight turns run before cancelling them. Default 30 s. */
+  /** How long `close()` lets in-flight WebSocket turns (chat channel, graphql-ws) run before cancelling them. Default 30 s. */
   shutdownTimeoutMs?: number;
 }
 
@@ -59,6 +59,7 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
     observability,
     stream,
     userConnections,
+    ...(options.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: options.shutdownTimeoutMs }),
   });
   mounts.push({ path: '/graphql', request: graphql.handleRequest, upgrade: graphql.handleUpgrade });
   const chatChannel = createChatChannel(options.memgate, {

@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MockUpstream, sendMessage, startMockUpstream } from '@memgate/testkit';
+import { SqliteStore } from '@memgate/store-sqlite';
+import { createTestMemgate, type MockUpstream, RestSetup, sendMessage, startMockUpstream } from '@memgate/testkit';
 import OpenAI from 'openai';
 import { afterEach, expect, it } from 'vitest';
+import { STREAM } from '../../graphql/test/graphql-operations.ts';
+import { collect, wsClient } from '../../graphql/test/graphql-transport.ts';
+import { graphqlInput } from '../../graphql/test/rest-shapes.ts';
 import { gate, until } from '../../ws/test/ws-harness.ts';
+import { startMemgateServer } from '../src/index.ts';
 import { newcomerEnv, type ServerProcess, startServerProcess } from './server-process.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -61,3 +66,41 @@ it('SIGTERM: the in-flight turn finishes, keep-alive SDK sockets are closed, and
   // Not a timing assertion on speed: only that nothing held the process until the deadline.
   expect(at - signalledAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
 }, 60_000);
+
+it('closing the server lets a graphql-ws turn finish before its socket is closed with 1001', async () => {
+  upstream = await startMockUpstream();
+  dataDir = mkdtempSync(join(tmpdir(), 'memgate-shutdown-gql-'));
+  const test = await createTestMemgate({ store: SqliteStore.open(dataDir), upstreamUrl: upstream.url });
+  const memgateServer = await startMemgateServer({ memgate: test.memgate, port: 0 });
+  try {
+    const agentId = await new RestSetup(memgateServer.url, test.apiKey).createAgent({ name: 'graphql shutdown' });
+    const closes: number[] = [];
+    const client = wsClient(`${memgateServer.url.replace('http', 'ws')}/graphql`, test.apiKey);
+    client.on('closed', (event) => void closes.push((event as { code: number }).code));
+    const held = gate();
+    upstream.setDefault(async () => {
+      await held.promise;
+      return sendMessage('Finished during shutdown.');
+    });
+    const input = graphqlInput({ model: 'mock-model', user: agentId, messages: [{ role: 'user', content: 'Hi' }] });
+    const record = collect<{ chatCompletionStream: { choices: { delta: { content?: string | null } }[] } }>(
+      client,
+      STREAM,
+      { input },
+    );
+    await until(() => upstream!.requests.length === 1);
+    const closed = memgateServer.close();
+    held.open();
+    const { results, failure } = await record;
+    expect(failure).toBeUndefined();
+    const text = results.map((result) => result.data?.chatCompletionStream.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe('Finished during shutdown.');
+    await closed;
+    await until(() => closes.length > 0);
+    expect(closes[0]).toBe(1001);
+    await client.dispose();
+  } finally {
+    await memgateServer.close();
+    await test.memgate.close();
+  }
+});
