@@ -17,7 +17,7 @@ import {
   TOO_MANY_CONNECTIONS_CLOSE_CODE,
   UserConnections,
 } from '@memgate/runtime';
-import type { ExecutionArgs } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, getOperationAST, Kind } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { MemgateYoga } from './create-yoga.ts';
@@ -150,7 +150,6 @@ export function createGraphqlWsServer(
           const closing = new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down.');
           return runInRequest(ctx.extra.requestState!, () => [maskError(closing)]);
         }
-        ctx.extra.operations?.add(id);
         try {
           const enveloped = yoga.getEnveloped({
             principal: ctx.extra.principal,
@@ -161,6 +160,8 @@ export function createGraphqlWsServer(
           const document = enveloped.parse(params.query);
           const errors = enveloped.validate(enveloped.schema, document);
           if (errors.length > 0) return runInRequest(ctx.extra.requestState!, () => errors.map(maskError));
+          // A shutdown waits for turns; `agentEvents` never ends by itself and is ended by the app.
+          if (!followsEvents(document, params.operationName)) ctx.extra.operations?.add(id);
           const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
           return {
             schema: enveloped.schema,
@@ -194,6 +195,16 @@ export function createGraphqlWsServer(
       await server.dispose();
     },
   };
+}
+
+/** Whether the operation is an `agentEvents` subscription (open-ended, unlike a turn). */
+function followsEvents(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  return (
+    operation?.selectionSet.selections.some(
+      (selection) => selection.kind === Kind.FIELD && selection.name.value === 'agentEvents',
+    ) ?? false
+  );
 }
 
 /** The connection's request state, from the context the operation was built with. */
