@@ -75,7 +75,8 @@ it('closing the server lets a graphql-ws turn finish before its socket is closed
   try {
     const agentId = await new RestSetup(memgateServer.url, test.apiKey).createAgent({ name: 'graphql shutdown' });
     const closes: number[] = [];
-    const client = wsClient(`${memgateServer.url.replace('http', 'ws')}/graphql`, test.apiKey);
+    // Not lazy: a lazy client would close the socket itself (1000) once its last subscription ended.
+    const client = wsClient(`${memgateServer.url.replace('http', 'ws')}/graphql`, test.apiKey, { lazy: false });
     client.on('closed', (event) => void closes.push((event as { code: number }).code));
     const held = gate();
     upstream.setDefault(async () => {
@@ -104,3 +105,33 @@ it('closing the server lets a graphql-ws turn finish before its socket is closed
     await test.memgate.close();
   }
 });
+
+it('SIGTERM with a turn that outlasts MEMGATE_SHUTDOWN_TIMEOUT_MS: the process exits 1 at the deadline', async () => {
+  upstream = await startMockUpstream();
+  dataDir = mkdtempSync(join(tmpdir(), 'memgate-shutdown-deadline-'));
+  server = await startServerProcess(
+    newcomerEnv(dataDir, {
+      MEMGATE_LLM_BASE_URL: upstream.url,
+      MEMGATE_LLM_API_KEY: 'upstream-test-key',
+      MEMGATE_LLM_MODEL: 'mock-model',
+      MEMGATE_SHUTDOWN_TIMEOUT_MS: '1500',
+    }),
+  );
+  const headers = { authorization: `Bearer ${server.printedKey}`, 'content-type': 'application/json' };
+  const agent = (await (
+    await fetch(`${server.url}/v1/agents`, { method: 'POST', headers, body: '{"name":"stuck"}' })
+  ).json()) as { id: string };
+  upstream.script({ hang: true });
+  const stuck = fetch(`${server.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ model: 'mock-model', user: agent.id, messages: [{ role: 'user', content: 'Hi' }] }),
+  }).catch((error: unknown) => error);
+  await until(() => upstream!.requests.length === 1);
+  const exited = new Promise<number | null>((resolve) => server!.child.once('exit', (code) => resolve(code)));
+  server.child.kill('SIGTERM');
+  expect(await exited).toBe(1);
+  expect(server.output()).toMatch(/still busy after 1500 ms \(MEMGATE_SHUTDOWN_TIMEOUT_MS\)/);
+  // The client of the cut-off turn sees its connection end.
+  expect(await stuck).toBeInstanceOf(Error);
+}, 60_000);
