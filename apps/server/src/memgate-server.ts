@@ -67,6 +67,7 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
     corsOrigins,
     observability,
     userConnections,
+    ...(stream && { stallMs: stream.stallMs, maxBufferedBytes: stream.maxBufferedBytes }),
     ...(options.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: options.shutdownTimeoutMs }),
   });
   mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });

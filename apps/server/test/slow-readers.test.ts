@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '@memgate/store-sqlite';
 import { createTestMemgate, type MockUpstream, RestSetup, sendMessage, startMockUpstream } from '@memgate/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { STREAM } from '../../graphql/test/graphql-operations.ts';
 import { graphqlInput } from '../../graphql/test/rest-shapes.ts';
 import { type MemgateServer, startMemgateServer } from '../src/index.ts';
@@ -163,5 +164,25 @@ describe('a streaming client that stops reading is disconnected and its agent fr
     } finally {
       client.destroy();
     }
+  });
+
+  it('graphql-ws: a subscriber that stops reading is cut off after MEMGATE_STREAM_STALL_MS', async () => {
+    setup = await start({ stallMs: 300, maxBufferedBytes: 1024 * 1024 * 1024 });
+    setup.upstream.script(sendMessage(LONG_REPLY, { chunkSize: 16 * 1024 }));
+    const socket = new WebSocket(`${setup.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${setup.apiKey}` } }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    const input = graphqlInput({
+      model: 'mock-model',
+      user: setup.agentId,
+      messages: [{ role: 'user', content: 'Talk' }],
+    });
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: STREAM, variables: { input } } }));
+    socket.pause();
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    await expectAgentFreed(setup);
+    socket.resume();
+    expect(await closed).toBe(1006);
   });
 });

@@ -9,6 +9,7 @@ export interface ConnectionSettings {
   maxSubscriptions: number;
   highWaterMarkBytes: number;
   maxBufferedBytes: number;
+  stallMs: number;
   stats: SendBufferStats;
   onInternalError: (error: unknown) => void;
   /** The connection's request id (its upgrade's `x-request-id`, or new). */

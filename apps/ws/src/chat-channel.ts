@@ -37,6 +37,8 @@ export interface ChatChannelOptions {
   highWaterMarkBytes?: number;
   /** Send-buffer size at which a client that does not read is closed with 1008. Default 16 MiB. */
   maxBufferedBytes?: number;
+  /** A paused stream whose send buffer has not shrunk for this long cuts the client off (MEMGATE_STREAM_STALL_MS). Default 30 s. */
+  stallMs?: number;
   /** How long `close()` lets in-flight turns run before cancelling them. Default 30 s. */
   shutdownTimeoutMs?: number;
   /** Browser origins allowed to open the channel (MEMGATE_CORS_ORIGINS); others get 403. Default: none. */
@@ -80,6 +82,7 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
     maxSubscriptions: options.maxSubscriptions ?? 64,
     highWaterMarkBytes: options.highWaterMarkBytes ?? 256 * 1024,
     maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    stallMs: options.stallMs ?? 30_000,
     stats,
     userConnections: options.userConnections ?? new UserConnections(),
     onInternalError:

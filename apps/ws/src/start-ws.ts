@@ -22,6 +22,8 @@ const channel = createChatChannel(runtime.memgate, {
   corsOrigins: config.corsOrigins,
   observability: runtime.observability,
   userConnections: new UserConnections(config.maxWsConnectionsPerUser),
+  stallMs: config.stream.stallMs,
+  maxBufferedBytes: config.stream.maxBufferedBytes,
   shutdownTimeoutMs: Math.max(0, config.shutdownTimeoutMs - 1_000),
 });
 
