@@ -50,7 +50,7 @@ it('SIGTERM: the in-flight turn finishes, keep-alive SDK sockets are closed, and
     await held.promise;
     return sendMessage('Finished during shutdown.');
   });
-  const inFlight = openai.chat.completions.create(ask);
+  const inFlight = openai.chat.completions.create(ask).withResponse();
   await until(() => upstream!.requests.length === 2);
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     server!.child.once('exit', (code) => resolve({ code, at: performance.now() })),
@@ -60,7 +60,10 @@ it('SIGTERM: the in-flight turn finishes, keep-alive SDK sockets are closed, and
   // New connections are refused from now on; the turn already running still gets its answer.
   await until(() => server!.output().includes('SIGTERM received'));
   held.open();
-  expect((await inFlight).choices[0]?.message.content).toBe('Finished during shutdown.');
+  const { data, response } = await inFlight;
+  expect(data.choices[0]?.message.content).toBe('Finished during shutdown.');
+  // The client is told not to reuse the connection.
+  expect(response.headers.get('connection')).toBe('close');
   const { code, at } = await exited;
   expect(code).toBe(0);
   // Not a timing assertion on speed: only that nothing held the process until the deadline.
