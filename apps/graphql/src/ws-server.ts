@@ -147,7 +147,9 @@ export function createGraphqlWsServer(
       onError: (ctx, id) => void ctx.extra.operations?.delete(id),
       onSubscribe: async (ctx, id, params) => {
         if (draining) {
-          const closing = new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down.');
+          const closing = new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down.', {
+            detailCode: 'shutting_down',
+          });
           return runInRequest(ctx.extra.requestState!, () => [maskError(closing)]);
         }
         try {
