@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CorsOrigins, Memgate } from '@memgate/core';
-import { quietObservability } from '@memgate/runtime';
+import { quietObservability, type UserConnections } from '@memgate/runtime';
 import type Koa from 'koa';
 import { createMemgateYoga, type MemgateYoga } from './create-yoga.ts';
 import { createKoaApp, type KoaAppOptions } from './koa-app.ts';
@@ -17,6 +17,10 @@ export interface GraphqlAppOptions extends KoaAppOptions {
   limits?: Partial<GraphqlLimits>;
   /** Operations in flight on one graphql-ws connection (subscriptions included). Default: 64, as the chat channel. */
   maxOperationsPerConnection?: number;
+  /** Open graphql-ws connections per user (MEMGATE_MAX_WS_CONNECTIONS_PER_USER); over it, closed with 4429. Default: 32, counted alone. */
+  userConnections?: UserConnections;
+  /** How long `close()` lets graphql-ws operations run before closing their sockets. Default 30 s. */
+  shutdownTimeoutMs?: number;
 }
 
 /** The GraphQL app: mount `handleRequest` and `handleUpgrade` on `/graphql` of a node:http server. */
@@ -51,6 +55,8 @@ export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = 
     corsOrigins: options.corsOrigins,
     maxOperations: options.maxOperationsPerConnection,
     observability,
+    stream: options.stream,
+    userConnections: options.userConnections,
   });
   const listener = koa.callback();
   let closing: Promise<void> | undefined;
@@ -61,7 +67,7 @@ export function createGraphqlApp(memgate: Memgate, options: GraphqlAppOptions = 
     handleUpgrade: (request, socket, head) => ws.handleUpgrade(request, socket, head),
     close() {
       shutdown.abort();
-      closing ??= ws.close();
+      closing ??= ws.close(options.shutdownTimeoutMs);
       return closing;
     },
   };

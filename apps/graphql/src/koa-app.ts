@@ -7,7 +7,7 @@ import {
   readiness,
   traceCarrier,
 } from '@memgate/core';
-import type { Observability } from '@memgate/runtime';
+import { guardSlowReader, type Observability, type StreamLimits } from '@memgate/runtime';
 import Koa from 'koa';
 import type { MemgateYoga } from './create-yoga.ts';
 import { graphiqlAsset } from './graphiql-page.ts';
@@ -19,6 +19,8 @@ export interface KoaAppOptions {
   bodyLimitBytes?: number;
   /** The process's logger and metrics; default: silent. */
   observability?: Observability;
+  /** Slow readers of SSE subscriptions: stall timeout and send-buffer cap. Default: `DEFAULT_STREAM_LIMITS` (30 s, 16 MiB). */
+  stream?: StreamLimits;
 }
 
 const KNOWN_PATHS = new Set(['/graphql', '/healthz', '/readyz']);
@@ -135,6 +137,11 @@ export function createKoaApp(
     // Readable when the client leaves, which cancels the stream and so returns the subscription.
     const body = response.body as unknown as AsyncIterable<Uint8Array> | null;
     ctx.body = body ? Readable.from(body) : null;
+    // A subscriber that stops reading is cut off: Koa then destroys the body, which returns the
+    // subscription and so ends its turn and frees the agent, as when a client leaves.
+    if (body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      guardSlowReader(ctx.res, options.stream);
+    }
     // After the body: Koa turns a null body into 204 unless the status is set afterwards.
     ctx.status = response.status;
   });

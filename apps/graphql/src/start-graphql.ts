@@ -6,6 +6,7 @@ import {
   listen,
   loadConfigOrExit,
   stopOnSignals,
+  UserConnections,
 } from '@memgate/runtime';
 import { createGraphqlApp } from './graphql-app.ts';
 
@@ -18,14 +19,23 @@ const app = createGraphqlApp(runtime.memgate, {
   corsOrigins: config.corsOrigins,
   introspection: config.graphqlIntrospection,
   observability: runtime.observability,
+  stream: config.stream,
+  userConnections: new UserConnections(config.maxWsConnectionsPerUser),
+  shutdownTimeoutMs: Math.max(0, config.shutdownTimeoutMs - 1_000),
 });
-const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest);
+const server = createSharedServer([{ path: '/graphql', upgrade: app.handleUpgrade }], app.handleRequest, {
+  maxConnections: config.maxConnections,
+});
 // The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
 process.stderr.write(
   `${banner(runtime, `${await listen(server, config.port, config.host)}/graphql (GraphQL only)`)}\n`,
 );
-stopOnSignals('memgate graphql', async () => {
-  // Subscriptions never end by themselves: the app ends them while the server drains.
-  await Promise.all([closeServer(server), app.close()]);
-  await runtime.close();
-});
+stopOnSignals(
+  'memgate graphql',
+  async () => {
+    // Subscriptions never end by themselves: the app ends them while the server drains.
+    await Promise.all([closeServer(server), app.close()]);
+    await runtime.close();
+  },
+  config.shutdownTimeoutMs,
+);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   acceptRequestId,
   type CorsOrigins,
@@ -10,14 +11,31 @@ import {
   type Principal,
   traceCarrier,
 } from '@memgate/core';
-import { type Observability, refuseCrossOriginUpgrade } from '@memgate/runtime';
-import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
+import {
+  type Observability,
+  refuseCrossOriginUpgrade,
+  type StreamLimits,
+  TOO_MANY_CONNECTIONS_CLOSE_CODE,
+  UserConnections,
+} from '@memgate/runtime';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  getOperationAST,
+  Kind,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type MemgateYoga, operationLabel } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 import { type GraphqlRequestState, runInRequest } from './request-state.ts';
 import { WsOperations } from './ws-operations.ts';
+import { guardWebSocketReader } from './ws-slow-reader.ts';
+
+/** How often a shutdown looks whether the running operations have finished. */
+const DRAIN_POLL_MS = 25;
 
 /** Close code for a `connection_init` without a valid key; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
@@ -32,6 +50,10 @@ interface ConnectionState extends Record<PropertyKey, unknown> {
   openedAt: number;
   /** Its running operations, each logged when it ends. */
   operations: WsOperations;
+  /** Gives the connection's place in the per-user count back. */
+  release?: () => void;
+  /** Ids of the turns running on the connection, so that a shutdown can wait for them. */
+  running?: Set<string>;
 }
 
 type Enveloped = ReturnType<MemgateYoga['getEnveloped']>;
@@ -41,8 +63,11 @@ type EnvelopedRoot = Pick<Enveloped, 'execute' | 'subscribe'>;
 /** graphql-ws on a `ws` server in noServer mode: the caller routes upgrades to `handleUpgrade`. */
 export interface GraphqlWsServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes every connection (1001) and the server. */
-  close(): Promise<void>;
+  /**
+   * Refuses new operations, waits for the running ones (chat turns; `agentEvents` streams must be
+   * ended by the caller) up to `deadlineMs`, then closes every connection (1001) and the server.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /**
@@ -59,10 +84,18 @@ export function createGraphqlWsServer(
     /** Operations in flight on one connection; one more fails with RATE_LIMITED. Default: 64. */
     maxOperations?: number | undefined;
     observability: Observability;
+    /** Slow subscribers: send-buffer cap and stall timeout. */
+    stream?: StreamLimits | undefined;
+    /** Open connections per user (shared with the chat channel when given the same instance). */
+    userConnections?: UserConnections | undefined;
   },
 ): GraphqlWsServer {
   const { observability } = options;
   const maxOperations = options.maxOperations ?? MAX_SUBSCRIPTIONS_PER_CONNECTION;
+  const userConnections = options.userConnections ?? new UserConnections();
+  /** The running turns of every open connection. */
+  const open = new Set<Set<string>>();
+  let draining = false;
   const connections = observability.metrics.websocketConnections.labels({ channel: 'graphql' });
   // Frames carry whole requests, images included: the same limit as an HTTP body.
   const maxPayload = options.maxPayloadBytes ?? defaultBodyLimitBytes();
@@ -85,6 +118,14 @@ export function createGraphqlWsServer(
         try {
           ctx.extra.principal = await memgate.admin.authenticate(authorization);
           ctx.extra.requestState.userId = ctx.extra.principal.userId;
+          const release = userConnections.acquire(ctx.extra.principal.userId);
+          if (!release) {
+            ctx.extra.socket.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, userConnections.error().message);
+            return false;
+          }
+          ctx.extra.release = release;
+          ctx.extra.running = new Set();
+          open.add(ctx.extra.running);
           ctx.extra.closed = new AbortController();
           // The connection lives no longer than its key: revoked on any instance, or expired, it closes with 4401.
           const { socket } = ctx.extra;
@@ -107,6 +148,8 @@ export function createGraphqlWsServer(
       },
       onClose: (ctx, code) => {
         ctx.extra.stopWatchingKey?.();
+        ctx.extra.release?.();
+        if (ctx.extra.running) open.delete(ctx.extra.running);
         if (ctx.extra.closed) connections.dec();
         ctx.extra.closed?.abort(new DOMException('The WebSocket closed.', 'AbortError'));
         ctx.extra.operations?.closeAll();
@@ -131,6 +174,12 @@ export function createGraphqlWsServer(
       onSubscribe: async (ctx, id, params) => {
         // Operations come only after `connection_init` was accepted, which created the operations.
         const requestState = ctx.extra.operations!.start(id, params.extensions ?? undefined);
+        if (draining) {
+          const closing = new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down.', {
+            detailCode: 'shutting_down',
+          });
+          return runInRequest(requestState, () => [maskError(closing)]);
+        }
         // graphql-ws registers the operation before this hook: it counts itself. Refused with an
         // `error` for its id alone, which clients deliver to that operation; the connection stays.
         if (Object.keys(ctx.subscriptions).length > maxOperations) {
@@ -153,6 +202,8 @@ export function createGraphqlWsServer(
           requestState.operation = operationLabel(document, params.operationName);
           const errors = runInRequest(requestState, () => enveloped.validate(enveloped.schema, document));
           if (errors.length > 0) return errors;
+          // A shutdown waits for turns; `agentEvents` never ends by itself and is ended by the app.
+          if (!followsEvents(document, params.operationName)) ctx.extra.running?.add(id);
           const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
           return {
             schema: enveloped.schema,
@@ -172,20 +223,33 @@ export function createGraphqlWsServer(
         return result.errors ? { ...result, errors: result.errors.map(withoutHttp) } : undefined;
       },
       onError: (ctx, id, _payload, errors) => {
+        ctx.extra.running?.delete(id);
         ctx.extra.operations?.error(id, errors);
         return errors.map(withoutHttp);
       },
       // Still listed when the server ended it; removed first when the client completed it or left.
-      onComplete: (ctx, id) => ctx.extra.operations?.complete(id, id in ctx.subscriptions),
+      onComplete: (ctx, id) => {
+        ctx.extra.running?.delete(id);
+        ctx.extra.operations?.complete(id, id in ctx.subscriptions);
+      },
     },
     wsServer,
   );
   return {
     handleUpgrade(request, socket, head) {
       if (refuseCrossOriginUpgrade(request, socket, options.corsOrigins ?? [])) return;
-      wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));
+      wsServer.handleUpgrade(request, socket, head, (client) => {
+        guardWebSocketReader(client, options.stream);
+        wsServer.emit('connection', client, request);
+      });
     },
-    close: () => server.dispose() as Promise<void>,
+    async close(deadlineMs = 30_000) {
+      draining = true;
+      const deadline = performance.now() + deadlineMs;
+      const busy = () => [...open].some((running) => running.size > 0);
+      while (busy() && performance.now() < deadline) await sleep(DRAIN_POLL_MS);
+      await server.dispose();
+    },
   };
 }
 
@@ -194,6 +258,16 @@ function withoutHttp(error: GraphQLError): GraphQLFormattedError {
   if (!formatted.extensions || !('http' in formatted.extensions)) return formatted;
   const { http: _http, ...extensions } = formatted.extensions;
   return { ...formatted, extensions };
+}
+
+/** Whether the operation is an `agentEvents` subscription (open-ended, unlike a turn). */
+function followsEvents(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  return (
+    operation?.selectionSet.selections.some(
+      (selection) => selection.kind === Kind.FIELD && selection.name.value === 'agentEvents',
+    ) ?? false
+  );
 }
 
 /** The connection's request state, from the context the operation was built with. */

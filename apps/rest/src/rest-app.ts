@@ -6,7 +6,7 @@ import {
   MemgateError,
   readiness,
 } from '@memgate/core';
-import { type Observability, quietObservability } from '@memgate/runtime';
+import { type Observability, quietObservability, type StreamLimits } from '@memgate/runtime';
 import express, { type Express } from 'express';
 import { corsMiddleware } from './cors-middleware.ts';
 import { errorHandler } from './error-response.ts';
@@ -24,6 +24,8 @@ export interface RestAppOptions {
   corsOrigins?: CorsOrigins;
   /** The process's logger and metrics (request lines, `memgate_http_*`); default: silent. */
   observability?: Observability;
+  /** Slow readers of SSE streams: stall timeout and send-buffer cap. Default: `DEFAULT_STREAM_LIMITS` (30 s, 16 MiB). */
+  stream?: StreamLimits;
 }
 
 /** The REST adapter: Express routes that translate HTTP to core calls and back. */
@@ -52,7 +54,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
 
   app.use(docsRoutes());
   app.use('/v1/admin', adminRoutes(memgate));
-  app.use('/v1', authenticate(memgate), chatRoutes(memgate), agentRoutes(memgate));
+  app.use('/v1', authenticate(memgate), chatRoutes(memgate, options.stream), agentRoutes(memgate));
   app.use((request, _response, next) => {
     next(
       new MemgateError('NOT_FOUND', `No route for ${request.method} ${request.path}.`, { detailCode: 'unknown_route' }),

@@ -7,16 +7,22 @@ import {
   sseData,
   toErrorObject,
 } from '@memgate/core';
+import { guardSlowReader, type SlowReaderGuard, type StreamLimits } from '@memgate/runtime';
 import type { Response } from 'express';
 import { logInternal } from './error-response.ts';
 import { requestIdOf } from './request-logging.ts';
 
 const KEEPALIVE_MS = 15_000;
 
-/** Writes, honouring backpressure; false when the client went away. */
-async function write(response: Response, text: string): Promise<boolean> {
+/**
+ * Writes, honouring backpressure; false when the client went away, or was cut off for not reading
+ * (the guard destroys the response, whose `close` ends the wait for `drain`).
+ */
+async function write(response: Response, guard: SlowReaderGuard, text: string): Promise<boolean> {
   if (response.destroyed || response.writableEnded) return false;
-  if (response.write(text)) return true;
+  const flushed = response.write(text);
+  if (!guard.check()) return false;
+  if (flushed) return true;
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       response.off('drain', onDrain);
@@ -38,26 +44,29 @@ export async function pipeSse(
   response: Response,
   chunks: AsyncIterableIterator<ChatCompletionChunk>,
   headers: Record<string, string>,
+  limits?: StreamLimits,
 ): Promise<void> {
   response.writeHead(200, { ...SSE_HEADERS, ...headers });
   response.flushHeaders();
   response.socket?.setNoDelay(true);
-  const keepalive = setInterval(() => void write(response, SSE_KEEPALIVE), KEEPALIVE_MS);
+  const guard = guardSlowReader(response, limits);
+  const keepalive = setInterval(() => void write(response, guard, SSE_KEEPALIVE), KEEPALIVE_MS);
   try {
     for await (const chunk of chunks) {
-      if (!(await write(response, sseData(chunk)))) return;
+      if (!(await write(response, guard, sseData(chunk)))) return;
     }
-    await write(response, SSE_DONE);
+    await write(response, guard, SSE_DONE);
   } catch (error) {
     const normalised = MemgateError.fromUnknown(error);
     if (normalised.code === 'INTERNAL_SERVER_ERROR') logInternal(response, error);
     if (!response.destroyed) {
       const object = toErrorObject(normalised, requestIdOf(response) || undefined);
-      await write(response, sseData({ error: { ...object, status: normalised.status } }));
-      await write(response, SSE_DONE);
+      await write(response, guard, sseData({ error: { ...object, status: normalised.status } }));
+      await write(response, guard, SSE_DONE);
     }
   } finally {
     clearInterval(keepalive);
+    if (response.destroyed) guard.stop();
     await chunks.return?.();
     if (!response.writableEnded) response.end();
   }

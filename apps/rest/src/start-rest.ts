@@ -18,11 +18,17 @@ const server = createSharedServer(
     bodyLimitBytes: config.bodyLimitBytes,
     corsOrigins: config.corsOrigins,
     observability: runtime.observability,
+    stream: config.stream,
   }),
+  { maxConnections: config.maxConnections },
 );
 // The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
 process.stderr.write(`${banner(runtime, `${await listen(server, config.port, config.host)} (REST only)`)}\n`);
-stopOnSignals('memgate rest', async () => {
-  await closeServer(server);
-  await runtime.close();
-});
+stopOnSignals(
+  'memgate rest',
+  async () => {
+    await closeServer(server);
+    await runtime.close();
+  },
+  config.shutdownTimeoutMs,
+);

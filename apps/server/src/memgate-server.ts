@@ -10,6 +10,8 @@ import {
   metricsHandler,
   type Observability,
   quietObservability,
+  type StreamLimits,
+  UserConnections,
 } from '@memgate/runtime';
 import { createChatChannel } from '@memgate/ws';
 
@@ -26,6 +28,14 @@ export interface MemgateServerOptions {
   observability?: Observability;
   /** MEMGATE_METRICS_TOKEN: `GET /metrics` then requires `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** Slow readers of streams (MEMGATE_STREAM_STALL_MS, MEMGATE_STREAM_MAX_BUFFER_BYTES). Default 30 s, 16 MiB. */
+  stream?: StreamLimits;
+  /** Open TCP connections past which requests are answered 503 (MEMGATE_MAX_CONNECTIONS). Default: no cap. */
+  maxConnections?: number | undefined;
+  /** Open WebSocket connections per user, chat channel and graphql-ws together (MEMGATE_MAX_WS_CONNECTIONS_PER_USER). Default 32. */
+  maxWsConnectionsPerUser?: number;
+  /** How long `close()` lets in-flight WebSocket turns (chat channel, graphql-ws) run before cancelling them. Default 30 s. */
+  shutdownTimeoutMs?: number;
 }
 
 /** A running all-in-one server. */
@@ -39,8 +49,9 @@ export interface MemgateServer {
 /** Starts every protocol on one port (contract §1). */
 export async function startMemgateServer(options: MemgateServerOptions): Promise<MemgateServer> {
   const observability = options.observability ?? quietObservability();
-  const { bodyLimitBytes, corsOrigins } = options;
-  const rest = createRestApp(options.memgate, { bodyLimitBytes, corsOrigins, observability });
+  const { bodyLimitBytes, corsOrigins, stream } = options;
+  const userConnections = new UserConnections(options.maxWsConnectionsPerUser);
+  const rest = createRestApp(options.memgate, { bodyLimitBytes, corsOrigins, observability, stream });
   const mounts: Mount[] = [
     { path: '/metrics', request: metricsHandler(observability.metrics.registry, options.metricsToken) },
   ];
@@ -49,15 +60,21 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
     corsOrigins,
     observability,
     introspection: options.graphqlIntrospection,
+    stream,
+    userConnections,
+    ...(options.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: options.shutdownTimeoutMs }),
   });
   mounts.push({ path: '/graphql', request: graphql.handleRequest, upgrade: graphql.handleUpgrade });
   const chatChannel = createChatChannel(options.memgate, {
     maxPayloadBytes: bodyLimitBytes,
     corsOrigins,
     observability,
+    userConnections,
+    ...(stream && { stallMs: stream.stallMs, maxBufferedBytes: stream.maxBufferedBytes }),
+    ...(options.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: options.shutdownTimeoutMs }),
   });
   mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });
-  const server = createSharedServer(mounts, rest);
+  const server = createSharedServer(mounts, rest, { maxConnections: options.maxConnections });
   const url = await listen(server, options.port ?? 8283, options.host ?? '127.0.0.1');
   return {
     url,

@@ -12,10 +12,20 @@ const server = await startMemgateServer({
   graphqlIntrospection: config.graphqlIntrospection,
   observability: runtime.observability,
   metricsToken: runtime.metricsToken,
+  stream: config.stream,
+  maxConnections: config.maxConnections,
+  maxWsConnectionsPerUser: config.maxWsConnectionsPerUser,
+  // The chat channel cancels what is left a little before the process's own deadline, so that its
+  // clients still get their `done` frames and a 1001.
+  shutdownTimeoutMs: Math.max(0, config.shutdownTimeoutMs - 1_000),
 });
 // The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
 process.stderr.write(`${banner(runtime, server.url)}\n`);
-stopOnSignals('memgate', async () => {
-  await server.close();
-  await runtime.close();
-});
+stopOnSignals(
+  'memgate',
+  async () => {
+    await server.close();
+    await runtime.close();
+  },
+  config.shutdownTimeoutMs,
+);

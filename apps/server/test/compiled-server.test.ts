@@ -46,7 +46,9 @@ describe('the compiled server (`pnpm start`)', () => {
   });
 
   it('`pnpm start` and `pnpm memgate` run the compiled entry points with plain node', () => {
-    expect(rootScripts['start']).toBe(`node ${COMPILED_SERVER_ENTRY}`);
+    // The Node binary itself, exec'd: the `node` of node_modules/.bin is a shell shim that would not
+    // pass on the SIGTERM that pnpm forwards, and the server would outlive `pnpm start`.
+    expect(rootScripts['start']).toBe(`exec node_modules/node/bin/node ${COMPILED_SERVER_ENTRY}`);
     expect(rootScripts['memgate']).toBe(`node ${COMPILED_CLI_ENTRY}`);
   });
 

@@ -1,4 +1,5 @@
 import { CHANNEL_CLOSE_CODES, ChatChannelSession, type Memgate, type Principal } from '@memgate/core';
+import { TOO_MANY_CONNECTIONS_CLOSE_CODE, type UserConnections } from '@memgate/runtime';
 import type { RawData, WebSocket } from 'ws';
 import { type SendBufferStats, SocketTransport } from './socket-transport.ts';
 
@@ -8,11 +9,16 @@ export interface ConnectionSettings {
   maxSubscriptions: number;
   highWaterMarkBytes: number;
   maxBufferedBytes: number;
+  stallMs: number;
   stats: SendBufferStats;
   onInternalError: (error: unknown) => void;
   /** The connection's request id (its upgrade's `x-request-id`, or new). */
   requestId?: string;
   carrier?: Readonly<Record<string, string>> | undefined;
+  /** Open connections per user; a connection that authenticates with its first frame is counted then. */
+  userConnections: UserConnections;
+  /** The count of a connection authenticated at the upgrade (taken there), given back on close. */
+  release?: (() => void) | undefined;
 }
 
 /** One upgraded socket bound to its protocol session. */
@@ -39,13 +45,21 @@ export function attachConnection(
   settings: ConnectionSettings,
 ): ChannelConnection {
   let authTimer: NodeJS.Timeout | undefined;
+  let release = settings.release;
+  const admit = (authenticated: Principal) => {
+    clearTimeout(authTimer);
+    if (release) return;
+    release = settings.userConnections.acquire(authenticated.userId) ?? undefined;
+    // Closing here, before `session.created`: the session sends nothing more on a closing socket.
+    if (!release) socket.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, settings.userConnections.error().message);
+  };
   const session = new ChatChannelSession({
     memgate,
     transport: new SocketTransport(socket, settings),
     principal,
     maxInFlight: settings.maxInFlight,
     maxSubscriptions: settings.maxSubscriptions,
-    onAuthenticated: () => clearTimeout(authTimer),
+    onAuthenticated: admit,
     onInternalError: settings.onInternalError,
     ...(settings.requestId && { requestId: settings.requestId }),
     ...(settings.carrier && { carrier: settings.carrier }),
@@ -53,6 +67,7 @@ export function attachConnection(
   const closed = new Promise<void>((resolve) => {
     socket.on('close', () => {
       clearTimeout(authTimer);
+      release?.();
       // A client that leaves cancels its turns' upstream calls (contract §4).
       void session.close().then(resolve, resolve);
     });

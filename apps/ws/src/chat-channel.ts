@@ -10,7 +10,13 @@ import {
   type Principal,
   traceCarrier,
 } from '@memgate/core';
-import { type Observability, quietObservability, refuseCrossOriginUpgrade, refuseUpgrade } from '@memgate/runtime';
+import {
+  type Observability,
+  quietObservability,
+  refuseCrossOriginUpgrade,
+  refuseUpgrade,
+  UserConnections,
+} from '@memgate/runtime';
 import { WebSocketServer } from 'ws';
 import { attachConnection, type ChannelConnection } from './channel-connection.ts';
 import { closeConnection } from './graceful-close.ts';
@@ -31,6 +37,8 @@ export interface ChatChannelOptions {
   highWaterMarkBytes?: number;
   /** Send-buffer size at which a client that does not read is closed with 1008. Default 16 MiB. */
   maxBufferedBytes?: number;
+  /** A paused stream whose send buffer has not shrunk for this long cuts the client off (MEMGATE_STREAM_STALL_MS). Default 30 s. */
+  stallMs?: number;
   /** How long `close()` lets in-flight turns run before cancelling them. Default 30 s. */
   shutdownTimeoutMs?: number;
   /** Browser origins allowed to open the channel (MEMGATE_CORS_ORIGINS); others get 403. Default: none. */
@@ -39,6 +47,12 @@ export interface ChatChannelOptions {
   onInternalError?: (error: unknown) => void;
   /** The process's logger and metrics (a line per connection, `memgate_websocket_connections`); default: silent. */
   observability?: Observability;
+  /**
+   * Open connections per user (MEMGATE_MAX_WS_CONNECTIONS_PER_USER), shared with graphql-ws when
+   * both get the same instance; one over is refused 429 at the upgrade or closed 4429 at `auth`.
+   * Default: a count of its own, 32 per user.
+   */
+  userConnections?: UserConnections;
 }
 
 /** Counters for operators and tests. */
@@ -68,7 +82,9 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
     maxSubscriptions: options.maxSubscriptions ?? 64,
     highWaterMarkBytes: options.highWaterMarkBytes ?? 256 * 1024,
     maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    stallMs: options.stallMs ?? 30_000,
     stats,
+    userConnections: options.userConnections ?? new UserConnections(),
     onInternalError:
       options.onInternalError ?? ((error: unknown) => observability.logger.error({ err: error }, 'internal error')),
   };
@@ -97,7 +113,13 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
   }, options.keepaliveIntervalMs ?? 30_000);
   keepalive.unref();
 
-  const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null) => {
+  const upgrade = (
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    principal: Principal | null,
+    release?: () => void,
+  ) => {
     const requestId = acceptRequestId(request.headers['x-request-id']);
     const carrier = traceCarrier((name) => request.headers[name]);
     requestIds.set(request, requestId);
@@ -107,7 +129,7 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
       webSocket.once('close', (code: number) => {
         closeCode = code;
       });
-      const connection = attachConnection(webSocket, memgate, principal, { ...settings, requestId, carrier });
+      const connection = attachConnection(webSocket, memgate, principal, { ...settings, requestId, carrier, release });
       connections.add(connection);
       open.inc();
       void connection.closed.then(() => {
@@ -145,7 +167,11 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
       memgate.admin.authenticate(authorization).then(
         (principal) => {
           socket.off('error', ignore);
-          upgrade(request, socket, head, principal);
+          const release = settings.userConnections.acquire(principal.userId);
+          if (!release) return refuseUpgrade(socket, settings.userConnections.error());
+          // A socket that dies before the upgrade completes gives its count back.
+          socket.once('close', release);
+          upgrade(request, socket, head, principal, release);
         },
         (error: unknown) => refuseUpgrade(socket, error),
       );

@@ -15,6 +15,8 @@ export interface SocketTransportOptions {
   highWaterMarkBytes: number;
   /** Above this many, the client is not reading at all: close 1008 rather than buffer more. */
   maxBufferedBytes: number;
+  /** A paused stream whose buffer has not shrunk for this long (MEMGATE_STREAM_STALL_MS): the client is cut off. */
+  stallMs: number;
   stats: SendBufferStats;
 }
 
@@ -44,8 +46,20 @@ export class SocketTransport implements ChannelTransport {
   async writable(signal: AbortSignal): Promise<void> {
     if (!this.congested()) return;
     this.options.stats.backpressurePauses++;
+    let lowest = this.socket.bufferedAmount;
+    let progressAt = performance.now();
     while (this.congested() && !signal.aborted) {
       await sleep(DRAIN_POLL_MS, undefined, { signal }).catch(() => undefined);
+      const buffered = this.socket.bufferedAmount;
+      if (buffered < lowest) {
+        lowest = buffered;
+        progressAt = performance.now();
+      } else if (performance.now() - progressAt >= this.options.stallMs) {
+        // A client that reads nothing would not read a close frame either. The socket's close ends
+        // its turns as if it had left, which frees their agents.
+        this.socket.terminate();
+        return;
+      }
     }
   }
 

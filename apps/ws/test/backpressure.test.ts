@@ -50,3 +50,33 @@ describe('chat channel backpressure', () => {
     await client.close();
   });
 });
+
+describe('chat channel stall timeout (MEMGATE_STREAM_STALL_MS)', () => {
+  let harness: WsHarness;
+
+  beforeAll(async () => {
+    harness = await startWsHarness({ highWaterMarkBytes: HIGH_WATER_MARK, keepaliveIntervalMs: 600_000, stallMs: 300 });
+  });
+  afterAll(() => harness.close());
+
+  it('cuts off a client whose paused stream does not move, and frees its agent', async () => {
+    const agentId = await harness.rest.createAgent({ name: 'gone quiet' });
+    harness.upstream.script(sendMessage(REPLY, { chunkSize: CHUNK_SIZE }));
+    const client = await ChannelClient.connect(harness.wsUrl, { apiKey: harness.apiKey });
+    client.socket.pause();
+    const ask = { model: 'mock-model', user: agentId, messages: [{ role: 'user', content: 'Tell me everything' }] };
+    client.create('long', ask);
+    // Pings are far off: only the stall timeout can end this connection.
+    await until(() => harness.channel.stats().connections === 0);
+    client.socket.resume();
+    // Cut, not closed: a client that reads nothing would not read a close frame either.
+    expect((await client.closed).code).toBe(1006);
+
+    harness.upstream.script(sendMessage('Next turn.'));
+    const next = await ChannelClient.connect(harness.wsUrl, { apiKey: harness.apiKey });
+    next.create('next', ask);
+    const done = (await next.outcome('next')).terminal as CompletionDoneFrame;
+    expect(done.completion?.choices[0]?.message.content).toBe('Next turn.');
+    await next.close();
+  });
+});

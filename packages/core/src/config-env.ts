@@ -47,6 +47,13 @@ export const envSchema = z.object({
   MEMGATE_MAX_INPUT_MESSAGES: integer(1).default(DEFAULT_MAX_INPUT_MESSAGES),
   MEMGATE_PG_POOL_SIZE: integer(1).default(10),
   MEMGATE_PG_LOCK_POOL_SIZE: integer(1).default(32),
+  MEMGATE_PG_STATEMENT_TIMEOUT_MS: integer(0).default(30_000),
+  MEMGATE_TURN_TIMEOUT_MS: integer(1).default(300_000),
+  MEMGATE_STREAM_STALL_MS: integer(1).default(30_000),
+  MEMGATE_STREAM_MAX_BUFFER_BYTES: integer(1).default(16 * 1024 * 1024),
+  MEMGATE_SHUTDOWN_TIMEOUT_MS: integer(1).default(25_000),
+  MEMGATE_MAX_CONNECTIONS: integer(1).optional(),
+  MEMGATE_MAX_WS_CONNECTIONS_PER_USER: integer(1).default(32),
   // Read by the runtime's logger and /metrics; checked here so a bad value stops the start like any other.
   LOG_LEVEL: z
     .enum(

@@ -148,6 +148,41 @@ describe('tracing', () => {
   }
 });
 
+describe('deadlines, slow readers and connection caps', () => {
+  it('have the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      postgresStatementTimeoutMs: 30_000,
+      turnTimeoutMs: 300_000,
+      stream: { stallMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024 },
+      shutdownTimeoutMs: 25_000,
+      maxConnections: undefined,
+      maxWsConnectionsPerUser: 32,
+    });
+  });
+
+  it('reads each variable, and refuses a value that is not a whole number', () => {
+    const config = loadConfig({
+      MEMGATE_PG_STATEMENT_TIMEOUT_MS: '0',
+      MEMGATE_TURN_TIMEOUT_MS: '60000',
+      MEMGATE_STREAM_STALL_MS: '5000',
+      MEMGATE_STREAM_MAX_BUFFER_BYTES: '1048576',
+      MEMGATE_SHUTDOWN_TIMEOUT_MS: '10000',
+      MEMGATE_MAX_CONNECTIONS: '1000',
+      MEMGATE_MAX_WS_CONNECTIONS_PER_USER: '4',
+    });
+    expect(config).toMatchObject({
+      postgresStatementTimeoutMs: 0,
+      turnTimeoutMs: 60_000,
+      stream: { stallMs: 5_000, maxBufferedBytes: 1_048_576 },
+      shutdownTimeoutMs: 10_000,
+      maxConnections: 1000,
+      maxWsConnectionsPerUser: 4,
+    });
+    expect(() => loadConfig({ MEMGATE_TURN_TIMEOUT_MS: '0' })).toThrow(/MEMGATE_TURN_TIMEOUT_MS.*≥ 1/);
+    expect(() => loadConfig({ MEMGATE_MAX_CONNECTIONS: 'lots' })).toThrow(/MEMGATE_MAX_CONNECTIONS/);
+  });
+});
+
 describe('MEMGATE_CORS_ORIGINS', () => {
   it('allows no origin by default, and reads `*` or a comma list', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);

@@ -14,6 +14,8 @@ export interface MemgateConfig {
   databaseUrl: string | undefined;
   /** PostgreSQL connections: for the store's queries, and for held agent locks (one per running turn). */
   postgresPools: { store: number; locks: number };
+  /** PostgreSQL `statement_timeout` of every pooled connection, in ms; 0 turns it off. */
+  postgresStatementTimeoutMs: number;
   redisUrl: string | undefined;
   llm: {
     baseURL: string | undefined;
@@ -38,6 +40,16 @@ export interface MemgateConfig {
   graphqlIntrospection: boolean;
   /** OpenTelemetry traces: the OTLP/HTTP URL spans are sent to (undefined: tracing off), and whether spans carry content. */
   tracing: { endpoint: string | undefined; content: boolean };
+  /** Whole-turn deadline (lock wait, every step and tool), in ms. */
+  turnTimeoutMs: number;
+  /** Streaming responses (SSE): how long a write may wait for the client to read, and the most they may buffer. */
+  stream: { stallMs: number; maxBufferedBytes: number };
+  /** How long SIGTERM/SIGINT lets in-flight turns run before the process exits anyway (status 1). */
+  shutdownTimeoutMs: number;
+  /** Open TCP connections per instance (undefined: no cap); more are answered 503. */
+  maxConnections: number | undefined;
+  /** Open WebSocket connections (chat channel and graphql-ws together) per user. */
+  maxWsConnectionsPerUser: number;
 }
 
 /**
@@ -107,6 +119,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       endpoint: value.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? otlpTracesUrl(value.OTEL_EXPORTER_OTLP_ENDPOINT),
       content: value.MEMGATE_TRACE_CONTENT,
     },
+    postgresStatementTimeoutMs: value.MEMGATE_PG_STATEMENT_TIMEOUT_MS,
+    turnTimeoutMs: value.MEMGATE_TURN_TIMEOUT_MS,
+    stream: { stallMs: value.MEMGATE_STREAM_STALL_MS, maxBufferedBytes: value.MEMGATE_STREAM_MAX_BUFFER_BYTES },
+    shutdownTimeoutMs: value.MEMGATE_SHUTDOWN_TIMEOUT_MS,
+    maxConnections: value.MEMGATE_MAX_CONNECTIONS,
+    maxWsConnectionsPerUser: value.MEMGATE_MAX_WS_CONNECTIONS_PER_USER,
   };
 }
 

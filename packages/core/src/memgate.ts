@@ -38,6 +38,8 @@ export interface MemgateOptions {
   maxInputMessages?: number;
   /** Where turns report their steps, upstream calls, tools, commits and lock waits (logs, metrics, traces). */
   telemetry?: Telemetry;
+  /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS); default 5 minutes. */
+  turnTimeoutMs?: number;
 }
 
 /** The protocol-agnostic core that every app adapts: one instance per process. */
@@ -84,6 +86,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
       maxAttachmentBytes: options.maxAttachmentBytes,
       maxInputMessages: options.maxInputMessages,
       telemetry: options.telemetry,
+      turnTimeoutMs: options.turnTimeoutMs,
     }),
     agents,
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),

@@ -43,7 +43,11 @@ export async function openBackends(config: MemgateConfig, options: { existingOnl
       const connectionString = config.databaseUrl;
       const lock = new PostgresAgentLock({ connectionString, maxConnections: config.postgresPools.locks });
       return {
-        store: new PostgresStore({ connectionString, max: config.postgresPools.store }),
+        store: new PostgresStore({
+          connectionString,
+          max: config.postgresPools.store,
+          statementTimeoutMillis: config.postgresStatementTimeoutMs,
+        }),
         lock,
         events,
         descriptions: {

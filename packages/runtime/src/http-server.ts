@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { ConnectionLimit } from './connection-limits.ts';
 
 /** Serves HTTP requests under a path prefix (an app mounted on the shared port). */
 export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -19,16 +20,41 @@ function matches(url: string | undefined, path: string): boolean {
   return pathname === path || pathname.startsWith(`${path}/`);
 }
 
+export interface SharedServerOptions {
+  /** Open TCP connections past which requests are answered 503 (MEMGATE_MAX_CONNECTIONS); default no cap. */
+  maxConnections?: number | undefined;
+}
+
+/** What `closeServer` needs to drain a shared server: the responses still in flight. */
+interface Drain {
+  closing: boolean;
+  inFlight: Set<ServerResponse>;
+}
+
+const drains = new WeakMap<Server, Drain>();
+
 /**
  * One node:http server for every protocol: requests and upgrades go to the first mount whose
  * path matches; everything else goes to the fallback (the REST app).
  */
-export function createSharedServer(mounts: Mount[], fallback: RequestListener): Server {
+export function createSharedServer(
+  mounts: Mount[],
+  fallback: RequestListener,
+  options: SharedServerOptions = {},
+): Server {
+  const drain: Drain = { closing: false, inFlight: new Set() };
   const server = createServer((request, response) => {
+    if (limit.refuseRequest(request, response)) return;
+    drain.inFlight.add(response);
+    response.once('close', () => drain.inFlight.delete(response));
+    if (drain.closing) endAfterResponse(server, response);
     const mount = mounts.find((candidate) => candidate.request && matches(request.url, candidate.path));
     (mount?.request ?? fallback)(request, response);
   });
+  const limit = new ConnectionLimit(server, options.maxConnections);
+  drains.set(server, drain);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (limit.refuseUpgrade(socket)) return;
     const mount = mounts.find((candidate) => candidate.upgrade && matches(request.url, candidate.path));
     if (mount?.upgrade) {
       mount.upgrade(request, socket, head);
@@ -40,6 +66,17 @@ export function createSharedServer(mounts: Mount[], fallback: RequestListener): 
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/**
+ * A response during shutdown: `Connection: close` if its headers are still to be written (the
+ * client will not reuse the socket), and its socket closed once it has finished — a keep-alive
+ * client such as the OpenAI SDK would otherwise hold an idle socket, and the server, open.
+ */
+function endAfterResponse(server: Server, response: ServerResponse): void {
+  if (!response.headersSent) response.setHeader('connection', 'close');
+  // The socket turns idle only after the response's own `finish` handling: look once that has run.
+  response.once('finish', () => setImmediate(() => server.closeIdleConnections()));
 }
 
 /** Listens and resolves with the bound URL (port 0 picks a free port). */
@@ -57,10 +94,17 @@ export async function listen(server: Server, port: number, host: string): Promis
 }
 
 /**
- * Stops accepting, closes idle keep-alive connections, and resolves once the in-flight requests
- * have finished (long-lived upgrades and streams must be ended by their apps meanwhile).
+ * Stops accepting, closes idle keep-alive connections at once and each busy one as soon as its
+ * response has finished (with `Connection: close` where headers are still unwritten), and resolves
+ * once the in-flight requests have finished (long-lived upgrades and streams must be ended by their
+ * apps meanwhile).
  */
 export function closeServer(server: Server): Promise<void> {
+  const drain = drains.get(server);
+  if (drain && !drain.closing) {
+    drain.closing = true;
+    for (const response of drain.inFlight) endAfterResponse(server, response);
+  }
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

@@ -89,6 +89,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     maxAttachmentBytes: config.maxAttachmentBytes,
     maxInputMessages: config.maxInputMessages,
     telemetry: tracing ? combineTelemetry(observability.telemetry, tracing.telemetry) : observability.telemetry,
+    turnTimeoutMs: config.turnTimeoutMs,
   });
   const close = async () => {
     await memgate.close();

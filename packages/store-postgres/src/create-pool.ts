@@ -10,6 +10,11 @@ export interface PoolOptions {
   applicationName?: string;
   /** How long `connect()` waits for a free connection before failing; 0 waits for ever. Default 30 s. */
   connectionTimeoutMillis?: number;
+  /**
+   * PostgreSQL's `statement_timeout` on every connection of the pool: a query running longer is
+   * cancelled by the server (error 57014) instead of holding a connection and a turn. Default: none.
+   */
+  statementTimeoutMillis?: number;
 }
 
 /**
@@ -26,6 +31,8 @@ export function createPool(options: PoolOptions): pg.Pool {
     keepAliveInitialDelayMillis: 10_000,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 30_000,
     idleTimeoutMillis: 30_000,
+    // Sent as a startup parameter, so it holds from the first query; 0 (or none) is PostgreSQL's "no limit".
+    ...(options.statementTimeoutMillis ? { statement_timeout: options.statementTimeoutMillis } : {}),
   });
   // An idle connection that breaks (database restart) must not crash the process: the pool
   // drops it and the next query opens a new one.

@@ -14,11 +14,15 @@ export async function applyMigrations(pool: Pool, migrations: readonly Migration
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
+    // Waiting for another instance's migration, or a long step of our own, is not a stuck query:
+    // no statement_timeout for this session, until it goes back to the pool.
+    await client.query('SET statement_timeout = 0');
     await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
     try {
       return await applyUnderLock(client, migrations);
     } finally {
       await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`);
+      await client.query('RESET statement_timeout');
     }
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));

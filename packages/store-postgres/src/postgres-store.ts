@@ -48,6 +48,9 @@ import { writeStep } from './write-step.ts';
 /** Options of {@link PostgresStore}: where the database is and how many connections to use. */
 export type PostgresStoreOptions = PoolOptions;
 
+/** The store's `statement_timeout` unless its options set one (MEMGATE_PG_STATEMENT_TIMEOUT_MS): 30 s. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 /**
  * The Store on PostgreSQL, for several memgate instances sharing one database. Same semantics
  * as the SQLite store (the Store conformance suite is the judge); each multi-row write is one
@@ -58,7 +61,11 @@ export class PostgresStore implements Store {
   #closed = false;
 
   constructor(options: PostgresStoreOptions) {
-    this.#pool = createPool({ applicationName: 'memgate store', ...options });
+    this.#pool = createPool({
+      applicationName: 'memgate store',
+      statementTimeoutMillis: DEFAULT_STATEMENT_TIMEOUT_MS,
+      ...options,
+    });
   }
 
   async migrate(): Promise<void> {

@@ -30,6 +30,8 @@ export interface TestMemgateOptions {
   keys?: { apiKey: string; otherApiKey: string };
   /** Where turns report (logs, metrics); nowhere by default. */
   telemetry?: Telemetry;
+  /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS); the core's default (5 min) when absent. */
+  turnTimeoutMs?: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     maxAttachmentBytes: options.maxAttachmentBytes,
     maxInputMessages: options.maxInputMessages,
     telemetry: options.telemetry,
+    turnTimeoutMs: options.turnTimeoutMs,
   });
   const readKeyOf = async (user: string) => (await memgate.admin.createApiKey(user, { scope: 'read' })).key;
   if (options.keys) return { memgate, ...options.keys, readApiKey: await readKeyOf('alice') };

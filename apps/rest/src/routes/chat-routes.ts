@@ -1,4 +1,5 @@
 import type { Memgate, TurnTiming } from '@memgate/core';
+import type { StreamLimits } from '@memgate/runtime';
 import { Router } from 'express';
 import { clientSignal } from '../client-signal.ts';
 import { sendError } from '../error-response.ts';
@@ -8,7 +9,7 @@ import { serverTiming } from '../server-timing.ts';
 import { pipeSse } from '../sse-response.ts';
 
 /** POST /v1/chat/completions: JSON or SSE, as the body's `stream` asks. */
-export function chatRoutes(memgate: Memgate): Router {
+export function chatRoutes(memgate: Memgate, streamLimits?: StreamLimits): Router {
   const router = Router();
   router.post('/chat/completions', async (request, response) => {
     const startedAt = performance.now();
@@ -33,7 +34,7 @@ export function chatRoutes(memgate: Memgate): Router {
       const chunks = await memgate.chat.stream(principal, body, { signal: controller.signal, timing, context });
       noteAgent();
       // Headers leave with the first chunk, so Server-Timing reports time to first output.
-      await pipeSse(response, chunks, { 'server-timing': serverTiming(timing, startedAt) });
+      await pipeSse(response, chunks, { 'server-timing': serverTiming(timing, startedAt) }, streamLimits);
     } catch (error) {
       noteAgent();
       if (controller.signal.aborted) return;

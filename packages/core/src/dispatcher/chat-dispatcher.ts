@@ -18,6 +18,7 @@ import { chunksOf, collectCompletion, completionId } from './completion-builder.
 import { assertInputCount, DEFAULT_MAX_INPUT_MESSAGES, extractNewInput } from './new-input.ts';
 import { assertSupported, samplingOf } from './request-checks.ts';
 import { unansweredInput } from './retry-tail.ts';
+import { DEFAULT_TURN_TIMEOUT_MS, startTurnDeadline } from './turn-deadline.ts';
 
 export interface ChatCallOptions {
   /** Aborting it cancels the turn's upstream call (a client that leaves stops the work). */
@@ -39,6 +40,8 @@ export interface ChatDispatcherOptions {
   maxInputMessages?: number;
   /** Where turns report (logs, metrics, traces); default: nowhere. */
   telemetry?: Telemetry;
+  /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS), lock wait included; default 5 minutes. */
+  turnTimeoutMs?: number;
 }
 
 /** Messages read at first when looking for a failed attempt's input (it is usually one or two). */
@@ -113,9 +116,12 @@ export class ChatDispatcher {
       finishReason: null,
     };
     const timing = call.timing ?? { upstreamMs: 0, upstreamCalls: 0 };
+    const deadline = startTurnDeadline(this.options.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS, call.signal);
     try {
-      return await this.prepareTurn(principal, body, streaming, { ...call, timing }, trace, report);
+      const options = { ...call, signal: deadline.signal, timing };
+      return await this.prepareTurn(principal, body, streaming, options, trace, report, deadline.clear);
     } catch (error) {
+      deadline.clear();
       endTurn(trace, report, timing, error);
       throw error;
     }
@@ -128,6 +134,7 @@ export class ChatDispatcher {
     call: ChatCallOptions & { timing: TurnTiming },
     trace: TurnTrace,
     report: SpanEnd['turn'],
+    clearDeadline: () => void,
   ) {
     requireWriteScope(principal);
     assertInputCount(body, this.options.maxInputMessages ?? DEFAULT_MAX_INPUT_MESSAGES);
@@ -174,7 +181,11 @@ export class ChatDispatcher {
         timing: call.timing,
         trace,
       };
-      const events = finishing(this.options.runner.run(input), release, { trace, report, timing: call.timing });
+      const end = async () => {
+        clearDeadline();
+        await release();
+      };
+      const events = finishing(this.options.runner.run(input), end, { trace, report, timing: call.timing });
       const turn: PreparedTurn = { request, model, events };
       return turn;
     } catch (error) {
