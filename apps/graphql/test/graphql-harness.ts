@@ -5,8 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRestApp } from '@memgate/rest';
 import { SqliteStore } from '@memgate/store-sqlite';
-import { createTestMemgate, type MockUpstream, startMockUpstream, type TestMemgate } from '@memgate/testkit';
+import {
+  type ConformanceTarget,
+  createTestMemgate,
+  type MockUpstream,
+  startMockUpstream,
+  type TestMemgate,
+} from '@memgate/testkit';
 import { createGraphqlApp, type GraphqlApp, type GraphqlAppOptions } from '../src/index.ts';
+import { graphqlClient } from './graphql-client.ts';
 
 export interface GraphqlHarness extends TestMemgate {
   /** `http://127.0.0.1:PORT`: REST under /v1 (for setup), GraphQL under /graphql. */
@@ -67,5 +74,19 @@ export async function startGraphqlHarness(options: GraphqlAppOptions & UpstreamO
       await upstream.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The harness as the conformance suites (protocol and upstream faults) see it. */
+export async function startGraphqlTarget(options: UpstreamOptions = {}): Promise<ConformanceTarget> {
+  const harness = await startGraphqlHarness(options);
+  return {
+    baseUrl: harness.baseUrl,
+    apiKey: harness.apiKey,
+    otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
+    upstream: harness.upstream,
+    client: async (apiKey) => graphqlClient(harness, apiKey),
+    close: () => harness.close(),
   };
 }

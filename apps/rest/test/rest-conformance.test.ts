@@ -1,16 +1,4 @@
 import { runProtocolConformance } from '@memgate/testkit';
-import { restClient } from './rest-client.ts';
-import { startRestHarness } from './rest-harness.ts';
+import { startRestTarget } from './rest-harness.ts';
 
-runProtocolConformance('REST', async () => {
-  const harness = await startRestHarness();
-  return {
-    baseUrl: harness.baseUrl,
-    apiKey: harness.apiKey,
-    otherApiKey: harness.otherApiKey,
-    readApiKey: harness.readApiKey,
-    upstream: harness.upstream,
-    client: async (apiKey) => restClient(harness.baseUrl, apiKey),
-    close: () => harness.close(),
-  };
-});
+runProtocolConformance('REST', () => startRestTarget());

@@ -4,8 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '@memgate/store-sqlite';
-import { createTestMemgate, type MockUpstream, startMockUpstream, type TestMemgate } from '@memgate/testkit';
+import {
+  type ConformanceTarget,
+  createTestMemgate,
+  type MockUpstream,
+  startMockUpstream,
+  type TestMemgate,
+} from '@memgate/testkit';
 import { createRestApp } from '../src/rest-app.ts';
+import { restClient } from './rest-client.ts';
 
 export interface RestHarness extends TestMemgate {
   baseUrl: string;
@@ -63,5 +70,19 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
       await upstream.close();
       if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The harness as the conformance suites (protocol and upstream faults) see it. */
+export async function startRestTarget(options: RestHarnessOptions = {}): Promise<ConformanceTarget> {
+  const harness = await startRestHarness(options);
+  return {
+    baseUrl: harness.baseUrl,
+    apiKey: harness.apiKey,
+    otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
+    upstream: harness.upstream,
+    client: async (apiKey) => restClient(harness.baseUrl, apiKey),
+    close: () => harness.close(),
   };
 }

@@ -1,16 +1,4 @@
 import { runProtocolConformance } from '@memgate/testkit';
-import { startWsHarness } from './ws-harness.ts';
-import { wsProtocolClient } from './ws-protocol-client.ts';
+import { startWsTarget } from './ws-harness.ts';
 
-runProtocolConformance('WebSocket', async () => {
-  const harness = await startWsHarness();
-  return {
-    baseUrl: harness.baseUrl,
-    apiKey: harness.apiKey,
-    otherApiKey: harness.otherApiKey,
-    readApiKey: harness.readApiKey,
-    upstream: harness.upstream,
-    client: (apiKey) => wsProtocolClient(harness.wsUrl, apiKey),
-    close: () => harness.close(),
-  };
-});
+runProtocolConformance('WebSocket', () => startWsTarget());

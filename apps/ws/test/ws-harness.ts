@@ -5,8 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRestApp } from '@memgate/rest';
 import { SqliteStore } from '@memgate/store-sqlite';
-import { createTestMemgate, type MockUpstream, RestSetup, startMockUpstream, type TestMemgate } from '@memgate/testkit';
+import {
+  type ConformanceTarget,
+  createTestMemgate,
+  type MockUpstream,
+  RestSetup,
+  startMockUpstream,
+  type TestMemgate,
+} from '@memgate/testkit';
 import { type ChatChannel, type ChatChannelOptions, createChatChannel } from '../src/index.ts';
+import { wsProtocolClient } from './ws-protocol-client.ts';
 
 export const CHANNEL_PATH = '/v1/chat/ws';
 
@@ -80,4 +88,20 @@ export function gate(): { promise: Promise<void>; open(): void } {
 /** Polls `condition` until it holds (the test's timeout bounds the wait). */
 export async function until(condition: () => boolean, intervalMs = 10): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+}
+
+/** The harness as the conformance suites (protocol and upstream faults) see it. */
+export async function startWsTarget(
+  options: { upstreamUrl?: string; timeoutMs?: number } = {},
+): Promise<ConformanceTarget> {
+  const harness = await startWsHarness({}, options);
+  return {
+    baseUrl: harness.baseUrl,
+    apiKey: harness.apiKey,
+    otherApiKey: harness.otherApiKey,
+    readApiKey: harness.readApiKey,
+    upstream: harness.upstream,
+    client: (apiKey) => wsProtocolClient(harness.wsUrl, apiKey),
+    close: () => harness.close(),
+  };
 }
