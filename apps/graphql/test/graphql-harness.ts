@@ -7,6 +7,7 @@ import { createRestApp } from '@memgate/rest';
 import { SqliteStore } from '@memgate/store-sqlite';
 import {
   type ConformanceTarget,
+  conformanceTarget,
   createTestMemgate,
   type MockUpstream,
   startMockUpstream,
@@ -80,13 +81,5 @@ export async function startGraphqlHarness(options: GraphqlAppOptions & UpstreamO
 /** The harness as the conformance suites (protocol and upstream faults) see it. */
 export async function startGraphqlTarget(options: UpstreamOptions = {}): Promise<ConformanceTarget> {
   const harness = await startGraphqlHarness(options);
-  return {
-    baseUrl: harness.baseUrl,
-    apiKey: harness.apiKey,
-    otherApiKey: harness.otherApiKey,
-    readApiKey: harness.readApiKey,
-    upstream: harness.upstream,
-    client: async (apiKey) => graphqlClient(harness, apiKey),
-    close: () => harness.close(),
-  };
+  return conformanceTarget(harness, async (apiKey) => graphqlClient(harness, apiKey));
 }

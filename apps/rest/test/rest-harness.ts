@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '@memgate/store-sqlite';
 import {
   type ConformanceTarget,
+  conformanceTarget,
   createTestMemgate,
   type MockUpstream,
   startMockUpstream,
@@ -76,13 +77,5 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
 /** The harness as the conformance suites (protocol and upstream faults) see it. */
 export async function startRestTarget(options: RestHarnessOptions = {}): Promise<ConformanceTarget> {
   const harness = await startRestHarness(options);
-  return {
-    baseUrl: harness.baseUrl,
-    apiKey: harness.apiKey,
-    otherApiKey: harness.otherApiKey,
-    readApiKey: harness.readApiKey,
-    upstream: harness.upstream,
-    client: async (apiKey) => restClient(harness.baseUrl, apiKey),
-    close: () => harness.close(),
-  };
+  return conformanceTarget(harness, async (apiKey) => restClient(harness.baseUrl, apiKey));
 }

@@ -7,6 +7,7 @@ import { createRestApp } from '@memgate/rest';
 import { SqliteStore } from '@memgate/store-sqlite';
 import {
   type ConformanceTarget,
+  conformanceTarget,
   createTestMemgate,
   type MockUpstream,
   RestSetup,
@@ -95,13 +96,5 @@ export async function startWsTarget(
   options: { upstreamUrl?: string; timeoutMs?: number } = {},
 ): Promise<ConformanceTarget> {
   const harness = await startWsHarness({}, options);
-  return {
-    baseUrl: harness.baseUrl,
-    apiKey: harness.apiKey,
-    otherApiKey: harness.otherApiKey,
-    readApiKey: harness.readApiKey,
-    upstream: harness.upstream,
-    client: (apiKey) => wsProtocolClient(harness.wsUrl, apiKey),
-    close: () => harness.close(),
-  };
+  return conformanceTarget(harness, (apiKey) => wsProtocolClient(harness.wsUrl, apiKey));
 }

@@ -48,3 +48,12 @@ export interface ConformanceTarget {
   client(apiKey: string | null): Promise<ProtocolClient>;
   close(): Promise<void>;
 }
+
+/** A test harness as a conformance target: its server, keys and upstream, with the protocol's client. */
+export function conformanceTarget(
+  harness: Omit<ConformanceTarget, 'client'>,
+  client: ConformanceTarget['client'],
+): ConformanceTarget {
+  const { baseUrl, apiKey, otherApiKey, readApiKey, upstream } = harness;
+  return { baseUrl, apiKey, otherApiKey, readApiKey, upstream, client, close: () => harness.close() };
+}
