@@ -104,26 +104,15 @@ describe('a streaming client that stops reading is disconnected and its agent fr
     setup = undefined;
   });
 
-  it('REST SSE: after MEMGATE_STREAM_STALL_MS without progress', async () => {
-    setup = await start({ stallMs: 300, maxBufferedBytes: 1024 * 1024 * 1024 });
-    setup.upstream.script(sendMessage(LONG_REPLY, { chunkSize: 16 * 1024 }));
-    const client = neverReadingClient(
-      setup.server.url,
-      '/v1/chat/completions',
-      { authorization: `Bearer ${setup.apiKey}` },
-      { model: 'mock-model', user: setup.agentId, stream: true, messages: [{ role: 'user', content: 'Talk' }] },
-    );
-    try {
-      await expectAgentFreed(setup);
-      await expectCutOff(client);
-    } finally {
-      client.destroy();
-    }
-  });
-
-  it('REST SSE: as soon as the send buffer passes MEMGATE_STREAM_MAX_BUFFER_BYTES', async () => {
+  it.each([
+    ['after MEMGATE_STREAM_STALL_MS without progress', { stallMs: 300, maxBufferedBytes: 1024 * 1024 * 1024 }],
     // A stall timeout far beyond the test's own: only the buffer cap can free the agent in time.
-    setup = await start({ stallMs: 600_000, maxBufferedBytes: 64 * 1024 });
+    [
+      'as soon as the send buffer passes MEMGATE_STREAM_MAX_BUFFER_BYTES',
+      { stallMs: 600_000, maxBufferedBytes: 64 * 1024 },
+    ],
+  ])('REST SSE: %s', async (_when, limits) => {
+    setup = await start(limits);
     setup.upstream.script(sendMessage(LONG_REPLY, { chunkSize: 16 * 1024 }));
     const client = neverReadingClient(
       setup.server.url,
