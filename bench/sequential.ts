@@ -156,5 +156,7 @@ function report(results: SequentialResults): void {
     `\nsequential: ${results.rounds} rounds × ${results.requestsPerRound} requests, after ${results.warmupTurns} warm-up turns\n`,
   );
   console.log(table(rows));
-  console.log(`written to ${writeResults('sequential', { ...results })}`);
+  console.log(
+    `written to ${writeResults(process.env['BENCH_STORE'] === 'postgres' ? 'sequential-postgres' : 'sequential', { ...results })}`,
+  );
 }
