@@ -1,72 +1,20 @@
 /**
  * Round trips to PostgreSQL per stateful turn. memgate runs in this process on a PostgresStore
- * that reaches the database through a TCP relay; the relay reads the client's side of the wire
- * protocol and counts the messages that wait for the server (Sync ends an extended-protocol
- * exchange, Query a simple one), so the count is what the driver really sent, whatever the code
- * path. Needs DATABASE_URL; runs in a schema of its own, dropped at the end.
+ * that reaches the database through the testkit's counting relay, which reads the wire protocol
+ * (Sync and Query messages), so the count is what the driver really sent, whatever the code path.
+ * Needs DATABASE_URL; runs in a schema of its own, dropped at the end.
  */
-import { connect, createServer, type Socket } from 'node:net';
 import { startMemgateServer } from '@memgate/server';
-import { createTestMemgate, startMockUpstream } from '@memgate/testkit';
+import { createTestMemgate, startMockUpstream, startPostgresRoundTripCounter } from '@memgate/testkit';
 import { openBenchStore } from './bench-store.ts';
 import { table } from './latency.ts';
 
 const TURNS = Number(process.env['BENCH_RT_TURNS'] ?? 50);
-const SSL_REQUEST = 80877103;
 
 const databaseUrl = process.env['DATABASE_URL'];
 if (!databaseUrl) throw new Error('DATABASE_URL is not set');
-const target = new URL(databaseUrl);
-let roundTrips = 0;
-let connections = 0;
-
-/** Counts the round trips one client connection asks for, as its bytes pass. */
-function counter() {
-  let pending = Buffer.alloc(0);
-  let started = false;
-  return (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    for (;;) {
-      if (!started) {
-        // The startup packet has no type byte; an SSL request is followed by a second startup packet.
-        if (pending.length < 8) return;
-        const length = pending.readInt32BE(0);
-        if (pending.length < length) return;
-        started = pending.readInt32BE(4) !== SSL_REQUEST;
-        pending = pending.subarray(length);
-        continue;
-      }
-      if (pending.length < 5) return;
-      const length = pending.readInt32BE(1);
-      if (pending.length < 1 + length) return;
-      const type = String.fromCharCode(pending[0]!);
-      if (type === 'S' || type === 'Q') roundTrips++;
-      pending = pending.subarray(1 + length);
-    }
-  };
-}
-
-const relay = createServer((client: Socket) => {
-  connections++;
-  const server = connect(Number(target.port || 5432), target.hostname);
-  const count = counter();
-  client.on('data', (chunk: Buffer) => {
-    count(chunk);
-    server.write(chunk);
-  });
-  server.pipe(client);
-  client.on('close', () => server.destroy());
-  server.on('close', () => client.destroy());
-  client.on('error', () => server.destroy());
-  server.on('error', () => client.destroy());
-});
-await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-const address = relay.address();
-if (address === null || typeof address === 'string') throw new Error('the relay has no port');
-const relayed = new URL(databaseUrl);
-relayed.hostname = '127.0.0.1';
-relayed.port = String(address.port);
-process.env['DATABASE_URL'] = relayed.toString();
+const counter = await startPostgresRoundTripCounter(databaseUrl);
+process.env['DATABASE_URL'] = counter.connectionString;
 process.env['BENCH_STORE'] = 'postgres';
 
 const upstream = await startMockUpstream();
@@ -98,17 +46,17 @@ try {
       });
       if (!response.ok) throw new Error(`turn answered ${response.status}`);
       await response.text();
-      // Writes the store does not wait for (the key's last use) land before the next turn is counted.
       upstream.requests.splice(0);
     };
+    // Warm-up turns first: the first ones also prepare statements and may open connections.
     for (let index = 0; index < 5; index++) await turn(index);
-    const before = { roundTrips, connections };
+    const before = { roundTrips: counter.roundTrips, connections: counter.connections };
     for (let index = 0; index < TURNS; index++) await turn(index);
     rows.push([
       stream ? 'streaming' : 'non-streaming',
       String(TURNS),
-      ((roundTrips - before.roundTrips) / TURNS).toFixed(2),
-      String(connections - before.connections),
+      ((counter.roundTrips - before.roundTrips) / TURNS).toFixed(2),
+      String(counter.connections - before.connections),
     ]);
   }
   console.log(table(rows));
@@ -119,5 +67,5 @@ try {
   await upstream.close();
   process.env['DATABASE_URL'] = databaseUrl;
   await drop();
-  relay.close();
+  await counter.close();
 }
