@@ -2,6 +2,7 @@
  * memgate in its own process, as `pnpm start` runs it: every protocol on one port
  * (`startMemgateServer`), SQLite in a fresh temporary directory, the upstream named by
  * BENCH_UPSTREAM_URL. It answers `memory` requests with its own memory after a full GC.
+ * BENCH_STORE=postgres runs it on PostgreSQL instead (DATABASE_URL, in a fresh schema dropped at the end).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { startMemgateServer } from '@memgate/server';
 import { SqliteStore } from '@memgate/store-sqlite';
 import { createTestMemgate } from '@memgate/testkit';
+import { openBenchStore } from '../bench-store.ts';
 import { failToParent, serveParent } from '../child-process.ts';
 
 /** What the memgate child reports when ready. */
@@ -35,7 +37,7 @@ try {
   const upstreamUrl = process.env['BENCH_UPSTREAM_URL'];
   if (!upstreamUrl) throw new Error('BENCH_UPSTREAM_URL is not set');
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-bench-'));
-  const store = SqliteStore.open(dataDir);
+  const { store, drop } = await openBenchStore(() => SqliteStore.open(dataDir));
   const test = await createTestMemgate({ store, upstreamUrl });
   const server = await startMemgateServer({ memgate: test.memgate, port: 0 });
   serveParent<MemgateReady>(
@@ -48,6 +50,7 @@ try {
       server.server.closeAllConnections();
       await server.close();
       await test.memgate.close();
+      await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   );

@@ -1,3 +1,5 @@
+import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
+
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
   version: number;
@@ -143,5 +145,10 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Written at most once a minute per key and instance (AdminService), never on every request.
       ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
     `,
+  },
+  {
+    version: 5,
+    description: 'one round trip per turn step: agent incarnations and the memgate_commit_step function',
+    up: COMMIT_STEP_MIGRATION,
   },
 ];

@@ -20,17 +20,16 @@ import {
   type ApiKeyRow,
   type PassageRow,
   type PendingToolCallRow,
-  type SummaryRow,
   stepConstraintMessages,
   toApiKey,
-  toContextSummary,
   toPassage,
   toPendingToolCall,
   toUser,
   type UserRow,
 } from '@memgate/core';
 import type { Pool } from 'pg';
-import { withAttachments } from './attachments.ts';
+import { commitStep } from './commit-step.ts';
+import { ContextWindowCache } from './context-window-cache.ts';
 import { createPool, type PoolOptions } from './create-pool.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
 import { applyMigrations } from './migrations.ts';
@@ -43,7 +42,6 @@ import { searchMessages, searchPassages } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { writeAgent } from './write-agent.ts';
 import { writePassages } from './write-passages.ts';
-import { writeStep } from './write-step.ts';
 
 /** Options of {@link PostgresStore}: where the database is and how many connections to use. */
 export type PostgresStoreOptions = PoolOptions;
@@ -58,6 +56,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
  */
 export class PostgresStore implements Store {
   readonly #pool: Pool;
+  readonly #windows: ContextWindowCache;
   #closed = false;
 
   constructor(options: PostgresStoreOptions) {
@@ -66,6 +65,7 @@ export class PostgresStore implements Store {
       statementTimeoutMillis: DEFAULT_STATEMENT_TIMEOUT_MS,
       ...options,
     });
+    this.#windows = new ContextWindowCache(this.#pool);
   }
 
   async migrate(): Promise<void> {
@@ -163,12 +163,11 @@ export class PostgresStore implements Store {
 
   async listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]> {
     const rows = await readPage<MessageRow>(this.#pool, agentId, page, SQL.latestMessages, SQL.messagesBefore);
-    return withAttachments(this.#pool, agentId, rows.map(toStoredMessage));
+    return rows.map(toStoredMessage);
   }
 
   async listContextMessages(agentId: string): Promise<StoredMessage[]> {
-    const { rows } = await this.#pool.query<MessageRow>({ ...SQL.contextMessages, values: [agentId] });
-    return withAttachments(this.#pool, agentId, rows.map(toStoredMessage));
+    return (await this.#windows.read(agentId)).messages;
   }
 
   async listPendingToolCalls(agentId: string): Promise<PendingToolCall[]> {
@@ -177,13 +176,12 @@ export class PostgresStore implements Store {
   }
 
   async commitStep(step: TurnStep): Promise<StoredMessage[]> {
-    return translateConstraints(stepConstraintMessages(step), () =>
-      inTransaction(this.#pool, (client) => writeStep(client, step)),
-    );
+    return translateConstraints(stepConstraintMessages(step), () => commitStep(this.#pool, step));
   }
 
   async getContextSummary(agentId: string): Promise<ContextSummary | null> {
-    return toContextSummary((await this.#pool.query<SummaryRow>({ ...SQL.getSummary, values: [agentId] })).rows[0]);
+    // With the window: a turn asks for both at once, and they then share one statement.
+    return (await this.#windows.read(agentId)).summary;
   }
 
   async insertPassages(passages: NewPassage[]): Promise<Passage[]> {

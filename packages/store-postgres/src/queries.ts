@@ -11,6 +11,16 @@ const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
 
+/**
+ * A message's attachments as one JSON array (NULL when it has none), read with the message: no
+ * second round trip. The bytes travel as base64 (see fromAttachmentJson).
+ */
+export const ATTACHMENTS_OF_M = `(
+  SELECT json_agg(json_build_object('text_offset', t.text_offset, 'detail', t.detail, 'url', t.url,
+    'media_type', t.media_type, 'data', encode(t.data, 'base64')) ORDER BY t.position)
+  FROM attachments t WHERE t.agent_id = m.agent_id AND t.message_seq = m.seq
+) AS attachments`;
+
 // The blocks are aggregated in the same statement, in their order: one round trip per read, however many agents.
 const AGENT_WITH_MEMORY = `
   a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at,
@@ -70,6 +80,14 @@ export const SQL = {
            RETURNING b.label`,
   },
 
+  // Taken first by every message writer, so an agent's seqs are handed out in commit order.
+  lockAgent: { name: 'memgate_lock_agent', text: 'SELECT 1 FROM agents WHERE id = $1 FOR NO KEY UPDATE' },
+  commitStep: {
+    name: 'memgate_commit_step',
+    text: `SELECT message_id AS id, message_seq AS seq
+           FROM memgate_commit_step(${Array.from({ length: 25 }, (_, index) => `$${index + 1}`).join(', ')})`,
+  },
+
   // ORDER BY ordinality makes the identity hand out seqs in the step's order.
   insertMessages: {
     name: 'memgate_insert_messages',
@@ -86,20 +104,31 @@ export const SQL = {
            RETURNING id, seq`,
   },
   latestMessages: {
-    name: 'memgate_latest_messages',
-    text: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = $1 ORDER BY seq DESC LIMIT $2`,
+    name: 'memgate_latest_messages_with_attachments',
+    text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
+           WHERE m.agent_id = $1 ORDER BY m.seq DESC LIMIT $2`,
   },
   // An unknown cursor (or another agent's) makes the subquery NULL, and `seq < NULL` matches nothing.
   messagesBefore: {
-    name: 'memgate_messages_before',
-    text: `SELECT ${MESSAGE_COLUMNS} FROM messages
-           WHERE agent_id = $1 AND seq < (SELECT seq FROM messages WHERE agent_id = $1 AND id = $2)
-           ORDER BY seq DESC LIMIT $3`,
+    name: 'memgate_messages_before_with_attachments',
+    text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
+           WHERE m.agent_id = $1 AND m.seq < (SELECT seq FROM messages WHERE agent_id = $1 AND id = $2)
+           ORDER BY m.seq DESC LIMIT $3`,
   },
-  contextMessages: {
-    name: 'memgate_context_messages',
-    text: `SELECT ${MESSAGE_COLUMNS_OF_M} FROM messages m JOIN agents a ON a.id = m.agent_id
-           WHERE m.agent_id = $1 AND m.seq >= a.context_start_seq ORDER BY m.seq`,
+  /**
+   * The agent's window start, incarnation and summary, with the window's messages: all of them, or
+   * only those after $4 when the caller's copy is still good ($2 is still the incarnation and the
+   * start has not moved back below $3). One row with NULL message columns when there are none; no
+   * row for an unknown agent. One statement, so the summary and the window are of one snapshot.
+   */
+  contextWindow: {
+    name: 'memgate_context_window',
+    text: `SELECT a.context_start_seq AS start_seq, a.incarnation, a.summary, a.summary_message_count,
+             a.summary_updated_at, ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M}
+           FROM agents a LEFT JOIN messages m ON m.agent_id = a.id AND m.seq >= a.context_start_seq
+             AND m.seq > (CASE WHEN a.incarnation = $2::bigint AND a.context_start_seq >= $3::bigint
+                          THEN $4::bigint ELSE -1 END)
+           WHERE a.id = $1 ORDER BY m.seq`,
   },
 
   // One statement for either or both: the window and its summary move together.
@@ -112,11 +141,6 @@ export const SQL = {
              summary_updated_at = CASE WHEN $3::boolean THEN $6 ELSE summary_updated_at END
            WHERE id = $1`,
   },
-  getSummary: {
-    name: 'memgate_get_summary',
-    text: 'SELECT summary, summary_message_count, summary_updated_at FROM agents WHERE id = $1',
-  },
-
   insertPending: {
     name: 'memgate_insert_pending',
     text: `INSERT INTO pending_tool_calls (agent_id, tool_call_id, name, arguments, style, created_at)

@@ -1,5 +1,5 @@
-import type { Agent, StoredMessage, StoredRole, ToolCall } from '@memgate/core';
-import type { AgentRow, MessageRow } from './rows.ts';
+import type { Agent, Attachment, ImageDetail, StoredMessage, StoredRole, ToolCall } from '@memgate/core';
+import type { AgentRow, AttachmentJson, MessageRow } from './rows.ts';
 
 export function toAgent(row: AgentRow): Agent {
   return {
@@ -32,5 +32,18 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   // Absent rather than undefined, exactly as the SQLite store reads it.
   if (row.token_count !== null) message.tokenCount = row.token_count;
   if (row.metadata !== null) message.metadata = row.metadata;
+  if (row.attachments) message.attachments = row.attachments.map(fromAttachmentJson);
   return message;
+}
+
+function fromAttachmentJson(json: AttachmentJson): Attachment {
+  return {
+    textOffset: json.text_offset,
+    // The CHECK constraint on attachments.detail keeps this cast honest.
+    detail: json.detail as ImageDetail | null,
+    url: json.url,
+    mediaType: json.media_type,
+    // A plain Uint8Array, exactly as the SQLite store reads it.
+    data: json.data === null ? null : new Uint8Array(Buffer.from(json.data, 'base64')),
+  };
 }

@@ -26,4 +26,16 @@ export interface MessageRow {
   token_count: number | null;
   /** JSONB object of strings, or NULL. */
   metadata: Record<string, string> | null;
+  /** The message's attachments when the query reads them with it (ATTACHMENTS_OF_M); NULL for none. */
+  attachments?: AttachmentJson[] | null;
+}
+
+/** One attachment as ATTACHMENTS_OF_M reads it. */
+export interface AttachmentJson {
+  text_offset: number;
+  detail: string | null;
+  url: string | null;
+  media_type: string | null;
+  /** base64 of the bytes, or null for a URL. */
+  data: string | null;
 }

@@ -22,6 +22,8 @@ export async function writeStep(client: PoolClient, step: TurnStep): Promise<Sto
   const { agentId } = step;
   assertStepRowsBelongToAgent(step);
 
+  // As memgate_commit_step does: seqs are then handed out in commit order (see commit-step-function.ts).
+  await client.query({ ...SQL.lockAgent, values: [agentId] });
   const stored = step.messages.length === 0 ? [] : await insertMessages(client, agentId, step.messages);
   await writeAttachments(client, stored);
   await writePassages(client, step.passages ?? []);
@@ -51,20 +53,29 @@ async function insertMessages(client: PoolClient, agentId: string, input: NewMes
   const messages = input.map(storableMessage);
   const { rows } = await client.query<{ id: string; seq: string }>({
     ...SQL.insertMessages,
-    values: [
-      agentId,
-      messages.map((message) => message.id),
-      messages.map((message) => message.role),
-      messages.map((message) => message.content),
-      messages.map((message) => (message.toolCalls === null ? null : JSON.stringify(message.toolCalls))),
-      messages.map((message) => message.toolCallId),
-      messages.map((message) => message.name),
-      messages.map((message) => message.createdAt),
-      messages.map((message) => message.tokenCount ?? null),
-      messages.map((message) => messageSearchText(message)),
-      messages.map((message) => (message.metadata ? JSON.stringify(message.metadata) : null)),
-    ],
+    values: [agentId, ...messageColumns(messages)],
   });
+  return withSeqs(messages, rows);
+}
+
+/** The column arrays of the messages' INSERT, in its parameters' order (after the agent id). */
+export function messageColumns(messages: NewMessage[]): unknown[][] {
+  return [
+    messages.map((message) => message.id),
+    messages.map((message) => message.role),
+    messages.map((message) => message.content),
+    messages.map((message) => (message.toolCalls === null ? null : JSON.stringify(message.toolCalls))),
+    messages.map((message) => message.toolCallId),
+    messages.map((message) => message.name),
+    messages.map((message) => message.createdAt),
+    messages.map((message) => message.tokenCount ?? null),
+    messages.map((message) => messageSearchText(message)),
+    messages.map((message) => (message.metadata ? JSON.stringify(message.metadata) : null)),
+  ];
+}
+
+/** The messages as stored, each with the seq its INSERT returned. */
+export function withSeqs(messages: NewMessage[], rows: { id: string; seq: string }[]): StoredMessage[] {
   // RETURNING promises no order: match the seqs by id (unique, or the INSERT would have failed).
   const seqById = new Map(rows.map((row) => [row.id, Number(row.seq)]));
   return messages.map((message) => {
@@ -92,7 +103,7 @@ async function moveContextWindow(client: PoolClient, step: TurnStep): Promise<vo
 }
 
 /** The message as it will read back: the same fields, with text PostgreSQL can hold. */
-function storableMessage(message: NewMessage): NewMessage {
+export function storableMessage(message: NewMessage): NewMessage {
   const copy: NewMessage = {
     id: message.id,
     agentId: message.agentId,
@@ -126,7 +137,7 @@ async function updateMemory(client: PoolClient, agentId: string, updates: { labe
   }
 }
 
-function storableCalls(calls: ToolCall[]): ToolCall[] {
+export function storableCalls(calls: ToolCall[]): ToolCall[] {
   return calls.map((call) => ({
     id: call.id,
     type: call.type,

@@ -1,0 +1,137 @@
+import { type ContextSummary, type StoredMessage, type SummaryRow, toContextSummary } from '@memgate/core';
+import DataLoader from 'dataloader';
+import type { Pool } from 'pg';
+import { SQL } from './queries.ts';
+import { toStoredMessage } from './row-mapping.ts';
+import type { MessageRow } from './rows.ts';
+
+/** An agent's summary and context window, read together. */
+export interface ContextWindowRead {
+  summary: ContextSummary | null;
+  messages: StoredMessage[];
+}
+
+interface CachedWindow {
+  /** `agents.incarnation`: a recreated agent (same id, new row) gets a new one. */
+  incarnation: string;
+  startSeq: number;
+  /** The highest seq read so far: the next read asks only for rows above it. */
+  lastSeq: number;
+  /** Approximate characters held, for the cache's memory budget. */
+  size: number;
+  /** Never changed in place: a read that finishes installs a new entry. */
+  messages: readonly StoredMessage[];
+}
+
+/** A row of SQL.contextWindow: the agent's columns, and a message's (all NULL when there is none). */
+type WindowRow = SummaryRow & { start_seq: string; incarnation: string } & (MessageRow | { seq: null });
+
+/**
+ * The agents' context windows, kept between turns and topped up with the rows written since, by
+ * any instance: every read is one statement that re-reads the agent's window start, incarnation and
+ * summary and returns only the messages the cached copy lacks (or the whole window when the copy is
+ * no longer good). That is correct because messages are append-only and an agent's seqs are handed
+ * out in commit order (every writer locks the agent's row first, see commit-step-function.ts): a
+ * read that saw seq S has seen every earlier row of the agent. So no invalidation is needed, no
+ * event bus, and the check costs no round trip of its own.
+ *
+ * The summary and the window asked for in the same tick (as a turn does) share one read.
+ */
+export class ContextWindowCache {
+  readonly #entries = new Map<string, CachedWindow>();
+  #size = 0;
+  readonly #loader: DataLoader<string, ContextWindowRead>;
+
+  /**
+   * @param maxCharacters the budget over all cached windows (approximate characters of text);
+   *   the least recently read windows are dropped past it.
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly maxCharacters = 32 * 1024 * 1024,
+  ) {
+    // No cache in the loader: a read joins only the reads asked for in the same tick, so its
+    // snapshot is never older than any of its callers.
+    this.#loader = new DataLoader((agentIds) => this.#readMany(agentIds), { cache: false });
+  }
+
+  /** The agent's summary and window, as of one snapshot; null summary and [] for an unknown agent. */
+  read(agentId: string): Promise<ContextWindowRead> {
+    return this.#loader.load(agentId);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#size = 0;
+  }
+
+  /** Characters held by all cached windows (approximate). */
+  get size(): number {
+    return this.#size;
+  }
+
+  async #readMany(agentIds: readonly string[]): Promise<ContextWindowRead[]> {
+    const unique = [...new Set(agentIds)];
+    const reads = await Promise.all(unique.map((agentId) => this.#readOne(agentId)));
+    const byId = new Map(unique.map((agentId, index) => [agentId, reads[index]!]));
+    // Each caller gets its own array: callers append to the window they get.
+    return agentIds.map((agentId) => {
+      const read = byId.get(agentId)!;
+      return { summary: read.summary, messages: read.messages.slice() };
+    });
+  }
+
+  async #readOne(agentId: string): Promise<ContextWindowRead> {
+    const known = this.#entries.get(agentId);
+    const values = known ? [agentId, known.incarnation, known.startSeq, known.lastSeq] : [agentId, -1, 0, -1];
+    const { rows } = await this.pool.query<WindowRow>({ ...SQL.contextWindow, values });
+    const first = rows[0];
+    if (!first) {
+      this.#drop(agentId);
+      return { summary: null, messages: [] };
+    }
+    const startSeq = Number(first.start_seq);
+    const newer = first.seq === null ? [] : rows.map((row) => toStoredMessage(row as MessageRow));
+    // The same test as the statement's: was the delta taken on top of `known`?
+    const delta = known !== undefined && known.incarnation === first.incarnation && startSeq >= known.startSeq;
+    const kept = delta ? known.messages.filter((message) => message.seq >= startSeq) : [];
+    const messages = kept.length === 0 ? newer : newer.length === 0 ? kept : [...kept, ...newer];
+    // Rows below the start are never wanted, so the start counts as read up to.
+    const lastSeq = Math.max(messages.at(-1)?.seq ?? -1, delta ? known.lastSeq : -1, startSeq - 1);
+    this.#install(agentId, { incarnation: first.incarnation, startSeq, lastSeq, messages, size: sizeOf(messages) });
+    return { summary: toContextSummary(first), messages: messages as StoredMessage[] };
+  }
+
+  #install(agentId: string, entry: CachedWindow): void {
+    this.#drop(agentId);
+    // Re-inserted last: the Map's order is the eviction order (least recently read first).
+    this.#entries.set(agentId, entry);
+    this.#size += entry.size;
+    while (this.#size > this.maxCharacters && this.#entries.size > 1) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined || oldest === agentId) break;
+      this.#drop(oldest);
+    }
+  }
+
+  #drop(agentId: string): void {
+    const entry = this.#entries.get(agentId);
+    if (entry) {
+      this.#entries.delete(agentId);
+      this.#size -= entry.size;
+    }
+  }
+}
+
+/** Text a window holds, with a fixed allowance per message for its other fields. */
+function sizeOf(messages: readonly StoredMessage[]): number {
+  let size = 0;
+  for (const message of messages) {
+    size += 200 + (message.content?.length ?? 0);
+    for (const call of message.toolCalls ?? []) size += call.function.arguments.length + call.function.name.length;
+    // Images count by their bytes: a few uploads weigh more than a long conversation.
+    for (const attachment of message.attachments ?? [])
+      size += (attachment.data?.byteLength ?? 0) + (attachment.url?.length ?? 0);
+  }
+  return size;
+}
