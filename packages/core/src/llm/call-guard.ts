@@ -12,6 +12,12 @@ export interface CallGuard {
 }
 
 /**
+ * The reason a released guard aborts with: one instance, since `abort()` without a reason builds a
+ * DOMException (and its stack) on every call, and every call ends in a release.
+ */
+const RELEASED = new DOMException('The upstream call is over.', 'AbortError');
+
+/**
  * Creates the guard for one upstream call. It is the call's only timeout (the upstream client has
  * none of its own): from the request to the last byte, restarted by every chunk of a stream.
  */
@@ -38,7 +44,7 @@ export function createCallGuard(callerSignal: AbortSignal | undefined, timeoutMs
     release() {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
-      controller.abort();
+      controller.abort(RELEASED);
     },
   };
 }
