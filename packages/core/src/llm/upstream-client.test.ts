@@ -153,6 +153,22 @@ describe('upstream client: the request on the wire', () => {
     expect((await collect(llm.stream(request))).at(-1)).toMatchObject({ result: { content: 'a' } });
   });
 
+  it('closes the connection of a stream its consumer left early, or one that stays open after [DONE]', async () => {
+    const closed: number[] = [];
+    const server = await upstream((_seen, response, index) => {
+      response.on('close', () => closed.push(index));
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`data: ${JSON.stringify(chunk({ content: 'first' }))}\n\n`);
+      if (index === 1) response.write(`data: ${JSON.stringify(chunk({}, 'stop'))}\n\ndata: [DONE]\n\n`);
+    });
+    const llm = provider(server.baseURL);
+    for await (const event of llm.stream(request)) {
+      if (event.type === 'content') break;
+    }
+    expect((await collect(llm.stream(request))).at(-1)).toMatchObject({ result: { content: 'first' } });
+    await expect.poll(() => closed.sort()).toEqual([0, 1]);
+  });
+
   it('asks for base64 embeddings and decodes them; number lists from other servers stay as sent', async () => {
     const vector = [0.25, -1.5, 3];
     const server = await upstream((_seen, response, index) => {

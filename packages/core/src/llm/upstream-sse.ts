@@ -23,15 +23,18 @@ function decode(event: EventSourceMessage, headers: IncomingHttpHeaders): unknow
 
 /**
  * The JSON chunks of an SSE answer, parsed with `eventsource-parser`'s callback parser fed straight
- * from the body (no web streams). Ends at `[DONE]` (the rest is not read: leaving destroys the body,
- * as the SDK did) or at the end of the body, where an event lacking its closing blank line still counts.
+ * from the body (no web streams). Ends at `[DONE]` (the rest is not read; the caller's signal, aborted
+ * when the call is over, closes a connection still sending) or at the end of the body, where an event
+ * lacking its closing blank line still counts.
  */
 export async function* sseJson(response: UpstreamResponse): AsyncGenerator<unknown, void, undefined> {
   const events: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => events.push(event) });
   const { body, headers } = response;
   body.setEncoding('utf8');
-  for await (const text of body as AsyncIterable<string>) {
+  // Not destroyed on leaving: destroying a body that has not emitted 'end' builds an AbortError (and
+  // its stack) per stream. A request still in flight is cancelled by the caller's signal instead.
+  for await (const text of body.iterator({ destroyOnReturn: false }) as AsyncIterable<string>) {
     parser.feed(text);
     if (events.length === 0) continue;
     for (const event of events.splice(0)) {
