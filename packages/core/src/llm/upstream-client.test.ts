@@ -153,6 +153,27 @@ describe('upstream client: the request on the wire', () => {
     expect((await collect(llm.stream(request))).at(-1)).toMatchObject({ result: { content: 'a' } });
   });
 
+  it('reads a stream that arrives in small pieces, characters split across them', async () => {
+    const text = 'héllo 👋 wörld, ünïcode';
+    const frames = [...text].map((character) => `data: ${JSON.stringify(chunk({ content: character }))}\n\n`);
+    const bytes = Buffer.from(`${frames.join('')}data: ${JSON.stringify(chunk({}, 'stop'))}\n\ndata: [DONE]\n\n`);
+    const server = await upstream((_seen, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      let offset = 0;
+      const next = (): void => {
+        if (offset >= bytes.length) return void response.end();
+        response.write(bytes.subarray(offset, offset + 5));
+        offset += 5;
+        setTimeout(next, 1);
+      };
+      next();
+    });
+    const events = await collect(provider(server.baseURL).stream(request));
+    const deltas = events.flatMap((event) => (event.type === 'content' ? [event.delta] : []));
+    expect(deltas).toEqual([...text]);
+    expect(events.at(-1)).toMatchObject({ type: 'done', result: { content: text, finishReason: 'stop' } });
+  });
+
   it('closes the connection of a stream its consumer left early, or one that stays open after [DONE]', async () => {
     const closed: number[] = [];
     const server = await upstream((_seen, response, index) => {

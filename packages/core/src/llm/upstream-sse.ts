@@ -31,11 +31,13 @@ export async function* sseJson(response: UpstreamResponse): AsyncGenerator<unkno
   const events: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => events.push(event) });
   const { body, headers } = response;
-  body.setEncoding('utf8');
+  // undici's `setEncoding` does not decode a flowing body: bytes are decoded here, and a character
+  // split across two chunks is joined by the decoder's streaming mode.
+  const decoder = new TextDecoder();
   // Not destroyed on leaving: destroying a body that has not emitted 'end' builds an AbortError (and
   // its stack) per stream. A request still in flight is cancelled by the caller's signal instead.
-  for await (const text of body.iterator({ destroyOnReturn: false }) as AsyncIterable<string>) {
-    parser.feed(text);
+  for await (const bytes of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {
+    parser.feed(decoder.decode(bytes, { stream: true }));
     if (events.length === 0) continue;
     for (const event of events.splice(0)) {
       const chunk = decode(event, headers);
@@ -43,7 +45,7 @@ export async function* sseJson(response: UpstreamResponse): AsyncGenerator<unkno
       yield chunk;
     }
   }
-  parser.feed('\n\n');
+  parser.feed(`${decoder.decode()}\n\n`);
   for (const event of events.splice(0)) {
     const chunk = decode(event, headers);
     if (chunk === DONE) return;
