@@ -1,5 +1,5 @@
 import { MemgateError } from '../errors/memgate-error.ts';
-/** Per-call cancellation: the caller's signal plus our own timer, as one signal for the SDK. */
+/** Per-call cancellation: the caller's signal plus our own timer, as one signal for the upstream client. */
 export interface CallGuard {
   /** Aborts when the caller aborts, the timer fires, or the guard is released. */
   readonly signal: AbortSignal;
@@ -12,8 +12,14 @@ export interface CallGuard {
 }
 
 /**
- * Creates the guard for one upstream call. The SDK's own `timeout` only covers the wait for response
- * headers, so a body that stalls afterwards would hang the turn without this timer.
+ * The reason a released guard aborts with: one instance, since `abort()` without a reason builds a
+ * DOMException (and its stack) on every call, and every call ends in a release.
+ */
+const RELEASED = new DOMException('The upstream call is over.', 'AbortError');
+
+/**
+ * Creates the guard for one upstream call. It is the call's only timeout (the upstream client has
+ * none of its own): from the request to the last byte, restarted by every chunk of a stream.
  */
 export function createCallGuard(callerSignal: AbortSignal | undefined, timeoutMs: number): CallGuard {
   const controller = new AbortController();
@@ -38,7 +44,7 @@ export function createCallGuard(callerSignal: AbortSignal | undefined, timeoutMs
     release() {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
-      controller.abort();
+      controller.abort(RELEASED);
     },
   };
 }

@@ -1,7 +1,7 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { DEFAULT_RETRY_AFTER_SECONDS, retryAfterSeconds } from './retry-after.ts';
 import { scrubAddresses } from './scrub-addresses.ts';
+import { UpstreamApiError, UpstreamConnectionError, UpstreamConnectionTimeoutError } from './upstream-errors.ts';
 
 export { DEFAULT_RETRY_AFTER_SECONDS, retryAfterSeconds };
 
@@ -50,15 +50,15 @@ export function upstreamFailure(
 }
 
 /** The upstream's own words from a JSON error body: `error.message`, or the bare string some servers (Ollama) put in `error`. */
-function upstreamMessage(error: APIError): string | null {
+function upstreamMessage(error: UpstreamApiError): string | null {
   const body: unknown = error.error;
   if (typeof body === 'string') return body;
   if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message;
-  // No JSON error body (an HTML page from a proxy, plain text): the SDK's message holds it raw.
+  // No JSON error body (an HTML page from a proxy, plain text): the error's message holds it raw.
   return null;
 }
 
-/** Node's fetch hides the reason (ECONNREFUSED, ENOTFOUND…) in the cause chain: for the log only. */
+/** The network reason (ECONNREFUSED, ENOTFOUND…) hides in the cause chain: for the log only. */
 export function rootCause(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
@@ -70,20 +70,20 @@ export function rootCause(error: unknown): string {
 }
 
 /**
- * Maps anything the SDK throws (aborts excluded, see the provider) onto a MemgateError. Messages are
+ * Maps anything the upstream client throws (aborts excluded, see the provider) onto a MemgateError. Messages are
  * generic (clients read them; the upstream's address must not leak); the raw detail goes to
  * `logDetail`. Only an upstream's JSON error message is passed on, scrubbed of addresses.
  */
 export function toMemgateError(error: unknown, context: UpstreamErrorContext): MemgateError {
   if (error instanceof MemgateError) return error;
   const logDetail = redact(rootCause(error), context);
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof UpstreamConnectionTimeoutError) {
     return new MemgateError('UPSTREAM_TIMEOUT', `${WHERE} timed out.`, { cause: error, logDetail });
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof UpstreamConnectionError) {
     return new MemgateError('UPSTREAM_ERROR', `${WHERE} could not be reached.`, { cause: error, logDetail });
   }
-  if (error instanceof APIError) {
+  if (error instanceof UpstreamApiError) {
     const words = upstreamMessage(error);
     const said = words === null ? '' : `: ${clientSafe(words, context)}`;
     const statusDetail = `HTTP ${error.status ?? 'stream error'}: ${redact(error.message, context)}`;

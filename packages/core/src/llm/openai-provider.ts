@@ -1,7 +1,6 @@
-import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { abortErrorFrom, type CallGuard, createCallGuard } from './call-guard.ts';
-import { parseEmbeddings } from './openai-embeddings.ts';
+import { decodeEmbeddings, EMBEDDING_ENCODING, parseEmbeddings } from './openai-embeddings.ts';
 import { forClient, rootCause, toMemgateError, type UpstreamErrorContext } from './openai-errors.ts';
 import { type ChatParams, toChatParams } from './openai-request.ts';
 import { parseCompletion } from './openai-response.ts';
@@ -15,6 +14,9 @@ import type {
   LlmStreamEvent,
   ProbeResult,
 } from './provider.ts';
+import { readBody, UpstreamClient } from './upstream-client.ts';
+import { UpstreamApiError, UpstreamConnectionTimeoutError } from './upstream-errors.ts';
+import { sseJson } from './upstream-sse.ts';
 
 /** Configuration of an OpenAI-compatible upstream. */
 export interface OpenAiCompatibleProviderOptions {
@@ -26,7 +28,11 @@ export interface OpenAiCompatibleProviderOptions {
   models: string[];
   /** Per call; for streams, the longest silence between chunks. Default 120 000. */
   timeoutMs?: number;
-  /** SDK retries on 408/409/429/5xx/connection errors. Default 0: the gateway must not multiply load silently. */
+  /**
+   * Retries on 408/409/429/5xx (or `x-should-retry: true`) and connection errors, after the answer's
+   * `retry-after-ms`/`retry-after` (up to 60 s) or a 0.5 s doubling backoff (at most 8 s, 25 % jitter),
+   * within the call's timeout. Default 0: the gateway must not multiply load silently.
+   */
   maxRetries?: number;
 }
 
@@ -56,7 +62,7 @@ function hostOf(baseURL: string): string | undefined {
 }
 
 /**
- * The network error under the SDK's "Connection error." as its errno (`ECONNREFUSED`), never its
+ * The network error under "Connection error." as its errno (`ECONNREFUSED`), never its
  * message: `/readyz` answers anyone, and `connect ECONNREFUSED 127.0.0.1:9` names the upstream.
  */
 function connectionFailure(error: unknown): string {
@@ -67,7 +73,7 @@ function connectionFailure(error: unknown): string {
 
 function mentionsStreamOptions(error: unknown): boolean {
   return (
-    error instanceof APIError &&
+    error instanceof UpstreamApiError &&
     (error.status === 400 || error.status === 422) &&
     /stream_options|include_usage/i.test(`${error.message} ${JSON.stringify(error.error ?? null)}`)
   );
@@ -78,7 +84,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   readonly description: string;
   readonly offline = false;
   readonly models: string[];
-  readonly #client: OpenAI;
+  readonly #client: UpstreamClient;
   readonly #apiKey: string | undefined;
   readonly #timeoutMs: number;
   readonly #errorContext: UpstreamErrorContext;
@@ -92,13 +98,9 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#errorContext = { apiKey: this.#apiKey, host: hostOf(options.baseURL) };
     // One client for the provider's lifetime: it holds the connection pool every turn reuses.
-    this.#client = new OpenAI({
+    this.#client = new UpstreamClient({
       baseURL: options.baseURL,
-      // The SDK refuses to start without a key (and would read OPENAI_API_KEY behind our back):
-      // keyless local servers get a placeholder and no Authorization header at all.
-      apiKey: this.#apiKey ?? 'memgate-no-api-key',
-      ...(this.#apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-      timeout: this.#timeoutMs,
+      apiKey: this.#apiKey,
       maxRetries: options.maxRetries ?? 0,
     });
   }
@@ -106,11 +108,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   async generate(request: LlmRequest, options: LlmCallOptions = {}): Promise<LlmResult> {
     const guard = createCallGuard(options.signal, this.#timeoutMs);
     try {
-      const body: unknown = await this.#client.chat.completions.create(
+      const response = await this.#client.post(
+        '/chat/completions',
         { ...toChatParams(request), stream: false },
         { signal: guard.signal, headers: options.headers },
       );
-      return parseCompletion(body, request.model);
+      return parseCompletion(await readBody(response), request.model);
     } catch (error) {
       throw this.#failure(error, guard, options);
     } finally {
@@ -128,7 +131,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         guard.touch();
         for (const event of assembler.accept(chunk)) yield event;
       }
-      // The SDK ends a stream quietly when its request is aborted, so the loop alone cannot tell.
+      // An aborted request ends its body with an error; this is a last guard against a quiet end.
       if (guard.signal.aborted) throw guard.signal.reason;
       yield { type: 'done', result: assembler.finish() };
     } catch (error) {
@@ -142,11 +145,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   async embed(request: EmbeddingRequest, options: LlmCallOptions = {}): Promise<number[][]> {
     const guard = createCallGuard(options.signal, this.#timeoutMs);
     try {
-      const body: unknown = await this.#client.embeddings.create(
-        { model: request.model, input: request.input },
+      const response = await this.#client.post(
+        '/embeddings',
+        { model: request.model, input: request.input, encoding_format: EMBEDDING_ENCODING },
         { signal: guard.signal, headers: options.headers },
       );
-      return parseEmbeddings(body, request.input.length);
+      return parseEmbeddings(decodeEmbeddings(await readBody(response)), request.input.length);
     } catch (error) {
       throw this.#failure(error, guard, options);
     } finally {
@@ -156,17 +160,21 @@ export class OpenAiCompatibleProvider implements LlmProvider {
 
   /** `GET {baseURL}/models`: any HTTP answer means reachable; a non-2xx one is reported as its status. */
   async probe(options: LlmCallOptions = {}): Promise<ProbeResult> {
+    const guard = createCallGuard(options.signal, PROBE_TIMEOUT_MS);
     try {
-      await this.#client.models.list({ timeout: PROBE_TIMEOUT_MS, maxRetries: 0, signal: options.signal });
-      return { reachable: true };
+      const response = await this.#client.get('/models', { signal: guard.signal });
+      await response.body.dump().catch(() => {});
+      const status = response.statusCode;
+      return status >= 200 && status < 300
+        ? { reachable: true }
+        : { reachable: true, error: `GET /models answered HTTP ${status}` };
     } catch (error) {
-      if (error instanceof APIError && error.status !== undefined) {
-        return { reachable: true, error: `GET /models answered HTTP ${error.status}` };
-      }
-      if (error instanceof APIConnectionTimeoutError) {
+      if (guard.timedOut || error instanceof UpstreamConnectionTimeoutError) {
         return { reachable: false, error: `no answer within ${PROBE_TIMEOUT_MS / 1000}s` };
       }
       return { reachable: false, error: connectionFailure(error) };
+    } finally {
+      guard.release();
     }
   }
 
@@ -175,18 +183,17 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     signal: AbortSignal,
     headers: LlmCallOptions['headers'],
   ): Promise<AsyncIterable<unknown>> {
+    const call = { signal, headers };
     if (this.#streamOptionsSupported) {
       try {
-        return await this.#client.chat.completions.create(
-          { ...params, stream: true, stream_options: { include_usage: true } },
-          { signal, headers },
-        );
+        const body = { ...params, stream: true, stream_options: { include_usage: true } };
+        return sseJson(await this.#client.post('/chat/completions', body, call));
       } catch (error) {
         if (!mentionsStreamOptions(error) || signal.aborted) throw error;
         this.#streamOptionsSupported = false;
       }
     }
-    return await this.#client.chat.completions.create({ ...params, stream: true }, { signal, headers });
+    return sseJson(await this.#client.post('/chat/completions', { ...params, stream: true }, call));
   }
 
   /**

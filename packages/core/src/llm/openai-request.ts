@@ -1,8 +1,13 @@
-import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { LlmMessage, LlmRequest, SamplingParams } from './provider.ts';
+import type { LlmMessage, LlmRequest, LlmToolChoice, LlmToolDefinition, SamplingParams } from './provider.ts';
 
-/** The request body fields shared by streaming and non-streaming calls. */
-export type ChatParams = Omit<ChatCompletionCreateParamsBase, 'stream' | 'stream_options'>;
+/** The Chat Completions request body fields shared by streaming and non-streaming calls. */
+export interface ChatParams extends SamplingParams {
+  model: string;
+  messages: LlmMessage[];
+  tools?: LlmToolDefinition[];
+  tool_choice?: LlmToolChoice;
+  parallel_tool_calls?: boolean;
+}
 
 const SAMPLING_FIELDS = [
   'temperature',
@@ -23,7 +28,7 @@ const SAMPLING_FIELDS = [
   'safety_identifier',
 ] as const satisfies readonly (keyof SamplingParams & keyof ChatParams)[];
 
-function toChatMessage(message: LlmMessage): ChatCompletionMessageParam {
+function toChatMessage(message: LlmMessage): LlmMessage {
   // Many OpenAI-compatible servers (Ollama, vLLM chat templates) reject the `developer` role, while
   // OpenAI itself treats `system` as `developer` for the models that want it: `system` works everywhere.
   if (message.role === 'developer') return { role: 'system', content: message.content };
