@@ -8,6 +8,7 @@ import { newcomerEnv, type ServerProcess, startServerProcess } from './server-pr
 
 interface Readiness {
   status: string;
+  llm?: string;
   upstream: { reachable: boolean; checked_at: string; error?: string };
 }
 
@@ -57,5 +58,8 @@ describe('/readyz reports the upstream, without failing readiness for it', () =>
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ready', upstream: { reachable: false } });
     expect(body.upstream.error).toMatch(/ECONNREFUSED/);
+    // No key is needed to read it: the upstream's address appears nowhere.
+    expect(body.llm).toBe('openai-compatible');
+    expect(JSON.stringify(body)).not.toMatch(new RegExp(`127\\.0\\.0\\.1|${port}`));
   });
 });

@@ -49,6 +49,7 @@ function* pieces(text: string): Generator<string> {
  * as a real model (memory tools, then `send_message`), so the whole agent loop runs without an upstream.
  */
 export class OfflineProvider implements LlmProvider {
+  readonly kind = OFFLINE_MODEL;
   readonly description = `${OFFLINE_MODEL} (built-in demo model, no network; set MEMGATE_LLM_BASE_URL for a real one)`;
   readonly offline = true;
   readonly models = [OFFLINE_MODEL];

@@ -82,6 +82,7 @@ function mentionsStreamOptions(error: unknown): boolean {
 /** An upstream that speaks the OpenAI Chat Completions API (OpenAI, vLLM, Ollama, llama.cpp, LM Studio…). */
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly description: string;
+  readonly kind = 'openai-compatible';
   readonly offline = false;
   readonly models: string[];
   readonly #client: UpstreamClient;

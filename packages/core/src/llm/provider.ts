@@ -90,8 +90,10 @@ export interface LlmCallOptions {
  * aborted signal surface as an AbortError.
  */
 export interface LlmProvider {
-  /** Shown in the startup banner, e.g. `openai-compatible at http://…` or `memgate-offline`. */
+  /** Shown in the startup banner, e.g. `openai-compatible (http://…)` or `memgate-offline (…)`. */
   readonly description: string;
+  /** What kind of upstream this is, without its address (`openai-compatible`, `memgate-offline`): shown by `/readyz`, which needs no key. */
+  readonly kind: string;
   /** True for the built-in offline model: every agent runs on it whatever its model name. */
   readonly offline: boolean;
   /** Model names this provider is configured for, listed by GET /v1/models. */

@@ -12,10 +12,13 @@ const ADDRESS_PATTERNS = [
   /\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}\b/gi,
 ];
 
-/** Removes network addresses, and the given host wherever it appears, from text a client will read. */
-export function scrubAddresses(text: string, host?: string): string {
+/**
+ * Removes network addresses, and the given host wherever it appears, from text a client will read;
+ * each becomes `replacement`.
+ */
+export function scrubAddresses(text: string, host?: string, replacement = REPLACEMENT): string {
   let clean = text;
-  for (const pattern of ADDRESS_PATTERNS) clean = clean.replace(pattern, REPLACEMENT);
-  if (host && host.length >= 3) clean = clean.split(host).join(REPLACEMENT);
+  for (const pattern of ADDRESS_PATTERNS) clean = clean.replace(pattern, replacement);
+  if (host && host.length >= 3) clean = clean.split(host).join(replacement);
   return clean;
 }

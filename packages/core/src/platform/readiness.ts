@@ -1,10 +1,12 @@
+import { scrubAddresses } from '../llm/scrub-addresses.ts';
 import type { Memgate } from '../memgate.ts';
 import type { UpstreamReport } from './upstream-monitor.ts';
 
 /**
  * What `/readyz` answers, on every protocol's server. The store decides readiness; the upstream's
  * reachability is reported but never makes the instance unready (a load balancer could do nothing
- * about it, and turns report upstream errors themselves).
+ * about it, and turns report upstream errors themselves). It needs no key, so it names no address:
+ * the upstream by its kind only, and a store failure with any address in it masked.
  */
 export type ReadinessReport =
   | { status: 'ready'; llm: string; upstream: UpstreamReport; node: string }
@@ -16,12 +18,13 @@ export async function readiness(memgate: Memgate): Promise<{ httpStatus: 200 | 5
   const [store, upstream] = await Promise.all([
     memgate.ready().then(
       () => null,
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      (error: unknown) =>
+        scrubAddresses(error instanceof Error ? error.message : String(error), undefined, '[address]'),
     ),
     memgate.upstream(),
   ]);
   if (store === null) {
-    return { httpStatus: 200, body: { status: 'ready', llm: memgate.provider.description, upstream, node } };
+    return { httpStatus: 200, body: { status: 'ready', llm: memgate.provider.kind, upstream, node } };
   }
   return { httpStatus: 503, body: { status: 'unavailable', reason: store, upstream, node } };
 }
