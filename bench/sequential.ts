@@ -53,7 +53,9 @@ interface Round {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 const launched = performance.now();
-const stack = await startProcessStack();
+const stack = await startProcessStack({
+  memgateFlags: process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=results/profiles'] : [],
+});
 console.log(`processes started in ${((performance.now() - launched) / 1000).toFixed(1)} s`);
 const memgate = keepAliveClient(stack.memgate.ready.url, stack.auth);
 const direct = keepAliveClient(stack.upstream.ready.url);
