@@ -1,14 +1,19 @@
 /**
  * memgate in its own process, as `pnpm start` runs it: every protocol on one port
- * (`startMemgateServer`), SQLite in a fresh temporary directory, the upstream named by
+ * (`startMemgateServer`), SQLite in a fresh temporary directory (or, with BENCH_STORE=postgres,
+ * PostgreSQL at DATABASE_URL in a fresh schema, dropped at the end), the upstream named by
  * BENCH_UPSTREAM_URL. It answers `memory` requests with its own memory after a full GC.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Store } from '@memgate/core';
 import { startMemgateServer } from '@memgate/server';
+import { PostgresStore } from '@memgate/store-postgres';
 import { SqliteStore } from '@memgate/store-sqlite';
 import { createTestMemgate } from '@memgate/testkit';
+import pg from 'pg';
 import { failToParent, serveParent } from '../child-process.ts';
 
 /** What the memgate child reports when ready. */
@@ -31,11 +36,38 @@ async function settledMemory(): Promise<MemorySnapshot> {
   return process.memoryUsage();
 }
 
+/** The store under test, and how to remove what it created. */
+async function openStore(): Promise<{ store: Store; remove: () => Promise<void> }> {
+  if (process.env['BENCH_STORE'] !== 'postgres') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'memgate-bench-'));
+    return { store: SqliteStore.open(dataDir), remove: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const databaseUrl = process.env['DATABASE_URL'];
+  if (!databaseUrl) throw new Error('BENCH_STORE=postgres needs DATABASE_URL');
+  // A schema of its own, so runs never see each other's rows (or a test's) on a shared database.
+  const schema = `memgate_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE SCHEMA ${schema}`);
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    store: new PostgresStore({ connectionString: url.toString() }),
+    remove: () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+  };
+}
+
 try {
   const upstreamUrl = process.env['BENCH_UPSTREAM_URL'];
   if (!upstreamUrl) throw new Error('BENCH_UPSTREAM_URL is not set');
-  const dataDir = mkdtempSync(join(tmpdir(), 'memgate-bench-'));
-  const store = SqliteStore.open(dataDir);
+  const { store, remove } = await openStore();
   const test = await createTestMemgate({ store, upstreamUrl });
   const server = await startMemgateServer({ memgate: test.memgate, port: 0 });
   serveParent<MemgateReady>(
@@ -48,7 +80,7 @@ try {
       server.server.closeAllConnections();
       await server.close();
       await test.memgate.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await remove();
     },
   );
 } catch (error) {
