@@ -140,11 +140,11 @@ function sequentialTable(sequential: Results['sequential']): string[] {
     '',
     `### 5. Sequential added latency per turn (one request at a time; ${sequential.rounds} rounds × ${sequential.requestsPerRound} requests after ${sequential.warmupTurns} warm-up turns; ${sequential.date})`,
     '',
-    '| mode | added p50 (median of round medians) | added p99 (per request) | memgate p50 | direct p50 | memgate CPU ms/turn | upstream body |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| store | mode | added p50 (median of round medians) | added p99 (per request) | memgate p50 | direct p50 | memgate CPU ms/turn | upstream body |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...sequential.runs.map(
       (run) =>
-        `| ${run.mode} | ${run.addedP50} ms | ${run.addedP99} ms | ${run.memgateMedian} ms | ${run.directMedian} ms | ${run.memgateCpuMsPerTurn} | ${run.upstreamBodyBytes.toLocaleString('en')} bytes |`,
+        `| ${run.store ?? 'sqlite'} | ${run.mode} | ${run.addedP50} ms | ${run.addedP99} ms | ${run.memgateMedian} ms | ${run.directMedian} ms | ${run.memgateCpuMsPerTurn} | ${run.upstreamBodyBytes.toLocaleString('en')} bytes |`,
     ),
   ];
 }
