@@ -21,9 +21,5 @@ export function corsMiddleware(origins: CorsOrigins): RequestHandler[] {
     response.setHeader('content-length', '0');
     response.status(204).end();
   };
-  // No `Origin` header (every non-browser client): `cors` would answer it with no headers at all,
-  // after building its options; skip it.
-  const browserOnly: RequestHandler = (request, response, next) =>
-    request.headers.origin === undefined ? next() : allowListed(request, response, next);
-  return [browserOnly, endPreflight];
+  return [allowListed, endPreflight];
 }

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { TurnEvent } from '../agent/turn-types.ts';
 import type { ToolCall, Usage } from '../domain/types.ts';
 import type {
@@ -9,19 +9,8 @@ import type {
   FinishReason,
 } from '../schemas/chat-response.ts';
 
-const ID_BYTES = 12;
-// Random bytes drawn 512 ids at a time: one call into the CSPRNG per id cost ≈50 µs a turn.
-const idPool = Buffer.alloc(ID_BYTES * 512);
-let idOffset = idPool.length;
-
-/** A new `chatcmpl-…` id: 12 random bytes, base64url. */
 export function completionId(): string {
-  if (idOffset === idPool.length) {
-    randomFillSync(idPool);
-    idOffset = 0;
-  }
-  idOffset += ID_BYTES;
-  return `chatcmpl-${idPool.toString('base64url', idOffset - ID_BYTES, idOffset)}`;
+  return `chatcmpl-${randomBytes(12).toString('base64url')}`;
 }
 
 /** Aggregates turn events into one `chat.completion`. */
