@@ -13,23 +13,9 @@ import { requestIdOf } from './request-logging.ts';
 
 const KEEPALIVE_MS = 15_000;
 
-/**
- * Holds the writes of this tick and sends them together on the next one: events that are ready
- * together (a burst of upstream pieces, the last chunk and `[DONE]`) leave in one system call, which
- * on loopback costs more CPU than everything else done for a chunk.
- */
-function corkForThisTick(response: Response): void {
-  // The socket's cork, not the response's: Node 24 drops what a corked response holds when it ends.
-  const socket = response.socket;
-  if (!socket || socket.writableCorked > 0) return;
-  socket.cork();
-  process.nextTick(() => socket.uncork());
-}
-
 /** Writes, honouring backpressure; false when the client went away. */
 async function write(response: Response, text: string): Promise<boolean> {
   if (response.destroyed || response.writableEnded) return false;
-  corkForThisTick(response);
   if (response.write(text)) return true;
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
