@@ -39,9 +39,15 @@ function sequentialRuns(results: Results, store: 'sqlite' | 'postgres'): Sequent
   return (results.sequential?.runs ?? []).filter((run) => (run.store ?? 'sqlite') === store);
 }
 
-/** Goal, before issue 14, this run, met or missed. */
+/** `, load average 4.1, 5.2, 5.0` for a result file that recorded it. */
+export function loadNote(result: { loadAverage?: number[] } | null): string {
+  return result?.loadAverage ? `, load average ${result.loadAverage.join(', ')}` : '';
+}
+
+/** Goal, before issue 14, this run (dated by its sequential run), met or missed. */
 export function hotPathGoalRows(results: Results): string[] {
-  const rows = [`| goal | before (${BEFORE.date}) | now | status |`, '| --- | --- | --- | --- |'];
+  const now = `now (${results.sequential?.date ?? 'no sequential run'}${loadNote(results.sequential)})`;
+  const rows = [`| goal | before (${BEFORE.date}) | ${now} | status |`, '| --- | --- | --- | --- |'];
   const notRun = (what: string) => `not run (${what})`;
   const perMode = (runs: SequentialRun[], pick: (run: SequentialRun) => string) =>
     runs.map((run) => `${run.mode} ${pick(run)}`).join(', ');
@@ -137,7 +143,7 @@ export function publishedComparisonRows(results: Results): string[] {
   for (const store of ['sqlite', 'postgres'] as const) {
     for (const run of sequentialRuns(results, store)) {
       rows.push(
-        `| memgate, ${store === 'sqlite' ? 'SQLite (synchronous=FULL)' : 'PostgreSQL'}, ${run.mode} | yes | ${signed(run.addedP50)} | ${signed(run.addedP99)} | measured here: section 5, ${results.sequential?.date} |`,
+        `| memgate, ${store === 'sqlite' ? 'SQLite (synchronous=FULL)' : 'PostgreSQL'}, ${run.mode} | yes | ${signed(run.addedP50)} | ${signed(run.addedP99)} | measured here: section 5, ${results.sequential?.date}${loadNote(results.sequential)} |`,
       );
     }
   }
