@@ -25,6 +25,8 @@ export interface ProcessStackOptions {
   floor?: boolean;
   /** Node flags of the memgate process, e.g. `--cpu-prof` or `--expose-gc`. */
   memgateFlags?: string[];
+  /** Extra environment of the memgate process, e.g. `BENCH_STORE=postgres`. */
+  memgateEnv?: Record<string, string>;
 }
 
 /** Starts the mock upstream, optionally the bare proxy, and memgate, in three processes. */
@@ -33,7 +35,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   const env = { BENCH_UPSTREAM_URL: upstream.ready.url };
   const floor = options.floor ? await startChild<FloorReady>('processes/floor-main.ts', { env }) : null;
   const memgate = await startChild<MemgateReady>('processes/memgate-main.ts', {
-    env,
+    env: { ...env, ...options.memgateEnv },
     nodeFlags: ['--expose-gc', ...(options.memgateFlags ?? [])],
   });
   const auth = { authorization: `Bearer ${memgate.ready.apiKey}` };

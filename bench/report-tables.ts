@@ -1,6 +1,7 @@
 import type { ConnectionResults } from './connections.ts';
 import type { LatencyStats } from './latency.ts';
 import type { OverheadResults, OverheadRun } from './overhead.ts';
+import { loadNote } from './report-hot-path.ts';
 import type { SequentialResults } from './sequential.ts';
 import type { StartupResults } from './startup.ts';
 import type { StreamingResults } from './streaming.ts';
@@ -12,7 +13,7 @@ export interface HistoryResults {
   results: { scenario: string; small: LatencyStats; big: LatencyStats; ratio: number }[];
 }
 
-type Dated<T> = T & { date: string };
+type Dated<T> = T & { date: string; loadAverage?: number[] };
 
 /** Every benchmark's results, null for one that has not run. */
 export interface Results {
@@ -79,7 +80,7 @@ export function resultTables(results: Results): string[] {
   if (overhead) {
     lines.push(
       '',
-      `### 1. Overhead (${overhead.connections} connections, ${overhead.agents} agents, ${overhead.seconds} s per run; ${overhead.date})`,
+      `### 1. Overhead (${overhead.connections} connections, ${overhead.agents} agents, ${overhead.seconds} s per run; ${overhead.date}${loadNote(overhead)})`,
       '',
       '| mode | path | req/s | p50 | p99 | × floor req/s | p50 over floor | CPU ms/request (gateway / upstream) |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -94,7 +95,7 @@ export function resultTables(results: Results): string[] {
   if (streaming) {
     lines.push(
       '',
-      `### 2. Streaming (${streaming.chunkSize}-character pieces, ${streaming.chunkDelayMs} ms apart; ${streaming.rounds} rounds; ${streaming.date})`,
+      `### 2. Streaming (${streaming.chunkSize}-character pieces, ${streaming.chunkDelayMs} ms apart; ${streaming.rounds} rounds; ${streaming.date}${loadNote(streaming)})`,
       '',
       '| protocol | TTFT median | TTFT p90 | added over upstream | relay chunks/s | relay chars/s |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -138,13 +139,13 @@ function sequentialTable(sequential: Results['sequential']): string[] {
   if (!sequential) return [];
   return [
     '',
-    `### 5. Sequential added latency per turn (one request at a time; ${sequential.rounds} rounds × ${sequential.requestsPerRound} requests after ${sequential.warmupTurns} warm-up turns; ${sequential.date})`,
+    `### 5. Sequential added latency per turn (one request at a time; ${sequential.rounds} rounds × ${sequential.requestsPerRound} requests after ${sequential.warmupTurns} warm-up turns; ${sequential.date}${loadNote(sequential)})`,
     '',
-    '| mode | added p50 (median of round medians) | added p99 (per request) | memgate p50 | direct p50 | memgate CPU ms/turn | upstream body |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| store | mode | added p50 (median of round medians) | added p99 (per request) | memgate p50 | direct p50 | memgate CPU ms/turn | upstream body |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...sequential.runs.map(
       (run) =>
-        `| ${run.mode} | ${run.addedP50} ms | ${run.addedP99} ms | ${run.memgateMedian} ms | ${run.directMedian} ms | ${run.memgateCpuMsPerTurn} | ${run.upstreamBodyBytes.toLocaleString('en')} bytes |`,
+        `| ${run.store ?? 'sqlite'} | ${run.mode} | ${run.addedP50} ms | ${run.addedP99} ms | ${run.memgateMedian} ms | ${run.directMedian} ms | ${run.memgateCpuMsPerTurn} | ${run.upstreamBodyBytes.toLocaleString('en')} bytes |`,
     ),
   ];
 }

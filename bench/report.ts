@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { ConnectionResults } from './connections.ts';
 import { machine } from './machine.ts';
 import type { OverheadResults } from './overhead.ts';
+import { hotPathGoalRows, profileRows, publishedComparisonRows } from './report-hot-path.ts';
+import type { ProfileSummary } from './report-profile.ts';
 import { goalRows, type HistoryResults, type Results, resultTables } from './report-tables.ts';
 import { RESULTS_DIR, readResults } from './results-file.ts';
 import type { SequentialResults } from './sequential.ts';
@@ -29,6 +31,40 @@ const results: Results = {
   sequential: readResults<Dated<SequentialResults>>('sequential'),
   startup: readResults<Dated<StartupResults>>('startup'),
 };
+
+const profile = readResults<Dated<ProfileSummary>>('profile');
+
+/** The issue-14 tables: its goals (before and now), the published comparison, the CPU profile. */
+function hotPathSection(): string[] {
+  const lines = [
+    '',
+    '### Lean hot path goals (issue 14)',
+    '',
+    ...hotPathGoalRows(results),
+    '',
+    '### memgate beside stateless gateways (sequential added latency per request)',
+    '',
+    'The same method for every row: a localhost mock upstream, one request at a time, gateway and direct calls',
+    "interleaved, the median of round medians (memgate's method: section 5 below). The three gateways store",
+    'nothing; their figures are their own published numbers, not re-run on this machine.',
+    '',
+    ...publishedComparisonRows(results),
+  ];
+  if (profile) {
+    lines.push(
+      '',
+      `### Where the CPU of a turn goes (\`--cpu-prof\` of memgate's process: ${profile.profile}, ${profile.busyMs.toLocaleString('en')} ms busy; ${profile.date})`,
+      '',
+      "Each sample counts for the innermost frame of memgate's own code on its stack (zod under the dispatcher is",
+      'the core, the SDK under the provider is the upstream client, node:sqlite under the store is the store);',
+      'samples with none go by the library at the leaf. Start-up is left out. The profiler itself adds CPU, so the',
+      "milliseconds are the shares applied to the un-profiled run's CPU per turn.",
+      '',
+      ...profileRows(profile, results),
+    );
+  }
+  return lines;
+}
 
 function chartPanels(): Panel[] {
   const panels: Panel[] = [];
@@ -75,6 +111,7 @@ const section = [
   '### Goals',
   '',
   ...goalRows(results),
+  ...hotPathSection(),
   // Each table starts with its own blank line.
   ...resultTables(results),
   '',

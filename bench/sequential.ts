@@ -7,7 +7,7 @@
  */
 import { type KeepAliveClient, keepAliveClient } from './keep-alive-client.ts';
 import { median, percentile, table } from './latency.ts';
-import { startProcessStack } from './process-stack.ts';
+import { type ProcessStack, startProcessStack } from './process-stack.ts';
 import type { LastUpstreamRequest } from './processes/upstream-main.ts';
 import { writeResults } from './results-file.ts';
 
@@ -17,9 +17,20 @@ const WARMUP_TURNS = 200;
 const PATH = '/v1/chat/completions';
 
 type Mode = 'non-streaming' | 'streaming';
+type Store = 'sqlite' | 'postgres';
+
+interface RoundOptions {
+  mode: Mode;
+  agent: string;
+  gateway: KeepAliveClient;
+  upstream: KeepAliveClient;
+  upstreamBodyOf: (message: string) => Promise<string>;
+}
 
 /** One mode's result, as written to results/sequential.json. Times in ms. */
 export interface SequentialRun {
+  /** The store memgate ran on (results written before PostgreSQL runs existed have none: SQLite). */
+  store?: Store;
   mode: Mode;
   /** Median over rounds of (round median of memgate − round median of direct). */
   addedP50: number;
@@ -52,45 +63,63 @@ interface Round {
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-const launched = performance.now();
-const stack = await startProcessStack({
-  memgateFlags: process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=results/profiles'] : [],
-});
-console.log(`processes started in ${((performance.now() - launched) / 1000).toFixed(1)} s`);
-const memgate = keepAliveClient(stack.memgate.ready.url, stack.auth);
-const direct = keepAliveClient(stack.upstream.ready.url);
-try {
-  const runs: SequentialRun[] = [];
-  for (const mode of ['non-streaming', 'streaming'] as const) {
-    // A fresh agent per round, so every round sees the same window sizes (0 to 19 earlier turns) and
-    // rounds stay comparable; all created up front, so agent creation is not in the CPU figure.
-    const warmupAgents = await stack.createAgents(Math.ceil(WARMUP_TURNS / REQUESTS_PER_ROUND), `seq-warm-${mode}`);
-    const agents = await stack.createAgents(ROUNDS, `seq-${mode}`);
-    const started = performance.now();
-    for (const agent of warmupAgents) await runRound(mode, agent, memgate, direct);
-    const warmedUp = performance.now();
-    const cpuBefore = await stack.memgate.cpuMs();
-    const rounds: Round[] = [];
-    for (const agent of agents) rounds.push(await runRound(mode, agent, memgate, direct));
-    const cpuAfter = await stack.memgate.cpuMs();
-    runs.push(summarise(mode, rounds, cpuAfter - cpuBefore));
-    const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
-    console.log(
-      `${mode}: warm-up ${seconds(started, warmedUp)} s, ${ROUNDS} rounds ${seconds(warmedUp, performance.now())} s`,
-    );
+/** `--cpu-prof` on memgate (bench:profile summarises it); the profiler's own CPU would skew the results. */
+const PROFILING = Boolean(process.env['BENCH_CPU_PROF']);
+
+/** The stores measured: SQLite always, PostgreSQL too when DATABASE_URL names a server. */
+const STORES: Store[] = process.env['DATABASE_URL'] ? ['sqlite', 'postgres'] : ['sqlite'];
+
+const runs: SequentialRun[] = [];
+for (const store of STORES) runs.push(...(await measureStore(store)));
+report({ rounds: ROUNDS, requestsPerRound: REQUESTS_PER_ROUND, warmupTurns: WARMUP_TURNS, runs });
+
+/** Both modes on one store, in a three-process stack of its own. */
+async function measureStore(store: Store): Promise<SequentialRun[]> {
+  const launched = performance.now();
+  const stack = await startProcessStack({
+    memgateFlags: PROFILING ? ['--cpu-prof', `--cpu-prof-dir=results/profiles/sequential-${store}`] : [],
+    memgateEnv: { BENCH_STORE: store },
+  });
+  console.log(`${store}: processes started in ${((performance.now() - launched) / 1000).toFixed(1)} s`);
+  const memgate = keepAliveClient(stack.memgate.ready.url, stack.auth);
+  const direct = keepAliveClient(stack.upstream.ready.url);
+  const upstreamBodyOf = (message: string) => lastUpstreamBody(stack, message);
+  try {
+    const runs: SequentialRun[] = [];
+    for (const mode of ['non-streaming', 'streaming'] as const) {
+      // A fresh agent per round, so every round sees the same window sizes (0 to 19 earlier turns) and
+      // rounds stay comparable; all created up front, so agent creation is not in the CPU figure.
+      const warmupAgents = await stack.createAgents(Math.ceil(WARMUP_TURNS / REQUESTS_PER_ROUND), `seq-warm-${mode}`);
+      const agents = await stack.createAgents(ROUNDS, `seq-${mode}`);
+      const started = performance.now();
+      for (const agent of warmupAgents)
+        await runRound({ mode, agent, gateway: memgate, upstream: direct, upstreamBodyOf });
+      const warmedUp = performance.now();
+      const cpuBefore = await stack.memgate.cpuMs();
+      const rounds: Round[] = [];
+      for (const agent of agents) {
+        rounds.push(await runRound({ mode, agent, gateway: memgate, upstream: direct, upstreamBodyOf }));
+      }
+      const cpuAfter = await stack.memgate.cpuMs();
+      runs.push(summarise(store, mode, rounds, cpuAfter - cpuBefore));
+      const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+      console.log(
+        `${store} ${mode}: warm-up ${seconds(started, warmedUp)} s, ${ROUNDS} rounds ${seconds(warmedUp, performance.now())} s`,
+      );
+    }
+    return runs;
+  } finally {
+    memgate.close();
+    direct.close();
+    await stack.stop();
   }
-  report({ rounds: ROUNDS, requestsPerRound: REQUESTS_PER_ROUND, warmupTurns: WARMUP_TURNS, runs });
-} finally {
-  memgate.close();
-  direct.close();
-  await stack.stop();
 }
 
 /**
  * One round on one agent: per turn, the memgate call, then the same upstream body sent directly.
  * The direct call always comes second: the body it replays exists only once memgate's call has run.
  */
-async function runRound(mode: Mode, agent: string, gateway: KeepAliveClient, upstream: KeepAliveClient) {
+async function runRound({ mode, agent, gateway, upstream, upstreamBodyOf }: RoundOptions) {
   const round: Round = { memgate: [], direct: [], bodyBytes: [] };
   for (let index = 0; index < REQUESTS_PER_ROUND; index++) {
     // A distinct message per turn, so the last upstream request can be checked to be this turn's.
@@ -114,7 +143,7 @@ async function runRound(mode: Mode, agent: string, gateway: KeepAliveClient, ups
 }
 
 /** The body memgate sent upstream for the turn that carried `message`, checked to be that turn's. */
-async function upstreamBodyOf(message: string): Promise<string> {
+async function lastUpstreamBody(stack: ProcessStack, message: string): Promise<string> {
   const last = await stack.upstream.request<LastUpstreamRequest | { error: string }>({ type: 'last-request' });
   if ('error' in last) throw new Error(`last-request: ${last.error}`);
   if (!last.body.includes(message)) throw new Error(`the upstream's last request is not the turn "${message}"`);
@@ -126,11 +155,12 @@ async function upstreamBodyOf(message: string): Promise<string> {
   return last.body;
 }
 
-function summarise(mode: Mode, rounds: Round[], cpuMs: number): SequentialRun {
+function summarise(store: Store, mode: Mode, rounds: Round[], cpuMs: number): SequentialRun {
   const perRequestAdded = rounds
     .flatMap((round) => round.memgate.map((value, index) => value - round.direct[index]!))
     .sort((a, b) => a - b);
   return {
+    store,
     mode,
     addedP50: round2(median(rounds.map((round) => median(round.memgate) - median(round.direct)))),
     addedP99: round2(percentile(perRequestAdded, 0.99)),
@@ -142,9 +172,10 @@ function summarise(mode: Mode, rounds: Round[], cpuMs: number): SequentialRun {
 }
 
 function report(results: SequentialResults): void {
-  const rows = [['mode', 'added p50', 'added p99', 'memgate p50', 'direct p50', 'CPU ms/turn', 'body bytes']];
+  const rows = [['store', 'mode', 'added p50', 'added p99', 'memgate p50', 'direct p50', 'CPU ms/turn', 'body bytes']];
   for (const run of results.runs) {
     rows.push([
+      run.store ?? 'sqlite',
       run.mode,
       `${run.addedP50} ms`,
       `${run.addedP99} ms`,
@@ -158,7 +189,6 @@ function report(results: SequentialResults): void {
     `\nsequential: ${results.rounds} rounds × ${results.requestsPerRound} requests, after ${results.warmupTurns} warm-up turns\n`,
   );
   console.log(table(rows));
-  console.log(
-    `written to ${writeResults(process.env['BENCH_STORE'] === 'postgres' ? 'sequential-postgres' : 'sequential', { ...results })}`,
-  );
+  // A profiled run's numbers carry the profiler's cost: kept apart from the results the report shows.
+  console.log(`written to ${writeResults(PROFILING ? 'sequential-profiled' : 'sequential', { ...results })}`);
 }

@@ -1,8 +1,8 @@
 /**
  * memgate in its own process, as `pnpm start` runs it: every protocol on one port
- * (`startMemgateServer`), SQLite in a fresh temporary directory, the upstream named by
+ * (`startMemgateServer`), SQLite in a fresh temporary directory (or, with BENCH_STORE=postgres,
+ * PostgreSQL at DATABASE_URL in a fresh schema, dropped at the end), the upstream named by
  * BENCH_UPSTREAM_URL. It answers `memory` requests with its own memory after a full GC.
- * BENCH_STORE=postgres runs it on PostgreSQL instead (DATABASE_URL, in a fresh schema dropped at the end).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

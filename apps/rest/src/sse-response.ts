@@ -46,8 +46,8 @@ export async function pipeSse(
   headers: Record<string, string>,
   limits?: StreamLimits,
 ): Promise<void> {
+  // The headers leave with the first chunk, which exists already (the dispatcher resolves on it).
   response.writeHead(200, { ...SSE_HEADERS, ...headers });
-  response.flushHeaders();
   response.socket?.setNoDelay(true);
   const guard = guardSlowReader(response, limits);
   const keepalive = setInterval(() => void write(response, guard, SSE_KEEPALIVE), KEEPALIVE_MS);

@@ -106,4 +106,21 @@ describe('retrying a request whose turn failed', () => {
     expect((await chat()).status).toBe(200);
     expect((await history()).filter((entry) => entry === 'user:Again')).toHaveLength(2);
   });
+
+  it('recognises a retried message on an agent that already has a conversation', async () => {
+    // The failed attempt's input sits at the end of a window that holds earlier turns, not alone in it.
+    harness.upstream.script(sendMessage('Earlier.'), { error: { status: 500 } }, sendMessage('Now.'));
+    const chat = (content: string) =>
+      call('POST', '/v1/chat/completions', {
+        model: 'mock-model',
+        user: agentId,
+        messages: [{ role: 'user', content }],
+      });
+    expect((await chat('Before')).status).toBe(200);
+    expect((await chat('Retried')).status).toBe(502);
+    expect((await chat('Retried')).status).toBe(200);
+    const stored = await history();
+    expect(stored.filter((entry) => entry === 'user:Retried')).toHaveLength(1);
+    expect(stored.filter((entry) => entry === 'user:Before')).toHaveLength(1);
+  });
 });

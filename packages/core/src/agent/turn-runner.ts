@@ -79,7 +79,7 @@ export class TurnRunner {
       commit: write,
       generate: accountedGenerate(this.options.provider, input, usage),
     });
-    const window = await context.load(agent.id);
+    const window = input.window ?? (await context.load(agent.id));
     const turn: TurnState = {
       input,
       memory: agent.memory.map((block) => ({ ...block })),

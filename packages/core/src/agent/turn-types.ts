@@ -1,3 +1,4 @@
+import type { ContextWindowState } from '../context/context-manager.ts';
 import type { Agent, NewMessage, ToolCall, Usage } from '../domain/types.ts';
 import type { LlmMessage, LlmToolChoice, LlmToolDefinition, SamplingParams } from '../llm/provider.ts';
 import type { TelemetrySpan } from '../telemetry/telemetry.ts';
@@ -45,6 +46,8 @@ export interface TurnInput {
   timing: TurnTiming;
   /** The turn's telemetry: its span, the running step's, and its request id. */
   trace: TurnTrace;
+  /** The agent's window, read under the lock by the dispatcher; the runner reads it when absent. */
+  window?: ContextWindowState;
 }
 
 /** Where a turn reports to, and how many steps it has run. */

@@ -44,17 +44,19 @@ export interface ContextManagerOptions {
 /** Opens the memory-pressure alert; a window holding one is not warned again. */
 export const MEMORY_PRESSURE_PREFIX = '[memory pressure]';
 
+/** The agent's window as stored: its summary and the messages in context, never the whole history. */
+export async function loadContextWindow(store: Store, agentId: string): Promise<ContextWindowState> {
+  const [summary, messages] = await Promise.all([store.getContextSummary(agentId), store.listContextMessages(agentId)]);
+  return { summary, messages };
+}
+
 /** Keeps one turn's prompt inside the agent's context window. */
 export class ContextManager {
   constructor(private readonly options: ContextManagerOptions) {}
 
   /** The agent's window: only the messages in context, never the whole history. */
-  async load(agentId: string): Promise<ContextWindowState> {
-    const [summary, messages] = await Promise.all([
-      this.options.store.getContextSummary(agentId),
-      this.options.store.listContextMessages(agentId),
-    ]);
-    return { summary, messages };
+  load(agentId: string): Promise<ContextWindowState> {
+    return loadContextWindow(this.options.store, agentId);
   }
 
   /**

@@ -5,7 +5,8 @@ import type { TurnRunner } from '../agent/turn-runner.ts';
 import type { TurnEvent, TurnInput, TurnTiming, TurnTrace } from '../agent/turn-types.ts';
 import { requireWriteScope } from '../auth/key-scope.ts';
 import type { AgentLock } from '../concurrency/agent-lock.ts';
-import type { Agent, Principal } from '../domain/types.ts';
+import { loadContextWindow } from '../context/context-manager.ts';
+import type { Agent, Principal, StoredMessage } from '../domain/types.ts';
 import { errorOutcome, MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
 import type { LlmProvider } from '../llm/provider.ts';
@@ -160,8 +161,13 @@ export class ChatDispatcher {
     try {
       // Re-read under the lock: the previous turn may have changed memory or pending calls.
       const agent = await this.requireAgent(principal, agentId);
-      const pending = await this.options.store.listPendingToolCalls(agent.id);
-      const retryTail = await this.unansweredInput(agent.id);
+      // The window is read here rather than in the runner: its tail is where a failed attempt's input
+      // sits, so the retry check needs no read of its own on almost every turn.
+      const [pending, window] = await Promise.all([
+        this.options.store.listPendingToolCalls(agent.id),
+        loadContextWindow(this.options.store, agent.id),
+      ]);
+      const retryTail = await this.unansweredInput(agent.id, window.messages);
       const newInput = extractNewInput(agent.id, request.messages, pending, retryTail, {
         maxAttachmentBytes: this.options.maxAttachmentBytes,
       });
@@ -180,6 +186,7 @@ export class ChatDispatcher {
         signal,
         timing: call.timing,
         trace,
+        window,
       };
       const end = async () => {
         clearDeadline();
@@ -208,8 +215,13 @@ export class ChatDispatcher {
     return format;
   }
 
-  /** The client input a failed attempt stored at the end of the history (see `unansweredInput`). */
-  private async unansweredInput(agentId: string) {
+  /**
+   * The client input a failed attempt stored at the end of the history (see `unansweredInput`). The
+   * window ends where the history ends, so its tail answers unless the whole window is such input.
+   */
+  private async unansweredInput(agentId: string, window: StoredMessage[]) {
+    const inWindow = unansweredInput(window, isReservedToolName);
+    if (inWindow.length < window.length) return inWindow;
     for (let limit = RETRY_LOOKBACK; ; limit *= 4) {
       const recent = await this.options.store.listMessages(agentId, { limit });
       const tail = unansweredInput(recent, isReservedToolName);
