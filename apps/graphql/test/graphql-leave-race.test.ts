@@ -13,32 +13,45 @@ const hasText = (chunk: ChunkFields | undefined) => !!chunk?.choices[0]?.delta.c
 
 /** Leaves by graphql-ws `complete` on a connection that stays open (only the complete can stop the turn). */
 function leaveByComplete(client: Client): LeavableStream {
-  return (body) =>
+  return (body, until) =>
     new Promise((resolve, reject) => {
+      // Once the race has begun, an error or an early end is one of its outcomes.
+      let left = false;
       const unsubscribe = client.subscribe<StreamData>(
         { query: STREAM, variables: { input: graphqlInput(body) } },
         {
           next: (result) => {
-            if (hasText(result.data?.chatCompletionStream)) resolve(unsubscribe);
+            if (hasText(result.data?.chatCompletionStream)) leave();
           },
-          error: reject,
-          complete: () => reject(new Error('the stream ended before its first text')),
+          error: (error) => left || reject(error),
+          complete: () => left || reject(new Error('the stream ended before its first text')),
         },
       );
+      const leave = () => {
+        left = true;
+        resolve(unsubscribe);
+      };
+      if (until === 'sent') leave();
     });
 }
 
 /** Leaves a GraphQL-over-SSE subscription by aborting its HTTP request. */
 function leaveByAbort(harness: GraphqlHarness): LeavableStream {
-  return async (body) => {
+  return async (body, until) => {
     const controller = new AbortController();
-    const response = await postSse(
+    const started = postSse(
       harness.graphqlUrl,
       harness.apiKey,
       STREAM,
       { input: graphqlInput(body) },
       controller.signal,
     );
+    if (until === 'sent') {
+      // Whatever answer comes (an error, chunks, the abort) is the race's; the leave is what counts.
+      started.then((response) => response.body?.cancel()).catch(() => {});
+      return () => controller.abort();
+    }
+    const response = await started;
     for await (const event of sseEvents<StreamData>(response)) {
       if (hasText(event.data?.data?.chatCompletionStream)) return () => controller.abort();
     }

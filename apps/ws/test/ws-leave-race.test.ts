@@ -6,16 +6,19 @@ import { wsProtocolClient } from './ws-protocol-client.ts';
 /** Leaves a `chat.completion.create` with a `chat.completion.cancel` frame once text arrived. */
 function leaveByCancel(client: ChannelClient): LeavableStream {
   let requests = 0;
-  return async (body) => {
+  return async (body, until) => {
     const requestId = `race-${++requests}`;
     client.create(requestId, body);
+    const cancel = () => client.send({ type: 'chat.completion.cancel', request_id: requestId });
+    if (until === 'sent') return cancel;
     const first = await client.next(
       (frame) =>
         frame.request_id === requestId &&
         (frame.type !== 'chat.completion.chunk' || !!frame.chunk.choices[0]?.delta.content),
     );
-    if (first.type !== 'chat.completion.chunk') throw new Error(`ended before its first text: ${JSON.stringify(first)}`);
-    return () => client.send({ type: 'chat.completion.cancel', request_id: requestId });
+    if (first.type !== 'chat.completion.chunk')
+      throw new Error(`ended before its first text: ${JSON.stringify(first)}`);
+    return cancel;
   };
 }
 

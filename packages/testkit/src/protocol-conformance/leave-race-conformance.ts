@@ -5,17 +5,22 @@ import type { ConformanceTarget, ProtocolClient } from './protocol-client.ts';
 import { RestSetup } from './rest-setup.ts';
 
 /**
- * Starts a streamed turn over the protocol under test and resolves once its first text arrived,
- * with the client's way to leave it (graphql-ws `complete`, an aborted request, a cancel frame),
- * which sends at once, before returning.
+ * Starts a streamed turn over the protocol under test and resolves with the client's way to leave
+ * it (graphql-ws `complete`, an aborted request, a cancel frame), which sends at once, before
+ * returning: once the stream's first text arrived (`text`), or as soon as the request is sent (`sent`).
  */
-export type LeavableStream = (body: Record<string, unknown>) => Promise<() => void>;
+export type LeavableStream = (body: Record<string, unknown>, until: 'text' | 'sent') => Promise<() => void>;
+
+/** When the client leaves: once text arrived, or right after asking, as the first chunk comes or before one can. */
+type Moment = 'mid-stream' | 'as the first chunk comes' | 'before the first chunk';
 
 /** Which side moves first, and how far apart (see `leaveAndBreak`). */
 type Order = 'upstream first' | 'client first' | 'same tick';
 
 /** Long enough that half of its stream carries part of the reply. */
 const REPLY = 'A reply long enough to arrive in several pieces before the upstream breaks off.';
+/** An inner monologue (never relayed) long enough that the upstream breaks before any reply text. */
+const MONOLOGUE = 'Thinking it over at length before answering anything at all. '.repeat(4);
 /** Races per order and fault: enough to cross the moments the two events can meet on the server. */
 const ROUNDS = Number(process.env['LEAVE_RACE_ROUNDS'] ?? 12);
 /** The turn after a race must get the agent within this: a leaked lock would hold it for the whole turn deadline. */
@@ -40,6 +45,11 @@ async function leaveAndBreak(order: Order, round: number, leave: () => void, bre
   first();
   await gap(round);
   second();
+}
+
+/** Polls until `condition` holds (the test's timeout bounds the wait). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(2);
 }
 
 /** Rejects when `promise` has not settled within `ms`, naming what did not happen. */
@@ -82,18 +92,24 @@ export function runLeaveRaceConformance(
       await target?.close();
     });
 
-    const cases: [Order, UpstreamFault][] = [];
+    const cases: [Order, UpstreamFault, Moment][] = [];
     for (const order of ['upstream first', 'client first', 'same tick'] as const) {
-      for (const fault of ['reset', 'close', 'truncated-json'] as const) cases.push([order, fault]);
+      for (const fault of ['reset', 'close', 'truncated-json'] as const) cases.push([order, fault, 'mid-stream']);
+      cases.push([order, 'reset', 'as the first chunk comes'], [order, 'reset', 'before the first chunk']);
     }
-    for (const [order, fault] of cases) {
-      it(`frees the agent when the upstream breaks (${fault}) as the client leaves, ${order}`, async () => {
+    for (const [order, fault, moment] of cases) {
+      it(`frees the agent when the upstream breaks (${fault}) ${moment} as the client leaves, ${order}`, async () => {
         target.upstream.reset();
         const agentId = await rest.createAgent({ name: 'leave-race' });
         for (let round = 0; round < ROUNDS; round++) {
           const cue = Promise.withResolvers<void>();
-          target.upstream.script({ ...sendMessage(REPLY), fault, faultCue: cue.promise });
-          const leave = await open({ model: 'mock-model', user: agentId, stream: true, messages: [user(`Race ${round}`)] });
+          const content = moment === 'before the first chunk' ? MONOLOGUE : null;
+          target.upstream.script({ ...sendMessage(REPLY, { content }), fault, faultCue: cue.promise });
+          const asked = target.upstream.requests.length;
+          const body = { model: 'mock-model', user: agentId, stream: true, messages: [user(`Race ${round}`)] };
+          const leave = await open(body, moment === 'mid-stream' ? 'text' : 'sent');
+          // The upstream has the request: the turn holds the lock, its first chunk is on its way or held back.
+          await until(() => target.upstream.requests.length > asked);
           await leaveAndBreak(order, round, leave, () => cue.resolve());
 
           const next = await within(
