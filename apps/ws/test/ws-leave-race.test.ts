@@ -13,6 +13,7 @@ function leaveByCancel(client: ChannelClient): LeavableStream {
     if (until === 'sent') return cancel;
     const first = await client.next(
       (frame) =>
+        'request_id' in frame &&
         frame.request_id === requestId &&
         (frame.type !== 'chat.completion.chunk' || !!frame.chunk.choices[0]?.delta.content),
     );

@@ -47,6 +47,15 @@ async function leaveAndBreak(order: Order, round: number, leave: () => void, bre
   second();
 }
 
+/** A promise and the function that resolves it: the cue of a held fault. */
+function cueOf(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
 /** Polls until `condition` holds (the test's timeout bounds the wait). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(2);
@@ -102,7 +111,7 @@ export function runLeaveRaceConformance(
         target.upstream.reset();
         const agentId = await rest.createAgent({ name: 'leave-race' });
         for (let round = 0; round < ROUNDS; round++) {
-          const cue = Promise.withResolvers<void>();
+          const cue = cueOf();
           const content = moment === 'before the first chunk' ? MONOLOGUE : null;
           target.upstream.script({ ...sendMessage(REPLY, { content }), fault, faultCue: cue.promise });
           const asked = target.upstream.requests.length;
