@@ -22,7 +22,7 @@ const REPLY = 'A reply long enough to arrive in several pieces before the upstre
 /** An inner monologue (never relayed) long enough that the upstream breaks before any reply text. */
 const MONOLOGUE = 'Thinking it over at length before answering anything at all. '.repeat(4);
 /** Races per order and fault: enough to cross the moments the two events can meet on the server. */
-const ROUNDS = Number(process.env['LEAVE_RACE_ROUNDS'] ?? 12);
+const ROUNDS = 12;
 /** The turn after a race must get the agent within this: a leaked lock would hold it for the whole turn deadline. */
 const FREED_WITHIN_MS = 5_000;
 const user = (content: string) => ({ role: 'user', content });
