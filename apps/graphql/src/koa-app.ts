@@ -83,6 +83,9 @@ const graphiqlAssets: Koa.Middleware = async (ctx, next) => {
   ctx.body = asset.body;
 };
 
+/** How a write or read fails when the client closed its connection (reset, or half-written to). */
+const CLIENT_LEFT_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+
 /**
  * Koa serving yoga: HTTP queries and mutations, and subscriptions over SSE. Once `shutdown` aborted,
  * a connection whose response finishes is closed: kept alive, it would hold the HTTP server's
@@ -98,7 +101,7 @@ export function createKoaApp(
   const koa = new Koa();
   koa.on('error', (error: { code?: string }) => {
     // A client that leaves mid-stream (SSE) is no server error.
-    if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') console.error('memgate: GraphQL HTTP error', error);
+    if (!CLIENT_LEFT_CODES.has(error.code ?? '')) console.error('memgate: GraphQL HTTP error', error);
   });
   if (options.observability) koa.use(requestLogging(options.observability));
   koa.use(health(memgate));
@@ -130,6 +133,10 @@ export function createKoaApp(
     // Yoga writes `request` and `params` onto the server context it is given: a fresh object keeps
     // Koa's own `ctx.request` intact.
     const response = await yoga.handleNodeRequestAndResponse(ctx.request, ctx.res, {});
+    // A client gone before the answer gets none: Koa would destroy the body unread, and yoga's SSE
+    // stream, cancelled before its first read, throws an uncaught TypeError (a chat stream's turn
+    // ends on the request's abort instead, see openChatStream).
+    if (ctx.res.destroyed || !ctx.writable) return;
     response.headers.forEach((value, key) => {
       ctx.append(key, value);
     });

@@ -24,7 +24,8 @@ const done = (): IteratorResult<ChatStreamEvent> => ({ done: true, value: undefi
  * resolver throws so that it reaches SSE and graphql-ws clients alike as a GraphQL error on the
  * stream. Returning the iterator (unsubscribe, closed socket or request) aborts the turn's
  * upstream call first — a pending read would otherwise hold the return back — then ends the
- * core's stream, which releases the agent's lock.
+ * core's stream, which releases the agent's lock. The request's signal aborting (the client left)
+ * returns it too.
  */
 export async function openChatStream(
   memgate: Memgate,
@@ -43,9 +44,14 @@ export async function openChatStream(
     request.request.agentId = timing.agentId ?? null;
   }
   let closed = false;
+  // The client's leaving returns the iterator itself: a transport may drop it unread (yoga's SSE
+  // response cancelled before its first read never returns it), and a turn that no one reads or
+  // returns holds its agent's lock for good.
+  const left = () => void events.return?.().catch(() => undefined);
   const close = () => {
     closed = true;
     abort.unlink();
+    request.signal?.removeEventListener('abort', left);
   };
   const events: AsyncIterableIterator<ChatStreamEvent> = {
     async next() {
@@ -71,5 +77,7 @@ export async function openChatStream(
     },
     [Symbol.asyncIterator]: () => events,
   };
+  if (request.signal?.aborted) left();
+  else request.signal?.addEventListener('abort', left, { once: true });
   return events;
 }

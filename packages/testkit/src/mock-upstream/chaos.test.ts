@@ -23,6 +23,15 @@ function ask(fault: UpstreamFault, stream = false, signal?: AbortSignal): Promis
   });
 }
 
+/** A promise and the function that resolves it: the cue of a held fault. */
+function cueOf(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
 /** The body up to where it breaks: the text received and the error that ended it (null: it ended cleanly). */
 async function readUntilBroken(response: Response): Promise<{ text: string; error: unknown }> {
   const reader = response.body!.getReader();
@@ -78,6 +87,39 @@ describe('the chaos upstream', () => {
       expect(streamed.text).not.toContain('[DONE]');
     }
     // Broken by the mock, not left by the client.
+    expect(upstream.abortedRequests).toHaveLength(0);
+  });
+
+  it('holds a cued break until its cue: the partial stream first, then the reset', async () => {
+    const cue = cueOf();
+    upstream.script({ ...sendMessage(REPLY), fault: 'reset', faultCue: cue.promise });
+    const response = await fetch(`${upstream.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-model', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('"arguments"')) {
+      const next = await reader.read();
+      if (next.done) throw new Error('the stream ended before its cue');
+      text += decoder.decode(next.value, { stream: true });
+    }
+    // Nothing more until the cue: the stream holds.
+    const pending = reader.read();
+    const quiet = new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), 200));
+    expect(
+      await Promise.race([
+        pending.then(
+          () => 'read',
+          () => 'broken',
+        ),
+        quiet,
+      ]),
+    ).toBe('quiet');
+    cue.resolve();
+    await expect(pending).rejects.toThrow();
     expect(upstream.abortedRequests).toHaveLength(0);
   });
 

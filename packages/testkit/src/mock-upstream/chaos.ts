@@ -51,6 +51,17 @@ export interface FaultContext {
   signal: AbortSignal;
   /** Called just before the mock breaks the connection itself (reset, close). */
   onBreak(): void;
+  /** When given, the break waits for it after the partial answer (see `ScriptedResponse.faultCue`). */
+  cue?: Promise<unknown> | undefined;
+}
+
+const noop = (): void => {};
+
+/** Waits for the test's cue to break, if any: false when the client left meanwhile. */
+async function cued(context: FaultContext): Promise<boolean> {
+  if (!context.cue) return true;
+  await Promise.race([context.cue.then(noop, noop), untilAborted(context.signal)]);
+  return !context.signal.aborted;
 }
 
 /** Resolves when the client leaves (a stall holds the connection until then). */
@@ -76,6 +87,7 @@ export async function answerWithFault(
   if (partial === null) return;
   if (partial !== '') await writeFlushed(response, partial);
   if (fault === 'stall') return await untilAborted(context.signal);
+  if (!(await cued(context))) return;
   context.onBreak();
   const socket = response.socket;
   if (fault === 'reset') socket?.resetAndDestroy();
@@ -124,6 +136,7 @@ async function startStream(
     await writeFlushed(response, frame);
   }
   if (fault === 'truncated-json') {
+    if (!(await cued(context))) return null;
     response.end('data: {"id":"chatcmpl-cut","choices":[{"delta":{"cont\n\n');
     return null;
   }

@@ -87,6 +87,7 @@ export async function handleChat(
       includeUsage: body.stream_options?.include_usage === true,
       chunkSize: scripted.chunkSize ?? DEFAULT_CHUNK_SIZE,
       signal: controller.signal,
+      cue: scripted.faultCue,
       onBreak: () => {
         brokenByMock = true;
       },

@@ -99,6 +99,12 @@ export interface ScriptedResponse {
   garbled?: boolean;
   /** Break the answer this way; the partial body or stream is the scripted turn's. */
   fault?: UpstreamFault;
+  /**
+   * With `fault` (reset, close; streaming truncated-json too): the partial body or stream is sent
+   * at once, the break (or the cut frame) waits for this to settle or the client to leave, so a
+   * test can break the upstream at a moment of its choosing.
+   */
+  faultCue?: Promise<unknown>;
   /** Never answer: the request stays open until the client gives up (or the mock closes). */
   hang?: boolean;
   /** Streaming only: send this many SSE frames, then stall without ending the response. */

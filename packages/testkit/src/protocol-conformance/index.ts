@@ -1,3 +1,4 @@
+export * from './leave-race-conformance.ts';
 export * from './protocol-client.ts';
 export * from './rest-setup.ts';
 export * from './run-protocol-conformance.ts';
