@@ -16,6 +16,8 @@ let scheduled = false;
 
 function drain(): void {
   scheduled = false;
+  // Already drained by 'close'.
+  if (queue.length === 0) return;
   const requests = queue;
   queue = [];
   port!.postMessage(group.run(requests));
