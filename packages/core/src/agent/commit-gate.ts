@@ -14,8 +14,21 @@ export class CommitGate {
   #pending: Promise<void> | null = null;
   #failure: { error: unknown } | null = null;
 
+  readonly #unlink: () => void;
+
   constructor(clientSignal: AbortSignal | undefined) {
-    this.signal = clientSignal ? AbortSignal.any([clientSignal, this.#abort.signal]) : this.#abort.signal;
+    this.signal = this.#abort.signal;
+    // Linked by hand rather than with AbortSignal.any, whose signals Node tracks for the garbage
+    // collector: that costs more than a listener removed when the turn ends.
+    const follow = () => this.#abort.abort(clientSignal?.reason);
+    if (clientSignal?.aborted) follow();
+    else clientSignal?.addEventListener('abort', follow, { once: true });
+    this.#unlink = () => clientSignal?.removeEventListener('abort', follow);
+  }
+
+  /** Stops following the client's signal (the turn is over). */
+  dispose(): void {
+    this.#unlink();
   }
 
   /**

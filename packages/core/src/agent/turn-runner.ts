@@ -121,6 +121,7 @@ export class TurnRunner {
     } finally {
       // The caller releases the agent's lock when the turn ends: not before its first commit has.
       await gate.settled();
+      gate.dispose();
       input.trace.step?.end({});
       input.trace.step = null;
     }
