@@ -28,6 +28,9 @@ export class GroupCommit {
   run(requests: readonly WriteRequest[]): WriteAnswer[] {
     const context = this.#context;
     const { db } = this;
+    // Alone, a write needs no group around it: it commits as it would on its own, in its own
+    // transaction (or as one statement), which spares the savepoint statements.
+    if (requests.length === 1) return [this.#runAlone(context, requests[0]!)];
     const answers: WriteAnswer[] = [];
     // The answers of the writes the open transaction holds.
     let open: WriteAnswer[] = [];
@@ -64,12 +67,19 @@ export class GroupCommit {
     return answers;
   }
 
+  #runAlone(context: WriteContext, { id, operation, arguments: parameters }: WriteRequest): WriteAnswer {
+    try {
+      return { id, ok: true, value: operationOf(operation)(context, ...parameters) };
+    } catch (error) {
+      return { id, ok: false, error: serialiseError(error) };
+    }
+  }
+
   #runOne(context: WriteContext, { id, operation, arguments: parameters }: WriteRequest): WriteAnswer {
     const { db } = context;
     db.exec('SAVEPOINT write');
     try {
-      const write = WRITE_OPERATIONS[operation] as (context: WriteContext, ...rest: unknown[]) => unknown;
-      const value = write(context, ...parameters);
+      const value = operationOf(operation)(context, ...parameters);
       db.exec('RELEASE write');
       return { id, ok: true, value };
     } catch (error) {
@@ -77,6 +87,10 @@ export class GroupCommit {
       return { id, ok: false, error: serialiseError(error) };
     }
   }
+}
+
+function operationOf(operation: WriteRequest['operation']) {
+  return WRITE_OPERATIONS[operation] as (context: WriteContext, ...rest: unknown[]) => unknown;
 }
 
 /** Flattens an error for postMessage, keeping what callers and the error mapping read. */
