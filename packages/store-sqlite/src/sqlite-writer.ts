@@ -117,7 +117,8 @@ export class SqliteWriter {
 
 /**
  * Starts the writer thread. From the TypeScript sources (tests, `pnpm dev`, the bench) the thread
- * needs tsx's loader and the workspace's source condition; compiled, it runs plain `.js`.
+ * needs tsx's loader (the workspace root's devDependency: sources run only inside the workspace)
+ * and the workspace's source condition; compiled, it runs plain `.js` and needs neither.
  */
 function startWorker(filename: string): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
