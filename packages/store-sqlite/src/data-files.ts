@@ -32,7 +32,7 @@ export function prepareDataDir(dataDir: string): DataDirState {
 }
 
 /** True for a database that lives in a file of its own (not `:memory:`, not a `file:` URI). */
-function isPlainFile(filename: string): boolean {
+export function isPlainFile(filename: string): boolean {
   return filename !== '' && filename !== ':memory:' && !filename.startsWith('file:');
 }
 

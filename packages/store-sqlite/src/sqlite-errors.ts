@@ -1,4 +1,4 @@
-import { type ConstraintMessages, MemgateError } from '@memgate/core';
+import { type ConstraintMessages, MemgateError } from '@memgate/core/store-kit';
 
 /** SQLite's extended result codes for the constraint violations the store translates. */
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;

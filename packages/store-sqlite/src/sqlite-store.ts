@@ -17,32 +17,19 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
-import {
-  stepConstraintMessages,
-  storableAgent,
-  storablePassage,
-  storableStep,
-  storableText,
-  toApiKey,
-  toContextSummary,
-  toPendingToolCall,
-  toUser,
-} from '@memgate/core';
+import { toApiKey, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
-import { type Database, transaction } from './driver.ts';
+import type { Database } from './driver.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
 import { groupBlocks, toAgent, toMemoryBlock } from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
-import { translateConstraints } from './sqlite-errors.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { VectorIndex } from './vector-index.ts';
-import { writeAgent } from './write-agent.ts';
-import { writePassages } from './write-passages.ts';
-import { writeStep } from './write-step.ts';
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -51,17 +38,21 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * The embedded Store on Node's built-in `node:sqlite`. The driver is synchronous; the methods are async only
- * to honour the Store interface. Call `migrate()` before anything else.
+ * The embedded Store on Node's built-in `node:sqlite`. Reads run on this thread's connection (WAL
+ * lets them run beside a write); every write goes to the one writer ({@link SqliteWriter}), a worker
+ * thread that commits queued writes in groups, so fsync never blocks the event loop. Migrations
+ * run here, before the writer starts (on the first write). Call `migrate()` before anything else.
  */
 export class SqliteStore implements Store {
   readonly #db: Database;
   #statements: Statements | undefined;
   readonly #vectors: VectorIndex;
+  readonly #writer: SqliteWriter;
   readonly #windows = new ContextWindowCache(() => this.#sql);
 
   constructor(options: SqliteStoreOptions) {
     this.#db = openDatabase(options.filename);
+    this.#writer = new SqliteWriter(options.filename, this.#db);
     this.#vectors = new VectorIndex(this.#db, () => this.#sql);
   }
 
@@ -86,15 +77,14 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#writer.close();
     this.#windows.clear();
     if (this.#db.isOpen) this.#db.close();
   }
 
   async createUser(user: User): Promise<User> {
-    const row = { id: user.id, name: user.name, created_at: user.createdAt };
-    const messages = { conflict: `A user named "${user.name}" already exists.` };
-    translateConstraints(messages, () => this.#sql.insertUser.run(row));
-    return toUser(row);
+    await this.#writer.submit('createUser', user);
+    return toUser({ id: user.id, name: user.name, created_at: user.createdAt });
   }
 
   async getUser(userId: string): Promise<User | null> {
@@ -112,16 +102,12 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(userId: string): Promise<boolean> {
-    // One statement, so atomic: ON DELETE CASCADE takes the keys, the agents and all they hold.
-    return this.#sql.deleteUser.run(userId).changes > 0;
+    return this.#writer.submit('deleteUser', userId);
   }
 
   async createApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<ApiKeyRecord> {
-    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
-    const { id, userId, keyHash, prefix, createdAt, scope, expiresAt } = record;
-    translateConstraints(messages, () =>
-      this.#sql.insertApiKey.run(id, userId, keyHash, prefix, createdAt, scope, expiresAt),
-    );
+    await this.#writer.submit('createApiKey', record);
+    const { id, userId, prefix, createdAt, scope, expiresAt } = record;
     // Rebuilt field by field so the hash never travels further than the store.
     return { id, userId, prefix, createdAt, scope, expiresAt, lastUsedAt: null };
   }
@@ -136,18 +122,15 @@ export class SqliteStore implements Store {
   }
 
   async touchApiKey(keyId: string, usedAt: string): Promise<void> {
-    this.#sql.touchApiKey.run(usedAt, keyId);
+    await this.#writer.submit('touchApiKey', keyId, usedAt);
   }
 
   async deleteApiKey(keyId: string): Promise<boolean> {
-    return this.#sql.deleteApiKey.run(keyId).changes > 0;
+    return this.#writer.submit('deleteApiKey', keyId);
   }
 
   async createAgent(agent: NewAgent): Promise<Agent> {
-    const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
-    return translateConstraints(messages, () =>
-      transaction(this.#db, 'IMMEDIATE', () => writeAgent(this.#sql, storableAgent(agent))),
-    );
+    return this.#writer.submit('createAgent', agent);
   }
 
   async getAgent(userId: string, agentId: string): Promise<Agent | null> {
@@ -161,12 +144,11 @@ export class SqliteStore implements Store {
   }
 
   async deleteAgent(userId: string, agentId: string): Promise<boolean> {
-    return this.#sql.deleteAgent.run(agentId, userId).changes > 0;
+    return this.#writer.submit('deleteAgent', userId, agentId);
   }
 
   async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
-    const row = this.#sql.updateBlock.get(storableText(value), agentId, label);
-    return row ? toMemoryBlock(row) : null;
+    return this.#writer.submit('setMemoryBlock', agentId, label, value);
   }
 
   async listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]> {
@@ -182,11 +164,8 @@ export class SqliteStore implements Store {
   }
 
   async commitStep(step: TurnStep): Promise<StoredMessage[]> {
-    // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of
-    // failing half-way with SQLITE_BUSY when its read snapshot turns stale.
-    return translateConstraints(stepConstraintMessages(step), () =>
-      transaction(this.#db, 'IMMEDIATE', () => writeStep(this.#sql, storableStep(step))),
-    );
+    // Durable when it resolves: the writer thread answers only after its group's COMMIT.
+    return this.#writer.submit('commitStep', step);
   }
 
   async getContextSummary(agentId: string): Promise<ContextSummary | null> {
@@ -194,11 +173,7 @@ export class SqliteStore implements Store {
   }
 
   async insertPassages(passages: NewPassage[]): Promise<Passage[]> {
-    const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');
-    const messages = { conflict: 'A passage with this id already exists.', missing: `Agent ${agents} does not exist.` };
-    return translateConstraints(messages, () =>
-      transaction(this.#db, 'IMMEDIATE', () => writePassages(this.#sql, passages.map(storablePassage))),
-    );
+    return this.#writer.submit('insertPassages', passages);
   }
 
   async listPassages(agentId: string, page: MessagePage): Promise<Passage[]> {
@@ -206,7 +181,7 @@ export class SqliteStore implements Store {
   }
 
   async deletePassage(agentId: string, passageId: string): Promise<boolean> {
-    return this.#sql.deletePassage.run(agentId, passageId).changes > 0;
+    return this.#writer.submit('deletePassage', agentId, passageId);
   }
 
   async searchPassages(agentId: string, search: PassageSearch): Promise<SearchPage<Passage>> {

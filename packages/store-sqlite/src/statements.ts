@@ -1,4 +1,10 @@
-import { API_KEY_COLUMNS, type ApiKeyRow, type PendingToolCallRow, type SummaryRow, type UserRow } from '@memgate/core';
+import {
+  API_KEY_COLUMNS,
+  type ApiKeyRow,
+  type PendingToolCallRow,
+  type SummaryRow,
+  type UserRow,
+} from '@memgate/core/store-kit';
 import type { AttachmentRow } from './attachments.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
 import { prepareMemoryStatements } from './memory-statements.ts';

@@ -1,4 +1,5 @@
-import { type Agent, MemgateError, type NewAgent } from '@memgate/core';
+import type { Agent, NewAgent } from '@memgate/core';
+import { MemgateError } from '@memgate/core/store-kit';
 import { toAgent } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 

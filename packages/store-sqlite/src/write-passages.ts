@@ -1,4 +1,5 @@
-import { type NewPassage, type Passage, toPassage } from '@memgate/core';
+import type { NewPassage, Passage } from '@memgate/core';
+import { toPassage } from '@memgate/core/store-kit';
 import { agentToken } from './agent-token.ts';
 import { toPassageParams } from './row-mapping.ts';
 import type { Statements } from './statements.ts';

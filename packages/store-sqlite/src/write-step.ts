@@ -1,10 +1,5 @@
-import {
-  assertStepRowsBelongToAgent,
-  MemgateError,
-  messageSearchText,
-  type StoredMessage,
-  type TurnStep,
-} from '@memgate/core';
+import type { StoredMessage, TurnStep } from '@memgate/core';
+import { assertStepRowsBelongToAgent, MemgateError, messageSearchText } from '@memgate/core/store-kit';
 import { agentToken } from './agent-token.ts';
 import { writeAttachments } from './attachments.ts';
 import { toMessageParams, toPendingToolCallRow, withSeq } from './row-mapping.ts';

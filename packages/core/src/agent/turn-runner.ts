@@ -7,6 +7,7 @@ import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
 import type { Store, TurnStep } from '../store/store.ts';
 import { type AgentTool, BASE_AGENT_TOOLS } from './base-tools.ts';
+import { CommitGate } from './commit-gate.ts';
 import { HeldSteps } from './held-steps.ts';
 import { plainTextReply, repairInstruction } from './reply-format.ts';
 import { ReplyWriter } from './reply-writer.ts';
@@ -38,6 +39,8 @@ interface TurnState {
   held: HeldSteps | null;
   /** Stores a step (with the request's metadata), or in an ephemeral turn keeps it in this turn only. */
   write: (step: TurnStep) => Promise<StoredMessage[]>;
+  /** The first commit, overlapping the first upstream call. */
+  gate: CommitGate;
 }
 
 /**
@@ -62,17 +65,22 @@ export class TurnRunner {
     this.recall = new RecallMemory(options.store);
   }
 
-  async *run(input: TurnInput): AsyncGenerator<TurnEvent> {
-    const { agent } = input;
+  async *run(clientInput: TurnInput): AsyncGenerator<TurnEvent> {
+    const { agent } = clientInput;
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const gate = new CommitGate(clientInput.signal);
+    // The turn's upstream calls stop when the client leaves or when the first commit fails.
+    const input: TurnInput = clientInput.ephemeral ? clientInput : { ...clientInput, signal: gate.signal };
+    const withMetadata = (step: TurnStep): TurnStep => {
+      const { metadata } = input;
+      return metadata ? { ...step, messages: step.messages.map((message) => ({ ...message, metadata })) } : step;
+    };
     // An ephemeral turn keeps its messages in this turn's window only; nothing reaches the store.
+    // Every other write waits for the commit before it, so the history keeps the turn's order.
     const write = async (step: TurnStep) => {
       if (input.ephemeral) return keepInTurn(step, window);
-      const { metadata } = input;
-      return this.commit(
-        metadata ? { ...step, messages: step.messages.map((message) => ({ ...message, metadata })) } : step,
-        input,
-      );
+      await gate.durable();
+      return this.commit(withMetadata(step), input);
     };
     const context = new ContextManager({
       store: this.options.store,
@@ -88,23 +96,32 @@ export class TurnRunner {
       reply: new ReplyWriter(),
       held: input.replyFormat ? new HeldSteps(input.replyFormat) : null,
       write,
+      gate,
     };
     const resultLimit = toolResultLimit(agent.contextWindow);
     // A client's tool result is capped like the agent's own: no single result may flood the window.
     const newMessages = input.newMessages.map((message) =>
-      message.role === 'tool' ? { ...message, content: truncateResult(message.content ?? '', resultLimit) } : message,
+      withTokenCount(
+        message.role === 'tool' ? { ...message, content: truncateResult(message.content ?? '', resultLimit) } : message,
+      ),
     );
-    window.messages.push(
-      ...(await write({
-        agentId: agent.id,
-        messages: newMessages,
-        resolvePendingToolCallIds: input.resolvedToolCallIds,
-      })),
-    );
+    const first = withMetadata({
+      agentId: agent.id,
+      messages: newMessages,
+      resolvePendingToolCallIds: input.resolvedToolCallIds,
+    });
+    // The new messages join the prompt at once, as this turn sees them; their commit runs beside
+    // the first upstream call, and the gate holds back the reply until it is durable.
+    const provisional = keepInTurn(first, window);
+    window.messages.push(...provisional);
+    if (!input.ephemeral) gate.begin(this.commit(first, input), window, provisional);
 
     try {
       yield* this.steps(turn, usage);
     } finally {
+      // The caller releases the agent's lock when the turn ends: not before its first commit has.
+      await gate.settled();
+      gate.dispose();
       input.trace.step?.end({});
       input.trace.step = null;
     }
@@ -222,6 +239,8 @@ export class TurnRunner {
         : turn.input.turnInstructions,
       tools,
       span: turn.input.trace.step ?? turn.input.trace.span,
+      // A summary moves the window by seq: it needs the new messages' stored seqs.
+      beforeChange: () => turn.gate.durable(),
     };
     await turn.context.fit(turn.window, fit);
     const progress: CallProgress & { attempt: number } = { relayed: false, attempt: 1 };
@@ -234,14 +253,35 @@ export class TurnRunner {
         progress,
       );
     try {
-      return yield* call();
+      return yield* this.gated(turn, call());
     } catch (error) {
       const overflow = error instanceof MemgateError && error.detailCode === 'context_length_exceeded';
       if (!overflow || progress.relayed) throw error;
       const { summarised } = await turn.context.fit(turn.window, { ...fit, force: true });
       if (!summarised) throw error;
       progress.attempt = 2;
-      return yield* call();
+      return yield* this.gated(turn, call());
+    }
+  }
+
+  /**
+   * Relays an upstream call's events only once the turn's first commit is durable, and returns its
+   * result only then; if the commit failed (which aborted the call), fails with the commit's error.
+   */
+  private async *gated<T>(turn: TurnState, call: AsyncGenerator<TurnEvent, T>): AsyncGenerator<TurnEvent, T> {
+    let next: IteratorResult<TurnEvent, T> | undefined;
+    try {
+      for (next = await call.next(); !next.done; next = await call.next()) {
+        await turn.gate.durable();
+        yield next.value;
+      }
+      await turn.gate.durable();
+      return next.value;
+    } catch (error) {
+      throw await turn.gate.reported(error);
+    } finally {
+      // A consumer that stops early (the client left) ends the call too.
+      if (!next?.done) await call.return(undefined as T);
     }
   }
 

@@ -31,6 +31,8 @@ export interface FitInput {
   force?: boolean;
   /** A summarisation is reported as a child of this span (the step's). */
   span?: TelemetrySpan;
+  /** Awaited before a summary moves the window (it cuts by seq): the turn's pending commit lands first. */
+  beforeChange?: () => Promise<void>;
 }
 
 export interface ContextManagerOptions {
@@ -69,6 +71,7 @@ export class ContextManager {
     let measure = this.measure(state, input);
     let summarised = false;
     if (input.force || measure.total > SUMMARISE_RATIO * window) {
+      await input.beforeChange?.();
       summarised = await this.summariseTraced(state, input, measure);
       if (summarised) measure = this.measure(state, input);
     }

@@ -1,0 +1,130 @@
+import type {
+  Agent,
+  ApiKeyRecord,
+  MemoryBlock,
+  NewAgent,
+  NewPassage,
+  Passage,
+  StoredMessage,
+  TurnStep,
+  User,
+} from '@memgate/core';
+import {
+  stepConstraintMessages,
+  storableAgent,
+  storablePassage,
+  storableStep,
+  storableText,
+} from '@memgate/core/store-kit';
+import { type Database, transaction } from './driver.ts';
+import { toMemoryBlock } from './row-mapping.ts';
+import { translateConstraints } from './sqlite-errors.ts';
+import type { Statements } from './statements.ts';
+import { writeAgent } from './write-agent.ts';
+import { writePassages } from './write-passages.ts';
+import { writeStep } from './write-step.ts';
+
+/** What a write runs on: the writer's connection and its statements. */
+export interface WriteContext {
+  db: Database;
+  sql: Statements;
+}
+
+/**
+ * Every write the store makes, by name, as the writer runs them: each inside a transaction (a
+ * savepoint of the writer's group transaction), with constraint violations already translated.
+ * Arguments and results cross a thread boundary, so they are plain structured-cloneable data.
+ */
+export const WRITE_OPERATIONS = {
+  createUser({ sql }: WriteContext, user: User): void {
+    const row = { id: user.id, name: user.name, created_at: user.createdAt };
+    const messages = { conflict: `A user named "${user.name}" already exists.` };
+    translateConstraints(messages, () => sql.insertUser.run(row));
+  },
+  deleteUser({ sql }: WriteContext, userId: string): boolean {
+    // One statement: ON DELETE CASCADE takes the keys, the agents and all they hold.
+    return sql.deleteUser.run(userId).changes > 0;
+  },
+  createApiKey({ sql }: WriteContext, record: ApiKeyRecord & { keyHash: string }): void {
+    const messages = { conflict: 'The API key already exists.', missing: `User ${record.userId} does not exist.` };
+    const { id, userId, keyHash, prefix, createdAt, scope, expiresAt } = record;
+    translateConstraints(messages, () =>
+      sql.insertApiKey.run(id, userId, keyHash, prefix, createdAt, scope, expiresAt),
+    );
+  },
+  touchApiKey({ sql }: WriteContext, keyId: string, usedAt: string): void {
+    sql.touchApiKey.run(usedAt, keyId);
+  },
+  deleteApiKey({ sql }: WriteContext, keyId: string): boolean {
+    return sql.deleteApiKey.run(keyId).changes > 0;
+  },
+  createAgent({ db, sql }: WriteContext, agent: NewAgent): Agent {
+    const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
+    return translateConstraints(messages, () =>
+      transaction(db, 'IMMEDIATE', () => writeAgent(sql, storableAgent(agent))),
+    );
+  },
+  deleteAgent({ sql }: WriteContext, userId: string, agentId: string): boolean {
+    return sql.deleteAgent.run(agentId, userId).changes > 0;
+  },
+  setMemoryBlock({ sql }: WriteContext, agentId: string, label: string, value: string): MemoryBlock | null {
+    const row = sql.updateBlock.get(storableText(value), agentId, label);
+    return row ? toMemoryBlock(row) : null;
+  },
+  commitStep({ db, sql }: WriteContext, step: TurnStep): StoredMessage[] {
+    return translateConstraints(stepConstraintMessages(step), () =>
+      transaction(db, 'IMMEDIATE', () => writeStep(sql, storableStep(step))),
+    );
+  },
+  insertPassages({ db, sql }: WriteContext, passages: NewPassage[]): Passage[] {
+    const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');
+    const messages = { conflict: 'A passage with this id already exists.', missing: `Agent ${agents} does not exist.` };
+    return translateConstraints(messages, () =>
+      transaction(db, 'IMMEDIATE', () => writePassages(sql, passages.map(storablePassage))),
+    );
+  },
+  deletePassage({ sql }: WriteContext, agentId: string, passageId: string): boolean {
+    return sql.deletePassage.run(agentId, passageId).changes > 0;
+  },
+};
+
+type Operations = typeof WRITE_OPERATIONS;
+/** The name of a write. */
+export type WriteOperation = keyof Operations;
+/** A write's arguments (after the context). */
+export type WriteArguments<O extends WriteOperation> = Operations[O] extends (
+  context: WriteContext,
+  ...rest: infer A
+) => unknown
+  ? A
+  : never;
+/** A write's result. */
+export type WriteResult<O extends WriteOperation> = ReturnType<Operations[O]>;
+
+/** One queued write, as it travels to the writer. */
+export interface WriteRequest {
+  id: number;
+  operation: WriteOperation;
+  arguments: unknown[];
+}
+
+/** The writer's answer to one write. */
+export type WriteAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerialisedError };
+
+/** An error as it crosses the thread boundary (structured clone keeps no class). */
+export interface SerialisedError {
+  name: string;
+  message: string;
+  /** A MemgateError's fields; absent for other errors. */
+  memgate?: {
+    code: string;
+    param: string | null;
+    detailCode: string | null;
+    retryAfterSeconds: number | undefined;
+    logDetail: string | undefined;
+  };
+  /** node:sqlite's `code` (ERR_SQLITE_ERROR) and SQLite's extended result code. */
+  code?: unknown;
+  errcode?: unknown;
+  errstr?: unknown;
+}
