@@ -12,13 +12,22 @@ export interface ConnectionSettings {
   stallMs: number;
   stats: SendBufferStats;
   onInternalError: (error: unknown) => void;
-  /** The connection's request id (its upgrade's `x-request-id`, or new). */
-  requestId?: string;
-  carrier?: Readonly<Record<string, string>> | undefined;
   /** Open connections per user; a connection that authenticates with its first frame is counted then. */
   userConnections: UserConnections;
+}
+
+/**
+ * What one connection brings from its upgrade. Kept apart from the channel's settings, which every
+ * connection shares as one object: a copy of them per connection would cost each idle connection.
+ */
+export interface ConnectionOrigin {
+  /** Authenticated at the upgrade (`Authorization`), or null: the first frame must be `auth`. */
+  principal: Principal | null;
+  /** The connection's request id (its upgrade's `x-request-id`, or new). */
+  requestId: string;
+  carrier: Readonly<Record<string, string>> | undefined;
   /** The count of a connection authenticated at the upgrade (taken there), given back on close. */
-  release?: (() => void) | undefined;
+  release: (() => void) | undefined;
 }
 
 /** One upgraded socket bound to its protocol session. */
@@ -37,15 +46,19 @@ function textOf(data: RawData): string {
   return data.toString('utf8');
 }
 
+// ws reports protocol errors (an oversized frame: 1009) as `error` and closes the socket itself.
+const ignore = () => undefined;
+
 /** Binds a session to an upgraded socket: frames in, frames out, auth timeout, cleanup on close. */
 export function attachConnection(
   socket: WebSocket,
   memgate: Memgate,
-  principal: Principal | null,
   settings: ConnectionSettings,
+  origin: ConnectionOrigin,
 ): ChannelConnection {
+  const { principal, requestId, carrier } = origin;
   let authTimer: NodeJS.Timeout | undefined;
-  let release = settings.release;
+  let release = origin.release;
   const admit = (authenticated: Principal) => {
     clearTimeout(authTimer);
     if (release) return;
@@ -61,8 +74,8 @@ export function attachConnection(
     maxSubscriptions: settings.maxSubscriptions,
     onAuthenticated: admit,
     onInternalError: settings.onInternalError,
-    ...(settings.requestId && { requestId: settings.requestId }),
-    ...(settings.carrier && { carrier: settings.carrier }),
+    requestId,
+    ...(carrier && { carrier }),
   });
   const closed = new Promise<void>((resolve) => {
     socket.on('close', () => {
@@ -80,8 +93,7 @@ export function attachConnection(
     connection.alive = true;
     void session.receive(textOf(data));
   });
-  // ws reports protocol errors (an oversized frame: 1009) here and closes the socket itself.
-  socket.on('error', () => undefined);
+  socket.on('error', ignore);
   if (!principal) {
     authTimer = setTimeout(() => {
       if (!session.authenticated) socket.close(CHANNEL_CLOSE_CODES.unauthenticated, 'No authentication in time.');
