@@ -38,6 +38,8 @@ export interface ChannelConnection {
   alive: boolean;
   /** Resolves once the socket has closed and its turns have let go of their agents. */
   closed: Promise<void>;
+  /** The close code once the socket has closed (1005 until then, and when none was given). */
+  closeCode: number;
 }
 
 function textOf(data: RawData): string {
@@ -78,14 +80,15 @@ export function attachConnection(
     ...(carrier && { carrier }),
   });
   const closed = new Promise<void>((resolve) => {
-    socket.on('close', () => {
+    socket.on('close', (code: number) => {
+      connection.closeCode = code;
       clearTimeout(authTimer);
       release?.();
       // A client that leaves cancels its turns' upstream calls (contract §4).
       void session.close().then(resolve, resolve);
     });
   });
-  const connection: ChannelConnection = { socket, session, alive: true, closed };
+  const connection: ChannelConnection = { socket, session, alive: true, closed, closeCode: 1005 };
   socket.on('pong', () => {
     connection.alive = true;
   });

@@ -135,10 +135,6 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
       // The socket is the connection's now: its `close` gives the count back from here on.
       if (release) socket.off('close', release);
       const openedAt = performance.now();
-      let closeCode = 1005;
-      webSocket.once('close', (code: number) => {
-        closeCode = code;
-      });
       const connection = attachConnection(webSocket, memgate, settings, { principal, requestId, carrier, release });
       connections.add(connection);
       open.inc();
@@ -150,7 +146,7 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
           protocol: 'ws',
           method: 'WS',
           route: '/v1/chat/ws',
-          status: closeCode,
+          status: connection.closeCode,
           durationMs: performance.now() - openedAt,
           requestId,
           userId: connection.session.userId,
