@@ -14,6 +14,11 @@ export interface ConnectionSettings {
   onInternalError: (error: unknown) => void;
   /** Open connections per user; a connection that authenticates with its first frame is counted then. */
   userConnections: UserConnections;
+  /**
+   * Told once a connection has closed and its turns have let go, just before `closed` resolves.
+   * One function for every connection: an idle connection holds no callback of its own for it.
+   */
+  onClosed: (connection: ChannelConnection) => void;
 }
 
 /**
@@ -40,6 +45,8 @@ export interface ChannelConnection {
   closed: Promise<void>;
   /** The close code once the socket has closed (1005 until then, and when none was given). */
   closeCode: number;
+  /** When the connection was opened (`performance.now()`), for its log line. */
+  openedAt: number;
 }
 
 function textOf(data: RawData): string {
@@ -84,11 +91,22 @@ export function attachConnection(
       connection.closeCode = code;
       clearTimeout(authTimer);
       release?.();
+      const finish = () => {
+        settings.onClosed(connection);
+        resolve();
+      };
       // A client that leaves cancels its turns' upstream calls (contract §4).
-      void session.close().then(resolve, resolve);
+      void session.close().then(finish, finish);
     });
   });
-  const connection: ChannelConnection = { socket, session, alive: true, closed, closeCode: 1005 };
+  const connection: ChannelConnection = {
+    socket,
+    session,
+    alive: true,
+    closed,
+    closeCode: 1005,
+    openedAt: performance.now(),
+  };
   socket.on('pong', () => {
     connection.alive = true;
   });

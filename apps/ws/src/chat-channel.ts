@@ -95,6 +95,21 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
     userConnections: options.userConnections ?? new UserConnections(),
     onInternalError:
       options.onInternalError ?? ((error: unknown) => observability.logger.error({ err: error }, 'internal error')),
+    onClosed(connection: ChannelConnection) {
+      connections.delete(connection);
+      open.dec();
+      // One line per connection, once it has closed: its turns have their own lines.
+      observability.requestFinished({
+        protocol: 'ws',
+        method: 'WS',
+        route: '/v1/chat/ws',
+        status: connection.closeCode,
+        durationMs: performance.now() - connection.openedAt,
+        requestId: connection.session.requestId,
+        userId: connection.session.userId,
+        agentId: null,
+      });
+    },
   };
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const server = new WebSocketServer({
@@ -134,25 +149,9 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
     server.handleUpgrade(request, socket, head, (webSocket) => {
       // The socket is the connection's now: its `close` gives the count back from here on.
       if (release) socket.off('close', release);
-      const openedAt = performance.now();
       const connection = attachConnection(webSocket, memgate, settings, { principal, requestId, carrier, release });
       connections.add(connection);
       open.inc();
-      void connection.closed.then(() => {
-        connections.delete(connection);
-        open.dec();
-        // One line per connection, once it has closed: its turns have their own lines.
-        observability.requestFinished({
-          protocol: 'ws',
-          method: 'WS',
-          route: '/v1/chat/ws',
-          status: connection.closeCode,
-          durationMs: performance.now() - openedAt,
-          requestId,
-          userId: connection.session.userId,
-          agentId: null,
-        });
-      });
       if (closing) webSocket.close(CHANNEL_CLOSE_CODES.goingAway, 'Server shutting down.');
     });
   };
