@@ -67,7 +67,10 @@ export class KeySessions {
 
   #arm(keyId: string, watchers: KeyWatchers, expiresAt: number): void {
     const wait = expiresAt - Date.now();
-    if (wait <= 0) return this.#endAll(keyId, 'API key expired.');
+    if (wait <= 0) {
+      this.#endAll(keyId, 'API key expired.');
+      return;
+    }
     watchers.timer = setTimeout(() => this.#arm(keyId, watchers, expiresAt), Math.min(wait, LONGEST_TIMER_MS));
     watchers.timer.unref();
   }

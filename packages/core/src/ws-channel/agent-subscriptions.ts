@@ -23,7 +23,8 @@ export class AgentSubscriptions {
   async subscribe(principal: Principal, agentId: string): Promise<void> {
     const agent = await this.memgate.agents.get(principal, agentId);
     if (this.closed) return;
-    const unsubscribers = (this.unsubscribers ??= new Map());
+    this.unsubscribers ??= new Map();
+    const unsubscribers = this.unsubscribers;
     if (!unsubscribers.has(agent.id)) {
       if (unsubscribers.size >= this.maxSubscriptions) {
         throw new MemgateError(

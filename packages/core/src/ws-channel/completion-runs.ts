@@ -47,7 +47,8 @@ export class CompletionRuns {
         detailCode: 'shutting_down',
       });
     }
-    const unanswered = (this.unanswered ??= new Map());
+    this.unanswered ??= new Map();
+    const unanswered = this.unanswered;
     if (unanswered.has(requestId)) {
       throw new MemgateError('CONFLICT', `request_id "${requestId}" is already in flight on this connection.`, {
         param: 'request_id',
@@ -72,7 +73,8 @@ export class CompletionRuns {
       onInternalError: this.options.onInternalError,
     });
     unanswered.set(requestId, run);
-    const unsettled = (this.unsettled ??= new Set());
+    this.unsettled ??= new Set();
+    const unsettled = this.unsettled;
     unsettled.add(run);
     void run.finished.finally(() => unsettled.delete(run));
   }
