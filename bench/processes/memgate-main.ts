@@ -39,7 +39,8 @@ try {
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-bench-'));
   const { store, drop } = await openBenchStore(() => SqliteStore.open(dataDir));
   const test = await createTestMemgate({ store, upstreamUrl });
-  const server = await startMemgateServer({ memgate: test.memgate, port: 0 });
+  // The connections benchmark holds thousands of chat-channel connections of its one user.
+  const server = await startMemgateServer({ memgate: test.memgate, port: 0, maxWsConnectionsPerUser: 1_000_000 });
   serveParent<MemgateReady>(
     { url: server.url, apiKey: test.apiKey },
     async (request) => {

@@ -12,13 +12,27 @@ export interface ConnectionSettings {
   stallMs: number;
   stats: SendBufferStats;
   onInternalError: (error: unknown) => void;
-  /** The connection's request id (its upgrade's `x-request-id`, or new). */
-  requestId?: string;
-  carrier?: Readonly<Record<string, string>> | undefined;
   /** Open connections per user; a connection that authenticates with its first frame is counted then. */
   userConnections: UserConnections;
+  /**
+   * Told once a connection has closed and its turns have let go, just before `closed` resolves.
+   * One function for every connection: an idle connection holds no callback of its own for it.
+   */
+  onClosed: (connection: ChannelConnection) => void;
+}
+
+/**
+ * What one connection brings from its upgrade. Kept apart from the channel's settings, which every
+ * connection shares as one object: a copy of them per connection would cost each idle connection.
+ */
+export interface ConnectionOrigin {
+  /** Authenticated at the upgrade (`Authorization`), or null: the first frame must be `auth`. */
+  principal: Principal | null;
+  /** The connection's request id (its upgrade's `x-request-id`, or new). */
+  requestId: string;
+  carrier: Readonly<Record<string, string>> | undefined;
   /** The count of a connection authenticated at the upgrade (taken there), given back on close. */
-  release?: (() => void) | undefined;
+  release: (() => void) | undefined;
 }
 
 /** One upgraded socket bound to its protocol session. */
@@ -29,6 +43,10 @@ export interface ChannelConnection {
   alive: boolean;
   /** Resolves once the socket has closed and its turns have let go of their agents. */
   closed: Promise<void>;
+  /** The close code once the socket has closed (1005 until then, and when none was given). */
+  closeCode: number;
+  /** When the connection was opened (`performance.now()`), for its log line. */
+  openedAt: number;
 }
 
 function textOf(data: RawData): string {
@@ -37,15 +55,19 @@ function textOf(data: RawData): string {
   return data.toString('utf8');
 }
 
+// ws reports protocol errors (an oversized frame: 1009) as `error` and closes the socket itself.
+const ignore = () => undefined;
+
 /** Binds a session to an upgraded socket: frames in, frames out, auth timeout, cleanup on close. */
 export function attachConnection(
   socket: WebSocket,
   memgate: Memgate,
-  principal: Principal | null,
   settings: ConnectionSettings,
+  origin: ConnectionOrigin,
 ): ChannelConnection {
+  const { principal, requestId, carrier } = origin;
   let authTimer: NodeJS.Timeout | undefined;
-  let release = settings.release;
+  let release = origin.release;
   const admit = (authenticated: Principal) => {
     clearTimeout(authTimer);
     if (release) return;
@@ -61,18 +83,30 @@ export function attachConnection(
     maxSubscriptions: settings.maxSubscriptions,
     onAuthenticated: admit,
     onInternalError: settings.onInternalError,
-    ...(settings.requestId && { requestId: settings.requestId }),
-    ...(settings.carrier && { carrier: settings.carrier }),
+    requestId,
+    ...(carrier && { carrier }),
   });
   const closed = new Promise<void>((resolve) => {
-    socket.on('close', () => {
+    socket.on('close', (code: number) => {
+      connection.closeCode = code;
       clearTimeout(authTimer);
       release?.();
+      const finish = () => {
+        settings.onClosed(connection);
+        resolve();
+      };
       // A client that leaves cancels its turns' upstream calls (contract §4).
-      void session.close().then(resolve, resolve);
+      void session.close().then(finish, finish);
     });
   });
-  const connection: ChannelConnection = { socket, session, alive: true, closed };
+  const connection: ChannelConnection = {
+    socket,
+    session,
+    alive: true,
+    closed,
+    closeCode: 1005,
+    openedAt: performance.now(),
+  };
   socket.on('pong', () => {
     connection.alive = true;
   });
@@ -80,8 +114,7 @@ export function attachConnection(
     connection.alive = true;
     void session.receive(textOf(data));
   });
-  // ws reports protocol errors (an oversized frame: 1009) here and closes the socket itself.
-  socket.on('error', () => undefined);
+  socket.on('error', ignore);
   if (!principal) {
     authTimer = setTimeout(() => {
       if (!session.authenticated) socket.close(CHANNEL_CLOSE_CODES.unauthenticated, 'No authentication in time.');

@@ -69,6 +69,14 @@ export interface ChatChannel {
   close(): Promise<void>;
 }
 
+/** An upgrade's request id (its `x-request-id`, or new) and W3C trace context. */
+function upgradeIdentity(request: IncomingMessage) {
+  return {
+    requestId: acceptRequestId(request.headers['x-request-id']),
+    carrier: traceCarrier((name) => request.headers[name]),
+  };
+}
+
 /** Creates the chat channel of contract §8 over `ws`, bound to the core's protocol session. */
 export function createChatChannel(memgate: Memgate, options: ChatChannelOptions = {}): ChatChannel {
   const stats: SendBufferStats = { maxBufferedBytes: 0, backpressurePauses: 0 };
@@ -87,6 +95,21 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
     userConnections: options.userConnections ?? new UserConnections(),
     onInternalError:
       options.onInternalError ?? ((error: unknown) => observability.logger.error({ err: error }, 'internal error')),
+    onClosed(connection: ChannelConnection) {
+      connections.delete(connection);
+      open.dec();
+      // One line per connection, once it has closed: its turns have their own lines.
+      observability.requestFinished({
+        protocol: 'ws',
+        method: 'WS',
+        route: '/v1/chat/ws',
+        status: connection.closeCode,
+        durationMs: performance.now() - connection.openedAt,
+        requestId: connection.session.requestId,
+        userId: connection.session.userId,
+        agentId: null,
+      });
+    },
   };
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const server = new WebSocketServer({
@@ -120,33 +143,15 @@ export function createChatChannel(memgate: Memgate, options: ChatChannelOptions 
     principal: Principal | null,
     release?: () => void,
   ) => {
-    const requestId = acceptRequestId(request.headers['x-request-id']);
-    const carrier = traceCarrier((name) => request.headers[name]);
+    // Read apart, so that no closure the connection keeps holds the request (its headers and their strings).
+    const { requestId, carrier } = upgradeIdentity(request);
     requestIds.set(request, requestId);
     server.handleUpgrade(request, socket, head, (webSocket) => {
-      const openedAt = performance.now();
-      let closeCode = 1005;
-      webSocket.once('close', (code: number) => {
-        closeCode = code;
-      });
-      const connection = attachConnection(webSocket, memgate, principal, { ...settings, requestId, carrier, release });
+      // The socket is the connection's now: its `close` gives the count back from here on.
+      if (release) socket.off('close', release);
+      const connection = attachConnection(webSocket, memgate, settings, { principal, requestId, carrier, release });
       connections.add(connection);
       open.inc();
-      void connection.closed.then(() => {
-        connections.delete(connection);
-        open.dec();
-        // One line per connection, once it has closed: its turns have their own lines.
-        observability.requestFinished({
-          protocol: 'ws',
-          method: 'WS',
-          route: '/v1/chat/ws',
-          status: closeCode,
-          durationMs: performance.now() - openedAt,
-          requestId,
-          userId: connection.session.userId,
-          agentId: null,
-        });
-      });
       if (closing) webSocket.close(CHANNEL_CLOSE_CODES.goingAway, 'Server shutting down.');
     });
   };

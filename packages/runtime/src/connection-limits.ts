@@ -17,14 +17,18 @@ export class ConnectionLimit {
     server: Server,
     private readonly max: number | undefined,
   ) {
+    // Without a cap nothing is counted: no listener on the server, none on each of its sockets.
+    if (this.max === undefined) return;
+    const closed = () => this.#open--;
     server.on('connection', (socket: Socket) => {
       this.#open++;
       if (this.max !== undefined && this.#open > this.max) this.#over.add(socket);
-      socket.once('close', () => this.#open--);
+      // One shared listener for every socket, rather than a closure (and a `once` wrapper) each.
+      socket.on('close', closed);
     });
   }
 
-  /** Open connections now, refused ones included. */
+  /** Open connections now, refused ones included (0 when there is no cap: nothing is counted). */
   get open(): number {
     return this.#open;
   }

@@ -41,6 +41,21 @@ describe('KeySessions', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
   });
 
+  it("keeps a key's expiry for its other sessions when one stops, and ends each session once", async () => {
+    const sessions = new KeySessions(new InProcessEventBus());
+    const ended: string[] = [];
+    const principal = { userId: 'u', keyId: 'shared', expiresAt: new Date(Date.now() + 50).toISOString() };
+    const stopFirst = sessions.watch(principal, (reason) => ended.push(`first: ${reason}`));
+    const end = (reason: string) => ended.push(`twice: ${reason}`);
+    const stopSecond = sessions.watch(principal, end);
+    sessions.watch(principal, end);
+    stopFirst();
+    stopFirst();
+    await new Promise<void>((resolve) => sessions.watch(principal, () => resolve()));
+    stopSecond();
+    expect(ended).toEqual(['twice: API key expired.', 'twice: API key expired.']);
+  });
+
   it('watches nothing for a principal without a key (the CLI)', async () => {
     const events = new InProcessEventBus();
     const ended: string[] = [];

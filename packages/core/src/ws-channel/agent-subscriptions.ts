@@ -9,7 +9,8 @@ export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 64;
 
 /** The agents one connection follows on the core's event bus (the bus GraphQL's `agentEvents` uses). */
 export class AgentSubscriptions {
-  private readonly unsubscribers = new Map<string, () => void>();
+  /** Made by the first subscription: most connections follow no agent. */
+  private unsubscribers: Map<string, () => void> | null = null;
   private closed = false;
 
   constructor(
@@ -22,8 +23,10 @@ export class AgentSubscriptions {
   async subscribe(principal: Principal, agentId: string): Promise<void> {
     const agent = await this.memgate.agents.get(principal, agentId);
     if (this.closed) return;
-    if (!this.unsubscribers.has(agent.id)) {
-      if (this.unsubscribers.size >= this.maxSubscriptions) {
+    this.unsubscribers ??= new Map();
+    const unsubscribers = this.unsubscribers;
+    if (!unsubscribers.has(agent.id)) {
+      if (unsubscribers.size >= this.maxSubscriptions) {
         throw new MemgateError(
           'RATE_LIMITED',
           `At most ${this.maxSubscriptions} agents may be followed per connection.`,
@@ -35,7 +38,7 @@ export class AgentSubscriptions {
       const unsubscribe = this.memgate.events.subscribe(agent.id, (event) =>
         this.transport.send(agentEventFrame(event)),
       );
-      this.unsubscribers.set(agent.id, unsubscribe);
+      unsubscribers.set(agent.id, unsubscribe);
     }
     // The acknowledgement promises delivery from every instance: a networked bus confirms later.
     await this.memgate.events.ready?.(agent.id);
@@ -44,14 +47,14 @@ export class AgentSubscriptions {
 
   /** Stops following an agent; idempotent. */
   unsubscribe(agentId: string): void {
-    this.unsubscribers.get(agentId)?.();
-    this.unsubscribers.delete(agentId);
+    this.unsubscribers?.get(agentId)?.();
+    this.unsubscribers?.delete(agentId);
     this.transport.send({ type: 'agent.unsubscribed', agent_id: agentId });
   }
 
   clear(): void {
     this.closed = true;
-    for (const unsubscribe of this.unsubscribers.values()) unsubscribe();
-    this.unsubscribers.clear();
+    for (const unsubscribe of this.unsubscribers?.values() ?? []) unsubscribe();
+    this.unsubscribers?.clear();
   }
 }

@@ -17,10 +17,11 @@ export interface CompletionRunsOptions {
 
 /** The turns of one connection by `request_id`: bounded, ids unique while in flight, each cancellable. */
 export class CompletionRuns {
+  // Both made by the first turn: most connections sit idle, and an empty Map or Set is not free.
   /** Turns not yet answered: their `request_id`s are taken. */
-  private readonly unanswered = new Map<string, CompletionRun>();
+  private unanswered: Map<string, CompletionRun> | null = null;
   /** Every turn until it has let go of its agent, answered or not (what shutdown waits for). */
-  private readonly unsettled = new Set<CompletionRun>();
+  private unsettled: Set<CompletionRun> | null = null;
   private accepting = true;
   private started = 0;
 
@@ -28,7 +29,7 @@ export class CompletionRuns {
 
   /** Turns awaiting their terminal frame. */
   get size(): number {
-    return this.unanswered.size;
+    return this.unanswered?.size ?? 0;
   }
 
   /**
@@ -46,14 +47,16 @@ export class CompletionRuns {
         detailCode: 'shutting_down',
       });
     }
-    if (this.unanswered.has(requestId)) {
+    this.unanswered ??= new Map();
+    const unanswered = this.unanswered;
+    if (unanswered.has(requestId)) {
       throw new MemgateError('CONFLICT', `request_id "${requestId}" is already in flight on this connection.`, {
         param: 'request_id',
         detailCode: 'duplicate_request_id',
       });
     }
     const { maxInFlight } = this.options;
-    if (this.unanswered.size >= maxInFlight) {
+    if (unanswered.size >= maxInFlight) {
       throw new MemgateError('RATE_LIMITED', `At most ${maxInFlight} requests may be in flight per connection.`, {
         detailCode: 'too_many_in_flight',
       });
@@ -66,16 +69,18 @@ export class CompletionRuns {
       ...(carrier && { carrier }),
       request,
       transport: this.options.transport,
-      onAnswered: () => this.unanswered.delete(requestId),
+      onAnswered: () => unanswered.delete(requestId),
       onInternalError: this.options.onInternalError,
     });
-    this.unanswered.set(requestId, run);
-    this.unsettled.add(run);
-    void run.finished.finally(() => this.unsettled.delete(run));
+    unanswered.set(requestId, run);
+    this.unsettled ??= new Set();
+    const unsettled = this.unsettled;
+    unsettled.add(run);
+    void run.finished.finally(() => unsettled.delete(run));
   }
 
   cancel(requestId: string): void {
-    const run = this.unanswered.get(requestId);
+    const run = this.unanswered?.get(requestId);
     if (!run) {
       throw new MemgateError('NOT_FOUND', `No request "${requestId}" is in flight on this connection.`, {
         param: 'request_id',
@@ -88,13 +93,13 @@ export class CompletionRuns {
   /** Refuses new turns from now on; resolves once the running ones have finished. */
   async drain(): Promise<void> {
     this.accepting = false;
-    await Promise.all([...this.unsettled].map((run) => run.finished));
+    await Promise.all([...(this.unsettled ?? [])].map((run) => run.finished));
   }
 
   /** Refuses new turns and cancels the running ones; resolves once they have let go. */
   async cancelAll(): Promise<void> {
     this.accepting = false;
-    const runs = [...this.unsettled];
+    const runs = [...(this.unsettled ?? [])];
     for (const run of runs) run.cancel();
     await Promise.all(runs.map((run) => run.finished));
   }
