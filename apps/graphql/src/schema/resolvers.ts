@@ -90,7 +90,9 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
           // Another user's agent is as absent as a missing one: NOT_FOUND before any subscription.
           context.request.agentId = args.agentId;
           await memgate.agents.get(context.principal, args.agentId);
-          return counted(agentEventSource(memgate.events, args.agentId, shutdown), subscriptions);
+          // Ends at shutdown, or when an SSE client leaves: yoga may drop the iterator unreturned.
+          const end = context.signal ? AbortSignal.any([shutdown, context.signal]) : shutdown;
+          return counted(agentEventSource(memgate.events, args.agentId, end), subscriptions);
         },
         resolve: (event: AgentEventItem) => agentEventFields(event),
       },

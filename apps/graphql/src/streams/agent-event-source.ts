@@ -12,7 +12,8 @@ const done = (): IteratorResult<AgentEventItem> => ({ done: true, value: undefin
  * The agent's events as an async iterator. It subscribes to the bus at once, so nothing stored
  * after the `subscribed` item can be missed, buffers events until they are read, and unsubscribes
  * when returned (unsubscribe, closed socket or request) or when `shutdown` aborts (the app closes:
- * these streams never end on their own and would hold the server open).
+ * these streams never end on their own and would hold the server open; the resolver also ties it to
+ * the client's leaving).
  */
 export function agentEventSource(
   bus: EventBus,
