@@ -1,26 +1,11 @@
-import type { NewAgent, NewMessage, Store } from '@memgate/core';
+import type { NewAgent, Store } from '@memgate/core';
+import { userMessage as message } from '@memgate/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from './postgres-store.ts';
 import { createTemporarySchema, type TemporarySchema } from './temporary-schema.ts';
 
 const databaseUrl = process.env['DATABASE_URL'];
 const now = () => new Date().toISOString();
-let counter = 0;
-
-function message(agentId: string, content: string, overrides: Partial<NewMessage> = {}): NewMessage {
-  counter += 1;
-  return {
-    id: `message-pg-cache-${process.pid}-${counter}`,
-    agentId,
-    role: 'user',
-    content,
-    toolCalls: null,
-    toolCallId: null,
-    name: null,
-    createdAt: now(),
-    ...overrides,
-  };
-}
 
 function agent(id: string): NewAgent {
   return {

@@ -1,28 +1,11 @@
-import type { NewMessage } from '@memgate/core';
 import { MemgateError } from '@memgate/core';
-import { type PostgresRoundTripCounter, startPostgresRoundTripCounter } from '@memgate/testkit';
+import { userMessage as message, type PostgresRoundTripCounter, startPostgresRoundTripCounter } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from './postgres-store.ts';
 import { createTemporarySchema, type TemporarySchema } from './temporary-schema.ts';
 
 const databaseUrl = process.env['DATABASE_URL'];
 const now = () => new Date().toISOString();
-let counter = 0;
-
-function message(agentId: string, content: string, overrides: Partial<NewMessage> = {}): NewMessage {
-  counter += 1;
-  return {
-    id: `message-round-trips-${process.pid}-${counter}`,
-    agentId,
-    role: 'user',
-    content,
-    toolCalls: null,
-    toolCallId: null,
-    name: null,
-    createdAt: now(),
-    ...overrides,
-  };
-}
 
 /** Counted on the wire, through a relay that reads PostgreSQL's protocol: what the driver really sent. */
 describe.skipIf(!databaseUrl)('round trips of the turn path on PostgreSQL', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** A schema of its own for one test file, on the shared test database. */
+/** A schema of its own for one test file or bench run, on a shared database. */
 export interface TemporarySchema {
   name: string;
   /** `DATABASE_URL` with `search_path` set to the schema, for stores, locks and child processes. */
@@ -11,11 +11,12 @@ export interface TemporarySchema {
 }
 
 /**
- * Creates `memgate_test_<pid>_<random>` so that test files (and CI runs) sharing one database
- * never see each other's tables. Test support only: not exported by the package.
+ * Creates `<prefix>_<pid>_<random>` so that test files, bench runs and CI runs sharing one database
+ * never see each other's tables. Test and bench support: exported as
+ * `@memgate/store-postgres/temporary-schema`, not by the package's main entry.
  */
-export async function createTemporarySchema(databaseUrl: string): Promise<TemporarySchema> {
-  const name = `memgate_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+export async function createTemporarySchema(databaseUrl: string, prefix = 'memgate_test'): Promise<TemporarySchema> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(databaseUrl, `CREATE SCHEMA ${name}`);
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${name}`);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NewMessage } from '@memgate/core';
+import { userMessage as message } from '@memgate/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { openDatabase } from './open-database.ts';
@@ -9,20 +9,6 @@ import { SqliteStore } from './sqlite-store.ts';
 import { prepareStatements } from './statements.ts';
 
 const now = () => new Date().toISOString();
-let counter = 0;
-function message(agentId: string, content: string): NewMessage {
-  counter += 1;
-  return {
-    id: `message-cache-${counter}`,
-    agentId,
-    role: 'user',
-    content,
-    toolCalls: null,
-    toolCallId: null,
-    name: null,
-    createdAt: now(),
-  };
-}
 
 describe('the context window read by one process while another writes the same file', () => {
   let dataDir: string;
