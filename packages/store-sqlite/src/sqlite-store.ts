@@ -73,6 +73,9 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
+    // A writer thread that died fails every write: /readyz must say so, for a restart.
+    const failure = this.#writer.failure;
+    if (failure) throw new Error(`The SQLite writer stopped: ${failure.message}`);
     this.#sql.schemaVersion.get();
   }
 

@@ -34,6 +34,11 @@ export class SqliteWriter {
     private readonly db: Database,
   ) {}
 
+  /** Why the writer stopped, if it did: every write fails from then on, so the store is not ready. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
   /** Queues one write; resolves once it is committed (durable), or rejects with its own error. */
   submit<O extends WriteOperation>(operation: O, ...parameters: WriteArguments<O>): Promise<WriteResult<O>> {
     if (this.#failure) return Promise.reject(this.#failure);
