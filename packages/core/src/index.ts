@@ -49,6 +49,7 @@ export * from './store/sql-rows.ts';
 export * from './store/storable-text.ts';
 export * from './store/store.ts';
 export * from './store/store-support.ts';
+export * from './store/window-budget.ts';
 export * from './stream/sse.ts';
 export * from './telemetry/index.ts';
 export * from './ws-channel/index.ts';

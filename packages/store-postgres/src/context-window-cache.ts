@@ -1,4 +1,11 @@
-import { type ContextSummary, type StoredMessage, type SummaryRow, toContextSummary } from '@memgate/core';
+import {
+  type ContextSummary,
+  type StoredMessage,
+  type SummaryRow,
+  toContextSummary,
+  WindowBudget,
+  windowWeight,
+} from '@memgate/core';
 import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import { SQL } from './queries.ts';
@@ -38,8 +45,7 @@ type WindowRow = SummaryRow & { start_seq: string; incarnation: string } & (Mess
  * The summary and the window asked for in the same tick (as a turn does) share one read.
  */
 export class ContextWindowCache {
-  readonly #entries = new Map<string, CachedWindow>();
-  #size = 0;
+  readonly #windows: WindowBudget<CachedWindow>;
   readonly #loader: DataLoader<string, ContextWindowRead>;
 
   /**
@@ -48,8 +54,9 @@ export class ContextWindowCache {
    */
   constructor(
     private readonly pool: Pool,
-    private readonly maxCharacters = 32 * 1024 * 1024,
+    maxCharacters?: number,
   ) {
+    this.#windows = new WindowBudget(maxCharacters);
     // No cache in the loader: a read joins only the reads asked for in the same tick, so its
     // snapshot is never older than any of its callers.
     this.#loader = new DataLoader((agentIds) => this.#readMany(agentIds), { cache: false });
@@ -61,13 +68,12 @@ export class ContextWindowCache {
   }
 
   clear(): void {
-    this.#entries.clear();
-    this.#size = 0;
+    this.#windows.clear();
   }
 
   /** Characters held by all cached windows (approximate). */
   get size(): number {
-    return this.#size;
+    return this.#windows.size;
   }
 
   async #readMany(agentIds: readonly string[]): Promise<ContextWindowRead[]> {
@@ -82,12 +88,12 @@ export class ContextWindowCache {
   }
 
   async #readOne(agentId: string): Promise<ContextWindowRead> {
-    const known = this.#entries.get(agentId);
+    const known = this.#windows.get(agentId);
     const values = known ? [agentId, known.incarnation, known.startSeq, known.lastSeq] : [agentId, -1, 0, -1];
     const { rows } = await this.pool.query<WindowRow>({ ...SQL.contextWindow, values });
     const first = rows[0];
     if (!first) {
-      this.#drop(agentId);
+      this.#windows.take(agentId);
       return { summary: null, messages: [] };
     }
     const startSeq = Number(first.start_seq);
@@ -98,40 +104,13 @@ export class ContextWindowCache {
     const messages = kept.length === 0 ? newer : newer.length === 0 ? kept : [...kept, ...newer];
     // Rows below the start are never wanted, so the start counts as read up to.
     const lastSeq = Math.max(messages.at(-1)?.seq ?? -1, delta ? known.lastSeq : -1, startSeq - 1);
-    this.#install(agentId, { incarnation: first.incarnation, startSeq, lastSeq, messages, size: sizeOf(messages) });
+    this.#windows.put(agentId, {
+      incarnation: first.incarnation,
+      startSeq,
+      lastSeq,
+      messages,
+      size: windowWeight(messages),
+    });
     return { summary: toContextSummary(first), messages: messages as StoredMessage[] };
   }
-
-  #install(agentId: string, entry: CachedWindow): void {
-    this.#drop(agentId);
-    // Re-inserted last: the Map's order is the eviction order (least recently read first).
-    this.#entries.set(agentId, entry);
-    this.#size += entry.size;
-    while (this.#size > this.maxCharacters && this.#entries.size > 1) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined || oldest === agentId) break;
-      this.#drop(oldest);
-    }
-  }
-
-  #drop(agentId: string): void {
-    const entry = this.#entries.get(agentId);
-    if (entry) {
-      this.#entries.delete(agentId);
-      this.#size -= entry.size;
-    }
-  }
-}
-
-/** Text a window holds, with a fixed allowance per message for its other fields. */
-function sizeOf(messages: readonly StoredMessage[]): number {
-  let size = 0;
-  for (const message of messages) {
-    size += 200 + (message.content?.length ?? 0);
-    for (const call of message.toolCalls ?? []) size += call.function.arguments.length + call.function.name.length;
-    // Images count by their bytes: a few uploads weigh more than a long conversation.
-    for (const attachment of message.attachments ?? [])
-      size += (attachment.data?.byteLength ?? 0) + (attachment.url?.length ?? 0);
-  }
-  return size;
 }
