@@ -40,6 +40,7 @@ export * from './services/admin-service.ts';
 export * from './services/agent-export.ts';
 export * from './services/agent-service.ts';
 export * from './services/context-windows.ts';
+export * from './services/conversation-service.ts';
 export * from './services/memory-resources.ts';
 export * from './services/memory-service.ts';
 export * from './services/model-catalog.ts';

@@ -13,6 +13,7 @@ import { ArchivalMemory } from './memory/archival-memory.ts';
 import { UpstreamMonitor, type UpstreamReport } from './platform/upstream-monitor.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentService } from './services/agent-service.ts';
+import { ConversationService } from './services/conversation-service.ts';
 import { MemoryService } from './services/memory-service.ts';
 import { ModelCatalog, type ModelEntry, type ModelList } from './services/model-catalog.ts';
 import type { Store } from './store/store.ts';
@@ -49,6 +50,8 @@ export interface Memgate {
   readonly events: EventBus;
   readonly chat: ChatDispatcher;
   readonly agents: AgentService;
+  /** An agent's conversations: its threads, each with its window; memory is shared. */
+  readonly conversations: ConversationService;
   /** Archival memory and the context report. */
   readonly memory: MemoryService;
   readonly admin: AdminService;
@@ -72,6 +75,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools, archival });
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
   const agents = new AgentService(store, defaultModel);
+  const conversations = new ConversationService(store, agents);
   const catalog = new ModelCatalog(store, provider);
   const upstream = new UpstreamMonitor(provider);
   return {
@@ -80,6 +84,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     events,
     chat: new ChatDispatcher({
       store,
+      conversations,
       provider,
       lock,
       runner,
@@ -89,6 +94,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
       turnTimeoutMs: options.turnTimeoutMs,
     }),
     agents,
+    conversations,
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     admin: new AdminService(store, options.adminToken, events),
     models: (principal) => catalog.list(principal),

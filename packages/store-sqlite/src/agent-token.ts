@@ -7,22 +7,33 @@ export function agentToken(agentId: string): string {
   return `g${Buffer.from(agentId, 'utf8').toString('hex')}0`;
 }
 
+/** The same for a conversation ('c' instead of 'g'; migration 6 computes it in SQL too). */
+export function conversationToken(conversationId: string): string {
+  return `c${Buffer.from(conversationId, 'utf8').toString('hex')}0`;
+}
+
+/** What a message's row holds in the history index's `agent` column: its agent's token and its conversation's. */
+export function messageScopeTokens(agentId: string, conversationId: string): string {
+  return `${agentToken(agentId)} ${conversationToken(conversationId)}`;
+}
+
 /**
- * The FTS5 MATCH expression for an agent's documents that contain any of `terms`. Terms are
- * quoted (and quotes doubled), so no word can act as FTS5 syntax.
+ * The FTS5 MATCH expression for the documents filed under `scope` (an agent's or a conversation's
+ * token) that contain any of `terms`. Terms are quoted (and quotes doubled), so no word can act as
+ * FTS5 syntax.
  */
-export function matchExpression(agentId: string, terms: string[]): string {
+export function matchExpression(scope: string, terms: string[]): string {
   const quoted = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
-  return `agent : "${agentToken(agentId)}" AND text : (${quoted})`;
+  return `agent : "${scope}" AND text : (${quoted})`;
 }
 
-/** Documents of the agent that contain any of `terms` but none of `excluded`. */
-export function matchExcluding(agentId: string, terms: string[], excluded: string[]): string {
+/** Documents of the scope that contain any of `terms` but none of `excluded`. */
+export function matchExcluding(scope: string, terms: string[], excluded: string[]): string {
   const quoted = excluded.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
-  return `(${matchExpression(agentId, terms)}) NOT text : (${quoted})`;
+  return `(${matchExpression(scope, terms)}) NOT text : (${quoted})`;
 }
 
-/** Every document of the agent. */
-export function matchAgent(agentId: string): string {
-  return `agent : "${agentToken(agentId)}"`;
+/** Every document of the scope. */
+export function matchScope(scope: string): string {
+  return `agent : "${scope}"`;
 }

@@ -13,11 +13,11 @@ interface CachedWindow {
 }
 
 /**
- * The agents' context windows, kept between turns and topped up with the rows written since.
- * Every turn reads its whole window, which costs a few microseconds a row to materialise; this
- * reads only what is new. It stays right when other processes write the same file: messages are
- * append-only, their `seq` grows in commit order (SQLite has one writer at a time), and the window
- * start is re-read on every call. A deleted agent has no start, which drops its entry.
+ * The conversations' context windows, kept between turns and topped up with the rows written
+ * since. Every turn reads its whole window, which costs a few microseconds a row to materialise;
+ * this reads only what is new. It stays right when other processes write the same file: messages
+ * are append-only, their `seq` grows in commit order (SQLite has one writer at a time), and the
+ * window start is re-read on every call. A deleted conversation has no start, which drops its entry.
  */
 export class ContextWindowCache {
   readonly #windows: WindowBudget<CachedWindow>;
@@ -33,16 +33,21 @@ export class ContextWindowCache {
     this.#windows = new WindowBudget(maxCharacters);
   }
 
-  read(agentId: string): StoredMessage[] {
+  read(conversationId: string): StoredMessage[] {
     const sql = this.sql();
-    const start = sql.contextStart.get(agentId)?.start;
-    let entry = this.#windows.take(agentId);
-    if (start === undefined) return [];
+    const row = sql.contextStart.get(conversationId);
+    let entry = this.#windows.take(conversationId);
+    if (row === undefined) return [];
+    const { start, agent_id: agentId } = row;
     if (!entry || start < entry.startSeq) {
-      const messages = withAttachments(sql, agentId, sql.contextMessages.all(agentId).map(toStoredMessage));
+      const messages = withAttachments(sql, agentId, sql.contextMessages.all(conversationId).map(toStoredMessage));
       entry = { startSeq: start, lastSeq: messages.at(-1)?.seq ?? start - 1, messages, size: windowWeight(messages) };
     } else {
-      const newer = withAttachments(sql, agentId, sql.messagesAfter.all(agentId, entry.lastSeq).map(toStoredMessage));
+      const newer = withAttachments(
+        sql,
+        agentId,
+        sql.messagesAfter.all(conversationId, entry.lastSeq).map(toStoredMessage),
+      );
       if (newer.length > 0) {
         entry.messages.push(...newer);
         entry.lastSeq = newer.at(-1)!.seq;
@@ -54,7 +59,7 @@ export class ContextWindowCache {
         entry.size = windowWeight(entry.messages);
       }
     }
-    this.#windows.put(agentId, entry);
+    this.#windows.put(conversationId, entry);
     // A copy: callers append to the window they get; the cached one only grows from the database.
     return entry.messages.slice();
   }

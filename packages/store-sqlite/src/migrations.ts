@@ -176,6 +176,74 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
     `,
   },
+  {
+    version: 6,
+    description: 'conversations: many threads per agent, each with its window, summary and pending calls',
+    up: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        name TEXT,
+        -- JSON object of strings, or NULL.
+        metadata TEXT,
+        -- Messages before this seq have left the conversation's context window.
+        context_start_seq INTEGER NOT NULL DEFAULT 0,
+        summary TEXT,
+        summary_message_count INTEGER NOT NULL DEFAULT 0,
+        summary_updated_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX conversations_agent ON conversations(agent_id, created_at);
+      -- Every agent's default conversation has the agent's id and takes over its window and summary.
+      INSERT INTO conversations
+        (id, agent_id, context_start_seq, summary, summary_message_count, summary_updated_at, created_at, updated_at)
+      SELECT id, id, context_start_seq, summary, summary_message_count, summary_updated_at, created_at, created_at
+      FROM agents;
+      ALTER TABLE agents DROP COLUMN context_start_seq;
+      ALTER TABLE agents DROP COLUMN summary;
+      ALTER TABLE agents DROP COLUMN summary_message_count;
+      ALTER TABLE agents DROP COLUMN summary_updated_at;
+
+      ALTER TABLE messages ADD COLUMN conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE;
+      UPDATE messages SET conversation_id = agent_id;
+      CREATE INDEX messages_conversation_seq ON messages(conversation_id, seq);
+      ALTER TABLE pending_tool_calls ADD COLUMN conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE;
+      UPDATE pending_tool_calls SET conversation_id = agent_id;
+      CREATE INDEX pending_tool_calls_conversation ON pending_tool_calls(conversation_id);
+
+      -- A chat UI's chat id (or any outside key) → the conversation it was given on first use.
+      CREATE TABLE conversation_keys (
+        agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        PRIMARY KEY (agent_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX conversation_keys_conversation ON conversation_keys(conversation_id);
+
+      -- Grows with every write, so an edit made from an older read is caught (parallel conversations).
+      ALTER TABLE memory_blocks ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
+      -- The history's index files each message under its agent and its conversation (agent-token.ts:
+      -- 'g' and 'c' tokens in the agent column), so a search of one conversation is an index lookup too.
+      -- Rebuilt with migration 2's text rule, every message being in its agent's default conversation.
+      DELETE FROM messages_fts;
+      INSERT INTO messages_fts (rowid, agent, text)
+      SELECT seq, 'g' || lower(hex(agent_id)) || '0 c' || lower(hex(conversation_id)) || '0', text FROM (
+        SELECT m.seq, m.agent_id, m.conversation_id, trim(
+          CASE WHEN m.role IN ('user', 'assistant') THEN coalesce(m.content, '') ELSE '' END || char(10) ||
+          CASE WHEN m.role = 'assistant' AND json_valid(m.tool_calls) THEN coalesce((
+            SELECT group_concat(call.value ->> '$.function.arguments' ->> '$.message', char(10))
+            FROM json_each(m.tool_calls) AS call
+            WHERE call.value ->> '$.function.name' = 'send_message'
+              AND json_valid(call.value ->> '$.function.arguments')
+          ), '') ELSE '' END,
+          ' ' || char(9, 10, 13)
+        ) AS text
+        FROM messages m
+      ) WHERE text <> '';
+    `,
+  },
 ];
 
 /**

@@ -1,19 +1,32 @@
-import type { MessagePage, Passage, StoredMessage } from '@memgate/core';
+import type { HistoryPage, MessagePage, Passage, StoredMessage } from '@memgate/core';
 import { toPassage } from '@memgate/core';
 import { withAttachments } from './attachments.ts';
 import { toStoredMessage } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 
-/** The newest `page.limit` messages older than `page.before`, oldest first; [] for an unknown cursor. */
-export function readMessagePage(sql: Statements, agentId: string, page: MessagePage): StoredMessage[] {
+/**
+ * The newest `page.limit` messages older than `page.before`, oldest first, of one conversation or
+ * (no `page.conversationId`) of the whole agent; [] for an unknown cursor.
+ */
+export function readMessagePage(sql: Statements, agentId: string, page: HistoryPage): StoredMessage[] {
   const limit = Math.max(0, Math.trunc(page.limit));
-  if (page.before === undefined)
-    return withAttachments(sql, agentId, oldestFirst(sql.latestMessages.all(agentId, limit)));
+  const { conversationId } = page;
   // The cursor is looked up within the agent, so another agent's message id is unknown here.
-  const before = sql.messageSeq.get(agentId, page.before);
-  return before === undefined
-    ? []
-    : withAttachments(sql, agentId, oldestFirst(sql.messagesBefore.all(agentId, before, limit)));
+  const before = page.before === undefined ? undefined : sql.messageSeq.get(agentId, page.before);
+  if (page.before !== undefined && before === undefined) return [];
+  let rows: ReturnType<Statements['latestMessages']['all']>;
+  if (conversationId === undefined) {
+    rows =
+      before === undefined ? sql.latestMessages.all(agentId, limit) : sql.messagesBefore.all(agentId, before, limit);
+  } else {
+    rows =
+      before === undefined
+        ? sql.latestInConversation.all(conversationId, limit)
+        : sql.conversationMessagesBefore.all(conversationId, before, limit);
+    // A conversation id names its agent's rows only.
+    rows = rows.filter((row) => row.agent_id === agentId);
+  }
+  return withAttachments(sql, agentId, oldestFirst(rows));
 }
 
 // Fetched newest first so that LIMIT keeps the newest; a page reads oldest first.

@@ -1,5 +1,6 @@
 import type {
   Agent,
+  Conversation,
   MemoryBlock,
   NewMessage,
   NewPassage,
@@ -9,10 +10,10 @@ import type {
   StoredRole,
   ToolCall,
 } from '@memgate/core';
-import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow, PassageParams } from './rows.ts';
+import type { AgentRow, ConversationRow, MemoryBlockRow, MessageParams, MessageRow, PassageParams } from './rows.ts';
 
 export function toMemoryBlock(row: MemoryBlockRow): MemoryBlock {
-  return { label: row.label, value: row.value, limit: row.limit };
+  return { label: row.label, value: row.value, limit: row.limit, version: row.version };
 }
 
 export function toAgent(row: AgentRow, memory: MemoryBlock[]): Agent {
@@ -32,6 +33,7 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   const message: StoredMessage = {
     id: row.id,
     agentId: row.agent_id,
+    conversationId: row.conversation_id,
     seq: row.seq,
     // The CHECK constraint on messages.role keeps this cast honest.
     role: row.role as StoredRole,
@@ -46,10 +48,11 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   return message;
 }
 
-export function toMessageParams(message: NewMessage): MessageParams {
+export function toMessageParams(message: NewMessage, conversationId: string): MessageParams {
   return {
     id: message.id,
     agent_id: message.agentId,
+    conversation_id: conversationId,
     role: message.role,
     content: message.content,
     tool_calls: message.toolCalls === null ? null : JSON.stringify(message.toolCalls),
@@ -84,10 +87,11 @@ export function groupBlocks(rows: MemoryBlockRow[]): Map<string, MemoryBlock[]> 
 }
 
 /** The stored form of a message just inserted, built from its input and the seq SQLite gave it. */
-export function withSeq(message: NewMessage, seq: number): StoredMessage {
+export function withSeq(message: NewMessage, seq: number, conversationId: string): StoredMessage {
   const stored: StoredMessage = {
     id: message.id,
     agentId: message.agentId,
+    conversationId,
     seq,
     role: message.role,
     content: message.content,
@@ -116,5 +120,16 @@ export function toPassageParams(passage: NewPassage): PassageParams {
     embedding_model: embedded ? passage.embeddingModel : null,
     embedding: embedded && passage.embedding ? vectorToBlob(passage.embedding) : null,
     created_at: passage.createdAt,
+  };
+}
+
+export function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    name: row.name,
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, string>),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }

@@ -16,12 +16,24 @@ export interface MemoryBlockRow {
   label: string;
   value: string;
   limit: number;
+  version: number;
+}
+
+export interface ConversationRow {
+  id: string;
+  agent_id: string;
+  name: string | null;
+  /** JSON object of strings, or NULL. */
+  metadata: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface MessageRow {
   seq: number;
   id: string;
   agent_id: string;
+  conversation_id: string;
   role: string;
   content: string | null;
   tool_calls: string | null;

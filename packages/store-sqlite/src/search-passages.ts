@@ -7,6 +7,7 @@ import {
   type SearchPage,
   toPassage,
 } from '@memgate/core';
+import { agentToken } from './agent-token.ts';
 import { rankedMatches } from './ranked-matches.ts';
 import type { Statements } from './statements.ts';
 import type { VectorIndex } from './vector-index.ts';
@@ -25,10 +26,10 @@ export function searchPassages(
 ): SearchPage<Passage> {
   const offset = Math.max(0, search.offset);
   if (!search.embedding) {
-    const { total, seqs } = rankedMatches(sql.passageText, agentId, search.terms, search);
+    const { total, seqs } = rankedMatches(sql.passageText, agentToken(agentId), search.terms, search);
     return { total, hits: passagesInOrder(sql, agentId, seqs) };
   }
-  const textRanking = rankedMatches(sql.passageText, agentId, search.terms, {
+  const textRanking = rankedMatches(sql.passageText, agentToken(agentId), search.terms, {
     limit: HYBRID_CANDIDATES,
     offset: 0,
   }).seqs;

@@ -3,6 +3,9 @@ import type {
   Agent,
   ApiKeyRecord,
   ContextSummary,
+  Conversation,
+  ConversationPatch,
+  HistoryPage,
   MemoryBlock,
   MessagePage,
   NewAgent,
@@ -24,7 +27,7 @@ import type { Database } from './driver.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
-import { groupBlocks, toAgent, toMemoryBlock } from './row-mapping.ts';
+import { groupBlocks, toAgent, toConversation, toMemoryBlock } from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
@@ -154,16 +157,52 @@ export class SqliteStore implements Store {
     return this.#writer.submit('setMemoryBlock', agentId, label, value);
   }
 
-  async listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]> {
+  async createConversation(conversation: Conversation): Promise<Conversation> {
+    return this.#writer.submit('createConversation', conversation);
+  }
+
+  async getConversation(userId: string, conversationId: string): Promise<Conversation | null> {
+    const row = this.#sql.getConversation.get(conversationId, userId);
+    return row ? toConversation(row) : null;
+  }
+
+  async listConversations(agentId: string, page: MessagePage): Promise<Conversation[]> {
+    const sql = this.#sql;
+    const limit = Math.max(0, Math.trunc(page.limit));
+    let rows: ReturnType<Statements['latestConversations']['all']>;
+    if (page.before === undefined) rows = sql.latestConversations.all(agentId, limit);
+    else {
+      const before = sql.conversationRowid.get(agentId, page.before);
+      rows = before === undefined ? [] : sql.conversationsBefore.all(agentId, before, limit);
+    }
+    return rows.reverse().map(toConversation);
+  }
+
+  async updateConversation(conversationId: string, patch: ConversationPatch): Promise<Conversation | null> {
+    return this.#writer.submit('updateConversation', conversationId, patch);
+  }
+
+  async deleteConversation(conversationId: string): Promise<boolean> {
+    return this.#writer.submit('deleteConversation', conversationId);
+  }
+
+  async conversationForKey(agentId: string, key: string, create: Conversation): Promise<Conversation> {
+    // Most uses find the mapping: read it here without a trip to the writer.
+    const existing = this.#sql.conversationOfKey.get(agentId, key);
+    if (existing) return toConversation(existing);
+    return this.#writer.submit('conversationForKey', agentId, key, create);
+  }
+
+  async listMessages(agentId: string, page: HistoryPage): Promise<StoredMessage[]> {
     return readMessagePage(this.#sql, agentId, page);
   }
 
-  async listContextMessages(agentId: string): Promise<StoredMessage[]> {
-    return this.#windows.read(agentId);
+  async listContextMessages(conversationId: string): Promise<StoredMessage[]> {
+    return this.#windows.read(conversationId);
   }
 
-  async listPendingToolCalls(agentId: string): Promise<PendingToolCall[]> {
-    return this.#sql.listPending.all(agentId).map(toPendingToolCall);
+  async listPendingToolCalls(conversationId: string): Promise<PendingToolCall[]> {
+    return this.#sql.listPending.all(conversationId).map(toPendingToolCall);
   }
 
   async commitStep(step: TurnStep): Promise<StoredMessage[]> {
@@ -171,8 +210,8 @@ export class SqliteStore implements Store {
     return this.#writer.submit('commitStep', step);
   }
 
-  async getContextSummary(agentId: string): Promise<ContextSummary | null> {
-    return toContextSummary(this.#sql.getSummary.get(agentId));
+  async getContextSummary(conversationId: string): Promise<ContextSummary | null> {
+    return toContextSummary(this.#sql.getSummary.get(conversationId));
   }
 
   async insertPassages(passages: NewPassage[]): Promise<Passage[]> {
@@ -191,7 +230,10 @@ export class SqliteStore implements Store {
     return searchPassages(this.#sql, this.#vectors, agentId, search);
   }
 
-  async searchMessages(agentId: string, search: TextSearch): Promise<SearchPage<StoredMessage>> {
+  async searchMessages(
+    agentId: string,
+    search: TextSearch & { conversationId?: string },
+  ): Promise<SearchPage<StoredMessage>> {
     return searchMessages(this.#sql, agentId, search);
   }
 }

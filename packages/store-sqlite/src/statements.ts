@@ -7,16 +7,18 @@ import {
 } from '@memgate/core/store-kit';
 import type { AttachmentRow } from './attachments.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
-import { prepareMemoryStatements } from './memory-statements.ts';
-import type { AgentRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
+import { MESSAGE_COLUMNS, prepareMemoryStatements } from './memory-statements.ts';
+import type { AgentRow, ConversationRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
 
-const MESSAGE_COLUMNS =
-  'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata';
-// Qualified for the join with agents, which shares the id, name and created_at column names.
+// Qualified for the join with conversations, which shares the id, name and created_at column names.
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
 const AGENT_COLUMNS = 'id, user_id, name, model, system, context_window, created_at';
+const CONVERSATION_COLUMNS = 'id, agent_id, name, metadata, created_at, updated_at';
+const CONVERSATION_COLUMNS_OF_C = CONVERSATION_COLUMNS.split(', ')
+  .map((column) => `c.${column}`)
+  .join(', ');
 
 /**
  * Every statement the store runs, prepared once per connection: preparing is the expensive
@@ -68,25 +70,86 @@ export function prepareStatements(db: Database) {
     ),
     blocksOfAgent: prepare<[string], MemoryBlockRow>(
       db,
-      'SELECT agent_id, label, value, "limit" FROM memory_blocks WHERE agent_id = ? ORDER BY position',
+      'SELECT agent_id, label, value, "limit", version FROM memory_blocks WHERE agent_id = ? ORDER BY position',
     ),
     blocksOfUser: prepare<[string], MemoryBlockRow>(
       db,
-      `SELECT b.agent_id, b.label, b.value, b."limit" FROM memory_blocks b
+      `SELECT b.agent_id, b.label, b.value, b."limit", b.version FROM memory_blocks b
        JOIN agents a ON a.id = b.agent_id WHERE a.user_id = ? ORDER BY b.agent_id, b.position`,
     ),
     updateBlock: prepare<[string, string, string], MemoryBlockRow>(
       db,
-      `UPDATE memory_blocks SET value = ? WHERE agent_id = ? AND label = ?
-       RETURNING agent_id, label, value, "limit"`,
+      `UPDATE memory_blocks SET value = ?, version = version + 1 WHERE agent_id = ? AND label = ?
+       RETURNING agent_id, label, value, "limit", version`,
+    ),
+    /** [value, agent id, label, expected version]: writes only over that version. */
+    updateBlockAt: prepare<[string, string, string, number], MemoryBlockRow>(
+      db,
+      `UPDATE memory_blocks SET value = ?, version = version + 1 WHERE agent_id = ? AND label = ? AND version = ?
+       RETURNING agent_id, label, value, "limit", version`,
+    ),
+    blockExists: prepareValue<[string, string], number>(
+      db,
+      'SELECT 1 FROM memory_blocks WHERE agent_id = ? AND label = ?',
+    ),
+
+    insertConversation: prepare<ConversationRow>(
+      db,
+      `INSERT INTO conversations (${CONVERSATION_COLUMNS})
+       VALUES (@id, @agent_id, @name, @metadata, @created_at, @updated_at)`,
+    ),
+    /** [conversation id, user id] */
+    getConversation: prepare<[string, string], ConversationRow>(
+      db,
+      `SELECT ${CONVERSATION_COLUMNS_OF_C} FROM conversations c JOIN agents a ON a.id = c.agent_id
+       WHERE c.id = ? AND a.user_id = ?`,
+    ),
+    conversationById: prepare<[string], ConversationRow>(
+      db,
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`,
+    ),
+    /** [conversation id, agent id]: whether a step's conversation is the agent's. */
+    conversationOfAgent: prepareValue<[string, string], number>(
+      db,
+      'SELECT 1 FROM conversations WHERE id = ? AND agent_id = ?',
+    ),
+    latestConversations: prepare<[string, number], ConversationRow>(
+      db,
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE agent_id = ? ORDER BY rowid DESC LIMIT ?`,
+    ),
+    conversationRowid: prepareValue<[string, string], number>(
+      db,
+      'SELECT rowid FROM conversations WHERE agent_id = ? AND id = ?',
+    ),
+    conversationsBefore: prepare<[string, number, number], ConversationRow>(
+      db,
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE agent_id = ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
+    ),
+    /** [name, metadata, updated at, id]; name and metadata are COALESCEd by the caller's choice (see update-conversation). */
+    updateConversation: prepare<[string | null, string | null, string, string], ConversationRow>(
+      db,
+      `UPDATE conversations SET name = ?, metadata = ?, updated_at = ? WHERE id = ?
+       RETURNING ${CONVERSATION_COLUMNS}`,
+    ),
+    deleteConversation: prepare<[string]>(db, 'DELETE FROM conversations WHERE id = ?'),
+    /** [agent id, key] */
+    conversationOfKey: prepare<[string, string], ConversationRow>(
+      db,
+      `SELECT ${CONVERSATION_COLUMNS_OF_C} FROM conversation_keys k JOIN conversations c ON c.id = k.conversation_id
+       WHERE k.agent_id = ? AND k.key = ?`,
+    ),
+    insertConversationKey: prepare<[string, string, string]>(
+      db,
+      'INSERT INTO conversation_keys (agent_id, key, conversation_id) VALUES (?, ?, ?)',
     ),
 
     insertMessage: prepare<MessageParams>(
       db,
       `INSERT INTO messages
-         (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata)
+         (id, agent_id, conversation_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata)
        VALUES
-         (@id, @agent_id, @role, @content, @tool_calls, @tool_call_id, @name, @created_at, @token_count, @metadata)`,
+         (@id, @agent_id, @conversation_id, @role, @content, @tool_calls, @tool_call_id, @name, @created_at,
+          @token_count, @metadata)`,
     ),
     messageSeq: prepareValue<[string, string], number>(db, 'SELECT seq FROM messages WHERE agent_id = ? AND id = ?'),
     latestMessages: prepare<[string, number], MessageRow>(
@@ -97,18 +160,29 @@ export function prepareStatements(db: Database) {
       db,
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     ),
-    contextStart: prepare<[string], { start: number }>(
+    /** [conversation id, limit] */
+    latestInConversation: prepare<[string, number], MessageRow>(
       db,
-      'SELECT context_start_seq AS start FROM agents WHERE id = ?',
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
     ),
+    /** [conversation id, before seq, limit] */
+    conversationMessagesBefore: prepare<[string, number, number], MessageRow>(
+      db,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    contextStart: prepare<[string], { start: number; agent_id: string }>(
+      db,
+      'SELECT context_start_seq AS start, agent_id FROM conversations WHERE id = ?',
+    ),
+    /** [conversation id, after seq] */
     messagesAfter: prepare<[string, number], MessageRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND seq > ? ORDER BY seq`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq`,
     ),
     contextMessages: prepare<[string], MessageRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS_OF_M} FROM messages m JOIN agents a ON a.id = m.agent_id
-       WHERE m.agent_id = ? AND m.seq >= a.context_start_seq ORDER BY m.seq`,
+      `SELECT ${MESSAGE_COLUMNS_OF_M} FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.conversation_id = ? AND m.seq >= c.context_start_seq ORDER BY m.seq`,
     ),
 
     insertAttachment: prepare<AttachmentRow>(
@@ -122,28 +196,29 @@ export function prepareStatements(db: Database) {
        WHERE agent_id = ? AND message_seq BETWEEN ? AND ? ORDER BY message_seq, position`,
     ),
 
-    setContextStart: prepare<[number, string]>(db, 'UPDATE agents SET context_start_seq = ? WHERE id = ?'),
+    setContextStart: prepare<[number, string]>(db, 'UPDATE conversations SET context_start_seq = ? WHERE id = ?'),
     setSummary: prepare<[string, number, string, string]>(
       db,
-      'UPDATE agents SET summary = ?, summary_message_count = ?, summary_updated_at = ? WHERE id = ?',
+      'UPDATE conversations SET summary = ?, summary_message_count = ?, summary_updated_at = ? WHERE id = ?',
     ),
     getSummary: prepare<[string], SummaryRow>(
       db,
-      'SELECT summary, summary_message_count, summary_updated_at FROM agents WHERE id = ?',
+      'SELECT summary, summary_message_count, summary_updated_at FROM conversations WHERE id = ?',
     ),
-    insertPending: prepare<PendingToolCallRow>(
+    insertPending: prepare<PendingToolCallRow & { conversation_id: string }>(
       db,
-      `INSERT INTO pending_tool_calls (agent_id, tool_call_id, name, arguments, style, created_at)
-       VALUES (@agent_id, @tool_call_id, @name, @arguments, @style, @created_at)`,
+      `INSERT INTO pending_tool_calls (agent_id, conversation_id, tool_call_id, name, arguments, style, created_at)
+       VALUES (@agent_id, @conversation_id, @tool_call_id, @name, @arguments, @style, @created_at)`,
     ),
+    /** [conversation id, tool call id] */
     deletePending: prepare<[string, string]>(
       db,
-      'DELETE FROM pending_tool_calls WHERE agent_id = ? AND tool_call_id = ?',
+      'DELETE FROM pending_tool_calls WHERE conversation_id = ? AND tool_call_id = ?',
     ),
     listPending: prepare<[string], PendingToolCallRow>(
       db,
       `SELECT agent_id, tool_call_id, name, arguments, style, created_at FROM pending_tool_calls
-       WHERE agent_id = ? ORDER BY rowid`,
+       WHERE conversation_id = ? ORDER BY rowid`,
     ),
   };
 }

@@ -14,11 +14,20 @@ export function writeAgent(sql: Statements, agent: NewAgent): Agent {
   const { id, userId, name, model, system, contextWindow, createdAt } = agent;
   const row = { id, user_id: userId, name, model, system, context_window: contextWindow, created_at: createdAt };
   sql.insertAgent.run(row);
+  // The default conversation: the agent's id, holding the history of clients that name no conversation.
+  sql.insertConversation.run({
+    id,
+    agent_id: id,
+    name: null,
+    metadata: null,
+    created_at: createdAt,
+    updated_at: createdAt,
+  });
   agent.memory.forEach((block, position) => {
     sql.insertBlock.run(id, block.label, block.value, block.limit, position);
   });
   return toAgent(
     row,
-    agent.memory.map(({ label, value, limit }) => ({ label, value, limit })),
+    agent.memory.map(({ label, value, limit }) => ({ label, value, limit, version: 1 })),
   );
 }

@@ -1,6 +1,8 @@
 import type {
   Agent,
   ApiKeyRecord,
+  Conversation,
+  ConversationPatch,
   MemoryBlock,
   NewAgent,
   NewPassage,
@@ -17,7 +19,7 @@ import {
   storableText,
 } from '@memgate/core/store-kit';
 import { type Database, transaction } from './driver.ts';
-import { toMemoryBlock } from './row-mapping.ts';
+import { toConversation, toMemoryBlock } from './row-mapping.ts';
 import { translateConstraints } from './sqlite-errors.ts';
 import type { Statements } from './statements.ts';
 import { writeAgent } from './write-agent.ts';
@@ -71,6 +73,41 @@ export const WRITE_OPERATIONS = {
     const row = sql.updateBlock.get(storableText(value), agentId, label);
     return row ? toMemoryBlock(row) : null;
   },
+  createConversation({ sql }: WriteContext, conversation: Conversation): Conversation {
+    const messages = {
+      conflict: `Conversation ${conversation.id} already exists.`,
+      missing: `Agent ${conversation.agentId} does not exist.`,
+    };
+    return translateConstraints(messages, () => insertConversation(sql, conversation));
+  },
+  updateConversation({ sql }: WriteContext, conversationId: string, patch: ConversationPatch): Conversation | null {
+    const row = sql.conversationById.get(conversationId);
+    if (!row) return null;
+    const name = patch.name === undefined ? row.name : patch.name === null ? null : storableText(patch.name);
+    const metadata = patch.metadata === undefined ? row.metadata : storableMetadata(patch.metadata);
+    const updated = sql.updateConversation.get(name, metadata, patch.updatedAt, conversationId);
+    return updated ? toConversation(updated) : null;
+  },
+  deleteConversation({ sql }: WriteContext, conversationId: string): boolean {
+    // ON DELETE CASCADE takes its messages (and their images and index rows), pending calls and keys.
+    return sql.deleteConversation.run(conversationId).changes > 0;
+  },
+  conversationForKey({ db, sql }: WriteContext, agentId: string, key: string, create: Conversation): Conversation {
+    const messages = {
+      conflict: `Conversation ${create.id} already exists.`,
+      missing: `Agent ${agentId} does not exist.`,
+    };
+    return translateConstraints(messages, () =>
+      transaction(db, 'IMMEDIATE', () => {
+        // One writer: the lookup and the insert cannot interleave with another first use.
+        const existing = sql.conversationOfKey.get(agentId, key);
+        if (existing) return toConversation(existing);
+        const conversation = insertConversation(sql, { ...create, agentId });
+        sql.insertConversationKey.run(agentId, storableText(key), conversation.id);
+        return conversation;
+      }),
+    );
+  },
   commitStep({ db, sql }: WriteContext, step: TurnStep): StoredMessage[] {
     return translateConstraints(stepConstraintMessages(step), () =>
       transaction(db, 'IMMEDIATE', () => writeStep(sql, storableStep(step))),
@@ -87,6 +124,26 @@ export const WRITE_OPERATIONS = {
     return sql.deletePassage.run(agentId, passageId).changes > 0;
   },
 };
+
+function storableMetadata(metadata: Record<string, string> | null): string | null {
+  if (metadata === null) return null;
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(metadata).map(([k, v]) => [storableText(k), storableText(v)])),
+  );
+}
+
+function insertConversation(sql: Statements, conversation: Conversation): Conversation {
+  const row = {
+    id: conversation.id,
+    agent_id: conversation.agentId,
+    name: conversation.name === null ? null : storableText(conversation.name),
+    metadata: storableMetadata(conversation.metadata),
+    created_at: conversation.createdAt,
+    updated_at: conversation.updatedAt,
+  };
+  sql.insertConversation.run(row);
+  return toConversation(row);
+}
 
 type Operations = typeof WRITE_OPERATIONS;
 /** The name of a write. */

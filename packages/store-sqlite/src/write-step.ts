@@ -1,6 +1,6 @@
 import type { StoredMessage, TurnStep } from '@memgate/core';
-import { assertStepRowsBelongToAgent, MemgateError, messageSearchText } from '@memgate/core/store-kit';
-import { agentToken } from './agent-token.ts';
+import { assertStepRowsBelongToAgent, MemgateError, memoryConflict, messageSearchText } from '@memgate/core/store-kit';
+import { messageScopeTokens } from './agent-token.ts';
 import { writeAttachments } from './attachments.ts';
 import { toMessageParams, toPendingToolCallRow, withSeq } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
@@ -12,39 +12,47 @@ import { writePassages } from './write-passages.ts';
  */
 export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
   assertStepRowsBelongToAgent(step);
+  const conversationId = step.conversationId ?? step.agentId;
+  if (!sql.conversationOfAgent.get(conversationId, step.agentId)) {
+    // Checked first: the conversation may have been deleted while its turn ran.
+    throw new MemgateError('NOT_FOUND', `Conversation ${conversationId} of agent ${step.agentId} does not exist.`, {
+      detailCode: 'conversation_not_found',
+    });
+  }
+  const scope = messageScopeTokens(step.agentId, conversationId);
   const stored = step.messages.map((message) => {
-    const seq = Number(sql.insertMessage.run(toMessageParams(message)).lastInsertRowid);
+    const seq = Number(sql.insertMessage.run(toMessageParams(message, conversationId)).lastInsertRowid);
     writeAttachments(sql, message, seq);
     const text = messageSearchText(message);
-    if (text !== null) sql.insertMessageText.run(seq, agentToken(message.agentId), text);
-    return withSeq(message, seq);
+    if (text !== null) sql.insertMessageText.run(seq, scope, text);
+    return withSeq(message, seq, conversationId);
   });
   writePassages(sql, step.passages ?? []);
-  moveContextWindow(sql, step);
+  moveContextWindow(sql, step, conversationId);
   for (const update of step.memory ?? []) {
-    if (!sql.updateBlock.get(update.value, step.agentId, update.label)) {
-      // Dropping a memory change silently would lose what the agent meant to remember.
-      throw new MemgateError('NOT_FOUND', `Agent ${step.agentId} has no memory block "${update.label}".`);
+    const written =
+      update.version === undefined
+        ? sql.updateBlock.get(update.value, step.agentId, update.label)
+        : sql.updateBlockAt.get(update.value, step.agentId, update.label, update.version);
+    if (written) continue;
+    // Dropping a memory change silently would lose what the agent meant to remember.
+    if (update.version !== undefined && sql.blockExists.get(step.agentId, update.label)) {
+      throw memoryConflict(step.agentId, update.label);
     }
+    throw new MemgateError('NOT_FOUND', `Agent ${step.agentId} has no memory block "${update.label}".`);
   }
   // Answers first, then new calls: a step answers the calls of the previous one before opening its own.
   for (const toolCallId of step.resolvePendingToolCallIds ?? []) {
-    sql.deletePending.run(step.agentId, toolCallId);
+    sql.deletePending.run(conversationId, toolCallId);
   }
-  for (const call of step.addPendingToolCalls ?? []) sql.insertPending.run(toPendingToolCallRow(call));
+  for (const call of step.addPendingToolCalls ?? []) {
+    sql.insertPending.run({ ...toPendingToolCallRow(call), conversation_id: conversationId });
+  }
   return stored;
 }
 
-function moveContextWindow(sql: Statements, step: TurnStep): void {
+function moveContextWindow(sql: Statements, step: TurnStep, conversationId: string): void {
   const { contextStartSeq, summary } = step;
-  const missing = () => new MemgateError('NOT_FOUND', `Agent ${step.agentId} does not exist.`);
-  if (contextStartSeq !== undefined && sql.setContextStart.run(contextStartSeq, step.agentId).changes === 0) {
-    throw missing();
-  }
-  if (
-    summary &&
-    sql.setSummary.run(summary.text, summary.messageCount, summary.updatedAt, step.agentId).changes === 0
-  ) {
-    throw missing();
-  }
+  if (contextStartSeq !== undefined) sql.setContextStart.run(contextStartSeq, conversationId);
+  if (summary) sql.setSummary.run(summary.text, summary.messageCount, summary.updatedAt, conversationId);
 }

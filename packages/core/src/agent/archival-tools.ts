@@ -102,6 +102,11 @@ export const conversationSearch: AgentTool = {
     'Search prior conversation history (also what has left your context window) using keyword search.',
     {
       query: { type: 'string', description: 'String to search for.' },
+      scope: {
+        type: 'string',
+        enum: ['conversation', 'agent'],
+        description: 'Search this conversation (the default) or every conversation you have had.',
+      },
       page: pageParameter,
       request_heartbeat: heartbeatParameter,
     },
@@ -112,7 +117,13 @@ export const conversationSearch: AgentTool = {
     if (typeof query !== 'string') return query;
     const page = pageArgument(args);
     if (typeof page !== 'number') return page;
-    const results = await context.recall.search(context.agentId, query, { page, pageSize: SEARCH_PAGE_SIZE });
+    const scope = args['scope'] ?? 'conversation';
+    if (scope !== 'conversation' && scope !== 'agent') {
+      return toolFailure('scope must be "conversation" or "agent".');
+    }
+    const paging = { page, pageSize: SEARCH_PAGE_SIZE };
+    const conversationId = scope === 'conversation' ? context.conversationId : undefined;
+    const results = await context.recall.search(context.agentId, query, paging, conversationId);
     return fittedPage(searchHeader(results), context, (clip) =>
       results.hits.map((message) => ({
         timestamp: message.createdAt,

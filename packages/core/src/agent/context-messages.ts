@@ -3,7 +3,7 @@ import type { StoredMessage } from '../domain/types.ts';
 import type { LlmMessage } from '../llm/provider.ts';
 
 /** Maps stored history onto the OpenAI message format sent upstream. */
-export function toLlmMessage(message: StoredMessage): LlmMessage {
+export function toLlmMessage(message: Omit<StoredMessage, 'conversationId'>): LlmMessage {
   switch (message.role) {
     case 'user': {
       // Images go upstream as parts for as long as their message is in the window.

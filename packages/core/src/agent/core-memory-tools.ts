@@ -32,6 +32,7 @@ function writeBlock(context: ToolContext, block: MemoryBlock, value: string): To
 }
 
 export const coreMemoryAppend: AgentTool = {
+  editsMemory: true,
   definition: fn(
     'core_memory_append',
     'Append to the contents of a core memory block.',
@@ -52,6 +53,7 @@ export const coreMemoryAppend: AgentTool = {
 };
 
 export const coreMemoryReplace: AgentTool = {
+  editsMemory: true,
   definition: fn(
     'core_memory_replace',
     'Replace the contents of a core memory block. To delete memories, use an empty string for new_content.',

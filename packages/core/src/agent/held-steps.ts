@@ -19,12 +19,15 @@ export class HeldSteps {
   private readonly prompt: StoredMessage[] = [];
   private invalidReplies = 0;
 
-  constructor(readonly format: ReplyFormat) {}
+  constructor(
+    readonly format: ReplyFormat,
+    private readonly conversationId: string,
+  ) {}
 
   hold(step: TurnStep): void {
     this.steps.push(step);
     // Sent upstream after the stored window; `seq` is never read on that path.
-    for (const message of step.messages) this.prompt.push({ ...message, seq: 0 });
+    for (const message of step.messages) this.prompt.push({ ...message, conversationId: this.conversationId, seq: 0 });
   }
 
   /** The held messages, in order, as the next step's prompt continues them. */
@@ -55,9 +58,22 @@ export class HeldSteps {
     return {
       agentId,
       messages: this.steps.flatMap((step) => step.messages),
-      memory: this.steps.flatMap((step) => step.memory ?? []),
+      memory: lastWritePerBlock(this.steps.flatMap((step) => step.memory ?? [])),
       passages: this.steps.flatMap((step) => step.passages ?? []),
       addPendingToolCalls: this.steps.flatMap((step) => step.addPendingToolCalls ?? []),
     };
   }
+}
+
+/**
+ * One write per block: the last value, over the version the first edit was made from (nothing was
+ * stored in between, so every held edit of a block was made from that version).
+ */
+function lastWritePerBlock(changes: NonNullable<TurnStep['memory']>): NonNullable<TurnStep['memory']> {
+  const byLabel = new Map<string, NonNullable<TurnStep['memory']>[number]>();
+  for (const change of changes) {
+    const first = byLabel.get(change.label);
+    byLabel.set(change.label, first ? { ...change, version: first.version } : change);
+  }
+  return [...byLabel.values()];
 }

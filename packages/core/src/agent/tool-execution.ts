@@ -11,6 +11,7 @@ export interface ToolExecutionInput {
   /** Each tool run is a child of this span (the step's). */
   span?: TelemetrySpan;
   agentId: string;
+  conversationId: string;
   /** The calls of one assistant message, in order. */
   calls: ToolCall[];
   tools: ReadonlyMap<string, AgentTool>;
@@ -33,7 +34,7 @@ export interface ToolExecutionInput {
 export interface ToolExecutionResult {
   /** Tool messages to store, one per agent-side call. */
   toolMessages: NewMessage[];
-  memoryChanges: { label: string; value: string }[];
+  memoryChanges: { label: string; value: string; version?: number }[];
   /** Archival passages the calls inserted, to commit with the step. */
   newPassages: NewPassage[];
   sentMessages: { message: string; streamed: boolean }[];
@@ -45,7 +46,8 @@ export interface ToolExecutionResult {
   continueLoop: boolean;
 }
 
-function parseArguments(raw: string): Record<string, unknown> | null {
+/** A tool call's arguments as an object; null when they are not a JSON object. */
+export function parseArguments(raw: string): Record<string, unknown> | null {
   try {
     const parsed: unknown = JSON.parse(raw || '{}');
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
@@ -60,6 +62,7 @@ function parseArguments(raw: string): Record<string, unknown> | null {
 export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolExecutionResult> {
   const context: ToolContext = {
     agentId: input.agentId,
+    conversationId: input.conversationId,
     memory: input.memory,
     changedLabels: new Set(),
     archival: input.archival,
@@ -118,7 +121,8 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
   }
   for (const label of context.changedLabels) {
     const block = input.memory.find((candidate) => candidate.label === label);
-    if (block) result.memoryChanges.push({ label, value: block.value });
+    // The version the edit was made from: the store writes it only over that version.
+    if (block) result.memoryChanges.push({ label, value: block.value, version: block.version });
   }
   return result;
 }
@@ -155,7 +159,11 @@ async function runTraced(
 }
 
 /** A tool that throws is a failed call the agent sees, not a failed turn. */
-async function runSafely(tool: AgentTool, args: Record<string, unknown>, context: ToolContext): Promise<ToolOutcome> {
+export async function runSafely(
+  tool: AgentTool,
+  args: Record<string, unknown>,
+  context: ToolContext,
+): Promise<ToolOutcome> {
   try {
     return await tool.run(args, context);
   } catch (error) {

@@ -13,6 +13,8 @@ export interface ToolOutcome {
 /** The agent-side state a tool may read and change during one step. */
 export interface ToolContext {
   agentId: string;
+  /** The conversation of the running turn. */
+  conversationId: string;
   /** The agent's core memory; tools mutate values here, the loop persists what changed. */
   memory: MemoryBlock[];
   changedLabels: Set<string>;
@@ -29,6 +31,11 @@ export interface ToolContext {
 
 export interface AgentTool {
   definition: LlmToolDefinition;
+  /**
+   * A tool whose only effect is on core memory, through `context.memory`: run again on the latest
+   * memory when another conversation wrote a block since the turn read it (memory-reapply.ts).
+   */
+  editsMemory?: true;
   run(args: Record<string, unknown>, context: ToolContext): Promise<ToolOutcome> | ToolOutcome;
 }
 

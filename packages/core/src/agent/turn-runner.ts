@@ -1,5 +1,5 @@
 import { ContextManager, type ContextWindowState, type FitInput } from '../context/context-manager.ts';
-import type { StoredMessage, Usage } from '../domain/types.ts';
+import type { MemoryBlock, StoredMessage, Usage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { LlmProvider } from '../llm/provider.ts';
@@ -9,6 +9,7 @@ import type { Store, TurnStep } from '../store/store.ts';
 import { type AgentTool, BASE_AGENT_TOOLS } from './base-tools.ts';
 import { CommitGate } from './commit-gate.ts';
 import { HeldSteps } from './held-steps.ts';
+import { isMemoryConflict, reapplyMemoryEdits } from './memory-reapply.ts';
 import { plainTextReply, repairInstruction } from './reply-format.ts';
 import { ReplyWriter } from './reply-writer.ts';
 import { executeToolCalls, toolResultLimit, truncateResult } from './tool-execution.ts';
@@ -27,6 +28,9 @@ export interface TurnRunnerOptions {
   /** Defaults to archival memory without embeddings. */
   archival?: ArchivalMemory;
 }
+
+/** Tries of a step whose memory edits keep meeting newer writes from other conversations. */
+const MAX_MEMORY_ATTEMPTS = 5;
 
 /** Everything one running turn keeps between its steps. */
 interface TurnState {
@@ -48,9 +52,9 @@ interface TurnState {
  * ephemeral turn does instead of committing. Seqs continue the window's, so the window keeps its
  * order; summaries and pending calls are not kept.
  */
-function keepInTurn(step: TurnStep, window: ContextWindowState): StoredMessage[] {
+function keepInTurn(step: TurnStep, window: ContextWindowState, conversationId: string): StoredMessage[] {
   let seq = window.messages.at(-1)?.seq ?? 0;
-  return step.messages.map((message) => ({ ...withTokenCount(message), seq: ++seq }));
+  return step.messages.map((message) => ({ ...withTokenCount(message), conversationId, seq: ++seq }));
 }
 
 /** Runs the MemGPT loop of one turn. The caller holds the agent's lock. */
@@ -78,23 +82,24 @@ export class TurnRunner {
     // An ephemeral turn keeps its messages in this turn's window only; nothing reaches the store.
     // Every other write waits for the commit before it, so the history keeps the turn's order.
     const write = async (step: TurnStep) => {
-      if (input.ephemeral) return keepInTurn(step, window);
+      if (input.ephemeral) return keepInTurn(step, window, input.conversationId);
       await gate.durable();
-      return this.commit(withMetadata(step), input);
+      return this.commit(withMetadata(step), input, memory);
     };
     const context = new ContextManager({
       store: this.options.store,
       commit: write,
       generate: accountedGenerate(this.options.provider, input, usage),
     });
-    const window = input.window ?? (await context.load(agent.id));
+    const window = input.window ?? (await context.load(input.conversationId));
+    const memory = agent.memory.map((block) => ({ ...block }));
     const turn: TurnState = {
       input,
-      memory: agent.memory.map((block) => ({ ...block })),
+      memory,
       window,
       context,
       reply: new ReplyWriter(),
-      held: input.replyFormat ? new HeldSteps(input.replyFormat) : null,
+      held: input.replyFormat ? new HeldSteps(input.replyFormat, input.conversationId) : null,
       write,
       gate,
     };
@@ -112,9 +117,9 @@ export class TurnRunner {
     });
     // The new messages join the prompt at once, as this turn sees them; their commit runs beside
     // the first upstream call, and the gate holds back the reply until it is durable.
-    const provisional = keepInTurn(first, window);
+    const provisional = keepInTurn(first, window, input.conversationId);
     window.messages.push(...provisional);
-    if (!input.ephemeral) gate.begin(this.commit(first, input), window, provisional);
+    if (!input.ephemeral) gate.begin(this.commit(first, input, memory), window, provisional);
 
     try {
       yield* this.steps(turn, usage);
@@ -174,6 +179,7 @@ export class TurnRunner {
         replyFormat: input.replyFormat,
         memory: turn.memory,
         agentId: agent.id,
+        conversationId: input.conversationId,
         streamedSends,
         archival: this.archival,
         recall: this.recall,
@@ -332,12 +338,20 @@ export class TurnRunner {
     if (merged) await turn.write(merged);
   }
 
-  private async commit(step: TurnStep, input: TurnInput): Promise<StoredMessage[]> {
+  /**
+   * Stores a step in the turn's conversation. Its memory edits are written over the block versions
+   * they were made from; when another conversation wrote a block since, the step's memory tool
+   * calls are run again on the latest memory (their results may change, a failure included, which
+   * the agent reads) and the step is stored with those. `memory` is the turn's working memory,
+   * kept in step with what was stored.
+   */
+  private async commit(step: TurnStep, input: TurnInput, memory: MemoryBlock[]): Promise<StoredMessage[]> {
     const changesWindow = step.contextStartSeq !== undefined || step.summary !== undefined;
     if (
       step.messages.length === 0 &&
       !step.resolvePendingToolCallIds?.length &&
       !step.passages?.length &&
+      !step.memory?.length &&
       !changesWindow
     ) {
       return [];
@@ -345,17 +359,56 @@ export class TurnRunner {
     const parent = input.trace.step ?? input.trace.span;
     const span = parent.child('store.commit', { agentId: step.agentId, messages: step.messages.length });
     let stored: StoredMessage[];
+    let current: TurnStep = {
+      ...step,
+      conversationId: input.conversationId,
+      messages: step.messages.map(withTokenCount),
+    };
     try {
-      stored = await this.options.store.commitStep({ ...step, messages: step.messages.map(withTokenCount) });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          stored = await this.options.store.commitStep(current);
+          break;
+        } catch (error) {
+          if (!isMemoryConflict(error) || attempt >= MAX_MEMORY_ATTEMPTS) throw error;
+          current = await this.reapplyMemory(current, input, memory);
+        }
+      }
       span.end({});
     } catch (error) {
       span.end({}, error);
       throw error;
     }
+    for (const change of current.memory ?? []) {
+      const block = memory.find((candidate) => candidate.label === change.label);
+      if (block && change.version !== undefined) block.version = change.version + 1;
+    }
     for (const message of stored) {
-      await this.options.events.publish({ type: 'message.created', agentId: step.agentId, message });
+      await this.options.events.publish({
+        type: 'message.created',
+        agentId: step.agentId,
+        conversationId: input.conversationId,
+        message,
+      });
     }
     return stored;
+  }
+
+  /** The step with its memory tool calls run again on the agent's latest memory (see `commit`). */
+  private async reapplyMemory(step: TurnStep, input: TurnInput, memory: MemoryBlock[]): Promise<TurnStep> {
+    const agent = await this.options.store.getAgent(input.agent.userId, input.agent.id);
+    if (!agent)
+      throw new MemgateError('NOT_FOUND', `Agent ${input.agent.id} not found.`, { detailCode: 'agent_not_found' });
+    const { step: reapplied, memory: latest } = await reapplyMemoryEdits(step, agent.memory, {
+      tools: this.tools,
+      archival: this.archival,
+      recall: this.recall,
+      maxResultCharacters: toolResultLimit(input.agent.contextWindow),
+      signal: input.signal,
+    });
+    // The turn goes on from the latest memory, its own edits re-applied.
+    memory.splice(0, memory.length, ...latest);
+    return reapplied;
   }
 }
 

@@ -19,6 +19,8 @@ export interface ClientTools {
 /** Everything one turn needs, resolved and validated by the dispatcher. */
 export interface TurnInput {
   agent: Agent;
+  /** The conversation the turn continues (the agent's id for its default conversation); its lock is held. */
+  conversationId: string;
   /** The model the upstream is asked for. */
   model: string;
   /** New input to store first (tool results, then user messages). */
@@ -46,7 +48,7 @@ export interface TurnInput {
   timing: TurnTiming;
   /** The turn's telemetry: its span, the running step's, and its request id. */
   trace: TurnTrace;
-  /** The agent's window, read under the lock by the dispatcher; the runner reads it when absent. */
+  /** The conversation's window, read under the lock by the dispatcher; the runner reads it when absent. */
   window?: ContextWindowState;
 }
 
@@ -65,6 +67,8 @@ export interface TurnTiming {
   upstreamCalls: number;
   /** The agent the turn runs for, once resolved (for the adapter's request log line). */
   agentId?: string;
+  /** The conversation it continues, once resolved (for the log line and the response header). */
+  conversationId?: string;
 }
 
 /** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */

@@ -46,9 +46,12 @@ export interface ContextManagerOptions {
 /** Opens the memory-pressure alert; a window holding one is not warned again. */
 export const MEMORY_PRESSURE_PREFIX = '[memory pressure]';
 
-/** The agent's window as stored: its summary and the messages in context, never the whole history. */
-export async function loadContextWindow(store: Store, agentId: string): Promise<ContextWindowState> {
-  const [summary, messages] = await Promise.all([store.getContextSummary(agentId), store.listContextMessages(agentId)]);
+/** A conversation's window as stored: its summary and the messages in context, never the whole history. */
+export async function loadContextWindow(store: Store, conversationId: string): Promise<ContextWindowState> {
+  const [summary, messages] = await Promise.all([
+    store.getContextSummary(conversationId),
+    store.listContextMessages(conversationId),
+  ]);
   return { summary, messages };
 }
 
@@ -56,9 +59,9 @@ export async function loadContextWindow(store: Store, agentId: string): Promise<
 export class ContextManager {
   constructor(private readonly options: ContextManagerOptions) {}
 
-  /** The agent's window: only the messages in context, never the whole history. */
-  load(agentId: string): Promise<ContextWindowState> {
-    return loadContextWindow(this.options.store, agentId);
+  /** A conversation's window: only the messages in context, never the whole history. */
+  load(conversationId: string): Promise<ContextWindowState> {
+    return loadContextWindow(this.options.store, conversationId);
   }
 
   /**

@@ -12,6 +12,7 @@ import { fieldError, parseOrThrow } from '../errors/validation.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../schemas/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/chat-response.ts';
+import type { ConversationService } from '../services/conversation-service.ts';
 import type { Store } from '../store/store.ts';
 import { NO_TELEMETRY, type RequestContext, type SpanEnd, type Telemetry } from '../telemetry/telemetry.ts';
 import { clientToolsOf } from './client-tools.ts';
@@ -28,10 +29,22 @@ export interface ChatCallOptions {
   timing?: TurnTiming;
   /** The adapter's request id and protocol; without it the turn gets a new id (`internal`). */
   context?: RequestContext;
+  /**
+   * The conversation the protocol named outside the body (the `X-Memgate-Conversation` header, a
+   * GraphQL argument, a chat-channel frame field). It wins over `metadata.conversation_id`.
+   */
+  conversationId?: string;
+  /**
+   * A chat UI's own chat id (`X-OpenWebUI-Chat-Id`…), prefixed with the UI's name: used when no
+   * conversation is named, through the agent's key → conversation map, creating it on first use.
+   */
+  conversationKey?: string;
 }
 
 export interface ChatDispatcherOptions {
   store: Store;
+  /** Resolves the conversation a turn continues. */
+  conversations: ConversationService;
   provider: LlmProvider;
   lock: AgentLock;
   runner: TurnRunner;
@@ -146,10 +159,17 @@ export class ChatDispatcher {
     const agentId = await this.resolveAgentId(principal, request);
     report.agentId = agentId;
     call.timing.agentId = agentId;
+    const conversationId = await this.options.conversations.resolve(principal, agentId, {
+      named: call.conversationId,
+      metadata: request.metadata?.['conversation_id'],
+      key: call.conversationKey,
+    });
+    call.timing.conversationId = conversationId;
     const lockWait = trace.span.child('lock.wait', { agentId });
     let release: Awaited<ReturnType<AgentLock['acquire']>>;
     try {
-      release = await this.options.lock.acquire(agentId, call.signal);
+      // One turn at a time per conversation: the conversations of one agent run side by side.
+      release = await this.options.lock.acquire(conversationId, call.signal);
       lockWait.end({});
     } catch (error) {
       lockWait.end({}, error);
@@ -164,10 +184,10 @@ export class ChatDispatcher {
       // The window is read here rather than in the runner: its tail is where a failed attempt's input
       // sits, so the retry check needs no read of its own on almost every turn.
       const [pending, window] = await Promise.all([
-        this.options.store.listPendingToolCalls(agent.id),
-        loadContextWindow(this.options.store, agent.id),
+        this.options.store.listPendingToolCalls(conversationId),
+        loadContextWindow(this.options.store, conversationId),
       ]);
-      const retryTail = await this.unansweredInput(agent.id, window.messages);
+      const retryTail = await this.unansweredInput(agent.id, conversationId, window.messages);
       const newInput = extractNewInput(agent.id, request.messages, pending, retryTail, {
         maxAttachmentBytes: this.options.maxAttachmentBytes,
       });
@@ -175,6 +195,7 @@ export class ChatDispatcher {
       report.model = model;
       const input: TurnInput = {
         agent,
+        conversationId,
         model,
         ...newInput,
         sampling: samplingOf(request, agent.id),
@@ -219,11 +240,11 @@ export class ChatDispatcher {
    * The client input a failed attempt stored at the end of the history (see `unansweredInput`). The
    * window ends where the history ends, so its tail answers unless the whole window is such input.
    */
-  private async unansweredInput(agentId: string, window: StoredMessage[]) {
+  private async unansweredInput(agentId: string, conversationId: string, window: StoredMessage[]) {
     const inWindow = unansweredInput(window, isReservedToolName);
     if (inWindow.length < window.length) return inWindow;
     for (let limit = RETRY_LOOKBACK; ; limit *= 4) {
-      const recent = await this.options.store.listMessages(agentId, { limit });
+      const recent = await this.options.store.listMessages(agentId, { limit, conversationId });
       const tail = unansweredInput(recent, isReservedToolName);
       // Read further only while everything read so far is such input (the tail may go on).
       if (tail.length < recent.length || recent.length < limit || limit >= RETRY_LOOKBACK_MAX) return tail;

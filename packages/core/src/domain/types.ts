@@ -35,6 +35,12 @@ export interface MemoryBlock {
   label: string;
   value: string;
   limit: number;
+  /**
+   * Grows by one with every write, so that a write made from an older read can be told apart (two
+   * conversations of one agent edit the same blocks). Stores always return it; absent on a block
+   * not stored yet.
+   */
+  version?: number;
 }
 
 export interface Agent {
@@ -46,6 +52,27 @@ export interface Agent {
   contextWindow: number;
   createdAt: string;
   memory: MemoryBlock[];
+}
+
+/**
+ * One thread of an agent: its own message window, summary, pending client tool calls and lock.
+ * Memory blocks and archival memory belong to the agent and are shared by all its conversations.
+ * Every agent has a default conversation whose id is the agent's id, holding the history that
+ * clients which name no conversation write to.
+ */
+export interface Conversation {
+  id: string;
+  agentId: string;
+  name: string | null;
+  /** Up to 16 string pairs, as OpenAI's `metadata`; null when none were set. */
+  metadata: Record<string, string> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** True for the agent's default conversation (see `Conversation`). */
+export function isDefaultConversation(conversation: Pick<Conversation, 'id' | 'agentId'>): boolean {
+  return conversation.id === conversation.agentId;
 }
 
 export type StoredRole = 'user' | 'assistant' | 'tool' | 'system';
@@ -60,7 +87,9 @@ export interface ToolCall {
 export interface StoredMessage {
   id: string;
   agentId: string;
-  /** Monotonic position in the agent's history. */
+  /** The conversation it belongs to (the agent's id for its default conversation). */
+  conversationId: string;
+  /** Monotonic position in the agent's history, across all its conversations. */
   seq: number;
   role: StoredRole;
   content: string | null;
@@ -98,7 +127,8 @@ export interface Attachment {
   data: Uint8Array | null;
 }
 
-export type NewMessage = Omit<StoredMessage, 'seq'>;
+/** A message to store; its conversation is the step's (see `TurnStep.conversationId`). */
+export type NewMessage = Omit<StoredMessage, 'seq' | 'conversationId'>;
 
 /** A tool call the agent made to a client tool, waiting for the client's `tool` message. */
 export interface PendingToolCall {

@@ -4,6 +4,8 @@ import type { StoredMessage } from '../domain/types.ts';
 export interface AgentEvent {
   type: 'message.created';
   agentId: string;
+  /** The conversation the message belongs to (the agent's id for its default conversation). */
+  conversationId: string;
   message: StoredMessage;
 }
 

@@ -3,16 +3,18 @@ import type { Store } from '../store/store.ts';
 import { pageOffset, type SearchResults, searchResults } from './search-results.ts';
 import { searchTerms } from './search-text.ts';
 
-/** Recall memory: the agent's whole stored conversation, searched by text. */
+/** Recall memory: the agent's stored history, one conversation's or all of them, searched by text. */
 export class RecallMemory {
   constructor(private readonly store: Store) {}
 
-  async search(agentId: string, query: string, paging: { page: number; pageSize: number }) {
+  /** `conversationId` limits the search to that conversation; without it, every conversation of the agent. */
+  async search(agentId: string, query: string, paging: { page: number; pageSize: number }, conversationId?: string) {
     const terms = searchTerms(query);
     const found = await this.store.searchMessages(agentId, {
       terms,
       limit: paging.pageSize,
       offset: pageOffset(paging.page, paging.pageSize),
+      ...(conversationId !== undefined && { conversationId }),
     });
     const results: SearchResults<StoredMessage> = searchResults({
       query,

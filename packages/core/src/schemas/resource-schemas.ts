@@ -58,6 +58,9 @@ export const messageResourceSchema = z
     tool_call_id: z.string().optional(),
     name: z.string().optional(),
     metadata: z.record(z.string(), z.string()).optional(),
+    conversation_id: z.string().meta({
+      description: 'The conversation the message belongs to; the agent’s id for its default conversation.',
+    }),
     created_at: timestamp,
   })
   .meta({ id: 'Message', description: 'A message of an agent’s history.' });

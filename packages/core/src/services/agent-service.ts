@@ -74,9 +74,11 @@ export class AgentService {
   async messages(principal: Principal, agentId: string, query: unknown): Promise<StoredMessage[]> {
     const page = parseOrThrow(messagePageSchema, query ?? {}, 'query');
     await this.get(principal, agentId);
+    // The agent's own history route shows its default conversation (whose id is the agent's).
+    const conversationId = agentId;
     return this.store.listMessages(
       agentId,
-      page.before ? { limit: page.limit, before: page.before } : { limit: page.limit },
+      page.before ? { limit: page.limit, before: page.before, conversationId } : { limit: page.limit, conversationId },
     );
   }
 

@@ -32,6 +32,7 @@ export function messageResource(message: StoredMessage): MessageResource {
     id: message.id,
     role: message.role,
     content: messageContentParts(message) ?? message.content,
+    conversation_id: message.conversationId,
     created_at: message.createdAt,
   };
   if (message.toolCalls?.length) resource.tool_calls = message.toolCalls;

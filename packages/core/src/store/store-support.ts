@@ -1,3 +1,4 @@
+import { MemgateError } from '../errors/memgate-error.ts';
 import type { TurnStep } from './store.ts';
 
 /**
@@ -27,4 +28,16 @@ export function assertStepRowsBelongToAgent(step: TurnStep): void {
       throw new Error(`A turn step for agent ${step.agentId} holds a row of agent ${row.agentId}.`);
     }
   }
+}
+
+/**
+ * A versioned memory write found its block at another version: another conversation wrote it
+ * since this edit was made. The caller re-applies the edit to the new value (see `TurnStep.memory`).
+ */
+export function memoryConflict(agentId: string, label: string): MemgateError {
+  return new MemgateError(
+    'CONFLICT',
+    `Memory block "${label}" of agent ${agentId} changed since it was read; the edit must be re-applied.`,
+    { detailCode: 'memory_conflict' },
+  );
 }

@@ -2,6 +2,7 @@ import type {
   Agent,
   ApiKeyRecord,
   ContextSummary,
+  Conversation,
   MemoryBlock,
   NewMessage,
   NewPassage,
@@ -22,8 +23,15 @@ export type NewAgent = Agent;
  */
 export interface TurnStep {
   agentId: string;
+  /** The conversation whose messages, window, summary and pending calls the step writes; default: the agent's default conversation (`agentId`). */
+  conversationId?: string;
   messages: NewMessage[];
-  memory?: { label: string; value: string }[];
+  /**
+   * New values of memory blocks. With `version` (the version the edit was made from), the write
+   * happens only if the block is still at that version; otherwise the whole step fails with
+   * CONFLICT (detail code `memory_conflict`) and the caller re-applies the edit to the new value.
+   */
+  memory?: { label: string; value: string; version?: number }[];
   passages?: NewPassage[];
   addPendingToolCalls?: PendingToolCall[];
   resolvePendingToolCallIds?: string[];
@@ -43,6 +51,18 @@ export interface MessagePage {
   limit: number;
   /** A message id: only messages older than it. */
   before?: string;
+}
+
+/** A page of an agent's messages: one conversation's, or (no `conversationId`) all of them. */
+export interface HistoryPage extends MessagePage {
+  conversationId?: string;
+}
+
+/** What a conversation's name and metadata change to; absent fields stay. */
+export interface ConversationPatch {
+  name?: string | null;
+  metadata?: Record<string, string> | null;
+  updatedAt: string;
 }
 
 /**
@@ -74,6 +94,7 @@ export interface Store {
   /** True when a key was deleted. */
   deleteApiKey(keyId: string): Promise<boolean>;
 
+  /** Creates the agent with its default conversation (whose id is the agent's id). */
   createAgent(agent: NewAgent): Promise<Agent>;
   getAgent(userId: string, agentId: string): Promise<Agent | null>;
   listAgents(userId: string): Promise<Agent[]>;
@@ -82,15 +103,32 @@ export interface Store {
   /** Sets one block's value; null when the agent has no such block. */
   setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null>;
 
+  /** NOT_FOUND when the agent does not exist, CONFLICT for a repeated id. */
+  createConversation(conversation: Conversation): Promise<Conversation>;
+  /** The conversation when it exists and its agent belongs to the user, else null. */
+  getConversation(userId: string, conversationId: string): Promise<Conversation | null>;
+  /** A page of the agent's conversations, oldest first (same paging as `listMessages`, by conversation id). */
+  listConversations(agentId: string, page: MessagePage): Promise<Conversation[]>;
+  /** Null when there is no such conversation. */
+  updateConversation(conversationId: string, patch: ConversationPatch): Promise<Conversation | null>;
+  /** Deletes a conversation with its messages and pending calls. True when it existed. */
+  deleteConversation(conversationId: string): Promise<boolean>;
+  /**
+   * The conversation an outside key (a chat UI's chat id) maps to for this agent, creating
+   * `create` and the mapping atomically on first use; concurrent first uses get one conversation.
+   */
+  conversationForKey(agentId: string, key: string, create: Conversation): Promise<Conversation>;
+
   /** A page of the history, oldest first. Never throws NOT_FOUND: an unknown cursor gives []. */
-  listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]>;
-  /** The messages that are in the agent's context window, oldest first. */
-  listContextMessages(agentId: string): Promise<StoredMessage[]>;
-  listPendingToolCalls(agentId: string): Promise<PendingToolCall[]>;
+  listMessages(agentId: string, page: HistoryPage): Promise<StoredMessage[]>;
+  /** The messages that are in a conversation's context window, oldest first. */
+  listContextMessages(conversationId: string): Promise<StoredMessage[]>;
+  /** A conversation's open client tool calls, in the order they were opened. */
+  listPendingToolCalls(conversationId: string): Promise<PendingToolCall[]>;
   /** Writes one turn step atomically and returns the stored messages (with `seq`). */
   commitStep(step: TurnStep): Promise<StoredMessage[]>;
-  /** The agent's recursive summary of the messages before its context window, or null. */
-  getContextSummary(agentId: string): Promise<ContextSummary | null>;
+  /** A conversation's recursive summary of the messages before its context window, or null. */
+  getContextSummary(conversationId: string): Promise<ContextSummary | null>;
 
   /** Stores passages atomically (all or none); NOT_FOUND for an unknown agent, CONFLICT for a repeated id. */
   insertPassages(passages: NewPassage[]): Promise<Passage[]>;
@@ -104,5 +142,5 @@ export interface Store {
    * Ranks the agent's whole history by text relevance: user messages, and what the assistant
    * wrote (its content and the text it sent with send_message; see `messageSearchText`).
    */
-  searchMessages(agentId: string, search: TextSearch): Promise<SearchPage<StoredMessage>>;
+  searchMessages(agentId: string, search: TextSearch & { conversationId?: string }): Promise<SearchPage<StoredMessage>>;
 }

@@ -30,8 +30,14 @@ export function describeAgents(harness: StoreHarness): void {
       const { store } = harness;
       const user = await store.createUser(newUser());
       const other = await store.createUser(newUser());
-      const first = newAgent(user.id, { name: 'first', memory: [{ label: 'persona', value: 'one', limit: 10 }] });
-      const second = newAgent(user.id, { name: 'second', memory: [{ label: 'persona', value: 'two', limit: 20 }] });
+      const first = newAgent(user.id, {
+        name: 'first',
+        memory: [{ label: 'persona', value: 'one', limit: 10, version: 1 }],
+      });
+      const second = newAgent(user.id, {
+        name: 'second',
+        memory: [{ label: 'persona', value: 'two', limit: 20, version: 1 }],
+      });
       await store.createAgent(first);
       await store.createAgent(second);
       await store.createAgent(newAgent(other.id));
@@ -77,9 +83,13 @@ export function describeAgents(harness: StoreHarness): void {
         label: 'persona',
         value: 'I am terse.',
         limit: 2000,
+        version: 2,
       });
       const read = await store.getAgent(user.id, agent.id);
-      expect(read?.memory).toEqual([{ label: 'persona', value: 'I am terse.', limit: 2000 }, ...agent.memory.slice(1)]);
+      expect(read?.memory).toEqual([
+        { label: 'persona', value: 'I am terse.', limit: 2000, version: 2 },
+        ...agent.memory.slice(1),
+      ]);
       expect(await store.getAgent(user.id, other.id)).toEqual(other);
     });
 

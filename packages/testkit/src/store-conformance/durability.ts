@@ -37,6 +37,7 @@ export function describeDurability(harness: StoreHarness): void {
         label: 'human',
         value: 'Name: Ada',
         limit: 2000,
+        version: 2,
       });
       expect(await reopened.listMessages(agent.id, { limit: 10 })).toEqual(stored);
       expect(await reopened.listContextMessages(agent.id)).toEqual(stored);

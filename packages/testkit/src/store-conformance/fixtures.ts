@@ -36,9 +36,9 @@ export function newAgent(userId: string, overrides: Partial<NewAgent> = {}): New
     contextWindow: 8192,
     createdAt: timestamp(),
     memory: [
-      { label: 'persona', value: 'I am a helpful agent.', limit: 2000 },
-      { label: 'human', value: '', limit: 2000 },
-      { label: 'notes', value: 'none yet', limit: 500 },
+      { label: 'persona', value: 'I am a helpful agent.', limit: 2000, version: 1 },
+      { label: 'human', value: '', limit: 2000, version: 1 },
+      { label: 'notes', value: 'none yet', limit: 500, version: 1 },
     ],
     ...overrides,
   };

@@ -79,7 +79,10 @@ export function describeHistory(harness: StoreHarness): void {
       expect(await store.listPendingToolCalls(other.id)).toHaveLength(1);
 
       // A new agent that reuses the id starts empty: nothing of the old one was left behind.
-      const reborn = newAgent(user.id, { id: agent.id, memory: [{ label: 'persona', value: 'new', limit: 100 }] });
+      const reborn = newAgent(user.id, {
+        id: agent.id,
+        memory: [{ label: 'persona', value: 'new', limit: 100, version: 1 }],
+      });
       await store.createAgent(reborn);
       expect(await store.getAgent(user.id, agent.id)).toEqual(reborn);
       expect(await store.listMessages(agent.id, { limit: 100 })).toEqual([]);

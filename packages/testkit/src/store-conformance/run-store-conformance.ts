@@ -4,6 +4,7 @@ import { describeArchival } from './archival.ts';
 import { describeArchivalSearch } from './archival-search.ts';
 import { describeAttachments } from './attachments.ts';
 import { describeContextWindow } from './context-window.ts';
+import { describeConversations } from './conversations.ts';
 import { describeDurability } from './durability.ts';
 import { describeHistory } from './history.ts';
 import { describeNulText } from './nul-text.ts';
@@ -36,6 +37,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeTurnSteps(harness);
     describeHistory(harness);
     describeContextWindow(harness);
+    describeConversations(harness);
     describeArchival(harness);
     describeArchivalSearch(harness);
     describeRecallSearch(harness);

@@ -27,7 +27,8 @@ export function describeTurnSteps(harness: StoreHarness): void {
       ];
       const stored = await store.commitStep({ agentId: agent.id, messages });
 
-      expect(stored.map(({ seq: _seq, ...message }) => message)).toEqual(messages);
+      expect(stored.map(({ seq: _seq, conversationId: _conversation, ...message }) => message)).toEqual(messages);
+      expect(stored.every((message) => message.conversationId === agent.id)).toBe(true);
       const seqs = stored.map((message) => message.seq);
       expect(new Set(seqs).size).toBe(seqs.length);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
