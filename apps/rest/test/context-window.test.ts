@@ -129,14 +129,19 @@ describe('context window management against an upstream that enforces its window
     expect(messageText(last.body.messages[0])).toMatch(/### Summary of earlier conversation\n\(\d+ older messages/);
     expect(last.body.messages.some((message) => messageText(message).includes('Zanzibar'))).toBe(false);
 
-    harness.upstream.script({
-      toolCalls: [
-        { name: 'conversation_search', arguments: { query: 'grandmother Zanzibar', request_heartbeat: true } },
-      ],
+    // The next step that is not a summary searches (a summary may come first: the window is full).
+    let searched = false;
+    harness.upstream.setDefault((request: RecordedRequest) => {
+      if (isSummaryRequest(request.body)) return summaryOf(request.body);
+      if (searched) return echoResponder(request);
+      searched = true;
+      const query = { query: 'grandmother Zanzibar', request_heartbeat: true };
+      return { toolCalls: [{ name: 'conversation_search', arguments: query }] };
     });
     const search = await chat('Where did my grandmother grow up?');
     expect(search.status).toBe(200);
-    const results = harness.upstream.requests.at(-1)?.body.messages.findLast((message) => message.role === 'tool');
+    const afterSearch = harness.upstream.requests.findLast((request) => !isSummaryRequest(request.body));
+    const results = afterSearch?.body.messages.findLast((message) => message.role === 'tool');
     const found = JSON.parse(messageText(results)) as { message: string; results: { content: string }[] };
     expect(found.message).toMatch(/^Showing \d+ of \d+ results \(page 1\/\d+\)$/);
     expect(found.results[0]?.content).toContain('Turn 1: today I want to talk about');

@@ -9,9 +9,11 @@ function event(agentId: string, content: string): AgentEvent {
   return {
     type: 'message.created',
     agentId,
+    conversationId: agentId,
     message: {
       id: `message-${content}`,
       agentId,
+      conversationId: agentId,
       seq: 1,
       role: 'user',
       content,

@@ -739,6 +739,8 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            /** @description The conversation the message belongs to; the agent’s id for its default conversation. */
+            conversation_id: string;
             /**
              * @description ISO 8601 date and time.
              * @example 2026-01-01T12:00:00.000Z
