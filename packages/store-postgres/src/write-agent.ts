@@ -4,7 +4,7 @@ import { storable } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 
 /**
- * Inserts an agent and its memory blocks, keeping the blocks' order in `position`. Must run
+ * Inserts an agent, its default conversation and its memory blocks, keeping the blocks' order in `position`. Must run
  * inside a transaction, so that a failing block leaves no agent without memory behind.
  */
 export async function writeAgent(client: PoolClient, agent: NewAgent): Promise<Agent> {
@@ -18,8 +18,11 @@ export async function writeAgent(client: PoolClient, agent: NewAgent): Promise<A
     label: storable(label),
     value: storable(value),
     limit,
+    version: 1,
   }));
   await client.query(SQL.insertAgent, [id, userId, name, model, system, contextWindow, createdAt]);
+  // The default conversation: the agent's id, holding the history of clients that name no conversation.
+  await client.query(SQL.insertConversation, [id, id, null, null, createdAt, createdAt]);
   if (memory.length > 0) {
     await client.query(SQL.insertBlocks, [
       id,
