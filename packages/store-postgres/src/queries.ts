@@ -59,8 +59,13 @@ export const SQL = {
   touchApiKey: 'UPDATE api_keys SET last_used_at = $1 WHERE id = $2',
   deleteApiKey: 'DELETE FROM api_keys WHERE id = $1',
 
-  insertAgent: `INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  // With its default conversation (the agent's id), in the same statement: no extra round trip.
+  insertAgent: `WITH agent AS (
+                  INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at
+                )
+                INSERT INTO conversations (id, agent_id, created_at, updated_at)
+                SELECT id, id, created_at, created_at FROM agent`,
   insertBlocks: `INSERT INTO memory_blocks (agent_id, label, value, "limit", position)
                  SELECT $1, label, value, lim, position - 1
                  FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS b(label, value, lim, position)`,
