@@ -40,8 +40,8 @@ type WindowRow = SummaryRow & { start_seq: string; incarnation: string } & (Mess
  * when the copy is no longer good). That is correct because messages are append-only and a
  * conversation's seqs are handed out in commit order (every writer locks the conversation's row
  * first, see conversations-migration.ts): a read that saw seq S has seen every earlier row of the
- * conversation. So no invalidation is needed, no
- * event bus, and the check costs no round trip of its own.
+ * conversation. So no invalidation is needed, no event bus, and the check costs no round trip of its
+ * own.
  *
  * The summary and the window asked for in the same tick (as a turn does) share one read.
  */

@@ -253,8 +253,8 @@ export class PostgresStore implements Store {
     const limit = Math.max(0, Math.trunc(page.limit));
     const query =
       page.before === undefined
-        ? { ...SQL.latestConversationMessages, values: [conversationId, limit, agentId] }
-        : { ...SQL.conversationMessagesBefore, values: [conversationId, page.before, limit, agentId] };
+        ? { ...SQL.latestConversationMessages, values: [conversationId, agentId, limit] }
+        : { ...SQL.conversationMessagesBefore, values: [conversationId, agentId, page.before, limit] };
     // Fetched newest first so that LIMIT keeps the newest; a page reads oldest first.
     return (await this.#pool.query<MessageRow>(query)).rows.reverse().map(toStoredMessage);
   }

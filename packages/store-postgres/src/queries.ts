@@ -25,7 +25,9 @@ export const ATTACHMENTS_OF_M = `(
 const AGENT_WITH_MEMORY = `
   a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at,
   COALESCE(
-    (SELECT json_agg(json_build_object('label', b.label, 'value', b.value, 'limit', b."limit", 'version', b.version) ORDER BY b.position)
+    (SELECT json_agg(
+       json_build_object('label', b.label, 'value', b.value, 'limit', b."limit", 'version', b.version)
+       ORDER BY b.position)
      FROM memory_blocks b WHERE b.agent_id = a.id),
     '[]'::json
   ) AS memory`;
@@ -102,19 +104,19 @@ export const SQL = {
            WHERE m.agent_id = $1 AND m.seq < (SELECT seq FROM messages WHERE agent_id = $1 AND id = $2)
            ORDER BY m.seq DESC LIMIT $3`,
   },
-  /** [conversation, limit]: a conversation's newest messages (of the agent $3 only). */
+  /** [conversation, agent, limit]: a conversation's newest messages, if it is the agent's. */
   latestConversationMessages: {
     name: 'memgate_latest_conversation_messages',
     text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
-           WHERE m.conversation_id = $1 AND m.agent_id = $3 ORDER BY m.seq DESC LIMIT $2`,
+           WHERE m.conversation_id = $1 AND m.agent_id = $2 ORDER BY m.seq DESC LIMIT $3`,
   },
-  /** [conversation, cursor id, limit, agent]: the cursor is looked up within the agent, as for messagesBefore. */
+  /** [conversation, agent, cursor id, limit]: the cursor is looked up within the agent, as for messagesBefore. */
   conversationMessagesBefore: {
     name: 'memgate_conversation_messages_before',
     text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
-           WHERE m.conversation_id = $1 AND m.agent_id = $4
-             AND m.seq < (SELECT seq FROM messages WHERE agent_id = $4 AND id = $2)
-           ORDER BY m.seq DESC LIMIT $3`,
+           WHERE m.conversation_id = $1 AND m.agent_id = $2
+             AND m.seq < (SELECT seq FROM messages WHERE agent_id = $2 AND id = $3)
+           ORDER BY m.seq DESC LIMIT $4`,
   },
   /**
    * The conversation's window start, incarnation and summary, with the window's messages: all of
