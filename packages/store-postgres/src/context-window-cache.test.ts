@@ -110,6 +110,37 @@ describe.skipIf(!databaseUrl)('the context window read by one instance while ano
     expect(await reader.getContextSummary(agentId)).toBeNull();
   });
 
+  it('keeps conversations apart, and does not mix a deleted one with a new one of the same id', async () => {
+    const conversation = (id: string) => ({
+      id,
+      agentId,
+      name: null,
+      metadata: null,
+      createdAt: now(),
+      updatedAt: now(),
+    });
+    const other = 'conv-pg-cache';
+    await writer.createConversation(conversation(other));
+    await writer.commitStep({ agentId, messages: [message(agentId, 'default')] });
+    await writer.commitStep({ agentId, conversationId: other, messages: [message(agentId, 'other')] });
+    const [inDefault, inOther] = await Promise.all([
+      reader.listContextMessages(agentId),
+      reader.listContextMessages(other),
+    ]);
+    expect(inDefault.map((stored) => stored.content)).toEqual(['default']);
+    expect(inOther.map((stored) => [stored.content, stored.conversationId])).toEqual([['other', other]]);
+    expect(await writer.deleteConversation(other)).toBe(true);
+    expect(await reader.listContextMessages(other)).toEqual([]);
+    await writer.createConversation(conversation(other));
+    await writer.commitStep({ agentId, conversationId: other, messages: [message(agentId, 'reborn')] });
+    expect((await reader.listContextMessages(other)).map((stored) => stored.content)).toEqual(['reborn']);
+    // Re-read after the cached copy: the recreated conversation's window, not the old one's rows.
+    await writer.deleteConversation(other);
+    await writer.createConversation(conversation(other));
+    expect(await reader.listContextMessages(other)).toEqual([]);
+    expect(await contents()).toEqual(['default']);
+  });
+
   it('misses no message when two stores commit at the same time while a third reads', async () => {
     const third = new PostgresStore({ connectionString: schema.connectionString });
     try {

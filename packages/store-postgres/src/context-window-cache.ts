@@ -12,14 +12,14 @@ import { SQL } from './queries.ts';
 import { toStoredMessage } from './row-mapping.ts';
 import type { MessageRow } from './rows.ts';
 
-/** An agent's summary and context window, read together. */
+/** A conversation's summary and context window, read together. */
 export interface ContextWindowRead {
   summary: ContextSummary | null;
   messages: StoredMessage[];
 }
 
 interface CachedWindow {
-  /** `agents.incarnation`: a recreated agent (same id, new row) gets a new one. */
+  /** `conversations.incarnation`: a recreated conversation (same id, new row) gets a new one. */
   incarnation: string;
   startSeq: number;
   /** The highest seq read so far: the next read asks only for rows above it. */
@@ -30,17 +30,18 @@ interface CachedWindow {
   messages: readonly StoredMessage[];
 }
 
-/** A row of SQL.contextWindow: the agent's columns, and a message's (all NULL when there is none). */
+/** A row of SQL.contextWindow: the conversation's columns, and a message's (all NULL when there is none). */
 type WindowRow = SummaryRow & { start_seq: string; incarnation: string } & (MessageRow | { seq: null });
 
 /**
- * The agents' context windows, kept between turns and topped up with the rows written since, by
- * any instance: every read is one statement that re-reads the agent's window start, incarnation and
- * summary and returns only the messages the cached copy lacks (or the whole window when the copy is
- * no longer good). That is correct because messages are append-only and an agent's seqs are handed
- * out in commit order (every writer locks the agent's row first, see commit-step-function.ts): a
- * read that saw seq S has seen every earlier row of the agent. So no invalidation is needed, no
- * event bus, and the check costs no round trip of its own.
+ * The conversations' context windows, kept between turns and topped up with the rows written since,
+ * by any instance: every read is one statement that re-reads the conversation's window start,
+ * incarnation and summary and returns only the messages the cached copy lacks (or the whole window
+ * when the copy is no longer good). That is correct because messages are append-only and a
+ * conversation's seqs are handed out in commit order (every writer locks the conversation's row
+ * first, see conversations-migration.ts): a read that saw seq S has seen every earlier row of the
+ * conversation. So no invalidation is needed, no event bus, and the check costs no round trip of its
+ * own.
  *
  * The summary and the window asked for in the same tick (as a turn does) share one read.
  */
@@ -59,12 +60,12 @@ export class ContextWindowCache {
     this.#windows = new WindowBudget(maxCharacters);
     // No cache in the loader: a read joins only the reads asked for in the same tick, so its
     // snapshot is never older than any of its callers.
-    this.#loader = new DataLoader((agentIds) => this.#readMany(agentIds), { cache: false });
+    this.#loader = new DataLoader((conversationIds) => this.#readMany(conversationIds), { cache: false });
   }
 
-  /** The agent's summary and window, as of one snapshot; null summary and [] for an unknown agent. */
-  read(agentId: string): Promise<ContextWindowRead> {
-    return this.#loader.load(agentId);
+  /** The conversation's summary and window, as of one snapshot; null summary and [] for an unknown one. */
+  read(conversationId: string): Promise<ContextWindowRead> {
+    return this.#loader.load(conversationId);
   }
 
   clear(): void {
@@ -76,24 +77,26 @@ export class ContextWindowCache {
     return this.#windows.size;
   }
 
-  async #readMany(agentIds: readonly string[]): Promise<ContextWindowRead[]> {
-    const unique = [...new Set(agentIds)];
-    const reads = await Promise.all(unique.map((agentId) => this.#readOne(agentId)));
-    const byId = new Map(unique.map((agentId, index) => [agentId, reads[index]!]));
+  async #readMany(conversationIds: readonly string[]): Promise<ContextWindowRead[]> {
+    const unique = [...new Set(conversationIds)];
+    const reads = await Promise.all(unique.map((conversationId) => this.#readOne(conversationId)));
+    const byId = new Map(unique.map((conversationId, index) => [conversationId, reads[index]!]));
     // Each caller gets its own array: callers append to the window they get.
-    return agentIds.map((agentId) => {
-      const read = byId.get(agentId)!;
+    return conversationIds.map((conversationId) => {
+      const read = byId.get(conversationId)!;
       return { summary: read.summary, messages: read.messages.slice() };
     });
   }
 
-  async #readOne(agentId: string): Promise<ContextWindowRead> {
-    const known = this.#windows.get(agentId);
-    const values = known ? [agentId, known.incarnation, known.startSeq, known.lastSeq] : [agentId, -1, 0, -1];
+  async #readOne(conversationId: string): Promise<ContextWindowRead> {
+    const known = this.#windows.get(conversationId);
+    const values = known
+      ? [conversationId, known.incarnation, known.startSeq, known.lastSeq]
+      : [conversationId, -1, 0, -1];
     const { rows } = await this.pool.query<WindowRow>({ ...SQL.contextWindow, values });
     const first = rows[0];
     if (!first) {
-      this.#windows.take(agentId);
+      this.#windows.take(conversationId);
       return { summary: null, messages: [] };
     }
     const startSeq = Number(first.start_seq);
@@ -104,7 +107,7 @@ export class ContextWindowCache {
     const messages = kept.length === 0 ? newer : newer.length === 0 ? kept : [...kept, ...newer];
     // Rows below the start are never wanted, so the start counts as read up to.
     const lastSeq = Math.max(messages.at(-1)?.seq ?? -1, delta ? known.lastSeq : -1, startSeq - 1);
-    this.#windows.put(agentId, {
+    this.#windows.put(conversationId, {
       incarnation: first.incarnation,
       startSeq,
       lastSeq,

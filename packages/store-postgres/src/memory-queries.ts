@@ -14,10 +14,10 @@ const ANY_TERM = `websearch_to_tsquery('${TEXT_SEARCH_CONFIG}', $2)`;
  * carrying the total even when the page is empty. Best first by ts_rank_cd (cover density: more
  * of the terms, closer together, rank higher), newest first among equals, as in SQLite.
  */
-function rankedPage(table: 'passages' | 'messages', columns: string): string {
+function rankedPage(table: 'passages' | 'messages', columns: string, scope = ''): string {
   return `WITH hits AS (
             SELECT seq, ts_rank_cd(search_vector, ${ANY_TERM}) AS score FROM ${table}
-            WHERE agent_id = $1 AND search_vector @@ ${ANY_TERM}
+            WHERE agent_id = $1 ${scope}AND search_vector @@ ${ANY_TERM}
           )
           SELECT total.count::int AS total, page.* FROM (SELECT count(*) FROM hits) AS total
           LEFT JOIN LATERAL (
@@ -57,6 +57,11 @@ export const MEMORY_SQL = {
   passageMatchPage: { name: 'memgate_passage_match_page', text: rankedPage('passages', PASSAGE_COLUMNS) },
   /** [agent, query text, limit, offset] */
   messageMatchPage: { name: 'memgate_message_match_page', text: rankedPage('messages', MESSAGE_COLUMNS) },
+  /** [agent, query text, limit, offset, conversation]: one conversation's history. */
+  conversationMessageMatchPage: {
+    name: 'memgate_conversation_message_match_page',
+    text: rankedPage('messages', MESSAGE_COLUMNS, 'AND conversation_id = $5 '),
+  },
 
   /** [agent, query text, candidates]: the best passage seqs by text, for fusion with the vector ranking. */
   rankPassageMatches: {

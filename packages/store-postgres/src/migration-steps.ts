@@ -1,4 +1,5 @@
 import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
+import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -150,5 +151,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     description: 'one round trip per turn step: agent incarnations and the memgate_commit_step function',
     up: COMMIT_STEP_MIGRATION,
+  },
+  {
+    version: 6,
+    description:
+      'conversations: many threads per agent, each with its window, summary and pending calls; memory block versions',
+    up: CONVERSATIONS_MIGRATION,
   },
 ];

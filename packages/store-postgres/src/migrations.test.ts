@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createPool } from './create-pool.ts';
 import { MIGRATIONS, type Migration } from './migration-steps.ts';
 import { applyMigrations } from './migrations.ts';
+import { PostgresStore } from './postgres-store.ts';
 import { createTemporarySchema, type TemporarySchema } from './temporary-schema.ts';
 
 const databaseUrl = process.env['DATABASE_URL'];
@@ -68,6 +69,109 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
       expect(applied.flat()).toEqual(MIGRATIONS.map((migration) => migration.version));
     } finally {
       await Promise.all(pools.map((each) => each.end()));
+    }
+  });
+
+  it('moves an old database into default conversations: messages, window, summary and pending calls', async () => {
+    const beforeConversations = MIGRATIONS.filter((migration) => migration.version < 6);
+    await applyMigrations(pool, beforeConversations);
+    const at = '2026-01-01T00:00:00.000Z';
+    await pool.query("INSERT INTO users (id, name, created_at) VALUES ('user-old', 'old', $1)", [at]);
+    for (const agent of ['agent-a', 'agent-b']) {
+      await pool.query(
+        `INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)
+         VALUES ($1, 'user-old', $1, 'm', 's', 8192, $2)`,
+        [agent, at],
+      );
+      await pool.query(
+        `INSERT INTO memory_blocks (agent_id, label, value, "limit", position) VALUES ($1, 'human', 'Ann', 100, 0)`,
+        [agent],
+      );
+      for (const content of ['first words', 'second words', 'third words']) {
+        await pool.query(
+          `INSERT INTO messages (id, agent_id, role, content, created_at, search_vector)
+           VALUES ($1, $2, 'user', $3, $4, to_tsvector('english', $3))`,
+          [`${agent}-${content.split(' ')[0]}`, agent, content, at],
+        );
+      }
+    }
+    // agent-a had summarised its first message and waits for a client tool call.
+    await pool.query(
+      `UPDATE agents SET summary = 'said hello', summary_message_count = 1, summary_updated_at = $1,
+         context_start_seq = (SELECT seq FROM messages WHERE id = 'agent-a-second') WHERE id = 'agent-a'`,
+      [at],
+    );
+    await pool.query(
+      `INSERT INTO pending_tool_calls (agent_id, tool_call_id, name, arguments, style, created_at)
+       VALUES ('agent-a', 'call-old', 'lookup', '{}', 'tool', $1)`,
+      [at],
+    );
+
+    expect(await applyMigrations(pool)).toEqual([6]);
+
+    const store = new PostgresStore({ connectionString: schema.connectionString });
+    try {
+      expect(await store.getConversation('user-old', 'agent-a')).toEqual({
+        id: 'agent-a',
+        agentId: 'agent-a',
+        name: null,
+        metadata: null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      expect((await store.listConversations('agent-b', { limit: 10 })).map((each) => each.id)).toEqual(['agent-b']);
+      const window = await store.listContextMessages('agent-a');
+      expect(window.map((message) => [message.id, message.conversationId])).toEqual([
+        ['agent-a-second', 'agent-a'],
+        ['agent-a-third', 'agent-a'],
+      ]);
+      expect(await store.getContextSummary('agent-a')).toEqual({ text: 'said hello', messageCount: 1, updatedAt: at });
+      expect((await store.listContextMessages('agent-b')).map((message) => message.id)).toEqual([
+        'agent-b-first',
+        'agent-b-second',
+        'agent-b-third',
+      ]);
+      expect(await store.getContextSummary('agent-b')).toBeNull();
+      expect((await store.listPendingToolCalls('agent-a')).map((call) => call.toolCallId)).toEqual(['call-old']);
+      expect(await store.listPendingToolCalls('agent-b')).toEqual([]);
+      const found = await store.searchMessages('agent-a', {
+        terms: ['first'],
+        limit: 10,
+        offset: 0,
+        conversationId: 'agent-a',
+      });
+      expect(found.hits.map((message) => message.id)).toEqual(['agent-a-first']);
+      expect((await store.getAgent('user-old', 'agent-a'))?.memory).toEqual([
+        { label: 'human', value: 'Ann', limit: 100, version: 1 },
+      ]);
+      // The replaced commit function writes into the default conversation and checks versions.
+      const [stored] = await store.commitStep({
+        agentId: 'agent-a',
+        messages: [
+          {
+            id: 'agent-a-fourth',
+            agentId: 'agent-a',
+            role: 'user',
+            content: 'fourth words',
+            toolCalls: null,
+            toolCallId: null,
+            name: null,
+            createdAt: at,
+          },
+        ],
+        memory: [{ label: 'human', value: 'Ann B.', version: 1 }],
+        resolvePendingToolCallIds: ['call-old'],
+      });
+      expect(stored?.conversationId).toBe('agent-a');
+      expect((await store.listContextMessages('agent-a')).map((message) => message.id)).toEqual([
+        'agent-a-second',
+        'agent-a-third',
+        'agent-a-fourth',
+      ]);
+      expect(await store.listPendingToolCalls('agent-a')).toEqual([]);
+      expect((await store.getAgent('user-old', 'agent-a'))?.memory[0]?.version).toBe(2);
+    } finally {
+      await store.close();
     }
   });
 

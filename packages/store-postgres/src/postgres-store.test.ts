@@ -63,6 +63,35 @@ describe.skipIf(!databaseUrl)('PostgresStore on a real PostgreSQL', () => {
       }
     });
 
+    it('writes two versioned edits of one block in one step as two writes, one after the other', async () => {
+      const store = open();
+      await store.migrate();
+      const suffix = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const user = await store.createUser({ id: `user-${suffix}`, name: `twice-${suffix}`, createdAt: 'now' });
+      const agent = await store.createAgent({
+        id: `agent-twice-${suffix}`,
+        userId: user.id,
+        name: 'twice',
+        model: 'm',
+        system: 's',
+        contextWindow: 100,
+        createdAt: 'now',
+        memory: [{ label: 'human', value: 'a', limit: 10 }],
+      });
+      const memory = [
+        { label: 'human', value: 'ab', version: 1 },
+        { label: 'human', value: 'abc', version: 2 },
+      ];
+      await store.commitStep({ agentId: agent.id, messages: [], memory });
+      expect((await store.getAgent(user.id, agent.id))?.memory).toEqual([
+        { label: 'human', value: 'abc', limit: 10, version: 3 },
+      ]);
+      await expect(store.commitStep({ agentId: agent.id, messages: [], memory })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        detailCode: 'memory_conflict',
+      });
+    });
+
     it('stores a NUL character as U+FFFD instead of failing the write', async () => {
       const store = open();
       await store.migrate();

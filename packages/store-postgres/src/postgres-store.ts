@@ -2,6 +2,9 @@ import type {
   Agent,
   ApiKeyRecord,
   ContextSummary,
+  Conversation,
+  ConversationPatch,
+  HistoryPage,
   MemoryBlock,
   MessagePage,
   NewAgent,
@@ -18,6 +21,7 @@ import type {
 } from '@memgate/core';
 import {
   type ApiKeyRow,
+  MemgateError,
   type PassageRow,
   type PendingToolCallRow,
   stepConstraintMessages,
@@ -36,8 +40,8 @@ import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { readPage } from './read-page.ts';
-import { toAgent, toStoredMessage } from './row-mapping.ts';
-import type { AgentRow, MessageRow } from './rows.ts';
+import { toAgent, toConversation, toStoredMessage } from './row-mapping.ts';
+import type { AgentRow, ConversationRow, MessageRow } from './rows.ts';
 import { searchMessages, searchPassages } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { writeAgent } from './write-agent.ts';
@@ -158,20 +162,109 @@ export class PostgresStore implements Store {
       ...SQL.updateBlock,
       values: [agentId, label, storable(value)],
     });
-    return rows[0] ? { label: rows[0].label, value: rows[0].value, limit: rows[0].limit } : null;
+    const row = rows[0];
+    return row ? { label: row.label, value: row.value, limit: row.limit, version: row.version } : null;
   }
 
-  async listMessages(agentId: string, page: MessagePage): Promise<StoredMessage[]> {
-    const rows = await readPage<MessageRow>(this.#pool, agentId, page, SQL.latestMessages, SQL.messagesBefore);
-    return rows.map(toStoredMessage);
+  async createConversation(conversation: Conversation): Promise<Conversation> {
+    const messages = {
+      conflict: `Conversation ${conversation.id} already exists.`,
+      missing: `Agent ${conversation.agentId} does not exist.`,
+    };
+    return translateConstraints(messages, async () => {
+      const { rows } = await this.#pool.query<ConversationRow>(
+        SQL.insertConversation,
+        conversationValues(conversation),
+      );
+      return toConversation(rows[0]!);
+    });
   }
 
-  async listContextMessages(agentId: string): Promise<StoredMessage[]> {
-    return (await this.#windows.read(agentId)).messages;
+  async getConversation(userId: string, conversationId: string): Promise<Conversation | null> {
+    const { rows } = await this.#pool.query<ConversationRow>({
+      ...SQL.getConversation,
+      values: [conversationId, userId],
+    });
+    return rows[0] ? toConversation(rows[0]) : null;
   }
 
-  async listPendingToolCalls(agentId: string): Promise<PendingToolCall[]> {
-    const { rows } = await this.#pool.query<PendingToolCallRow>({ ...SQL.listPending, values: [agentId] });
+  async listConversations(agentId: string, page: MessagePage): Promise<Conversation[]> {
+    const limit = Math.max(0, Math.trunc(page.limit));
+    const { rows } =
+      page.before === undefined
+        ? await this.#pool.query<ConversationRow>(SQL.latestConversations, [agentId, limit])
+        : await this.#pool.query<ConversationRow>(SQL.conversationsBefore, [agentId, page.before, limit]);
+    // Fetched newest first so that LIMIT keeps the newest; a page reads oldest first.
+    return rows.reverse().map(toConversation);
+  }
+
+  async updateConversation(conversationId: string, patch: ConversationPatch): Promise<Conversation | null> {
+    const { rows } = await this.#pool.query<ConversationRow>(SQL.updateConversation, [
+      conversationId,
+      patch.name !== undefined,
+      patch.name == null ? null : storable(patch.name),
+      patch.metadata !== undefined,
+      storableMetadata(patch.metadata ?? null),
+      patch.updatedAt,
+    ]);
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  async deleteConversation(conversationId: string): Promise<boolean> {
+    // ON DELETE CASCADE takes its messages (and their images), pending calls and keys.
+    return ((await this.#pool.query(SQL.deleteConversation, [conversationId])).rowCount ?? 0) > 0;
+  }
+
+  async conversationForKey(agentId: string, key: string, create: Conversation): Promise<Conversation> {
+    const storedKey = storable(key);
+    // Most uses find the mapping: one read, no transaction.
+    const found = await this.#pool.query<ConversationRow>({ ...SQL.conversationOfKey, values: [agentId, storedKey] });
+    if (found.rows[0]) return toConversation(found.rows[0]);
+    const messages = {
+      conflict: `Conversation ${create.id} already exists.`,
+      missing: `Agent ${agentId} does not exist.`,
+    };
+    return translateConstraints(messages, () =>
+      inTransaction(this.#pool, async (client) => {
+        // First uses of one agent's keys queue on its row, so the second finds what the first made.
+        const agent = await client.query(SQL.lockAgent, [agentId]);
+        if (agent.rowCount === 0) throw new MemgateError('NOT_FOUND', messages.missing);
+        const existing = await client.query<ConversationRow>({
+          ...SQL.conversationOfKey,
+          values: [agentId, storedKey],
+        });
+        if (existing.rows[0]) return toConversation(existing.rows[0]);
+        const { rows } = await client.query<ConversationRow>(
+          SQL.insertConversation,
+          conversationValues({ ...create, agentId }),
+        );
+        await client.query(SQL.insertConversationKey, [agentId, storedKey, create.id]);
+        return toConversation(rows[0]!);
+      }),
+    );
+  }
+
+  async listMessages(agentId: string, page: HistoryPage): Promise<StoredMessage[]> {
+    const { conversationId } = page;
+    if (conversationId === undefined) {
+      const rows = await readPage<MessageRow>(this.#pool, agentId, page, SQL.latestMessages, SQL.messagesBefore);
+      return rows.map(toStoredMessage);
+    }
+    const limit = Math.max(0, Math.trunc(page.limit));
+    const query =
+      page.before === undefined
+        ? { ...SQL.latestConversationMessages, values: [conversationId, agentId, limit] }
+        : { ...SQL.conversationMessagesBefore, values: [conversationId, agentId, page.before, limit] };
+    // Fetched newest first so that LIMIT keeps the newest; a page reads oldest first.
+    return (await this.#pool.query<MessageRow>(query)).rows.reverse().map(toStoredMessage);
+  }
+
+  async listContextMessages(conversationId: string): Promise<StoredMessage[]> {
+    return (await this.#windows.read(conversationId)).messages;
+  }
+
+  async listPendingToolCalls(conversationId: string): Promise<PendingToolCall[]> {
+    const { rows } = await this.#pool.query<PendingToolCallRow>({ ...SQL.listPending, values: [conversationId] });
     return rows.map(toPendingToolCall);
   }
 
@@ -179,9 +272,9 @@ export class PostgresStore implements Store {
     return translateConstraints(stepConstraintMessages(step), () => commitStep(this.#pool, step));
   }
 
-  async getContextSummary(agentId: string): Promise<ContextSummary | null> {
+  async getContextSummary(conversationId: string): Promise<ContextSummary | null> {
     // With the window: a turn asks for both at once, and they then share one statement.
-    return (await this.#windows.read(agentId)).summary;
+    return (await this.#windows.read(conversationId)).summary;
   }
 
   async insertPassages(passages: NewPassage[]): Promise<Passage[]> {
@@ -209,7 +302,29 @@ export class PostgresStore implements Store {
     return searchPassages(this.#pool, agentId, search);
   }
 
-  async searchMessages(agentId: string, search: TextSearch): Promise<SearchPage<StoredMessage>> {
+  async searchMessages(
+    agentId: string,
+    search: TextSearch & { conversationId?: string },
+  ): Promise<SearchPage<StoredMessage>> {
     return searchMessages(this.#pool, agentId, search);
   }
+}
+
+/** The parameters of SQL.insertConversation, with text PostgreSQL can hold. */
+function conversationValues(conversation: Conversation): unknown[] {
+  return [
+    conversation.id,
+    conversation.agentId,
+    conversation.name === null ? null : storable(conversation.name),
+    storableMetadata(conversation.metadata),
+    conversation.createdAt,
+    conversation.updatedAt,
+  ];
+}
+
+function storableMetadata(metadata: Record<string, string> | null): string | null {
+  if (metadata === null) return null;
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(metadata).map(([key, value]) => [storable(key), storable(value)])),
+  );
 }

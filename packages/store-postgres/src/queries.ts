@@ -6,7 +6,7 @@ import { API_KEY_COLUMNS } from '@memgate/core';
  */
 /** Columns of a StoredMessage row, shared with the memory queries. */
 export const MESSAGE_COLUMNS =
-  'seq, id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata';
+  'seq, id, agent_id, conversation_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata';
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
@@ -25,10 +25,17 @@ export const ATTACHMENTS_OF_M = `(
 const AGENT_WITH_MEMORY = `
   a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at,
   COALESCE(
-    (SELECT json_agg(json_build_object('label', b.label, 'value', b.value, 'limit', b."limit") ORDER BY b.position)
+    (SELECT json_agg(
+       json_build_object('label', b.label, 'value', b.value, 'limit', b."limit", 'version', b.version)
+       ORDER BY b.position)
      FROM memory_blocks b WHERE b.agent_id = a.id),
     '[]'::json
   ) AS memory`;
+
+const CONVERSATION_COLUMNS = 'id, agent_id, name, metadata, created_at, updated_at';
+const CONVERSATION_COLUMNS_OF_C = CONVERSATION_COLUMNS.split(', ')
+  .map((column) => `c.${column}`)
+  .join(', ');
 
 /** Stemming and stop words of full-text search; the passages' generated column uses the same. */
 export const TEXT_SEARCH_CONFIG = 'english';
@@ -54,8 +61,13 @@ export const SQL = {
   touchApiKey: 'UPDATE api_keys SET last_used_at = $1 WHERE id = $2',
   deleteApiKey: 'DELETE FROM api_keys WHERE id = $1',
 
-  insertAgent: `INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  // With its default conversation (the agent's id), in the same statement: no extra round trip.
+  insertAgent: `WITH agent AS (
+                  INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at
+                )
+                INSERT INTO conversations (id, agent_id, created_at, updated_at)
+                SELECT id, id, created_at, created_at FROM agent`,
   insertBlocks: `INSERT INTO memory_blocks (agent_id, label, value, "limit", position)
                  SELECT $1, label, value, lim, position - 1
                  FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS b(label, value, lim, position)`,
@@ -70,39 +82,16 @@ export const SQL = {
   deleteAgent: 'DELETE FROM agents WHERE id = $1 AND user_id = $2',
   updateBlock: {
     name: 'memgate_update_block',
-    text: `UPDATE memory_blocks SET value = $3 WHERE agent_id = $1 AND label = $2 RETURNING label, value, "limit"`,
-  },
-  updateBlocks: {
-    name: 'memgate_update_blocks',
-    text: `UPDATE memory_blocks b SET value = u.value
-           FROM unnest($2::text[], $3::text[]) AS u(label, value)
-           WHERE b.agent_id = $1 AND b.label = u.label
-           RETURNING b.label`,
+    text: `UPDATE memory_blocks SET value = $3, version = version + 1 WHERE agent_id = $1 AND label = $2
+           RETURNING label, value, "limit", version`,
   },
 
-  // Taken first by every message writer, so an agent's seqs are handed out in commit order.
-  lockAgent: { name: 'memgate_lock_agent', text: 'SELECT 1 FROM agents WHERE id = $1 FOR NO KEY UPDATE' },
   commitStep: {
     name: 'memgate_commit_step',
     text: `SELECT message_id AS id, message_seq AS seq
-           FROM memgate_commit_step(${Array.from({ length: 25 }, (_, index) => `$${index + 1}`).join(', ')})`,
+           FROM memgate_commit_step(${Array.from({ length: 28 }, (_, index) => `$${index + 1}`).join(', ')})`,
   },
 
-  // ORDER BY ordinality makes the identity hand out seqs in the step's order.
-  insertMessages: {
-    name: 'memgate_insert_messages',
-    text: `INSERT INTO messages
-             (id, agent_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata,
-              search_vector)
-           SELECT id, $1, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata,
-             to_tsvector('${TEXT_SEARCH_CONFIG}', search_text)
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[], $9::int[],
-               $10::text[], $11::jsonb[])
-             WITH ORDINALITY AS m(id, role, content, tool_calls, tool_call_id, name, created_at, token_count, search_text,
-               metadata, position)
-           ORDER BY position
-           RETURNING id, seq`,
-  },
   latestMessages: {
     name: 'memgate_latest_messages_with_attachments',
     text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
@@ -115,47 +104,72 @@ export const SQL = {
            WHERE m.agent_id = $1 AND m.seq < (SELECT seq FROM messages WHERE agent_id = $1 AND id = $2)
            ORDER BY m.seq DESC LIMIT $3`,
   },
+  /** [conversation, agent, limit]: a conversation's newest messages, if it is the agent's. */
+  latestConversationMessages: {
+    name: 'memgate_latest_conversation_messages',
+    text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
+           WHERE m.conversation_id = $1 AND m.agent_id = $2 ORDER BY m.seq DESC LIMIT $3`,
+  },
+  /** [conversation, agent, cursor id, limit]: the cursor is looked up within the agent, as for messagesBefore. */
+  conversationMessagesBefore: {
+    name: 'memgate_conversation_messages_before',
+    text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
+           WHERE m.conversation_id = $1 AND m.agent_id = $2
+             AND m.seq < (SELECT seq FROM messages WHERE agent_id = $2 AND id = $3)
+           ORDER BY m.seq DESC LIMIT $4`,
+  },
   /**
-   * The agent's window start, incarnation and summary, with the window's messages: all of them, or
-   * only those after $4 when the caller's copy is still good ($2 is still the incarnation and the
-   * start has not moved back below $3). One row with NULL message columns when there are none; no
-   * row for an unknown agent. One statement, so the summary and the window are of one snapshot.
+   * The conversation's window start, incarnation and summary, with the window's messages: all of
+   * them, or only those after $4 when the caller's copy is still good ($2 is still the incarnation
+   * and the start has not moved back below $3). One row with NULL message columns when there are
+   * none; no row for an unknown conversation. One statement, so the summary and the window are of
+   * one snapshot.
    */
   contextWindow: {
     name: 'memgate_context_window',
-    text: `SELECT a.context_start_seq AS start_seq, a.incarnation, a.summary, a.summary_message_count,
-             a.summary_updated_at, ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M}
-           FROM agents a LEFT JOIN messages m ON m.agent_id = a.id AND m.seq >= a.context_start_seq
-             AND m.seq > (CASE WHEN a.incarnation = $2::bigint AND a.context_start_seq >= $3::bigint
+    text: `SELECT c.context_start_seq AS start_seq, c.incarnation, c.summary, c.summary_message_count,
+             c.summary_updated_at, ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M}
+           FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq >= c.context_start_seq
+             AND m.seq > (CASE WHEN c.incarnation = $2::bigint AND c.context_start_seq >= $3::bigint
                           THEN $4::bigint ELSE -1 END)
-           WHERE a.id = $1 ORDER BY m.seq`,
+           WHERE c.id = $1 ORDER BY m.seq`,
   },
 
-  // One statement for either or both: the window and its summary move together.
-  moveContextWindow: {
-    name: 'memgate_move_context_window',
-    text: `UPDATE agents SET
-             context_start_seq = COALESCE($2::bigint, context_start_seq),
-             summary = CASE WHEN $3::boolean THEN $4 ELSE summary END,
-             summary_message_count = CASE WHEN $3::boolean THEN $5::int ELSE summary_message_count END,
-             summary_updated_at = CASE WHEN $3::boolean THEN $6 ELSE summary_updated_at END
-           WHERE id = $1`,
-  },
-  insertPending: {
-    name: 'memgate_insert_pending',
-    text: `INSERT INTO pending_tool_calls (agent_id, tool_call_id, name, arguments, style, created_at)
-           SELECT $1, tool_call_id, name, arguments, style, created_at
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-             WITH ORDINALITY AS p(tool_call_id, name, arguments, style, created_at, position)
-           ORDER BY position`,
-  },
-  deletePending: {
-    name: 'memgate_delete_pending',
-    text: 'DELETE FROM pending_tool_calls WHERE agent_id = $1 AND tool_call_id = ANY($2::text[])',
-  },
   listPending: {
     name: 'memgate_list_pending',
     text: `SELECT agent_id, tool_call_id, name, arguments, style, created_at FROM pending_tool_calls
-           WHERE agent_id = $1 ORDER BY position`,
+           WHERE conversation_id = $1 ORDER BY position`,
   },
+
+  insertConversation: `INSERT INTO conversations (id, agent_id, name, metadata, created_at, updated_at)
+                       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${CONVERSATION_COLUMNS}`,
+  /** [conversation, user] */
+  getConversation: {
+    name: 'memgate_get_conversation',
+    text: `SELECT ${CONVERSATION_COLUMNS_OF_C} FROM conversations c JOIN agents a ON a.id = c.agent_id
+           WHERE c.id = $1 AND a.user_id = $2`,
+  },
+  /** [agent, limit] */
+  latestConversations: `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE agent_id = $1
+                        ORDER BY incarnation DESC LIMIT $2`,
+  /** [agent, cursor id, limit]: an unknown cursor (or another agent's) matches nothing. */
+  conversationsBefore: `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE agent_id = $1
+                          AND incarnation < (SELECT incarnation FROM conversations WHERE agent_id = $1 AND id = $2)
+                        ORDER BY incarnation DESC LIMIT $3`,
+  /** [id, set name?, name, set metadata?, metadata, updated at] */
+  updateConversation: `UPDATE conversations SET
+                         name = CASE WHEN $2::boolean THEN $3 ELSE name END,
+                         metadata = CASE WHEN $4::boolean THEN $5::jsonb ELSE metadata END,
+                         updated_at = $6
+                       WHERE id = $1 RETURNING ${CONVERSATION_COLUMNS}`,
+  deleteConversation: 'DELETE FROM conversations WHERE id = $1',
+  /** [agent, key] */
+  conversationOfKey: {
+    name: 'memgate_conversation_of_key',
+    text: `SELECT ${CONVERSATION_COLUMNS_OF_C} FROM conversation_keys k JOIN conversations c ON c.id = k.conversation_id
+           WHERE k.agent_id = $1 AND k.key = $2`,
+  },
+  insertConversationKey: 'INSERT INTO conversation_keys (agent_id, key, conversation_id) VALUES ($1, $2, $3)',
+  // Serialises the first uses of an agent's keys (and finds a missing agent).
+  lockAgent: 'SELECT 1 FROM agents WHERE id = $1 FOR NO KEY UPDATE',
 } as const;

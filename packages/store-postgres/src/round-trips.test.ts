@@ -83,6 +83,39 @@ describe.skipIf(!databaseUrl)('round trips of the turn path on PostgreSQL', () =
     ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Agent agent-missing does not exist.' });
   });
 
+  it('commits and reads a step of another conversation, and refuses a stale memory edit, in one round trip each', async () => {
+    const at = now();
+    const conversationId = 'conv-round-trips';
+    await store.createConversation({
+      id: conversationId,
+      agentId,
+      name: null,
+      metadata: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const version = (await store.getAgent('user-round-trips', agentId))!.memory[0]!.version!;
+    const step = {
+      agentId,
+      conversationId,
+      messages: [message(agentId, 'elsewhere')],
+      memory: [{ label: 'human', value: 'likes coffee', version }],
+    };
+    expect(await roundTripsOf(() => store.commitStep(step))).toBe(1);
+    let failure: unknown;
+    const trips = await roundTripsOf(() =>
+      store.commitStep({ ...step, messages: [message(agentId, 'stale')] }).catch((error: unknown) => {
+        failure = error;
+      }),
+    );
+    expect(trips).toBe(1);
+    expect(failure).toMatchObject({ code: 'CONFLICT', detailCode: 'memory_conflict' });
+    const read = () =>
+      Promise.all([store.getContextSummary(conversationId), store.listContextMessages(conversationId)]);
+    expect(await roundTripsOf(read)).toBe(1);
+    expect((await read())[1].map((stored) => stored.content)).toEqual(['elsewhere']);
+  });
+
   it('reads the summary and the window asked for together in one round trip', async () => {
     await store.commitStep({ agentId, messages: [message(agentId, 'read me')] });
     const trips = await roundTripsOf(() =>

@@ -1,5 +1,5 @@
-import type { Agent, Attachment, ImageDetail, StoredMessage, StoredRole, ToolCall } from '@memgate/core';
-import type { AgentRow, AttachmentJson, MessageRow } from './rows.ts';
+import type { Agent, Attachment, Conversation, ImageDetail, StoredMessage, StoredRole, ToolCall } from '@memgate/core';
+import type { AgentRow, AttachmentJson, ConversationRow, MessageRow } from './rows.ts';
 
 export function toAgent(row: AgentRow): Agent {
   return {
@@ -10,7 +10,7 @@ export function toAgent(row: AgentRow): Agent {
     system: row.system,
     contextWindow: row.context_window,
     createdAt: row.created_at,
-    memory: row.memory.map(({ label, value, limit }) => ({ label, value, limit })),
+    memory: row.memory.map(({ label, value, limit, version }) => ({ label, value, limit, version })),
   };
 }
 
@@ -18,6 +18,7 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   const message: StoredMessage = {
     id: row.id,
     agentId: row.agent_id,
+    conversationId: row.conversation_id,
     // Identity values stay far below 2^53 for any real history.
     seq: Number(row.seq),
     // The CHECK constraint on messages.role keeps this cast honest.
@@ -45,5 +46,16 @@ function fromAttachmentJson(json: AttachmentJson): Attachment {
     mediaType: json.media_type,
     // A plain Uint8Array, exactly as the SQLite store reads it.
     data: json.data === null ? null : new Uint8Array(Buffer.from(json.data, 'base64')),
+  };
+}
+
+export function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    name: row.name,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }

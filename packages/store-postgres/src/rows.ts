@@ -17,6 +17,7 @@ export interface MessageRow {
   seq: string;
   id: string;
   agent_id: string;
+  conversation_id: string;
   role: string;
   content: string | null;
   tool_calls: unknown;
@@ -38,4 +39,14 @@ export interface AttachmentJson {
   media_type: string | null;
   /** base64 of the bytes, or null for a URL. */
   data: string | null;
+}
+
+export interface ConversationRow {
+  id: string;
+  agent_id: string;
+  name: string | null;
+  /** JSONB object of strings, or NULL. */
+  metadata: Record<string, string> | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -24,17 +24,23 @@ export function anyOf(terms: readonly string[]): string {
   return terms.map((term) => `"${term.replaceAll('"', ' ')}"`).join(' or ');
 }
 
-/** Recall search: the agent's indexed history ranked by ts_rank_cd, newest first among equals. */
+/**
+ * Recall search: the agent's indexed history (or one conversation's) ranked by ts_rank_cd, newest
+ * first among equals.
+ */
 export async function searchMessages(
   pool: Pool,
   agentId: string,
-  search: TextSearch,
+  search: TextSearch & { conversationId?: string },
 ): Promise<SearchPage<StoredMessage>> {
   if (search.terms.length === 0) return { total: 0, hits: [] };
-  const { rows } = await pool.query<RankedRow<MessageRow>>({
-    ...MEMORY_SQL.messageMatchPage,
-    values: [agentId, anyOf(search.terms), Math.max(0, search.limit), Math.max(0, search.offset)],
-  });
+  const values = [agentId, anyOf(search.terms), Math.max(0, search.limit), Math.max(0, search.offset)];
+  const { conversationId } = search;
+  const { rows } = await pool.query<RankedRow<MessageRow>>(
+    conversationId === undefined
+      ? { ...MEMORY_SQL.messageMatchPage, values }
+      : { ...MEMORY_SQL.conversationMessageMatchPage, values: [...values, conversationId] },
+  );
   return { total: rows[0]?.total ?? 0, hits: pageRows(rows).map(toStoredMessage) };
 }
 

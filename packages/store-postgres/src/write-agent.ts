@@ -4,8 +4,9 @@ import { storable } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 
 /**
- * Inserts an agent and its memory blocks, keeping the blocks' order in `position`. Must run
- * inside a transaction, so that a failing block leaves no agent without memory behind.
+ * Inserts an agent, its default conversation (same statement) and its memory blocks, keeping the
+ * blocks' order in `position`. Must run inside a transaction, so that a failing block leaves no
+ * agent without memory behind.
  */
 export async function writeAgent(client: PoolClient, agent: NewAgent): Promise<Agent> {
   if (new Set(agent.memory.map((block) => block.label)).size !== agent.memory.length) {
@@ -18,6 +19,7 @@ export async function writeAgent(client: PoolClient, agent: NewAgent): Promise<A
     label: storable(label),
     value: storable(value),
     limit,
+    version: 1,
   }));
   await client.query(SQL.insertAgent, [id, userId, name, model, system, contextWindow, createdAt]);
   if (memory.length > 0) {

@@ -1,6 +1,5 @@
 import {
   assertStepRowsBelongToAgent,
-  MemgateError,
   messageSearchText,
   type NewMessage,
   type StoredMessage,
@@ -14,52 +13,90 @@ import { SQL } from './queries.ts';
 import { writePassages } from './write-passages.ts';
 
 /**
- * Writes every row of a turn step, one statement per kind of row (not per row), so a step costs
- * a few round trips however many messages it holds. Must run inside a transaction: it throws
- * part-way on a bad step and relies on the rollback to leave nothing of it behind.
+ * The parameters of memgate_commit_step for a step (see conversations-migration.ts), and the
+ * messages as they will read back. Throws before any write for rows of another agent.
+ */
+export function commitStepCall(step: TurnStep): { messages: NewMessage[]; values: unknown[] } {
+  assertStepRowsBelongToAgent(step);
+  const messages = step.messages.map(storableMessage);
+  const { summary } = step;
+  const memory = memoryWrites(step.memory ?? []);
+  const added = step.addPendingToolCalls ?? [];
+  const values = [
+    step.agentId,
+    step.conversationId ?? step.agentId,
+    ...messageColumns(messages),
+    step.contextStartSeq !== undefined || Boolean(summary),
+    step.contextStartSeq ?? null,
+    summary !== undefined,
+    summary ? storable(summary.text) : null,
+    summary?.messageCount ?? 0,
+    summary?.updatedAt ?? null,
+    memory.map((write) => write.label),
+    memory.map((write) => write.value),
+    memory.map((write) => write.expected),
+    memory.map((write) => write.writes),
+    step.resolvePendingToolCallIds ?? [],
+    added.map((call) => call.toolCallId),
+    added.map((call) => storable(call.name)),
+    added.map((call) => storable(call.arguments)),
+    added.map((call) => call.style),
+    added.map((call) => call.createdAt),
+  ];
+  return { messages, values };
+}
+
+/** One label's writes of a step, as one UPDATE: see memoryWrites. */
+interface MemoryWrite {
+  label: string;
+  value: string;
+  /** The version the block must be at; null for an unconditional write. */
+  expected: number | null;
+  /** How many versions the block moves on by. */
+  writes: number;
+}
+
+/**
+ * A step's memory updates as one write per label, with the result of applying them in order: the
+ * last value, one version per update, and the version the first of them needs the block at. A
+ * later update made from version v (the i-th of its label) needs the block at v - i before the
+ * step, as it would one write at a time; updates of one label that disagree can never all apply,
+ * so they ask for a version no block has (-1): a conflict, or NOT_FOUND for a missing block.
+ */
+export function memoryWrites(updates: { label: string; value: string; version?: number }[]): MemoryWrite[] {
+  const byLabel = new Map<string, MemoryWrite>();
+  for (const update of updates) {
+    let write = byLabel.get(update.label);
+    if (!write) {
+      write = { label: update.label, value: '', expected: null, writes: 0 };
+      byLabel.set(update.label, write);
+    }
+    if (update.version !== undefined) {
+      const base = update.version - write.writes;
+      write.expected = write.expected === null || write.expected === base ? base : -1;
+    }
+    write.value = storable(update.value);
+    write.writes += 1;
+  }
+  return [...byLabel.values()];
+}
+
+/**
+ * Writes a step that has attachments or passages, inside the caller's transaction: the function
+ * call writes what a plain step writes (and checks it), then the images and passages follow. It
+ * throws part-way on a bad step and relies on the rollback to leave nothing of it behind.
  */
 export async function writeStep(client: PoolClient, step: TurnStep): Promise<StoredMessage[]> {
-  const { agentId } = step;
-  assertStepRowsBelongToAgent(step);
-
-  // As memgate_commit_step does: seqs are then handed out in commit order (see commit-step-function.ts).
-  await client.query({ ...SQL.lockAgent, values: [agentId] });
-  const stored = step.messages.length === 0 ? [] : await insertMessages(client, agentId, step.messages);
+  const { messages, values } = commitStepCall(step);
+  const { rows } = await client.query<{ id: string; seq: string }>({ ...SQL.commitStep, values });
+  const stored = withSeqs(messages, rows, step.conversationId ?? step.agentId);
   await writeAttachments(client, stored);
   await writePassages(client, step.passages ?? []);
-  await moveContextWindow(client, step);
-  await updateMemory(client, agentId, step.memory ?? []);
-  // Answers first, then new calls: a step answers the calls of the previous one before opening its own.
-  const resolved = step.resolvePendingToolCallIds ?? [];
-  if (resolved.length > 0) await client.query({ ...SQL.deletePending, values: [agentId, resolved] });
-  const added = step.addPendingToolCalls ?? [];
-  if (added.length > 0) {
-    await client.query({
-      ...SQL.insertPending,
-      values: [
-        agentId,
-        added.map((call) => call.toolCallId),
-        added.map((call) => storable(call.name)),
-        added.map((call) => storable(call.arguments)),
-        added.map((call) => call.style),
-        added.map((call) => call.createdAt),
-      ],
-    });
-  }
   return stored;
 }
 
-async function insertMessages(client: PoolClient, agentId: string, input: NewMessage[]): Promise<StoredMessage[]> {
-  const messages = input.map(storableMessage);
-  const { rows } = await client.query<{ id: string; seq: string }>({
-    ...SQL.insertMessages,
-    values: [agentId, ...messageColumns(messages)],
-  });
-  return withSeqs(messages, rows);
-}
-
-/** The column arrays of the messages' INSERT, in its parameters' order (after the agent id). */
-export function messageColumns(messages: NewMessage[]): unknown[][] {
+/** The column arrays of the messages' INSERT, in the function's parameters' order. */
+function messageColumns(messages: NewMessage[]): unknown[][] {
   return [
     messages.map((message) => message.id),
     messages.map((message) => message.role),
@@ -75,31 +112,19 @@ export function messageColumns(messages: NewMessage[]): unknown[][] {
 }
 
 /** The messages as stored, each with the seq its INSERT returned. */
-export function withSeqs(messages: NewMessage[], rows: { id: string; seq: string }[]): StoredMessage[] {
+export function withSeqs(
+  messages: NewMessage[],
+  rows: { id: string; seq: string }[],
+  conversationId: string,
+): StoredMessage[] {
   // RETURNING promises no order: match the seqs by id (unique, or the INSERT would have failed).
   const seqById = new Map(rows.map((row) => [row.id, Number(row.seq)]));
   return messages.map((message) => {
     const seq = seqById.get(message.id);
     if (seq === undefined) throw new Error(`Message ${message.id} was not returned by its INSERT.`);
-    return { ...message, seq };
+    const { id, agentId, ...rest } = message;
+    return { id, agentId, conversationId, seq, ...rest };
   });
-}
-
-async function moveContextWindow(client: PoolClient, step: TurnStep): Promise<void> {
-  const { contextStartSeq, summary } = step;
-  if (contextStartSeq === undefined && !summary) return;
-  const { rowCount } = await client.query({
-    ...SQL.moveContextWindow,
-    values: [
-      step.agentId,
-      contextStartSeq ?? null,
-      summary !== undefined,
-      summary ? storable(summary.text) : null,
-      summary?.messageCount ?? 0,
-      summary?.updatedAt ?? null,
-    ],
-  });
-  if (rowCount === 0) throw new MemgateError('NOT_FOUND', `Agent ${step.agentId} does not exist.`);
 }
 
 /** The message as it will read back: the same fields, with text PostgreSQL can hold. */
@@ -119,22 +144,6 @@ export function storableMessage(message: NewMessage): NewMessage {
     copy.attachments = message.attachments.map((attachment) => ({ ...attachment, url: storable(attachment.url) }));
   }
   return copy;
-}
-
-async function updateMemory(client: PoolClient, agentId: string, updates: { label: string; value: string }[]) {
-  if (updates.length === 0) return;
-  // Applied in order, as one UPDATE: a label changed twice in one step keeps its last value.
-  const latest = new Map(updates.map((update) => [update.label, storable(update.value)]));
-  const { rows } = await client.query<{ label: string }>({
-    ...SQL.updateBlocks,
-    values: [agentId, [...latest.keys()], [...latest.values()]],
-  });
-  const changed = new Set(rows.map((row) => row.label));
-  const missing = [...latest.keys()].find((label) => !changed.has(label));
-  if (missing !== undefined) {
-    // Dropping a memory change silently would lose what the agent meant to remember.
-    throw new MemgateError('NOT_FOUND', `Agent ${agentId} has no memory block "${missing}".`);
-  }
 }
 
 export function storableCalls(calls: ToolCall[]): ToolCall[] {
