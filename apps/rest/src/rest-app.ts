@@ -16,6 +16,7 @@ import { requestLogging } from './request-logging.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
+import { conversationRoutes } from './routes/conversation-routes.ts';
 
 export interface RestAppOptions {
   /** Largest accepted request body; larger ones get 413. Default: the core's `defaultBodyLimitBytes()` (room for one largest image). */
@@ -54,7 +55,13 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
 
   app.use(docsRoutes());
   app.use('/v1/admin', adminRoutes(memgate));
-  app.use('/v1', authenticate(memgate), chatRoutes(memgate, options.stream), agentRoutes(memgate));
+  app.use(
+    '/v1',
+    authenticate(memgate),
+    chatRoutes(memgate, options.stream),
+    agentRoutes(memgate),
+    conversationRoutes(memgate),
+  );
   app.use((request, _response, next) => {
     next(
       new MemgateError('NOT_FOUND', `No route for ${request.method} ${request.path}.`, { detailCode: 'unknown_route' }),

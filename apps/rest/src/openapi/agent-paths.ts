@@ -21,6 +21,8 @@ import { AUTHENTICATED_ERRORS, errorResponses, json } from './error-responses.ts
 const agentId = z.object({ agentId: z.string().meta({ description: 'The agent’s id.' }) });
 const errors = (...statuses: number[]) => errorResponses(...AUTHENTICATED_ERRORS, ...statuses);
 const noContent = { '204': { description: 'Deleted.' } };
+/** A page of messages, as both history routes answer. */
+export const messageListSchema = listSchema(messageResourceSchema, 'MessageList');
 
 /** Models, agents, their history, core memory, archival memory and context (contract §3). */
 export const agentPaths: ZodOpenApiPathsObject = {
@@ -87,7 +89,7 @@ export const agentPaths: ZodOpenApiPathsObject = {
       summary: 'The agent’s history, oldest first',
       requestParams: { path: agentId, query: messagePageSchema },
       responses: {
-        '200': json('One page of messages.', listSchema(messageResourceSchema, 'MessageList')),
+        '200': json('One page of messages.', messageListSchema),
         ...errors(404, 422),
       },
     },

@@ -18,7 +18,24 @@ export const chatPaths: ZodOpenApiPathsObject = {
       tags: ['Chat'],
       summary: 'Run a turn of an agent (OpenAI Chat Completions)',
       description:
-        '`model` names an agent (its id or name) or an upstream model. New user messages are appended to the agent’s history; the agent may call its memory tools before it answers.',
+        '`model` names an agent (its id or name) or an upstream model. New user messages are appended to the agent’s history; the agent may call its memory tools before it answers. ' +
+        'The turn continues one conversation of the agent: the one named by `X-Memgate-Conversation`, else by `metadata.conversation_id`, else the one a chat UI’s chat id (`X-OpenWebUI-Chat-Id`, `X-LibreChat-Conversation-Id`) maps to (created on first use), else the agent’s default conversation.',
+      requestParams: {
+        header: z.object({
+          'x-memgate-conversation': z
+            .string()
+            .optional()
+            .meta({ description: 'The conversation to continue (one of the agent’s; its id).' }),
+          'x-openwebui-chat-id': z
+            .string()
+            .optional()
+            .meta({ description: 'Open WebUI’s chat id: each chat gets a conversation of its own.' }),
+          'x-librechat-conversation-id': z
+            .string()
+            .optional()
+            .meta({ description: 'LibreChat’s conversation id, as set in librechat.yaml: each chat gets its own.' }),
+        }),
+      },
       requestBody: {
         required: true,
         content: { 'application/json': { schema: chatCompletionRequestSchema.meta({ id: 'ChatCompletionRequest' }) } },
@@ -31,6 +48,9 @@ export const chatPaths: ZodOpenApiPathsObject = {
               .string()
               .optional()
               .meta({ header: { description: 'Upstream and total time.' } }),
+            'x-memgate-conversation': z
+              .string()
+              .meta({ header: { description: 'The conversation the turn continued.' } }),
           }),
           content: {
             'application/json': { schema: chatCompletionSchema },

@@ -3,6 +3,7 @@ import { createDocument, type ZodOpenApiObject } from 'zod-openapi';
 import { adminPaths } from './admin-paths.ts';
 import { agentPaths } from './agent-paths.ts';
 import { chatPaths } from './chat-paths.ts';
+import { conversationPaths } from './conversation-paths.ts';
 import { probePaths } from './probe-paths.ts';
 
 type OpenApiDocument = ReturnType<typeof createDocument>;
@@ -25,10 +26,11 @@ const definition: ZodOpenApiObject = {
     { name: 'Models' },
     { name: 'Agents' },
     { name: 'Memory' },
+    { name: 'Conversations', description: 'Threads of an agent; core and archival memory are shared by all of them.' },
     { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
     { name: 'Operations' },
   ],
-  paths: { ...chatPaths, ...agentPaths, ...adminPaths, ...probePaths },
+  paths: { ...chatPaths, ...agentPaths, ...conversationPaths, ...adminPaths, ...probePaths },
   components: {
     securitySchemes: {
       ApiKey: {

@@ -2,6 +2,7 @@ import type { Memgate, TurnTiming } from '@memgate/core';
 import type { StreamLimits } from '@memgate/runtime';
 import { Router } from 'express';
 import { clientSignal } from '../client-signal.ts';
+import { conversationOfHeaders } from '../conversation-headers.ts';
 import { sendError } from '../error-response.ts';
 import { principalOf } from '../principal.ts';
 import { requestContext } from '../request-logging.ts';
@@ -19,19 +20,24 @@ export function chatRoutes(memgate: Memgate, streamLimits?: StreamLimits): Route
     const body: unknown = request.body;
     const context = requestContext(request, response);
     const wantsStream = typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
-    // For the request's log line, known once the core has resolved the agent.
+    const call = { signal: controller.signal, timing, context, ...conversationOfHeaders(request) };
+    // For the request's log line, known once the core has resolved the agent; the conversation the
+    // turn continued is told in a header, so a client that let memgate pick it can name it next time.
     const noteAgent = () => {
       if (timing.agentId) response.locals['agentId'] = timing.agentId;
+      if (timing.conversationId && !response.headersSent) {
+        response.setHeader('x-memgate-conversation', timing.conversationId);
+      }
     };
     try {
       if (!wantsStream) {
-        const completion = await memgate.chat.complete(principal, body, { signal: controller.signal, timing, context });
+        const completion = await memgate.chat.complete(principal, body, call);
         noteAgent();
         response.setHeader('server-timing', serverTiming(timing, startedAt));
         response.json(completion);
         return;
       }
-      const chunks = await memgate.chat.stream(principal, body, { signal: controller.signal, timing, context });
+      const chunks = await memgate.chat.stream(principal, body, call);
       noteAgent();
       // Headers leave with the first chunk, so Server-Timing reports time to first output.
       await pipeSse(response, chunks, { 'server-timing': serverTiming(timing, startedAt) }, streamLimits);

@@ -12,8 +12,31 @@ export const memoryBlockSchema = z
     label: z.string().meta({ example: 'human' }),
     value: z.string(),
     limit: z.number().int().meta({ description: 'Largest value, in characters.' }),
+    version: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Grows by one with every write of the block (by the agent, from any conversation, or by you).' }),
   })
   .meta({ id: 'MemoryBlock', description: 'One block of an agent’s core memory.' });
+
+export const conversationResourceSchema = z
+  .object({
+    id: z.string().meta({ description: 'The conversation’s id; the agent’s id for its default conversation.' }),
+    object: z.literal('conversation'),
+    agent_id: z.string(),
+    name: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()).nullable(),
+    is_default: z.boolean().meta({
+      description: 'The agent’s default conversation: where requests that name no conversation go. It cannot be deleted.',
+    }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({
+    id: 'Conversation',
+    description: 'A thread of an agent, with its own message window, summary and pending tool calls; memory is shared.',
+  });
 
 export const agentResourceSchema = z
   .object({

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { messageContentParts } from '../attachments/content-parts.ts';
-import type { Agent, ApiKeyRecord, StoredMessage, User } from '../domain/types.ts';
+import { type Agent, type ApiKeyRecord, type Conversation, isDefaultConversation, type StoredMessage, type User } from '../domain/types.ts';
 import type {
   agentResourceSchema,
   apiKeyResourceSchema,
+  conversationResourceSchema,
   messageResourceSchema,
   userResourceSchema,
 } from '../schemas/resource-schemas.ts';
@@ -21,6 +22,22 @@ export function agentResource(agent: Agent): AgentResource {
     context_window: agent.contextWindow,
     created_at: agent.createdAt,
     memory: { blocks: agent.memory.map(({ label, value, limit }) => ({ label, value, limit })) },
+  };
+}
+
+/** The REST/GraphQL shape of a conversation. */
+export type ConversationResource = z.output<typeof conversationResourceSchema>;
+
+export function conversationResource(conversation: Conversation): ConversationResource {
+  return {
+    id: conversation.id,
+    object: 'conversation',
+    agent_id: conversation.agentId,
+    name: conversation.name,
+    metadata: conversation.metadata,
+    is_default: isDefaultConversation(conversation),
+    created_at: conversation.createdAt,
+    updated_at: conversation.updatedAt,
   };
 }
 
