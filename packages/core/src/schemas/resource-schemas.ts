@@ -16,7 +16,9 @@ export const memoryBlockSchema = z
       .number()
       .int()
       .optional()
-      .meta({ description: 'Grows by one with every write of the block (by the agent, from any conversation, or by you).' }),
+      .meta({
+        description: 'Grows by one with every write of the block (by the agent, from any conversation, or by you).',
+      }),
   })
   .meta({ id: 'MemoryBlock', description: 'One block of an agent’s core memory.' });
 
@@ -28,7 +30,8 @@ export const conversationResourceSchema = z
     name: z.string().nullable(),
     metadata: z.record(z.string(), z.string()).nullable(),
     is_default: z.boolean().meta({
-      description: 'The agent’s default conversation: where requests that name no conversation go. It cannot be deleted.',
+      description:
+        'The agent’s default conversation: where requests that name no conversation go. It cannot be deleted.',
     }),
     created_at: timestamp,
     updated_at: timestamp,

@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import { messageContentParts } from '../attachments/content-parts.ts';
-import { type Agent, type ApiKeyRecord, type Conversation, isDefaultConversation, type StoredMessage, type User } from '../domain/types.ts';
+import {
+  type Agent,
+  type ApiKeyRecord,
+  type Conversation,
+  isDefaultConversation,
+  type StoredMessage,
+  type User,
+} from '../domain/types.ts';
 import type {
   agentResourceSchema,
   apiKeyResourceSchema,
