@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from '@memgate/core';
-import type { CompleteOutcome, ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
+import type { CallOptions, CompleteOutcome, ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
 import { UNAUTHORIZED_CLOSE_CODE } from '../src/index.ts';
 import { COMPLETE, STREAM } from './graphql-operations.ts';
 import { collect, postGraphql, type ResultError, wsClient } from './graphql-transport.ts';
@@ -17,6 +17,11 @@ export function conformanceError(errors: readonly ResultError[]): ConformanceErr
   return error;
 }
 
+/** The input with `conversationId` when the call names a conversation. */
+function withConversation(input: Record<string, unknown>, options: CallOptions | undefined): Record<string, unknown> {
+  return options?.conversationId ? { ...input, conversationId: options.conversationId } : input;
+}
+
 /**
  * The GraphQL protocol through real clients: `createChatCompletion` over HTTP (fetch), and
  * `chatCompletionStream` over graphql-ws (one connection per client, opened on first use).
@@ -25,21 +30,20 @@ export function conformanceError(errors: readonly ResultError[]): ConformanceErr
 export function graphqlClient(urls: { graphqlUrl: string; wsUrl: string }, apiKey: string | null): ProtocolClient {
   const ws = wsClient(urls.wsUrl, apiKey);
   return {
-    async complete(body): Promise<CompleteOutcome> {
+    async complete(body, options): Promise<CompleteOutcome> {
       const response = await postGraphql<{ createChatCompletion: CompletionFields }>(
         urls.graphqlUrl,
         apiKey,
         COMPLETE,
-        {
-          input: graphqlInput(body),
-        },
+        { input: withConversation(graphqlInput(body), options) },
       );
       if (response.errors?.length) return { ok: false, error: conformanceError(response.errors) };
       if (!response.data) throw new Error('A GraphQL response with neither data nor errors.');
       return { ok: true, completion: restCompletion(response.data.createChatCompletion) };
     },
-    async stream(body): Promise<StreamOutcome> {
-      const record = await collect<{ chatCompletionStream: ChunkFields }>(ws, STREAM, { input: graphqlInput(body) });
+    async stream(body, options): Promise<StreamOutcome> {
+      const input = withConversation(graphqlInput(body), options);
+      const record = await collect<{ chatCompletionStream: ChunkFields }>(ws, STREAM, { input });
       const chunks: ChatCompletionChunk[] = [];
       let error: ConformanceError | undefined;
       for (const result of record.results) {

@@ -1,5 +1,5 @@
 import type { ChatCompletion, ChatCompletionChunk } from '@memgate/core';
-import type { CompleteOutcome, ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
+import type { CallOptions, CompleteOutcome, ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
 
 interface ErrorPayload {
   error?: { message?: string; status?: number; request_id?: string; retry_after?: number };
@@ -35,8 +35,14 @@ export async function readSse(response: Response): Promise<{ events: unknown[]; 
 export function restClient(baseUrl: string, apiKey: string | null): ProtocolClient {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
-  const post = (body: Record<string, unknown>) =>
-    fetch(`${baseUrl}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const post = (body: Record<string, unknown>, options: CallOptions = {}) => {
+    const named = options.conversationId ? { 'x-memgate-conversation': options.conversationId } : {};
+    return fetch(`${baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...headers, ...named },
+      body: JSON.stringify(body),
+    });
+  };
   const failure = async (response: Response) => {
     const payload = (await response.json()) as ErrorPayload;
     const error = conformanceError(response.status, payload.error);
@@ -48,13 +54,13 @@ export function restClient(baseUrl: string, apiKey: string | null): ProtocolClie
     return { ok: false as const, error };
   };
   return {
-    async complete(body): Promise<CompleteOutcome> {
-      const response = await post(body);
+    async complete(body, options): Promise<CompleteOutcome> {
+      const response = await post(body, options);
       if (!response.ok) return failure(response);
       return { ok: true, completion: (await response.json()) as ChatCompletion };
     },
-    async stream(body): Promise<StreamOutcome> {
-      const response = await post({ ...body, stream: true });
+    async stream(body, options): Promise<StreamOutcome> {
+      const response = await post({ ...body, stream: true }, options);
       if (!response.ok) return failure(response);
       const { events, done } = await readSse(response);
       if (!done) throw new Error('The stream did not end with [DONE].');

@@ -73,8 +73,9 @@ export class ChannelClient {
   }
 
   /** Sends `chat.completion.create` without waiting. */
-  create(requestId: string, request: Record<string, unknown>): void {
-    this.send({ type: 'chat.completion.create', request_id: requestId, request });
+  create(requestId: string, request: Record<string, unknown>, conversationId?: string): void {
+    const named = conversationId === undefined ? {} : { conversation_id: conversationId };
+    this.send({ type: 'chat.completion.create', request_id: requestId, request, ...named });
   }
 
   /** The chunks and the terminal frame (`done`, or `error` naming the request) of one request. */

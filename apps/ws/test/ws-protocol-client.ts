@@ -1,4 +1,4 @@
-import type { ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
+import type { CallOptions, ConformanceError, ProtocolClient, StreamOutcome } from '@memgate/testkit';
 import { ChannelClient } from './channel-client.ts';
 
 /**
@@ -22,22 +22,22 @@ function conformanceError(error: ReportedError): ConformanceError {
 export async function wsProtocolClient(url: string, apiKey: string | null): Promise<ProtocolClient> {
   const client = await ChannelClient.connect(url, { apiKey, skipSession: apiKey === null });
   let counter = 0;
-  const run = async (body: Record<string, unknown>) => {
+  const run = async (body: Record<string, unknown>, options: CallOptions = {}) => {
     const requestId = `conformance-${++counter}`;
-    client.create(requestId, body);
+    client.create(requestId, body, options.conversationId);
     return client.outcome(requestId);
   };
   return {
-    async complete(body) {
-      const { terminal } = await run(body);
+    async complete(body, options) {
+      const { terminal } = await run(body, options);
       if (terminal.type === 'chat.completion.done' && terminal.status === 'completed' && terminal.completion) {
         return { ok: true, completion: terminal.completion };
       }
       const error: ReportedError = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
       return { ok: false, error: conformanceError(error) };
     },
-    async stream(body): Promise<StreamOutcome> {
-      const { chunks, terminal } = await run(body);
+    async stream(body, options): Promise<StreamOutcome> {
+      const { chunks, terminal } = await run(body, options);
       if (terminal.type === 'chat.completion.done' && terminal.status === 'completed') return { ok: true, chunks };
       const error: ReportedError = terminal.error ?? { status: 0, message: `ended ${terminal.type}` };
       const reported = conformanceError(error);

@@ -1,4 +1,12 @@
-import { type Agent, type AgentEvent, agentResource, messageResource, type StoredMessage } from '@memgate/core';
+import {
+  type Agent,
+  type AgentEvent,
+  agentResource,
+  type Conversation,
+  conversationResource,
+  messageResource,
+  type StoredMessage,
+} from '@memgate/core';
 
 /**
  * The GraphQL `Agent`: built from the REST resource so both protocols show the same values. The
@@ -31,7 +39,23 @@ export function messageFields(message: StoredMessage) {
     toolCallId: resource.tool_call_id ?? null,
     name: resource.name ?? null,
     metadata: resource.metadata ?? null,
+    conversationId: resource.conversation_id,
     createdAt: resource.created_at,
+  };
+}
+
+/** The GraphQL `Conversation`, from the REST resource. */
+export function conversationFields(conversation: Conversation) {
+  const resource = conversationResource(conversation);
+  return {
+    id: resource.id,
+    object: resource.object,
+    agentId: resource.agent_id,
+    name: resource.name,
+    metadata: resource.metadata,
+    isDefault: resource.is_default,
+    createdAt: resource.created_at,
+    updatedAt: resource.updated_at,
   };
 }
 
@@ -40,6 +64,7 @@ export function agentEventFields(event: AgentEvent | { type: 'subscribed'; agent
   return {
     type: event.type,
     agentId: event.agentId,
+    conversationId: 'conversationId' in event ? event.conversationId : null,
     message: 'message' in event ? messageFields(event.message) : null,
   };
 }

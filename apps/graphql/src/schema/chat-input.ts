@@ -16,6 +16,8 @@ export interface MessageInput {
 /** `ChatCompletionInput`, as GraphQL hands it to a resolver. */
 export interface ChatCompletionInput {
   agentId: string;
+  /** Not part of the body: the core takes it beside it (`ChatCallOptions.conversationId`). */
+  conversationId?: Nullable<string>;
   model?: Nullable<string>;
   messages: MessageInput[];
   temperature?: Nullable<number>;
@@ -42,6 +44,20 @@ export interface ChatCompletionInput {
   promptCacheOptions?: unknown;
   safetyIdentifier?: Nullable<string>;
   responseFormat?: unknown;
+}
+
+/** `ConversationInput`, as GraphQL hands it to a resolver. */
+export interface ConversationInput {
+  name?: Nullable<string>;
+  metadata?: unknown;
+}
+
+/**
+ * The REST body of a conversation create or update: fields given as null stay null (they clear on
+ * update), absent ones are left out.
+ */
+export function conversationBody(input: Nullable<ConversationInput>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input ?? {}).filter(([, value]) => value !== undefined));
 }
 
 /** `CreateAgentInput`, as GraphQL hands it to a resolver. */

@@ -5,11 +5,13 @@ import { coreContext, tagError } from '../request-state.ts';
 import { type AgentEventItem, agentEventSource } from '../streams/agent-event-source.ts';
 import { type ChatStreamEvent, openChatStream } from '../streams/chat-stream-source.ts';
 import { linkedAbort } from '../streams/linked-abort.ts';
-import { agentEventFields, agentFields, messageFields } from './agent-output.ts';
+import { agentEventFields, agentFields, conversationFields, messageFields } from './agent-output.ts';
 import {
   type ChatCompletionInput,
+  type ConversationInput,
   type CreateAgentInput,
   chatRequestBody,
+  conversationBody,
   createAgentBody,
   present,
 } from './chat-input.ts';
@@ -22,6 +24,17 @@ interface MessagesArgs {
   agentId: string;
   limit?: number | null;
   before?: string | null;
+  conversationId?: string | null;
+}
+
+interface PageArgs {
+  limit?: number | null;
+  before?: string | null;
+}
+
+interface ConversationArgs {
+  agentId: string;
+  id: string;
 }
 
 /**
@@ -43,7 +56,21 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
       messages: async (_root: Root, args: MessagesArgs, context: GraphqlContext) => {
         context.request.agentId = args.agentId;
         const page = present({ limit: args.limit, before: args.before });
-        return (await memgate.agents.messages(context.principal, args.agentId, page)).map(messageFields);
+        const messages =
+          args.conversationId == null
+            ? await memgate.agents.messages(context.principal, args.agentId, page)
+            : await memgate.conversations.messages(context.principal, args.agentId, args.conversationId, page);
+        return messages.map(messageFields);
+      },
+      conversation: async (_root: Root, args: ConversationArgs, context: GraphqlContext) => {
+        context.request.agentId = args.agentId;
+        return conversationFields(await memgate.conversations.get(context.principal, args.agentId, args.id));
+      },
+    },
+    Agent: {
+      conversations: async (agent: { id: string }, args: PageArgs, context: GraphqlContext) => {
+        const page = present({ limit: args.limit, before: args.before });
+        return (await memgate.conversations.list(context.principal, agent.id, page)).map(conversationFields);
       },
     },
     Mutation: {
@@ -54,12 +81,40 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
         await memgate.agents.delete(context.principal, args.id);
         return true;
       },
+      createConversation: async (
+        _root: Root,
+        args: { agentId: string; input?: ConversationInput | null },
+        context: GraphqlContext,
+      ) => {
+        context.request.agentId = args.agentId;
+        const body = conversationBody(args.input);
+        return conversationFields(await memgate.conversations.create(context.principal, args.agentId, body));
+      },
+      updateConversation: async (
+        _root: Root,
+        args: ConversationArgs & { input: ConversationInput },
+        context: GraphqlContext,
+      ) => {
+        context.request.agentId = args.agentId;
+        const body = conversationBody(args.input);
+        return conversationFields(await memgate.conversations.update(context.principal, args.agentId, args.id, body));
+      },
+      deleteConversation: async (_root: Root, args: ConversationArgs, context: GraphqlContext) => {
+        context.request.agentId = args.agentId;
+        await memgate.conversations.delete(context.principal, args.agentId, args.id);
+        return true;
+      },
       createChatCompletion: async (_root: Root, args: { input: ChatCompletionInput }, context: GraphqlContext) => {
         const abort = linkedAbort(context.signal);
         const timing: TurnTiming = { upstreamMs: 0, upstreamCalls: 0 };
         try {
           const body = chatRequestBody(args.input, false);
-          const call = { signal: abort.controller.signal, timing, context: coreContext(context.request) };
+          const call = {
+            signal: abort.controller.signal,
+            timing,
+            context: coreContext(context.request),
+            ...(args.input.conversationId != null && { conversationId: args.input.conversationId }),
+          };
           return completionFields(await memgate.chat.complete(context.principal, body, call));
         } finally {
           context.request.agentId = timing.agentId ?? null;
@@ -77,6 +132,7 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
               body: chatRequestBody(args.input, true),
               signal: context.signal,
               request: context.request,
+              ...(args.input.conversationId != null && { conversationId: args.input.conversationId }),
             }),
             subscriptions,
           ),

@@ -28,6 +28,8 @@ export const typeDefs = /* GraphQL */ `
   input ChatCompletionInput {
     "The agent (REST: user)."
     agentId: ID!
+    "Added: the conversation of the agent to continue; default its default conversation (REST: the X-Memgate-Conversation header)."
+    conversationId: ID
     "Defaults to the agent's own model."
     model: String
     messages: [MessageInput!]!
@@ -69,6 +71,12 @@ export const typeDefs = /* GraphQL */ `
     safetyIdentifier: String
     "Added: OpenAI response_format as sent on REST (json_object, or json_schema with name, schema, strict)."
     responseFormat: JSON
+  }
+  "Added."
+  input ConversationInput {
+    name: String
+    "Up to 16 string pairs."
+    metadata: JSON
   }
   input CreateAgentInput {
     name: String
@@ -161,6 +169,20 @@ export const typeDefs = /* GraphQL */ `
     system: String!
     "Added."
     contextWindow: Int!
+    "Added: the agent's conversations, oldest (the default one) first (REST: GET /v1/agents/{id}/conversations)."
+    conversations(limit: Int, before: ID): [Conversation!]!
+  }
+  "Added: a thread of an agent, with its own message window; memory is shared by all of them."
+  type Conversation {
+    id: ID!
+    object: String!
+    agentId: ID!
+    name: String
+    metadata: JSON
+    "The agent's default conversation (its id is the agent's): where turns that name none go."
+    isDefault: Boolean!
+    createdAt: String!
+    updatedAt: String!
   }
   type AgentMessage {
     id: ID!
@@ -175,6 +197,8 @@ export const typeDefs = /* GraphQL */ `
     metadata: JSON
     "Added: for a user message with images, its parts as sent (text and image_url); null otherwise."
     contentParts: JSON
+    "Added: the conversation the message belongs to (the agent's id for its default conversation)."
+    conversationId: ID!
   }
   """
   type "subscribed" (message null) comes first, once the subscription is live; then one
@@ -183,6 +207,8 @@ export const typeDefs = /* GraphQL */ `
   type AgentEvent {
     type: String!
     agentId: ID!
+    "Added: the conversation of the message; null for subscribed."
+    conversationId: ID
     message: AgentMessage
   }
 
@@ -190,13 +216,21 @@ export const typeDefs = /* GraphQL */ `
     agents: [Agent!]!
     "The caller's agent; an unknown one (or another user's) is null with a NOT_FOUND error."
     agent(id: ID!): Agent
-    "The stored conversation, oldest first."
-    messages(agentId: ID!, limit: Int, before: ID): [AgentMessage!]!
+    "The stored history of the agent's default conversation, or (added) of conversationId, oldest first."
+    messages(agentId: ID!, limit: Int, before: ID, conversationId: ID): [AgentMessage!]!
+    "Added: one conversation of the agent; an unknown one is null with a NOT_FOUND error."
+    conversation(agentId: ID!, id: ID!): Conversation
   }
   type Mutation {
     createAgent(input: CreateAgentInput!): Agent!
     deleteAgent(id: ID!): Boolean!
     createChatCompletion(input: ChatCompletionInput!): ChatCompletion!
+    "Added."
+    createConversation(agentId: ID!, input: ConversationInput): Conversation!
+    "Added: a null field clears it, an absent one stays."
+    updateConversation(agentId: ID!, id: ID!, input: ConversationInput!): Conversation!
+    "Added: deletes it with its messages; the default conversation cannot be deleted (CONFLICT)."
+    deleteConversation(agentId: ID!, id: ID!): Boolean!
   }
   type Subscription {
     chatCompletionStream(input: ChatCompletionInput!): ChatCompletionChunk!

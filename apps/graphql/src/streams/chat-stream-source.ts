@@ -13,6 +13,8 @@ export interface ChatStreamRequest {
   signal: AbortSignal | undefined;
   /** The request's id, passed to the core; its agent is filled in for the log line. */
   request: GraphqlRequestState;
+  /** The conversation the input named (`ChatCompletionInput.conversationId`). */
+  conversationId?: string;
 }
 
 const done = (): IteratorResult<ChatStreamEvent> => ({ done: true, value: undefined });
@@ -34,7 +36,12 @@ export async function openChatStream(
   const abort = linkedAbort(request.signal);
   let chunks: AsyncIterableIterator<ChatCompletionChunk>;
   const timing: TurnTiming = { upstreamMs: 0, upstreamCalls: 0 };
-  const call = { signal: abort.controller.signal, timing, context: coreContext(request.request) };
+  const call = {
+    signal: abort.controller.signal,
+    timing,
+    context: coreContext(request.request),
+    ...(request.conversationId != null && { conversationId: request.conversationId }),
+  };
   try {
     chunks = await memgate.chat.stream(request.principal, request.body, call);
   } catch (error) {

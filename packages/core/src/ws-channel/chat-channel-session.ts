@@ -128,6 +128,7 @@ export class ChatChannelSession {
           frame.request_id,
           frame.request,
           traceCarrier((name) => (name === 'traceparent' ? frame.traceparent : frame.tracestate)),
+          frame.conversation_id,
         );
       case 'chat.completion.cancel':
         return this.runs.cancel(frame.request_id);

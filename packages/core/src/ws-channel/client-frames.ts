@@ -16,6 +16,8 @@ export const completionCreateFrameSchema = z.strictObject({
   type: z.literal('chat.completion.create'),
   request_id: requestId,
   request: z.record(z.string(), z.unknown()),
+  /** The conversation of the agent to continue (REST: the `X-Memgate-Conversation` header). */
+  conversation_id: z.string().min(1).max(256).optional(),
   traceparent: traceHeader,
   tracestate: traceHeader,
 });

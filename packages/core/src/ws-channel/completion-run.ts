@@ -21,6 +21,8 @@ export interface CompletionRunOptions {
   carrier?: Readonly<Record<string, string>>;
   /** The REST body of the turn. */
   request: Record<string, unknown>;
+  /** The frame's `conversation_id`. */
+  conversationId?: string;
   transport: ChannelTransport;
   /** Called right after the terminal frame is sent: from then on the `request_id` is free again. */
   onAnswered?: () => void;
@@ -53,7 +55,9 @@ export class CompletionRun {
     const { body, clientWantsUsage } = streamingRequest(this.options.request);
     const { traceId, carrier } = this.options;
     const context = { requestId: traceId, protocol: 'ws', ...(carrier && { carrier }) };
-    const started = this.options.chat.stream(this.options.principal, body, { signal, context });
+    const { conversationId } = this.options;
+    const call = { signal, context, ...(conversationId !== undefined && { conversationId }) };
+    const started = this.options.chat.stream(this.options.principal, body, call);
     let chunks: AsyncIterableIterator<ChatCompletionChunk>;
     try {
       chunks = await untilAborted(started, signal);

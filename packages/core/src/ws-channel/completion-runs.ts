@@ -41,6 +41,7 @@ export class CompletionRuns {
     requestId: string,
     request: Record<string, unknown>,
     carrier: Readonly<Record<string, string>> | undefined = this.options.carrier,
+    conversationId?: string,
   ): void {
     if (!this.accepting) {
       throw new MemgateError('SERVICE_UNAVAILABLE', 'The server is shutting down; reconnect and retry.', {
@@ -67,6 +68,7 @@ export class CompletionRuns {
       requestId,
       traceId: `${this.options.connectionRequestId}.${++this.started}`,
       ...(carrier && { carrier }),
+      ...(conversationId !== undefined && { conversationId }),
       request,
       transport: this.options.transport,
       onAnswered: () => unanswered.delete(requestId),

@@ -44,6 +44,8 @@ export interface CompletionDoneFrame {
 export interface AgentEventFrame {
   type: 'agent.event';
   agent_id: string;
+  /** The conversation of the event's message. */
+  conversation_id: string;
   event: { type: 'message.created'; message: MessageResource };
 }
 
@@ -103,6 +105,7 @@ export function agentEventFrame(event: AgentEvent): AgentEventFrame {
   return {
     type: 'agent.event',
     agent_id: event.agentId,
+    conversation_id: event.conversationId,
     event: { type: event.type, message: messageResource(event.message) },
   };
 }

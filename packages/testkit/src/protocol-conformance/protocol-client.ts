@@ -28,9 +28,15 @@ export type StreamOutcome =
  * translates the answers back to the REST objects.
  */
 export interface ProtocolClient {
-  complete(body: Record<string, unknown>): Promise<CompleteOutcome>;
-  stream(body: Record<string, unknown>): Promise<StreamOutcome>;
+  complete(body: Record<string, unknown>, options?: CallOptions): Promise<CompleteOutcome>;
+  stream(body: Record<string, unknown>, options?: CallOptions): Promise<StreamOutcome>;
   close(): Promise<void>;
+}
+
+/** What a turn names beside its body, each protocol in its own way. */
+export interface CallOptions {
+  /** REST: the `X-Memgate-Conversation` header; GraphQL: `input.conversationId`; WS: the frame's `conversation_id`. */
+  conversationId?: string;
 }
 
 /** A running server under test, with the mock upstream behind it. */

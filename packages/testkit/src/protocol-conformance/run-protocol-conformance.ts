@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendMessage } from '../mock-upstream/index.ts';
+import { describeConversationConformance } from './conversation-conformance.ts';
 import { fuzzCases } from './fuzz-cases.ts';
 import { describeImageConformance } from './image-conformance.ts';
 import { inputLimitCases } from './input-limit-cases.ts';
@@ -46,6 +47,7 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
 
     requestSurfaceCases(() => ({ target, client, rest, agentId }));
     describeImageConformance(() => ({ target, client, rest, agentId }));
+    describeConversationConformance(() => ({ target, client, rest, agentId }));
     inputLimitCases(() => ({ target, client, rest, agentId }));
     fuzzCases(() => ({ target, client, rest, agentId }));
 
