@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { requireWriteScope } from '../auth/key-scope.ts';
+import type { ChatCallOptions, ChatDispatcher } from '../dispatcher/chat-dispatcher.ts';
+import type { Principal } from '../domain/types.ts';
+import { MemgateError } from '../errors/memgate-error.ts';
+import { fieldError, parseOrThrow } from '../errors/validation.ts';
+import { chatCompletionRequestSchema } from '../schemas/chat-request.ts';
+import type { ConversationService } from '../services/conversation-service.ts';
+import type { Store } from '../store/store.ts';
+import { type ResponseStreamEvent, responseEventsOf } from './response-events.ts';
+import { chatMessagesOf, chatResponseFormatOf, chatToolsOf, inputItemsOf, storedInputItems } from './response-input.ts';
+import { completedResponse, initialResponse, type ResponseObject } from './response-object.ts';
+import type { ResponseRecord } from './response-record.ts';
+import { type ResponseRequest, responseRequestSchema } from './response-request.ts';
+
+export interface ResponseServiceOptions {
+  store: Store;
+  chat: ChatDispatcher;
+  conversations: ConversationService;
+}
+
+const inputItemsPageSchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  after: z.string().min(1).optional(),
+  include: z.unknown().optional(),
+});
+
+/** A new response id, shaped like OpenAI's (`resp_…`). */
+export function newResponseId(): string {
+  return `resp_${randomUUID().replaceAll('-', '')}`;
+}
+
+interface PreparedResponse {
+  id: string;
+  request: ResponseRequest;
+  agentId: string;
+  chatBody: Record<string, unknown>;
+  call: ChatCallOptions;
+  inputItems: Record<string, unknown>[];
+  createdAt: number;
+}
+
+interface InFlight {
+  userId: string;
+  controller: AbortController;
+  finished: Promise<ResponseObject>;
+}
+
+/**
+ * OpenAI's Responses API over the Chat Completions dispatcher: the request becomes a chat turn in
+ * the conversation it names (or continues, or forks), and the turn's completion or chunks become
+ * the response object or its typed events. Stored responses are what `previous_response_id` names.
+ */
+export class ResponseService {
+  readonly #inFlight = new Map<string, InFlight>();
+
+  constructor(private readonly options: ResponseServiceOptions) {}
+
+  /** Runs one turn and returns its finished `response`. */
+  async create(principal: Principal, body: unknown, call: ChatCallOptions = {}): Promise<ResponseObject> {
+    const prepared = await this.prepare(principal, body, call, false);
+    const completion = await this.options.chat.complete(principal, prepared.chatBody, prepared.call);
+    const response = completedResponse(this.initial(prepared), completion);
+    await this.save(prepared, response);
+    return response;
+  }
+
+  /**
+   * Runs one turn as the Responses API's typed events. Resolves once the turn has its first output,
+   * so a refused request still rejects here; later failures end the events with `response.failed`.
+   * Adapters must finish or `return()` the iterator.
+   */
+  async stream(
+    principal: Principal,
+    body: unknown,
+    call: ChatCallOptions = {},
+  ): Promise<AsyncGenerator<ResponseStreamEvent>> {
+    const prepared = await this.prepare(principal, body, call, true);
+    const controller = new AbortController();
+    const signal = call.signal ? AbortSignal.any([call.signal, controller.signal]) : controller.signal;
+    const chunks = await this.options.chat.stream(principal, prepared.chatBody, { ...prepared.call, signal });
+    let settle: (response: ResponseObject) => void = () => undefined;
+    const finished = new Promise<ResponseObject>((resolve) => {
+      settle = resolve;
+    });
+    this.#inFlight.set(prepared.id, { userId: principal.userId, controller, finished });
+    const inFlight = this.#inFlight;
+    const events = responseEventsOf(chunks, this.initial(prepared), {
+      finish: async (response) => {
+        inFlight.delete(prepared.id);
+        settle(response);
+        await this.save(prepared, response);
+      },
+      cancelled: () => controller.signal.aborted,
+    });
+    async function* guarded(): AsyncGenerator<ResponseStreamEvent> {
+      try {
+        yield* events;
+      } finally {
+        inFlight.delete(prepared.id);
+        await chunks.return?.();
+      }
+    }
+    return guarded();
+  }
+
+  /** The stored response; another user's, a deleted one or one made with `store: false` is 404. */
+  async get(principal: Principal, responseId: string): Promise<ResponseObject> {
+    return (await this.record(principal, responseId)).response;
+  }
+
+  async delete(principal: Principal, responseId: string): Promise<{ id: string; object: 'response'; deleted: true }> {
+    requireWriteScope(principal);
+    if (!(await this.options.store.deleteResponse(principal.userId, responseId))) throw notFound(responseId);
+    return { id: responseId, object: 'response', deleted: true };
+  }
+
+  /** The request's input items, newest first unless `order=asc`, paged by `after` and `limit`. */
+  async inputItems(principal: Principal, responseId: string, query: unknown) {
+    const page = parseOrThrow(inputItemsPageSchema, query ?? {}, 'query');
+    const record = await this.record(principal, responseId);
+    const items = page.order === 'asc' ? [...record.inputItems] : [...record.inputItems].reverse();
+    const start = page.after === undefined ? 0 : items.findIndex((item) => item['id'] === page.after) + 1;
+    const data = start === 0 && page.after !== undefined ? [] : items.slice(start, start + page.limit);
+    return {
+      object: 'list' as const,
+      data,
+      first_id: (data[0]?.['id'] as string | undefined) ?? null,
+      last_id: (data.at(-1)?.['id'] as string | undefined) ?? null,
+      has_more: start + page.limit < items.length,
+    };
+  }
+
+  /**
+   * Stops a streaming response in flight (its stream ends with `response.failed`, status
+   * `cancelled`) and returns it. One that is no longer in flight is refused, as OpenAI refuses to
+   * cancel a response that is not a running background one.
+   */
+  async cancel(principal: Principal, responseId: string): Promise<ResponseObject> {
+    requireWriteScope(principal);
+    const running = this.#inFlight.get(responseId);
+    if (running && running.userId === principal.userId) {
+      running.controller.abort(
+        new MemgateError('BAD_REQUEST', 'The response was cancelled.', { detailCode: 'cancelled' }),
+      );
+      return running.finished;
+    }
+    const record = await this.record(principal, responseId);
+    throw new MemgateError(
+      'BAD_REQUEST',
+      `Response ${responseId} is ${record.response.status}: only a response streaming in flight can be cancelled.`,
+      { detailCode: 'response_not_cancellable' },
+    );
+  }
+
+  private async record(principal: Principal, responseId: string): Promise<ResponseRecord> {
+    const record = await this.options.store.getResponse(principal.userId, responseId);
+    if (!record) throw notFound(responseId);
+    return record;
+  }
+
+  private initial(prepared: PreparedResponse): ResponseObject {
+    return initialResponse(prepared.request, {
+      id: prepared.id,
+      createdAt: prepared.createdAt,
+      model: (prepared.chatBody['model'] as string) ?? prepared.agentId,
+      conversationId: prepared.call.timing?.conversationId ?? prepared.agentId,
+    });
+  }
+
+  private async save(prepared: PreparedResponse, response: ResponseObject): Promise<void> {
+    if (prepared.request.store === false) return;
+    const conversationId = response.conversation?.id ?? prepared.agentId;
+    const [last] = await this.options.store.listMessages(prepared.agentId, { limit: 1, conversationId });
+    await this.options.store.saveResponse({
+      id: prepared.id,
+      agentId: prepared.agentId,
+      conversationId,
+      lastMessageId: last?.id ?? null,
+      previousResponseId: prepared.request.previous_response_id ?? null,
+      createdAt: prepared.createdAt,
+      response,
+      inputItems: prepared.inputItems,
+    });
+  }
+
+  private async prepare(
+    principal: Principal,
+    body: unknown,
+    call: ChatCallOptions,
+    streaming: boolean,
+  ): Promise<PreparedResponse> {
+    requireWriteScope(principal);
+    const request = parseOrThrow(responseRequestSchema, body);
+    if (request.background) {
+      throw fieldError(
+        ['body', 'background'],
+        'Background responses are not supported yet: leave background unset, and use stream: true to see the response as it is made.',
+        'unsupported_parameter',
+      );
+    }
+    const items = inputItemsOf(request.input);
+    const chatBody: Record<string, unknown> = {
+      model: request.model ?? '',
+      messages: chatMessagesOf(request, items),
+      ...chatToolsOf(request),
+      ...(request.max_output_tokens != null && { max_completion_tokens: request.max_output_tokens }),
+      ...(request.temperature != null && { temperature: request.temperature }),
+      ...(request.top_p != null && { top_p: request.top_p }),
+      ...(request.store === false && { store: false }),
+      ...(request.metadata && { metadata: request.metadata }),
+      ...(streaming && { stream: true, stream_options: { include_usage: true } }),
+    };
+    const responseFormat = chatResponseFormatOf(request);
+    if (responseFormat) chatBody['response_format'] = responseFormat;
+    const { agentId, conversationId, previous } = await this.resolve(principal, request, call);
+    chatBody['user'] = agentId;
+    if (!chatBody['model']) chatBody['model'] = agentId;
+    // Refuse a bad body before a fork is made for it: nothing is stored for a refused request.
+    parseOrThrow(chatCompletionRequestSchema, chatBody);
+    const forked = await this.conversationOf(principal, agentId, conversationId, previous);
+    const timing = call.timing ?? { upstreamMs: 0, upstreamCalls: 0 };
+    return {
+      id: newResponseId(),
+      request,
+      agentId,
+      chatBody,
+      call: { ...call, timing, ...(forked !== undefined && { conversationId: forked }) },
+      inputItems: storedInputItems(items),
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+  }
+
+  /**
+   * The agent, named in order by the conversation, the previous response, `user`, `model` (an agent
+   * id) and `metadata.agent_id`; and the conversation the body names or the previous response's.
+   */
+  private async resolve(principal: Principal, request: ResponseRequest, call: ChatCallOptions) {
+    const { store } = this.options;
+    const named = typeof request.conversation === 'string' ? request.conversation : request.conversation?.id;
+    const previous = request.previous_response_id
+      ? await store.getResponse(principal.userId, request.previous_response_id)
+      : null;
+    if (request.previous_response_id && !previous) throw notFound(request.previous_response_id, 'previous_response_id');
+    const conversation = named ? await store.getConversation(principal.userId, named) : null;
+    if (named && !conversation) {
+      throw new MemgateError('NOT_FOUND', `Conversation ${named} not found.`, {
+        param: 'conversation',
+        detailCode: 'conversation_not_found',
+      });
+    }
+    if (previous && conversation && previous.conversationId !== conversation.id) {
+      throw fieldError(
+        ['body', 'conversation'],
+        `Response ${previous.id} belongs to conversation ${previous.conversationId}, not to ${conversation.id}: send one of previous_response_id and conversation, or ones that agree.`,
+        'conversation_mismatch',
+      );
+    }
+    let agentId = conversation?.agentId ?? previous?.agentId;
+    if (!agentId) {
+      for (const candidate of [request.user, request.model, request.metadata?.['agent_id']]) {
+        if (!candidate) continue;
+        const agent = await store.getAgent(principal.userId, candidate);
+        if (agent) {
+          agentId = agent.id;
+          break;
+        }
+      }
+    }
+    if (!agentId) {
+      throw new MemgateError(
+        'NOT_FOUND',
+        'No agent found: name one of your agents by `model`, `user` or `metadata.agent_id`, or continue a conversation or a previous response.',
+        { param: 'model', detailCode: 'agent_not_found' },
+      );
+    }
+    return { agentId, conversationId: conversation?.id ?? (previous ? undefined : call.conversationId), previous };
+  }
+
+  /**
+   * The conversation the turn runs in: the named one; else the previous response's while it is
+   * that conversation's latest, or a fork of it at the response's last message when it is not;
+   * else (undefined) the dispatcher's choice, as on Chat Completions.
+   */
+  private async conversationOf(
+    principal: Principal,
+    agentId: string,
+    named: string | undefined,
+    previous: ResponseRecord | null,
+  ): Promise<string | undefined> {
+    if (named !== undefined || !previous) return named;
+    const [last] = await this.options.store.listMessages(agentId, {
+      limit: 1,
+      conversationId: previous.conversationId,
+    });
+    if ((last?.id ?? null) === previous.lastMessageId) return previous.conversationId;
+    const fork = await this.options.conversations.fork(principal, agentId, previous.conversationId, {
+      ...(previous.lastMessageId && { at_message_id: previous.lastMessageId }),
+    });
+    return fork.id;
+  }
+}
+
+function notFound(responseId: string, param?: string): MemgateError {
+  return new MemgateError('NOT_FOUND', `Response ${responseId} not found.`, {
+    detailCode: 'response_not_found',
+    ...(param && { param }),
+  });
+}
