@@ -4,3 +4,4 @@ export * from './response-object.ts';
 export * from './response-record.ts';
 export * from './response-request.ts';
 export * from './response-service.ts';
+export * from './response-sse.ts';

@@ -38,6 +38,7 @@ export type ResponseStatus = 'completed' | 'failed' | 'in_progress' | 'cancelled
 export interface ResponseObject {
   id: string;
   object: 'response';
+  access_programs: null;
   created_at: number;
   status: ResponseStatus;
   background: false;
@@ -64,7 +65,8 @@ export interface ResponseObject {
   top_p: number | null;
   truncation: 'auto' | 'disabled';
   usage: ResponseUsage | null;
-  user: string | null;
+  /** Echoed when the request named one. */
+  user?: string;
 }
 
 /** What a response is before its turn ran: the request's settings, echoed as OpenAI does. */
@@ -75,6 +77,7 @@ export function initialResponse(
   return {
     id: fields.id,
     object: 'response',
+    access_programs: null,
     created_at: fields.createdAt,
     status: 'in_progress',
     background: false,
@@ -101,7 +104,7 @@ export function initialResponse(
     top_p: request.top_p ?? null,
     truncation: request.truncation ?? 'disabled',
     usage: null,
-    user: request.user ?? null,
+    ...(request.user && { user: request.user }),
   };
 }
 

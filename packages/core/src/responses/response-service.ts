@@ -6,6 +6,7 @@ import type { Principal } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
 import { chatCompletionRequestSchema } from '../schemas/chat-request.ts';
+import type { ChatCompletionChunk } from '../schemas/chat-response.ts';
 import type { ConversationService } from '../services/conversation-service.ts';
 import type { Store } from '../store/store.ts';
 import { type ResponseStreamEvent, responseEventsOf } from './response-events.ts';
@@ -80,14 +81,23 @@ export class ResponseService {
     const prepared = await this.prepare(principal, body, call, true);
     const controller = new AbortController();
     const signal = call.signal ? AbortSignal.any([call.signal, controller.signal]) : controller.signal;
-    const chunks = await this.options.chat.stream(principal, prepared.chatBody, { ...prepared.call, signal });
     let settle: (response: ResponseObject) => void = () => undefined;
     const finished = new Promise<ResponseObject>((resolve) => {
       settle = resolve;
     });
+    // In flight from now on: a cancel may come before the turn's first output.
     this.#inFlight.set(prepared.id, { userId: principal.userId, controller, finished });
+    let chunks: AsyncIterableIterator<ChatCompletionChunk>;
+    try {
+      chunks = await this.options.chat.stream(principal, prepared.chatBody, { ...prepared.call, signal });
+    } catch (error) {
+      this.#inFlight.delete(prepared.id);
+      settle({ ...this.initial(prepared), status: controller.signal.aborted ? 'cancelled' : 'failed' });
+      throw error;
+    }
     const inFlight = this.#inFlight;
-    const events = responseEventsOf(chunks, this.initial(prepared), {
+    const initial = this.initial(prepared);
+    const events = responseEventsOf(chunks, initial, {
       finish: async (response) => {
         inFlight.delete(prepared.id);
         settle(response);
@@ -100,6 +110,8 @@ export class ResponseService {
         yield* events;
       } finally {
         inFlight.delete(prepared.id);
+        // Left unread (its client went away): a cancel waiting on it gets the response as it began.
+        settle({ ...initial, status: 'cancelled' });
         await chunks.return?.();
       }
     }
