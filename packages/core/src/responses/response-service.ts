@@ -21,7 +21,7 @@ export interface ResponseServiceOptions {
   conversations: ConversationService;
 }
 
-const inputItemsPageSchema = z.strictObject({
+export const inputItemsPageSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   order: z.enum(['asc', 'desc']).default('desc'),
   after: z.string().min(1).optional(),
