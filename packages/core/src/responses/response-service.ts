@@ -14,6 +14,7 @@ import { chatMessagesOf, chatResponseFormatOf, chatToolsOf, inputItemsOf, stored
 import { completedResponse, initialResponse, type ResponseObject } from './response-object.ts';
 import type { ResponseRecord } from './response-record.ts';
 import { type ResponseRequest, responseRequestSchema } from './response-request.ts';
+import { conversationOfTarget, resolveResponseTarget, responseNotFound } from './response-target.ts';
 
 export interface ResponseServiceOptions {
   store: Store;
@@ -125,7 +126,7 @@ export class ResponseService {
 
   async delete(principal: Principal, responseId: string): Promise<{ id: string; object: 'response'; deleted: true }> {
     requireWriteScope(principal);
-    if (!(await this.options.store.deleteResponse(principal.userId, responseId))) throw notFound(responseId);
+    if (!(await this.options.store.deleteResponse(principal.userId, responseId))) throw responseNotFound(responseId);
     return { id: responseId, object: 'response', deleted: true };
   }
 
@@ -169,7 +170,7 @@ export class ResponseService {
 
   private async record(principal: Principal, responseId: string): Promise<ResponseRecord> {
     const record = await this.options.store.getResponse(principal.userId, responseId);
-    if (!record) throw notFound(responseId);
+    if (!record) throw responseNotFound(responseId);
     return record;
   }
 
@@ -227,12 +228,13 @@ export class ResponseService {
     };
     const responseFormat = chatResponseFormatOf(request);
     if (responseFormat) chatBody['response_format'] = responseFormat;
-    const { agentId, conversationId, previous } = await this.resolve(principal, request, call);
+    const target = await resolveResponseTarget(this.options.store, principal, request, call);
+    const { agentId } = target;
     chatBody['user'] = agentId;
     if (!chatBody['model']) chatBody['model'] = agentId;
     // Refuse a bad body before a fork is made for it: nothing is stored for a refused request.
     parseOrThrow(chatCompletionRequestSchema, chatBody);
-    const forked = await this.conversationOf(principal, agentId, conversationId, previous);
+    const forked = await conversationOfTarget(this.options, principal, target);
     const timing = call.timing ?? { upstreamMs: 0, upstreamCalls: 0 };
     return {
       id: newResponseId(),
@@ -244,80 +246,4 @@ export class ResponseService {
       createdAt: Math.floor(Date.now() / 1000),
     };
   }
-
-  /**
-   * The agent, named in order by the conversation, the previous response, `user`, `model` (an agent
-   * id) and `metadata.agent_id`; and the conversation the body names or the previous response's.
-   */
-  private async resolve(principal: Principal, request: ResponseRequest, call: ChatCallOptions) {
-    const { store } = this.options;
-    const named = typeof request.conversation === 'string' ? request.conversation : request.conversation?.id;
-    const previous = request.previous_response_id
-      ? await store.getResponse(principal.userId, request.previous_response_id)
-      : null;
-    if (request.previous_response_id && !previous) throw notFound(request.previous_response_id, 'previous_response_id');
-    const conversation = named ? await store.getConversation(principal.userId, named) : null;
-    if (named && !conversation) {
-      throw new MemgateError('NOT_FOUND', `Conversation ${named} not found.`, {
-        param: 'conversation',
-        detailCode: 'conversation_not_found',
-      });
-    }
-    if (previous && conversation && previous.conversationId !== conversation.id) {
-      throw fieldError(
-        ['body', 'conversation'],
-        `Response ${previous.id} belongs to conversation ${previous.conversationId}, not to ${conversation.id}: send one of previous_response_id and conversation, or ones that agree.`,
-        'conversation_mismatch',
-      );
-    }
-    let agentId = conversation?.agentId ?? previous?.agentId;
-    if (!agentId) {
-      for (const candidate of [request.user, request.model, request.metadata?.['agent_id']]) {
-        if (!candidate) continue;
-        const agent = await store.getAgent(principal.userId, candidate);
-        if (agent) {
-          agentId = agent.id;
-          break;
-        }
-      }
-    }
-    if (!agentId) {
-      throw new MemgateError(
-        'NOT_FOUND',
-        'No agent found: name one of your agents by `model`, `user` or `metadata.agent_id`, or continue a conversation or a previous response.',
-        { param: 'model', detailCode: 'agent_not_found' },
-      );
-    }
-    return { agentId, conversationId: conversation?.id ?? (previous ? undefined : call.conversationId), previous };
-  }
-
-  /**
-   * The conversation the turn runs in: the named one; else the previous response's while it is
-   * that conversation's latest, or a fork of it at the response's last message when it is not;
-   * else (undefined) the dispatcher's choice, as on Chat Completions.
-   */
-  private async conversationOf(
-    principal: Principal,
-    agentId: string,
-    named: string | undefined,
-    previous: ResponseRecord | null,
-  ): Promise<string | undefined> {
-    if (named !== undefined || !previous) return named;
-    const [last] = await this.options.store.listMessages(agentId, {
-      limit: 1,
-      conversationId: previous.conversationId,
-    });
-    if ((last?.id ?? null) === previous.lastMessageId) return previous.conversationId;
-    const fork = await this.options.conversations.fork(principal, agentId, previous.conversationId, {
-      ...(previous.lastMessageId && { at_message_id: previous.lastMessageId }),
-    });
-    return fork.id;
-  }
-}
-
-function notFound(responseId: string, param?: string): MemgateError {
-  return new MemgateError('NOT_FOUND', `Response ${responseId} not found.`, {
-    detailCode: 'response_not_found',
-    ...(param && { param }),
-  });
 }
