@@ -186,12 +186,16 @@ export class ResponseService {
   private async save(prepared: PreparedResponse, response: ResponseObject): Promise<void> {
     if (prepared.request.store === false) return;
     const conversationId = response.conversation?.id ?? prepared.agentId;
-    const [last] = await this.options.store.listMessages(prepared.agentId, { limit: 1, conversationId });
+    // The turn's own last message, known under its lock; read only when the turn stored none.
+    const lastMessageId =
+      prepared.call.timing?.lastMessageId ??
+      (await this.options.store.listMessages(prepared.agentId, { limit: 1, conversationId }))[0]?.id ??
+      null;
     await this.options.store.saveResponse({
       id: prepared.id,
       agentId: prepared.agentId,
       conversationId,
-      lastMessageId: last?.id ?? null,
+      lastMessageId,
       previousResponseId: prepared.request.previous_response_id ?? null,
       createdAt: prepared.createdAt,
       response,
