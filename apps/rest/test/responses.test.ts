@@ -226,7 +226,7 @@ describe('the Responses API over REST', () => {
     };
     await refused({ tools: [{ type: 'web_search' }] }, 422, 'hosted tools');
     await refused({ background: true }, 422, 'Background responses are not supported');
-    await refused({ input: [{ type: 'item_reference', id: 'msg_1' }] }, 422, 'item_reference');
+    await refused({ input: [{ type: 'reasoning', id: 'rs_1', summary: [] }] }, 422, '"reasoning"');
     await refused({ previous_response_id: 'resp_missing' }, 404, 'resp_missing');
     await refused({ conversation: 'conv_missing' }, 404, 'conv_missing');
     await refused({ model: 'no-such-agent' }, 404, 'No agent found');

@@ -34,6 +34,29 @@ describe("the AI SDK's default provider, createOpenAI({ baseURL })(agentId): the
     expect(result.usage.outputTokens).toBeGreaterThan(0);
   });
 
+  it('a second turn resending the transcript (item_reference to the stored reply) stores nothing twice', async () => {
+    harness.upstream.script(sendMessage('Noted.'), sendMessage('You like tea.'));
+    const first = await generateText({ model, prompt: 'I like tea.', maxRetries: 0 });
+    const second = await generateText({
+      model,
+      maxRetries: 0,
+      messages: [
+        { role: 'user', content: 'I like tea.' },
+        ...first.response.messages,
+        { role: 'user', content: 'What do I like?' },
+      ],
+    });
+    expect(second.text).toBe('You like tea.');
+    const prompt = JSON.stringify(harness.upstream.requests.at(-1)?.body.messages);
+    expect(prompt.split('I like tea.').length - 1).toBe(1);
+    // The SDK named its stored reply by reference rather than resending it.
+    const items = await fetch(`${harness.baseURL}/responses/${second.response.id}/input_items?order=asc`, {
+      headers: { authorization: `Bearer ${harness.apiKey}` },
+    });
+    const types = ((await items.json()) as { data: { type: string }[] }).data.map((item) => item.type);
+    expect(types).toEqual(['message', 'item_reference', 'message']);
+  });
+
   it('streamText() streams the reply', async () => {
     harness.upstream.script(sendMessage('Streaming through the Responses API.', { chunkSize: 4 }));
     const result = streamText({ model, prompt: 'Go', maxRetries: 0 });

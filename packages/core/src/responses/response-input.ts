@@ -116,9 +116,16 @@ export function chatMessagesOf(request: ResponseRequest, items: ResponseInputIte
       messages.push({ role: 'tool', tool_call_id: output.call_id, content });
       return;
     }
+    if (item.type === 'item_reference') {
+      // A client holding stored items (the AI SDK with store on) names an earlier output item
+      // instead of resending it. The history is memgate's already, so the reference only marks
+      // where the new input starts, as an assistant message does on Chat Completions.
+      messages.push({ role: 'assistant', content: null });
+      return;
+    }
     throw fieldError(
       [...loc, 'type'],
-      `Input items of type "${item.type}" are not supported; send message, function_call and function_call_output items.`,
+      `Input items of type "${item.type}" are not supported; send message, function_call, function_call_output and item_reference items.`,
       'unsupported_item',
     );
   });
