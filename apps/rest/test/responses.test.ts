@@ -276,4 +276,54 @@ describe('the Responses API over REST', () => {
     expect(again.status).toBe(400);
     expect((await call('POST', '/v1/responses/resp_missing/cancel')).status).toBe(404);
   });
+
+  it('text.format json_schema gives structured output, parsed by responses.parse', async () => {
+    const weather = { city: 'Oslo', temperature: 4 };
+    harness.upstream.script({ toolCalls: [{ name: 'send_message', arguments: { message: weather } }] });
+    const response = await client.responses.parse({
+      model: agentId,
+      input: 'Weather in Oslo?',
+      text: {
+        format: {
+          type: 'json_schema',
+          name: 'weather',
+          strict: true,
+          schema: {
+            type: 'object',
+            properties: { city: { type: 'string' }, temperature: { type: 'number' } },
+            required: ['city', 'temperature'],
+            additionalProperties: false,
+          },
+        },
+      },
+    });
+    expect(response.output_parsed).toEqual(weather);
+  });
+
+  it('max_output_tokens reaches the upstream as max_completion_tokens and is echoed', async () => {
+    harness.upstream.script(sendMessage('Short.'));
+    const response = await call('POST', '/v1/responses', {
+      model: agentId,
+      input: 'Long story',
+      max_output_tokens: 16,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'completed', max_output_tokens: 16 });
+    expect(harness.upstream.requests[0]?.body).toMatchObject({ max_completion_tokens: 16 });
+  });
+
+  it('an upstream failure before any output is an HTTP error on a stream too, as on Chat Completions', async () => {
+    const failure = { error: { status: 500 } };
+    harness.upstream.script(failure, failure, failure, failure);
+    const responses = await call('POST', '/v1/responses', { model: agentId, input: 'hi', stream: true });
+    harness.upstream.script(failure, failure, failure, failure);
+    const chat = await call('POST', '/v1/chat/completions', {
+      model: agentId,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(responses.status).toBe(chat.status);
+    expect(responses.status).toBeGreaterThanOrEqual(500);
+    expect((responses.body['error'] as { code: string }).code).toBe((chat.body['error'] as { code: string }).code);
+  });
 });
