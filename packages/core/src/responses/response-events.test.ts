@@ -71,6 +71,25 @@ describe('responseEventsOf', () => {
     expect(finished).toEqual([completed]);
   });
 
+  it("streams the upstream's refusal as a refusal part", async () => {
+    const { events } = await collect(
+      chunksThen([chunk({ refusal: 'I cannot' }), chunk({ refusal: ' help.' }), chunk({}, 'stop')]),
+    );
+    expect(events.map((event) => event.type).slice(2, -1)).toEqual([
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.refusal.delta',
+      'response.refusal.delta',
+      'response.refusal.done',
+      'response.content_part.done',
+      'response.output_item.done',
+    ]);
+    const completed = events.at(-1)?.['response'] as ResponseObject;
+    expect(completed.output).toMatchObject([
+      { type: 'message', content: [{ type: 'refusal', refusal: 'I cannot help.' }] },
+    ]);
+  });
+
   it('ends a turn cut by the token limit with response.incomplete', async () => {
     const { events } = await collect(chunksThen([chunk({ content: 'Partial' }), chunk({}, 'length')]));
     expect(events.at(-1)).toMatchObject({

@@ -40,15 +40,17 @@ export async function* responseEventsOf(
 
   let message: MessageItem | null = null;
   let text = '';
+  let refusing = false;
   const calls = new Map<number, CallItem>();
   let finishReason: FinishReason = 'stop';
 
   function* closeMessage(): Generator<ResponseStreamEvent> {
     if (!message) return;
     const outputIndex = response.output.indexOf(message);
-    const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] };
+    const part = partOf(refusing, text);
     const at = { item_id: message.id, output_index: outputIndex, content_index: 0 };
-    yield event('response.output_text.done', { ...at, text, logprobs: [] });
+    if (refusing) yield event('response.refusal.done', { ...at, refusal: text });
+    else yield event('response.output_text.done', { ...at, text, logprobs: [] });
     yield event('response.content_part.done', { ...at, part });
     message.content = [part];
     message.status = 'completed';
@@ -78,15 +80,17 @@ export async function* responseEventsOf(
       if (!choice) continue;
       response.model = chunk.model;
       const delta = choice.delta;
-      const content = delta.content ?? delta.refusal;
+      const content = delta.content || delta.refusal;
       if (content) {
         if (!message) {
+          // The upstream's refusal (OpenAI's `refusal`) is a refusal part, as in a non-streamed response.
+          refusing = !delta.content;
           message = { id: itemId('msg'), type: 'message', status: 'in_progress', role: 'assistant', content: [] };
           text = '';
           response.output.push(message);
           const outputIndex = response.output.length - 1;
           yield event('response.output_item.added', { output_index: outputIndex, item: structuredClone(message) });
-          const part = { type: 'output_text', text: '', annotations: [], logprobs: [] };
+          const part = partOf(refusing, '');
           yield event('response.content_part.added', {
             item_id: message.id,
             output_index: outputIndex,
@@ -96,13 +100,9 @@ export async function* responseEventsOf(
         }
         text += content;
         const outputIndex = response.output.indexOf(message);
-        yield event('response.output_text.delta', {
-          item_id: message.id,
-          output_index: outputIndex,
-          content_index: 0,
-          delta: content,
-          logprobs: [],
-        });
+        const at = { item_id: message.id, output_index: outputIndex, content_index: 0, delta: content };
+        if (refusing) yield event('response.refusal.delta', at);
+        else yield event('response.output_text.delta', { ...at, logprobs: [] });
       }
       for (const toolCall of delta.tool_calls ?? []) {
         let call = calls.get(toolCall.index);
@@ -148,10 +148,14 @@ export async function* responseEventsOf(
     response.status = cancelled ? 'cancelled' : 'failed';
     response.error = cancelled ? null : { code: failureCode(normalised), message: normalised.message };
     for (const item of response.output) if (item.status === 'in_progress') item.status = 'incomplete';
-    if (message) message.content = [{ type: 'output_text', text, annotations: [], logprobs: [] }];
+    if (message) message.content = [partOf(refusing, text)];
     await options.finish(snapshot()).catch(() => undefined);
     yield event('response.failed', { response: snapshot() });
   }
+}
+
+function partOf(refusing: boolean, text: string): MessageItem['content'][number] {
+  return refusing ? { type: 'refusal', refusal: text } : { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
 /** OpenAI's response error codes name the kind of failure; memgate's map onto the nearest. */
