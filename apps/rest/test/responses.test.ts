@@ -227,6 +227,8 @@ describe('the Responses API over REST', () => {
     await refused({ tools: [{ type: 'web_search' }] }, 422, 'hosted tools');
     await refused({ background: true }, 422, 'Background responses are not supported');
     await refused({ input: [{ type: 'reasoning', id: 'rs_1', summary: [] }] }, 422, '"reasoning"');
+    await refused({ input: [{ type: 'message', role: 'user', content: 5 }] }, 422, 'input.0');
+    await refused({ input: [{ type: 'function_call_output', output: 'no call id' }] }, 422, 'input.0');
     await refused({ previous_response_id: 'resp_missing' }, 404, 'resp_missing');
     await refused({ conversation: 'conv_missing' }, 404, 'conv_missing');
     await refused({ model: 'no-such-agent' }, 404, 'No agent found');

@@ -41,13 +41,22 @@ export const functionCallOutputItemSchema = z.object({
   status: optional(z.string()),
 });
 
-/** Any other item type (item_reference, reasoning, web_search_call…): refused with its type named. */
-const otherItemSchema = z.object({ type: z.string() }).loose();
+const itemReferenceSchema = z.object({ type: z.literal('item_reference'), id: z.string().min(1) });
+
+const KNOWN_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'item_reference']);
+/**
+ * Any other item type (reasoning, web_search_call…): read here so that it is refused with its type
+ * named (response-input.ts); a known type with bad fields fails its own schema instead.
+ */
+const otherItemSchema = z
+  .object({ type: z.string().refine((type) => !KNOWN_ITEM_TYPES.has(type), 'Invalid fields for this item type.') })
+  .loose();
 
 export const inputItemSchema = z.union([
   messageItemSchema,
   functionCallItemSchema,
   functionCallOutputItemSchema,
+  itemReferenceSchema,
   otherItemSchema,
 ]);
 
