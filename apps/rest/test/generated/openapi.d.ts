@@ -770,6 +770,10 @@ export interface components {
                     [key: string]: unknown;
                 }))[];
                 status?: string | null;
+            } | {
+                /** @constant */
+                type: "item_reference";
+                id: string;
             } | ({
                 type: string;
             } & {
