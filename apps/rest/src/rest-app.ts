@@ -13,6 +13,7 @@ import { errorHandler } from './error-response.ts';
 import { docsRoutes } from './openapi/docs-routes.ts';
 import { authenticate } from './principal.ts';
 import { requestLogging } from './request-logging.ts';
+import { responseRoutes } from './responses/response-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -61,6 +62,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     chatRoutes(memgate, options.stream),
     agentRoutes(memgate),
     conversationRoutes(memgate),
+    responseRoutes(memgate, options.stream),
   );
   app.use((request, _response, next) => {
     next(

@@ -31,6 +31,7 @@ export * from './platform/cors-origins.ts';
 export * from './platform/readiness.ts';
 export * from './platform/supported-node.ts';
 export * from './platform/upstream-monitor.ts';
+export * from './responses/index.ts';
 export * from './schemas/chat-request.ts';
 export * from './schemas/chat-response.ts';
 export * from './schemas/chat-response-schemas.ts';

@@ -11,6 +11,7 @@ import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
 import { ArchivalMemory } from './memory/archival-memory.ts';
 import { UpstreamMonitor, type UpstreamReport } from './platform/upstream-monitor.ts';
+import { ResponseService } from './responses/response-service.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentService } from './services/agent-service.ts';
 import { ConversationService } from './services/conversation-service.ts';
@@ -52,6 +53,8 @@ export interface Memgate {
   readonly agents: AgentService;
   /** An agent's conversations: its threads, each with its window; memory is shared. */
   readonly conversations: ConversationService;
+  /** OpenAI's Responses API over `chat`: stored responses, continued by `previous_response_id`. */
+  readonly responses: ResponseService;
   /** Archival memory and the context report. */
   readonly memory: MemoryService;
   readonly admin: AdminService;
@@ -78,23 +81,25 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const conversations = new ConversationService(store, agents);
   const catalog = new ModelCatalog(store, provider);
   const upstream = new UpstreamMonitor(provider);
+  const chat = new ChatDispatcher({
+    store,
+    conversations,
+    provider,
+    lock,
+    runner,
+    maxAttachmentBytes: options.maxAttachmentBytes,
+    maxInputMessages: options.maxInputMessages,
+    telemetry: options.telemetry,
+    turnTimeoutMs: options.turnTimeoutMs,
+  });
   return {
     store,
     provider,
     events,
-    chat: new ChatDispatcher({
-      store,
-      conversations,
-      provider,
-      lock,
-      runner,
-      maxAttachmentBytes: options.maxAttachmentBytes,
-      maxInputMessages: options.maxInputMessages,
-      telemetry: options.telemetry,
-      turnTimeoutMs: options.turnTimeoutMs,
-    }),
+    chat,
     agents,
     conversations,
+    responses: new ResponseService({ store, chat, conversations }),
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     admin: new AdminService(store, options.adminToken, events),
     models: (principal) => catalog.list(principal),

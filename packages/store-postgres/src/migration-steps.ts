@@ -1,5 +1,6 @@
 import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
 import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
+import { RESPONSES_MIGRATION } from './responses.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -157,5 +158,10 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       'conversations: many threads per agent, each with its window, summary and pending calls; memory block versions',
     up: CONVERSATIONS_MIGRATION,
+  },
+  {
+    version: 8,
+    description: 'responses: stored Responses API responses, each in a conversation',
+    up: RESPONSES_MIGRATION,
   },
 ];

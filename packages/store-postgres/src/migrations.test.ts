@@ -107,7 +107,8 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
       [at],
     );
 
-    expect(await applyMigrations(pool)).toEqual([6]);
+    // Step 6, then any later ones (7, 8…).
+    expect((await applyMigrations(pool)).slice(0, 1)).toEqual([6]);
 
     const store = new PostgresStore({ connectionString: schema.connectionString });
     try {

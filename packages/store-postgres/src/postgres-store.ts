@@ -12,6 +12,7 @@ import type {
   Passage,
   PassageSearch,
   PendingToolCall,
+  ResponseRecord,
   SearchPage,
   Store,
   StoredMessage,
@@ -40,6 +41,7 @@ import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { readPage } from './read-page.ts';
+import { PostgresResponses } from './responses.ts';
 import { toAgent, toConversation, toStoredMessage } from './row-mapping.ts';
 import type { AgentRow, ConversationRow, MessageRow } from './rows.ts';
 import { searchMessages, searchPassages } from './search.ts';
@@ -60,6 +62,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
  */
 export class PostgresStore implements Store {
   readonly #pool: Pool;
+  readonly #responses: PostgresResponses;
   readonly #windows: ContextWindowCache;
   #closed = false;
 
@@ -70,6 +73,7 @@ export class PostgresStore implements Store {
       ...options,
     });
     this.#windows = new ContextWindowCache(this.#pool);
+    this.#responses = new PostgresResponses(this.#pool);
   }
 
   async migrate(): Promise<void> {
@@ -178,6 +182,18 @@ export class PostgresStore implements Store {
       );
       return toConversation(rows[0]!);
     });
+  }
+
+  async saveResponse(record: ResponseRecord): Promise<void> {
+    await this.#responses.save(record);
+  }
+
+  async getResponse(userId: string, responseId: string): Promise<ResponseRecord | null> {
+    return this.#responses.get(userId, responseId);
+  }
+
+  async deleteResponse(userId: string, responseId: string): Promise<boolean> {
+    return this.#responses.delete(userId, responseId);
   }
 
   async getConversation(userId: string, conversationId: string): Promise<Conversation | null> {

@@ -1,4 +1,5 @@
 import { type Database, prepare, transaction } from './driver.ts';
+import { RESPONSES_MIGRATION } from './response-migration.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -244,6 +245,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WHERE text <> '';
     `,
   },
+  RESPONSES_MIGRATION,
 ];
 
 /**

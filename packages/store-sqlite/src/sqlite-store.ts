@@ -13,6 +13,7 @@ import type {
   Passage,
   PassageSearch,
   PendingToolCall,
+  ResponseRecord,
   SearchPage,
   Store,
   StoredMessage,
@@ -27,6 +28,7 @@ import type { Database } from './driver.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
+import { toResponseRecord } from './response-statements.ts';
 import { groupBlocks, toAgent, toConversation, toMemoryBlock } from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
@@ -155,6 +157,19 @@ export class SqliteStore implements Store {
 
   async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
     return this.#writer.submit('setMemoryBlock', agentId, label, value);
+  }
+
+  async saveResponse(record: ResponseRecord): Promise<void> {
+    return this.#writer.submit('saveResponse', record);
+  }
+
+  async getResponse(userId: string, responseId: string): Promise<ResponseRecord | null> {
+    const row = this.#sql.getResponse.get(responseId, userId);
+    return row ? toResponseRecord(row) : null;
+  }
+
+  async deleteResponse(userId: string, responseId: string): Promise<boolean> {
+    return this.#writer.submit('deleteResponse', userId, responseId);
   }
 
   async createConversation(conversation: Conversation): Promise<Conversation> {

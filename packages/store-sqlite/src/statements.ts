@@ -8,6 +8,7 @@ import {
 import type { AttachmentRow } from './attachments.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
 import { MESSAGE_COLUMNS, prepareMemoryStatements } from './memory-statements.ts';
+import { prepareResponseStatements } from './response-statements.ts';
 import type { AgentRow, ConversationRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
 
 // Qualified for the join with conversations, which shares the id, name and created_at column names.
@@ -27,6 +28,7 @@ const CONVERSATION_COLUMNS_OF_C = CONVERSATION_COLUMNS.split(', ')
 export function prepareStatements(db: Database) {
   return {
     ...prepareMemoryStatements(db),
+    ...prepareResponseStatements(db),
     // Reads a table only migrate() creates, so a ping fails on an unmigrated database too.
     schemaVersion: prepare(db, 'SELECT MAX(version) FROM schema_migrations'),
     insertUser: prepare<UserRow>(db, 'INSERT INTO users (id, name, created_at) VALUES (@id, @name, @created_at)'),

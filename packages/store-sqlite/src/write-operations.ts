@@ -19,6 +19,7 @@ import {
   storableText,
 } from '@memgate/core/store-kit';
 import { type Database, transaction } from './driver.ts';
+import { RESPONSE_WRITE_OPERATIONS } from './response-write-operations.ts';
 import { toConversation, toMemoryBlock } from './row-mapping.ts';
 import { translateConstraints } from './sqlite-errors.ts';
 import type { Statements } from './statements.ts';
@@ -38,6 +39,7 @@ export interface WriteContext {
  * Arguments and results cross a thread boundary, so they are plain structured-cloneable data.
  */
 export const WRITE_OPERATIONS = {
+  ...RESPONSE_WRITE_OPERATIONS,
   createUser({ sql }: WriteContext, user: User): void {
     const row = { id: user.id, name: user.name, created_at: user.createdAt };
     const messages = { conflict: `A user named "${user.name}" already exists.` };

@@ -5,6 +5,7 @@ import { agentPaths } from './agent-paths.ts';
 import { chatPaths } from './chat-paths.ts';
 import { conversationPaths } from './conversation-paths.ts';
 import { probePaths } from './probe-paths.ts';
+import { responsePaths } from './response-paths.ts';
 
 type OpenApiDocument = ReturnType<typeof createDocument>;
 
@@ -27,10 +28,11 @@ const definition: ZodOpenApiObject = {
     { name: 'Agents' },
     { name: 'Memory' },
     { name: 'Conversations', description: 'Threads of an agent; core and archival memory are shared by all of them.' },
+    { name: 'Responses', description: 'OpenAI’s Responses API over the same agents and conversations.' },
     { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
     { name: 'Operations' },
   ],
-  paths: { ...chatPaths, ...agentPaths, ...conversationPaths, ...adminPaths, ...probePaths },
+  paths: { ...chatPaths, ...agentPaths, ...conversationPaths, ...responsePaths, ...adminPaths, ...probePaths },
   components: {
     securitySchemes: {
       ApiKey: {

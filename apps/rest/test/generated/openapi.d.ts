@@ -265,6 +265,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a turn of an agent (OpenAI Responses API)
+         * @description The agent is named, in order, by `conversation`, by the response `previous_response_id` names, by `user`, by `model` (an agent id) and by `metadata.agent_id`. The turn runs in the named conversation; else in the previous response’s conversation while it is that conversation’s latest response, or in a fork of it at that response when it is not; else as a Chat Completions turn would (`X-Memgate-Conversation`, else the agent’s default conversation). Hosted tools and `background: true` are refused (422).
+         */
+        post: operations["createResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{responseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored response (404 for one made with store: false) */
+        get: operations["getResponse"];
+        put?: never;
+        post?: never;
+        /** Delete a stored response (its conversation and messages stay) */
+        delete: operations["deleteResponse"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{responseId}/input_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The input items of the request that made the response */
+        get: operations["listResponseInputItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{responseId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a response streaming in flight (400 for one that is not) */
+        post: operations["cancelResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users": {
         parameters: {
             query?: never;
@@ -625,6 +697,155 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        CreateResponseRequest: {
+            model?: string | null;
+            input: string | ({
+                /** @constant */
+                type?: "message";
+                id?: string | null;
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "developer";
+                content: string | ({
+                    /** @constant */
+                    type: "input_text";
+                    text: string;
+                } | {
+                    /** @constant */
+                    type: "input_image";
+                    image_url?: string | null;
+                    file_id?: string | null;
+                    detail?: ("low" | "high" | "auto" | "original") | null;
+                } | ({
+                    /** @constant */
+                    type: "output_text";
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    /** @constant */
+                    type: "refusal";
+                    refusal: string;
+                } | ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                }))[];
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "function_call";
+                id?: string | null;
+                call_id: string;
+                name: string;
+                arguments: string;
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "function_call_output";
+                id?: string | null;
+                call_id: string;
+                output: string | ({
+                    /** @constant */
+                    type: "input_text";
+                    text: string;
+                } | {
+                    /** @constant */
+                    type: "input_image";
+                    image_url?: string | null;
+                    file_id?: string | null;
+                    detail?: ("low" | "high" | "auto" | "original") | null;
+                } | ({
+                    /** @constant */
+                    type: "output_text";
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    /** @constant */
+                    type: "refusal";
+                    refusal: string;
+                } | ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                }))[];
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "item_reference";
+                id: string;
+            } | ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            }))[];
+            instructions?: string | null;
+            previous_response_id?: string | null;
+            conversation?: (string | {
+                id: string;
+            }) | null;
+            tools?: ({
+                /** @constant */
+                type: "function";
+                name: string;
+                description?: string | null;
+                parameters?: {
+                    [key: string]: unknown;
+                } | null;
+                strict?: boolean | null;
+            } | ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            }))[] | null;
+            tool_choice?: (("none" | "auto" | "required") | {
+                /** @constant */
+                type: "function";
+                name: string;
+            } | ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })) | null;
+            parallel_tool_calls?: boolean | null;
+            max_output_tokens?: number | null;
+            temperature?: number | null;
+            top_p?: number | null;
+            text?: ({
+                format?: ({
+                    /** @constant */
+                    type: "text";
+                } | {
+                    /** @constant */
+                    type: "json_object";
+                } | {
+                    /** @constant */
+                    type: "json_schema";
+                    name: string;
+                    schema: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    strict?: boolean | null;
+                }) | null;
+                verbosity?: string | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            store?: boolean | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            truncation?: ("auto" | "disabled") | null;
+            stream?: boolean | null;
+            background?: boolean | null;
+            user?: string | null;
+            reasoning?: ({
+                effort?: string | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+        };
         CreateUserRequest: {
             name: string;
         };
@@ -915,6 +1136,124 @@ export interface components {
             /** @constant */
             object: "list";
             data: components["schemas"]["Conversation"][];
+        };
+        Response: {
+            /** @description `resp_…` */
+            id: string;
+            /** @constant */
+            object: "response";
+            access_programs: null;
+            created_at: number;
+            /** @enum {string} */
+            status: "completed" | "failed" | "in_progress" | "cancelled" | "incomplete";
+            /** @constant */
+            background: false;
+            completed_at: number | null;
+            /** @description The conversation the turn ran in (the agent’s id for its default one). */
+            conversation: {
+                id: string;
+            } | null;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            incomplete_details: {
+                /** @enum {string} */
+                reason: "max_output_tokens" | "content_filter";
+            } | null;
+            instructions: string | null;
+            max_output_tokens: number | null;
+            max_tool_calls: null;
+            metadata: {
+                [key: string]: string;
+            };
+            model: string;
+            output: components["schemas"]["ResponseOutputItem"][];
+            parallel_tool_calls: boolean;
+            previous_response_id: string | null;
+            reasoning: {
+                effort: string | null;
+                summary: null;
+            };
+            /** @constant */
+            service_tier: "default";
+            store: boolean;
+            temperature: number | null;
+            text: {
+                format: {
+                    [key: string]: unknown;
+                };
+                verbosity: string;
+            };
+            tool_choice: unknown;
+            tools: unknown[];
+            top_logprobs: number;
+            top_p: number | null;
+            /** @enum {string} */
+            truncation: "auto" | "disabled";
+            usage: components["schemas"]["ResponseUsage"] | null;
+            user?: string;
+        };
+        ResponseOutputItem: {
+            id: string;
+            /** @constant */
+            type: "message";
+            /** @enum {string} */
+            status: "in_progress" | "completed" | "incomplete";
+            /** @constant */
+            role: "assistant";
+            content: ({
+                /** @constant */
+                type: "output_text";
+                text: string;
+                annotations: unknown[];
+                logprobs: unknown[];
+            } | {
+                /** @constant */
+                type: "refusal";
+                refusal: string;
+            })[];
+        } | {
+            id: string;
+            /** @constant */
+            type: "function_call";
+            /** @enum {string} */
+            status: "in_progress" | "completed" | "incomplete";
+            call_id: string;
+            name: string;
+            arguments: string;
+        };
+        ResponseUsage: {
+            input_tokens: number;
+            input_tokens_details: {
+                cached_tokens: number;
+                cache_write_tokens: number;
+            };
+            output_tokens: number;
+            output_tokens_details: {
+                reasoning_tokens: number;
+            };
+            total_tokens: number;
+        };
+        ResponseStreamEvent: {
+            [key: string]: unknown;
+        };
+        DeletedResponse: {
+            id: string;
+            /** @constant */
+            object: "response";
+            /** @constant */
+            deleted: true;
+        };
+        ResponseInputItemList: {
+            /** @constant */
+            object: "list";
+            data: {
+                [key: string]: unknown;
+            }[];
+            first_id: string | null;
+            last_id: string | null;
+            has_more: boolean;
         };
         User: {
             id: string;
@@ -2361,6 +2700,380 @@ export interface operations {
             };
             /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateResponseRequest"];
+            };
+        };
+        responses: {
+            /** @description The response. With `stream: true`, Server-Sent Events (`text/event-stream`), each `event: <type>` and `data: <event as JSON>` with a growing `sequence_number`: `response.created`, `response.in_progress`, then per output item `response.output_item.added`, `response.content_part.added`, `response.output_text.delta`…, `response.output_text.done`, `response.content_part.done` (a message) or `response.function_call_arguments.delta`…, `response.function_call_arguments.done` (a function call), and `response.output_item.done`; last `response.completed` (`response.incomplete` when cut by max_output_tokens, `response.failed` when the turn failed or was cancelled). There is no `[DONE]`. */
+            200: {
+                headers: {
+                    /** @description The conversation the turn ran in. */
+                    "x-memgate-conversation": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                    "text/event-stream": components["schemas"]["ResponseStreamEvent"];
+                };
+            };
+            /** @description The request could not be read: malformed percent-encoding in the path, or a body its `Content-Encoding` does not decode. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the body limit, or an image larger than the attachment limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported `Content-Encoding` or charset of the request body. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; `Retry-After` (always sent: the upstream’s value, else computed) says when to retry. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The upstream failed; the message names the request id, never the upstream’s address. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The upstream timed out. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The response’s id (`resp_…`). */
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The response’s id (`resp_…`). */
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listResponseInputItems: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                after?: string;
+                include?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description The response’s id (`resp_…`). */
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of input items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseInputItemList"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The response’s id (`resp_…`). */
+                responseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                };
+            };
+            /** @description The request could not be read: malformed percent-encoding in the path, or a body its `Content-Encoding` does not decode. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -379,6 +379,8 @@ export class TurnRunner {
       span.end({}, error);
       throw error;
     }
+    const last = stored.at(-1);
+    if (last) input.timing.lastMessageId = last.id;
     for (const change of current.memory ?? []) {
       const block = memory.find((candidate) => candidate.label === change.label);
       if (block && change.version !== undefined) block.version = change.version + 1;

@@ -69,6 +69,8 @@ export interface TurnTiming {
   agentId?: string;
   /** The conversation it continues, once resolved (for the log line and the response header). */
   conversationId?: string;
+  /** The id of the last message the turn stored, once it stored one (a stored response remembers it). */
+  lastMessageId?: string;
 }
 
 /** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */

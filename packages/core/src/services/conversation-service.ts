@@ -9,6 +9,7 @@ import { NUL_MESSAGE, noNul } from '../schemas/json-limits.ts';
 import type { ConversationPatch, Store } from '../store/store.ts';
 import type { AgentService } from './agent-service.ts';
 import { messagePageSchema } from './agent-service.ts';
+import { forkConversationStub } from './conversation-fork-stub.ts';
 
 const conversationName = z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE);
 
@@ -116,6 +117,16 @@ export class ConversationService {
     const page = parseOrThrow(messagePageSchema, query ?? {}, 'query');
     await this.get(principal, agentId, conversationId);
     return this.store.listMessages(agentId, { ...page, conversationId });
+  }
+
+  /**
+   * A new conversation whose history is `conversationId`'s up to `at_message_id`.
+   * TO BE REPLACED AT MERGE by the sibling branch's fork (same signature).
+   */
+  async fork(principal: Principal, agentId: string, conversationId: string, body: unknown): Promise<Conversation> {
+    requireWriteScope(principal);
+    const source = await this.get(principal, agentId, conversationId);
+    return forkConversationStub(this.store, source, body, newConversationId());
   }
 
   /**

@@ -11,6 +11,7 @@ import type {
   StoredMessage,
   User,
 } from '../domain/types.ts';
+import type { ResponseRecord } from '../responses/response-record.ts';
 import type { PassageSearch, SearchPage, TextSearch } from './search.ts';
 
 /** An agent as created: every field is chosen by the core, the store persists it as given. */
@@ -143,4 +144,11 @@ export interface Store {
    * wrote (its content and the text it sent with send_message; see `messageSearchText`).
    */
   searchMessages(agentId: string, search: TextSearch & { conversationId?: string }): Promise<SearchPage<StoredMessage>>;
+
+  /** Stores a response record (Responses API); CONFLICT for a repeated id, NOT_FOUND for an unknown conversation. */
+  saveResponse(record: ResponseRecord): Promise<void>;
+  /** The response when it exists and its agent belongs to the user, else null. */
+  getResponse(userId: string, responseId: string): Promise<ResponseRecord | null>;
+  /** Deletes the user's response record (not its messages). True when it existed. */
+  deleteResponse(userId: string, responseId: string): Promise<boolean>;
 }

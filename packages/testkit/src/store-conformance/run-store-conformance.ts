@@ -9,6 +9,7 @@ import { describeDurability } from './durability.ts';
 import { describeHistory } from './history.ts';
 import { describeNulText } from './nul-text.ts';
 import { describeRecallSearch } from './recall-search.ts';
+import { describeResponses } from './responses.ts';
 import { type StoreConformanceOptions, StoreHarness } from './store-harness.ts';
 import { describeTurnSteps } from './turn-steps.ts';
 import { describeUsersAndKeys } from './users-and-keys.ts';
@@ -44,5 +45,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeAttachments(harness);
     describeDurability(harness);
     describeNulText(harness);
+    describeResponses(harness);
   });
 }

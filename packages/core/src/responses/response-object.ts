@@ -1,0 +1,169 @@
+import type { ToolCall, Usage } from '../domain/types.ts';
+import type { ChatCompletion, FinishReason } from '../schemas/chat-response.ts';
+import { itemId } from './response-input.ts';
+import type { ResponseRequest } from './response-request.ts';
+
+/** An output item of a response: the assistant's message, or a client tool call. */
+export type ResponseOutputItem =
+  | {
+      id: string;
+      type: 'message';
+      status: 'in_progress' | 'completed' | 'incomplete';
+      role: 'assistant';
+      content: (
+        | { type: 'output_text'; text: string; annotations: never[]; logprobs: never[] }
+        | { type: 'refusal'; refusal: string }
+      )[];
+    }
+  | {
+      id: string;
+      type: 'function_call';
+      status: 'in_progress' | 'completed' | 'incomplete';
+      call_id: string;
+      name: string;
+      arguments: string;
+    };
+
+export interface ResponseUsage {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number; cache_write_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+}
+
+export type ResponseStatus = 'completed' | 'failed' | 'in_progress' | 'cancelled' | 'incomplete';
+
+/** OpenAI's `response` object, field for field. */
+export interface ResponseObject {
+  id: string;
+  object: 'response';
+  access_programs: null;
+  created_at: number;
+  status: ResponseStatus;
+  background: false;
+  completed_at: number | null;
+  conversation: { id: string } | null;
+  error: { code: string; message: string } | null;
+  incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
+  instructions: string | null;
+  max_output_tokens: number | null;
+  max_tool_calls: null;
+  metadata: Record<string, string>;
+  model: string;
+  output: ResponseOutputItem[];
+  parallel_tool_calls: boolean;
+  previous_response_id: string | null;
+  reasoning: { effort: string | null; summary: null };
+  service_tier: 'default';
+  store: boolean;
+  temperature: number | null;
+  text: { format: Record<string, unknown>; verbosity: string };
+  tool_choice: unknown;
+  tools: unknown[];
+  top_logprobs: number;
+  top_p: number | null;
+  truncation: 'auto' | 'disabled';
+  usage: ResponseUsage | null;
+  /** Echoed when the request named one. */
+  user?: string;
+}
+
+/** What a response is before its turn ran: the request's settings, echoed as OpenAI does. */
+export function initialResponse(
+  request: ResponseRequest,
+  fields: { id: string; createdAt: number; model: string; conversationId: string },
+): ResponseObject {
+  return {
+    id: fields.id,
+    object: 'response',
+    access_programs: null,
+    created_at: fields.createdAt,
+    status: 'in_progress',
+    background: false,
+    completed_at: null,
+    conversation: { id: fields.conversationId },
+    error: null,
+    incomplete_details: null,
+    instructions: request.instructions ?? null,
+    max_output_tokens: request.max_output_tokens ?? null,
+    max_tool_calls: null,
+    metadata: request.metadata ?? {},
+    model: fields.model,
+    output: [],
+    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    previous_response_id: request.previous_response_id ?? null,
+    reasoning: { effort: request.reasoning?.effort ?? null, summary: null },
+    service_tier: 'default',
+    store: request.store !== false,
+    temperature: request.temperature ?? null,
+    text: { format: request.text?.format ?? { type: 'text' }, verbosity: request.text?.verbosity ?? 'medium' },
+    tool_choice: request.tool_choice ?? 'auto',
+    tools: request.tools ?? [],
+    top_logprobs: 0,
+    top_p: request.top_p ?? null,
+    truncation: request.truncation ?? 'disabled',
+    usage: null,
+    ...(request.user && { user: request.user }),
+  };
+}
+
+export function responseUsage(usage: Usage): ResponseUsage {
+  return {
+    input_tokens: usage.prompt_tokens,
+    input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
+    output_tokens: usage.completion_tokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: usage.total_tokens,
+  };
+}
+
+export function functionCallItem(
+  call: ToolCall,
+  status: 'in_progress' | 'completed' = 'completed',
+): ResponseOutputItem {
+  return {
+    id: itemId('fc'),
+    type: 'function_call',
+    status,
+    call_id: call.id,
+    name: call.function.name,
+    arguments: call.function.arguments,
+  };
+}
+
+/** The status a finished turn gives its response, and why it is incomplete when it is. */
+export function finishedStatus(finishReason: FinishReason): Pick<ResponseObject, 'status' | 'incomplete_details'> {
+  if (finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+  if (finishReason === 'content_filter')
+    return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+  return { status: 'completed', incomplete_details: null };
+}
+
+/** A finished response from the turn's `chat.completion`. */
+export function completedResponse(initial: ResponseObject, completion: ChatCompletion): ResponseObject {
+  const choice = completion.choices[0];
+  const output: ResponseOutputItem[] = [];
+  const message = choice?.message;
+  if (message?.content || message?.refusal) {
+    output.push({
+      id: itemId('msg'),
+      type: 'message',
+      status: 'completed',
+      role: 'assistant',
+      content: message.refusal
+        ? [{ type: 'refusal', refusal: message.refusal }]
+        : [{ type: 'output_text', text: message.content ?? '', annotations: [], logprobs: [] }],
+    });
+  }
+  for (const call of message?.tool_calls ?? []) output.push(functionCallItem(call));
+  const finished = finishedStatus(choice?.finish_reason ?? 'stop');
+  return {
+    ...initial,
+    ...finished,
+    model: completion.model,
+    completed_at: Math.floor(Date.now() / 1000),
+    output,
+    usage: responseUsage(completion.usage),
+  };
+}
