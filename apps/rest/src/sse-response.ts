@@ -18,7 +18,7 @@ const KEEPALIVE_MS = 15_000;
  * Writes, honouring backpressure; false when the client went away, or was cut off for not reading
  * (the guard destroys the response, whose `close` ends the wait for `drain`).
  */
-async function write(response: Response, guard: SlowReaderGuard, text: string): Promise<boolean> {
+export async function writeSse(response: Response, guard: SlowReaderGuard, text: string): Promise<boolean> {
   if (response.destroyed || response.writableEnded) return false;
   const flushed = response.write(text);
   if (!guard.check()) return false;
@@ -50,19 +50,19 @@ export async function pipeSse(
   response.writeHead(200, { ...SSE_HEADERS, ...headers });
   response.socket?.setNoDelay(true);
   const guard = guardSlowReader(response, limits);
-  const keepalive = setInterval(() => void write(response, guard, SSE_KEEPALIVE), KEEPALIVE_MS);
+  const keepalive = setInterval(() => void writeSse(response, guard, SSE_KEEPALIVE), KEEPALIVE_MS);
   try {
     for await (const chunk of chunks) {
-      if (!(await write(response, guard, sseData(chunk)))) return;
+      if (!(await writeSse(response, guard, sseData(chunk)))) return;
     }
-    await write(response, guard, SSE_DONE);
+    await writeSse(response, guard, SSE_DONE);
   } catch (error) {
     const normalised = MemgateError.fromUnknown(error);
     if (normalised.code === 'INTERNAL_SERVER_ERROR') logInternal(response, error);
     if (!response.destroyed) {
       const object = toErrorObject(normalised, requestIdOf(response) || undefined);
-      await write(response, guard, sseData({ error: { ...object, status: normalised.status } }));
-      await write(response, guard, SSE_DONE);
+      await writeSse(response, guard, sseData({ error: { ...object, status: normalised.status } }));
+      await writeSse(response, guard, SSE_DONE);
     }
   } finally {
     clearInterval(keepalive);

@@ -10,27 +10,9 @@ import { guardSlowReader, type SlowReaderGuard, type StreamLimits } from '@memga
 import type { Response } from 'express';
 import { logInternal } from '../error-response.ts';
 import { requestIdOf } from '../request-logging.ts';
+import { writeSse } from '../sse-response.ts';
 
 const KEEPALIVE_MS = 15_000;
-
-/** Writes, honouring backpressure; false once the client has gone (or was cut off for not reading). */
-async function write(response: Response, guard: SlowReaderGuard, text: string): Promise<boolean> {
-  if (response.destroyed || response.writableEnded) return false;
-  const flushed = response.write(text);
-  if (!guard.check()) return false;
-  if (flushed) return true;
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      response.off('drain', onDrain);
-      response.off('close', onClose);
-      resolve(ok);
-    };
-    const onDrain = () => done(true);
-    const onClose = () => done(false);
-    response.on('drain', onDrain);
-    response.on('close', onClose);
-  });
-}
 
 /**
  * Pipes a response's typed events as Server-Sent Events (`event:` and `data:` lines). The events end
@@ -46,17 +28,17 @@ export async function pipeResponseEvents(
   response.writeHead(200, { ...SSE_HEADERS, ...headers });
   response.socket?.setNoDelay(true);
   const guard = guardSlowReader(response, limits);
-  const keepalive = setInterval(() => void write(response, guard, SSE_KEEPALIVE), KEEPALIVE_MS);
+  const keepalive = setInterval(() => void writeSse(response, guard, SSE_KEEPALIVE), KEEPALIVE_MS);
   let sequence = 0;
   try {
     for await (const event of events) {
       sequence = event.sequence_number + 1;
-      if (!(await write(response, guard, responseSse(event)))) return;
+      if (!(await writeSse(response, guard, responseSse(event)))) return;
     }
   } catch (error) {
     if (MemgateError.fromUnknown(error).code === 'INTERNAL_SERVER_ERROR') logInternal(response, error);
     if (!response.destroyed)
-      await write(
+      await writeSse(
         response,
         guard,
         responseSse(responseErrorEvent(error, sequence, requestIdOf(response) || undefined)),
