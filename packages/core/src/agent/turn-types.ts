@@ -69,6 +69,8 @@ export interface TurnTiming {
   agentId?: string;
   /** The conversation it continues, once resolved (for the log line and the response header). */
   conversationId?: string;
+  /** How many messages transcript reconciliation hid before the turn ran (absent or 0: none). */
+  rewound?: number;
 }
 
 /** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */

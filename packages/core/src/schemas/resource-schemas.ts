@@ -12,13 +12,9 @@ export const memoryBlockSchema = z
     label: z.string().meta({ example: 'human' }),
     value: z.string(),
     limit: z.number().int().meta({ description: 'Largest value, in characters.' }),
-    version: z
-      .number()
-      .int()
-      .optional()
-      .meta({
-        description: 'Grows by one with every write of the block (by the agent, from any conversation, or by you).',
-      }),
+    version: z.number().int().optional().meta({
+      description: 'Grows by one with every write of the block (by the agent, from any conversation, or by you).',
+    }),
   })
   .meta({ id: 'MemoryBlock', description: 'One block of an agent’s core memory.' });
 
