@@ -107,7 +107,7 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
       [at],
     );
 
-    expect(await applyMigrations(pool)).toEqual([6]);
+    expect(await applyMigrations(pool)).toEqual([6, 7]);
 
     const store = new PostgresStore({ connectionString: schema.connectionString });
     try {
