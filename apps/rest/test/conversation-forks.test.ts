@@ -94,6 +94,48 @@ describe('conversations: fork, rewind, restore and transcript reconciliation', (
     ]);
   });
 
+  it('answers the client tool calls a fork would leave open; the source keeps waiting for its result', async () => {
+    const source = await create();
+    harness.upstream.script({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] });
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ];
+    const asked = await call(
+      'POST',
+      '/v1/chat/completions',
+      { model: 'mock-model', user: agentId, messages: [{ role: 'user', content: 'weather?' }], tools },
+      { 'x-memgate-conversation': source },
+    );
+    const choices = asked.body['choices'] as { finish_reason: string; message: { tool_calls: { id: string }[] } }[];
+    expect(choices[0]!.finish_reason).toBe('tool_calls');
+    const fork = (await call('POST', `${base()}/${source}/fork`, {})).body['id'] as string;
+    const last = (await messages(fork)).at(-1)!;
+    expect(last).toMatchObject({ role: 'tool' });
+    expect(last.content).toContain('forked');
+    expect((await chatIn(fork, 'never mind')).status).toBe(200);
+    // The source's call is still open: its result is taken.
+    const callId = choices[0]!.message.tool_calls[0]!.id;
+    const answered = await call(
+      'POST',
+      '/v1/chat/completions',
+      {
+        model: 'mock-model',
+        user: agentId,
+        messages: [
+          { role: 'user', content: 'weather?' },
+          { role: 'assistant', content: null, tool_calls: choices[0]!.message.tool_calls },
+          { role: 'tool', tool_call_id: callId, content: 'sunny' },
+        ],
+        tools,
+      },
+      { 'x-memgate-conversation': source },
+    );
+    expect(answered.status).toBe(200);
+  });
+
   it('refuses forks of unknown messages or conversations, bad bodies and other users, creating nothing', async () => {
     const source = await create();
     await chatIn(source, 'hello');

@@ -152,7 +152,7 @@ export class ConversationService {
         ? null
         : await this.visibleMessage(agentId, conversationId, input.at_message_id, 'at_message_id');
     const now = new Date().toISOString();
-    return this.store.forkConversation({
+    const fork = await this.store.forkConversation({
       conversation: {
         id: newConversationId(),
         agentId,
@@ -163,6 +163,40 @@ export class ConversationService {
       },
       sourceId: conversationId,
       atSeq: at?.seq ?? null,
+    });
+    await this.answerOpenCalls(fork);
+    return fork;
+  }
+
+  /**
+   * A fork that ends with tool calls no result answers (client calls still pending in the source,
+   * whose pending rows are not copied) gets a failed result for each, as when a client sends a new
+   * message instead of results: an upstream refuses a prompt with unanswered calls.
+   */
+  private async answerOpenCalls(fork: Conversation): Promise<void> {
+    const window = await this.store.listContextMessages(fork.id);
+    const last = window.findLastIndex((message) => message.role !== 'tool');
+    const calls = window[last]?.role === 'assistant' ? (window[last]?.toolCalls ?? []) : [];
+    const answered = new Set(window.slice(last + 1).map((message) => message.toolCallId));
+    const open = calls.filter((call) => !answered.has(call.id));
+    if (open.length === 0) return;
+    const at = new Date().toISOString();
+    await this.store.commitStep({
+      agentId: fork.agentId,
+      conversationId: fork.id,
+      messages: open.map((call) => ({
+        id: `message-${randomUUID()}`,
+        agentId: fork.agentId,
+        role: 'tool',
+        content: JSON.stringify({
+          status: 'Failed',
+          message: 'The call was not answered before the conversation was forked.',
+        }),
+        toolCalls: null,
+        toolCallId: call.id,
+        name: call.function.name,
+        createdAt: at,
+      })),
     });
   }
 
