@@ -260,6 +260,21 @@ describe('conversations: fork, rewind, restore and transcript reconciliation', (
       expect(refused.status).toBe(422);
       expect(JSON.stringify(refused.body['error'])).toContain('X-Memgate-Transcript');
       expect(await userTexts(agentId)).toEqual(['q1', 'q2']);
+      // A divergent transcript whose new input is refused rewinds nothing.
+      const bad = await call(
+        'POST',
+        '/v1/chat/completions',
+        {
+          model: 'mock-model',
+          user: agentId,
+          messages: [user('q1'), a1, { role: 'tool', tool_call_id: 'call_none', content: 'x' }],
+        },
+        { 'x-memgate-transcript': 'reconcile' },
+      );
+      expect(bad.status).toBe(422);
+      expect(bad.headers.get('x-memgate-rewound')).toBeNull();
+      expect(await userTexts(agentId, '?include_hidden=true')).toEqual(['q1', 'q2', 'q2', 'q2']);
+      expect(await userTexts(agentId)).toEqual(['q1', 'q2']);
     });
   });
 });

@@ -189,7 +189,9 @@ export class ChatDispatcher {
     try {
       if ((call.transcript ?? (keyed ? 'reconcile' : 'append')) === 'reconcile') {
         // Under the lock and before the window is read: the turn then sees the rewound conversation.
-        call.timing.rewound = await reconcileTranscript(this.options.store, agentId, conversationId, request.messages);
+        call.timing.rewound = await reconcileTranscript(this.options.store, agentId, conversationId, request.messages, {
+          maxAttachmentBytes: this.options.maxAttachmentBytes,
+        });
       }
       // Re-read under the lock: the previous turn may have changed memory or pending calls.
       const agent = await this.requireAgent(principal, agentId);

@@ -1,6 +1,9 @@
+import { isReservedToolName } from '../agent/base-tools.ts';
 import type { StoredMessage } from '../domain/types.ts';
 import type { ChatMessageInput } from '../schemas/chat-request.ts';
 import type { Store } from '../store/store.ts';
+import { extractNewInput, type NewInputOptions } from './new-input.ts';
+import { unansweredInput } from './retry-tail.ts';
 
 /** How a Chat Completions request's transcript is treated (`X-Memgate-Transcript`). */
 export type TranscriptMode = 'append' | 'reconcile';
@@ -35,11 +38,20 @@ export async function reconcileTranscript(
   agentId: string,
   conversationId: string,
   messages: readonly ChatMessageInput[],
+  options: NewInputOptions = {},
 ): Promise<number> {
-  const sent = sentUserTurns(messages);
-  const stored = storedUserTurns(await visibleHistory(store, agentId, conversationId));
-  const at = firstDivergence(sent, stored);
+  const history = await visibleHistory(store, agentId, conversationId);
+  const at = firstDivergence(sentUserTurns(messages), storedUserTurns(history));
   if (!at) return 0;
+  // Bad input must change nothing: the request's new input is checked against the conversation as
+  // the rewind will leave it (its pending calls less those the hidden messages made) before anything
+  // is hidden. The turn checks it again, for real, on what it then reads.
+  const kept = history.filter((message) => message.seq < at.seq);
+  const closed = new Set(
+    history.filter((message) => message.seq >= at.seq).flatMap((message) => message.toolCalls?.map((c) => c.id) ?? []),
+  );
+  const pending = (await store.listPendingToolCalls(conversationId)).filter((call) => !closed.has(call.toolCallId));
+  extractNewInput(agentId, [...messages], pending, unansweredInput(kept, isReservedToolName), options);
   return store.hideMessagesAfter(conversationId, at.seq - 1);
 }
 
