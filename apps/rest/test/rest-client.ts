@@ -36,10 +36,11 @@ export function restClient(baseUrl: string, apiKey: string | null): ProtocolClie
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
   const post = (body: Record<string, unknown>, options: CallOptions = {}) => {
-    const named = options.conversationId ? { 'x-memgate-conversation': options.conversationId } : {};
+    const named: Record<string, string> = { ...headers };
+    if (options.conversationId) named['x-memgate-conversation'] = options.conversationId;
     return fetch(`${baseUrl}/v1/chat/completions`, {
       method: 'POST',
-      headers: { ...headers, ...named },
+      headers: named,
       body: JSON.stringify(body),
     });
   };
