@@ -1,3 +1,4 @@
+import { MemgateError, type TranscriptMode } from '@memgate/core';
 import type { Request } from 'express';
 
 /**
@@ -26,4 +27,21 @@ export function conversationOfHeaders(request: Request): { conversationId?: stri
     if (id) return { conversationKey: `${ui}:${id.slice(0, MAX_CHAT_KEY)}` };
   }
   return {};
+}
+
+/**
+ * `X-Memgate-Transcript`: `reconcile` compares the request's transcript with the stored conversation
+ * and rewinds to the first divergence before the turn; `append` takes only the new input. Absent:
+ * the core's default (reconcile for a chat UI's chats). Any other value is refused, naming the header.
+ */
+export function transcriptOfHeaders(request: Request): { transcript?: TranscriptMode } {
+  const value = request.get('x-memgate-transcript')?.trim();
+  if (!value) return {};
+  const mode = value.toLowerCase();
+  if (mode === 'reconcile' || mode === 'append') return { transcript: mode };
+  throw new MemgateError(
+    'BAD_USER_INPUT',
+    `The X-Memgate-Transcript header must be "reconcile" or "append"; got "${value.slice(0, 100)}".`,
+    { param: 'X-Memgate-Transcript', detailCode: 'invalid_header' },
+  );
 }

@@ -157,7 +157,18 @@ describe('conversations: many threads of one agent, sharing its memory', () => {
   it('gives each chat of a chat UI its own conversation, mapped by the UI’s chat id', async () => {
     await chat('first chat', { 'x-openwebui-chat-id': 'chat-1' });
     await chat('second chat', { 'x-openwebui-chat-id': 'chat-2' });
-    const again = await chat('first chat again', { 'x-openwebui-chat-id': 'chat-1' });
+    // A chat UI sends the whole transcript (and its chats are reconciled with it by default).
+    const again = await chat(
+      'first chat again',
+      { 'x-openwebui-chat-id': 'chat-1' },
+      {
+        messages: [
+          { role: 'user', content: 'first chat' },
+          { role: 'assistant', content: 'Echo: first chat' },
+          { role: 'user', content: 'first chat again' },
+        ],
+      },
+    );
     const librechat = await chat('from librechat', { 'x-librechat-conversation-id': 'chat-1' });
     const ids = await listIds();
     expect(ids).toHaveLength(4);

@@ -14,6 +14,7 @@ export * from './context/context-manager.ts';
 export * from './context/token-counter.ts';
 export * from './dispatcher/chat-dispatcher.ts';
 export { DEFAULT_MAX_INPUT_MESSAGES } from './dispatcher/new-input.ts';
+export { firstDivergence, reconcileTranscript, type TranscriptMode } from './dispatcher/transcript-reconcile.ts';
 export { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 export * from './domain/types.ts';
 export * from './errors/memgate-error.ts';

@@ -78,7 +78,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools, archival });
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
   const agents = new AgentService(store, defaultModel);
-  const conversations = new ConversationService(store, agents);
+  const conversations = new ConversationService(store, agents, lock);
   const catalog = new ModelCatalog(store, provider);
   const upstream = new UpstreamMonitor(provider);
   const chat = new ChatDispatcher({

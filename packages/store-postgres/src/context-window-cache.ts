@@ -19,7 +19,10 @@ export interface ContextWindowRead {
 }
 
 interface CachedWindow {
-  /** `conversations.incarnation`: a recreated conversation (same id, new row) gets a new one. */
+  /**
+   * `conversations.incarnation` and `window_epoch` ("12.3"): a recreated conversation (same id, new
+   * row) gets a new incarnation, a rewind or restore a new epoch.
+   */
   incarnation: string;
   startSeq: number;
   /** The highest seq read so far: the next read asks only for rows above it. */
@@ -92,7 +95,7 @@ export class ContextWindowCache {
     const known = this.#windows.get(conversationId);
     const values = known
       ? [conversationId, known.incarnation, known.startSeq, known.lastSeq]
-      : [conversationId, -1, 0, -1];
+      : [conversationId, '-1', 0, -1];
     const { rows } = await this.pool.query<WindowRow>({ ...SQL.contextWindow, values });
     const first = rows[0];
     if (!first) {

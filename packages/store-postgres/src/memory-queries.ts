@@ -56,11 +56,15 @@ export const MEMORY_SQL = {
   /** [agent, query text, limit, offset] */
   passageMatchPage: { name: 'memgate_passage_match_page', text: rankedPage('passages', PASSAGE_COLUMNS) },
   /** [agent, query text, limit, offset] */
-  messageMatchPage: { name: 'memgate_message_match_page', text: rankedPage('messages', MESSAGE_COLUMNS) },
+  // Hidden messages (a rewind's) are out of search until a restore.
+  messageMatchPage: {
+    name: 'memgate_message_match_page',
+    text: rankedPage('messages', MESSAGE_COLUMNS, 'AND NOT hidden '),
+  },
   /** [agent, query text, limit, offset, conversation]: one conversation's history. */
   conversationMessageMatchPage: {
     name: 'memgate_conversation_message_match_page',
-    text: rankedPage('messages', MESSAGE_COLUMNS, 'AND conversation_id = $5 '),
+    text: rankedPage('messages', MESSAGE_COLUMNS, 'AND conversation_id = $5 AND NOT hidden '),
   },
 
   /** [agent, query text, candidates]: the best passage seqs by text, for fusion with the vector ranking. */

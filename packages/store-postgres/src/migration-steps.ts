@@ -1,5 +1,6 @@
 import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
 import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
+import { FORK_MIGRATION } from './fork-migration.ts';
 import { RESPONSES_MIGRATION } from './responses.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
@@ -158,6 +159,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       'conversations: many threads per agent, each with its window, summary and pending calls; memory block versions',
     up: CONVERSATIONS_MIGRATION,
+  },
+  {
+    version: 7,
+    description: 'hidden messages (rewind, restore) and the window epoch the context-window cache checks',
+    up: FORK_MIGRATION,
   },
   {
     version: 8,

@@ -3,6 +3,7 @@ import type {
   ApiKeyRecord,
   ContextSummary,
   Conversation,
+  ConversationFork,
   ConversationPatch,
   HistoryPage,
   MemoryBlock,
@@ -36,6 +37,7 @@ import type { Pool } from 'pg';
 import { commitStep } from './commit-step.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { createPool, type PoolOptions } from './create-pool.ts';
+import { forkConversation, hideMessagesAfter, restoreMessages } from './fork-operations.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
 import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
@@ -196,6 +198,32 @@ export class PostgresStore implements Store {
     return this.#responses.delete(userId, responseId);
   }
 
+  async forkConversation(fork: ConversationFork): Promise<Conversation> {
+    const messages = {
+      conflict: `Conversation ${fork.conversation.id} already exists.`,
+      missing: `Agent ${fork.conversation.agentId} does not exist.`,
+    };
+    return translateConstraints(messages, () =>
+      forkConversation(this.#pool, fork, async (client, conversation) => {
+        const { rows } = await client.query<ConversationRow>(SQL.insertConversation, conversationValues(conversation));
+        return toConversation(rows[0]!);
+      }),
+    );
+  }
+
+  async hideMessagesAfter(conversationId: string, afterSeq: number): Promise<number> {
+    return hideMessagesAfter(this.#pool, conversationId, afterSeq);
+  }
+
+  async restoreMessages(conversationId: string): Promise<number> {
+    return restoreMessages(this.#pool, conversationId);
+  }
+
+  async getMessage(agentId: string, messageId: string): Promise<StoredMessage | null> {
+    const { rows } = await this.#pool.query<MessageRow>({ ...SQL.messageById, values: [agentId, messageId] });
+    return rows[0] ? toStoredMessage(rows[0]) : null;
+  }
+
   async getConversation(userId: string, conversationId: string): Promise<Conversation | null> {
     const { rows } = await this.#pool.query<ConversationRow>({
       ...SQL.getConversation,
@@ -262,15 +290,20 @@ export class PostgresStore implements Store {
 
   async listMessages(agentId: string, page: HistoryPage): Promise<StoredMessage[]> {
     const { conversationId } = page;
-    if (conversationId === undefined) {
-      const rows = await readPage<MessageRow>(this.#pool, agentId, page, SQL.latestMessages, SQL.messagesBefore);
-      return rows.map(toStoredMessage);
-    }
+    const hidden = page.includeHidden === true;
     const limit = Math.max(0, Math.trunc(page.limit));
-    const query =
-      page.before === undefined
-        ? { ...SQL.latestConversationMessages, values: [conversationId, agentId, limit] }
-        : { ...SQL.conversationMessagesBefore, values: [conversationId, agentId, page.before, limit] };
+    let query: { name: string; text: string; values: unknown[] };
+    if (conversationId === undefined) {
+      query =
+        page.before === undefined
+          ? { ...SQL.latestMessages, values: [agentId, limit, hidden] }
+          : { ...SQL.messagesBefore, values: [agentId, page.before, limit, hidden] };
+    } else {
+      query =
+        page.before === undefined
+          ? { ...SQL.latestConversationMessages, values: [conversationId, agentId, limit, hidden] }
+          : { ...SQL.conversationMessagesBefore, values: [conversationId, agentId, page.before, limit, hidden] };
+    }
     // Fetched newest first so that LIMIT keeps the newest; a page reads oldest first.
     return (await this.#pool.query<MessageRow>(query)).rows.reverse().map(toStoredMessage);
   }

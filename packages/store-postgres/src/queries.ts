@@ -6,7 +6,7 @@ import { API_KEY_COLUMNS } from '@memgate/core';
  */
 /** Columns of a StoredMessage row, shared with the memory queries. */
 export const MESSAGE_COLUMNS =
-  'seq, id, agent_id, conversation_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata';
+  'seq, id, agent_id, conversation_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata, hidden';
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
@@ -92,45 +92,59 @@ export const SQL = {
            FROM memgate_commit_step(${Array.from({ length: 28 }, (_, index) => `$${index + 1}`).join(', ')})`,
   },
 
+  // The history pages take a last parameter: true lists the messages a rewind hid too.
+  /** [agent, limit, include hidden] */
   latestMessages: {
     name: 'memgate_latest_messages_with_attachments',
     text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
-           WHERE m.agent_id = $1 ORDER BY m.seq DESC LIMIT $2`,
+           WHERE m.agent_id = $1 AND ($3::boolean OR NOT m.hidden) ORDER BY m.seq DESC LIMIT $2`,
   },
   // An unknown cursor (or another agent's) makes the subquery NULL, and `seq < NULL` matches nothing.
+  /** [agent, cursor id, limit, include hidden] */
   messagesBefore: {
     name: 'memgate_messages_before_with_attachments',
     text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
            WHERE m.agent_id = $1 AND m.seq < (SELECT seq FROM messages WHERE agent_id = $1 AND id = $2)
+             AND ($4::boolean OR NOT m.hidden)
            ORDER BY m.seq DESC LIMIT $3`,
   },
-  /** [conversation, agent, limit]: a conversation's newest messages, if it is the agent's. */
+  /** [conversation, agent, limit, include hidden]: a conversation's newest messages, if it is the agent's. */
   latestConversationMessages: {
     name: 'memgate_latest_conversation_messages',
     text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
-           WHERE m.conversation_id = $1 AND m.agent_id = $2 ORDER BY m.seq DESC LIMIT $3`,
+           WHERE m.conversation_id = $1 AND m.agent_id = $2 AND ($4::boolean OR NOT m.hidden)
+           ORDER BY m.seq DESC LIMIT $3`,
   },
-  /** [conversation, agent, cursor id, limit]: the cursor is looked up within the agent, as for messagesBefore. */
+  /** [conversation, agent, cursor id, limit, include hidden]: the cursor is looked up within the agent, as for messagesBefore. */
   conversationMessagesBefore: {
     name: 'memgate_conversation_messages_before',
     text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m
            WHERE m.conversation_id = $1 AND m.agent_id = $2
              AND m.seq < (SELECT seq FROM messages WHERE agent_id = $2 AND id = $3)
+             AND ($5::boolean OR NOT m.hidden)
            ORDER BY m.seq DESC LIMIT $4`,
+  },
+  /** [agent, message id] */
+  messageById: {
+    name: 'memgate_message_by_id',
+    text: `SELECT ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M} FROM messages m WHERE m.agent_id = $1 AND m.id = $2`,
   },
   /**
    * The conversation's window start, incarnation and summary, with the window's messages: all of
    * them, or only those after $4 when the caller's copy is still good ($2 is still the incarnation
-   * and the start has not moved back below $3). One row with NULL message columns when there are
+   * and the start has not moved back below $3). The incarnation read and compared is the row's
+   * incarnation and its `window_epoch` ("12.3"): a rewind or restore moves the epoch, so a copy
+   * taken before it is read anew (hidden messages are never in a window). One row with NULL message columns when there are
    * none; no row for an unknown conversation. One statement, so the summary and the window are of
    * one snapshot.
    */
   contextWindow: {
     name: 'memgate_context_window',
-    text: `SELECT c.context_start_seq AS start_seq, c.incarnation, c.summary, c.summary_message_count,
-             c.summary_updated_at, ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M}
+    text: `SELECT c.context_start_seq AS start_seq, c.incarnation || '.' || c.window_epoch AS incarnation, c.summary,
+             c.summary_message_count, c.summary_updated_at, ${MESSAGE_COLUMNS_OF_M}, ${ATTACHMENTS_OF_M}
            FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq >= c.context_start_seq
-             AND m.seq > (CASE WHEN c.incarnation = $2::bigint AND c.context_start_seq >= $3::bigint
+             AND NOT m.hidden
+             AND m.seq > (CASE WHEN c.incarnation || '.' || c.window_epoch = $2::text AND c.context_start_seq >= $3::bigint
                           THEN $4::bigint ELSE -1 END)
            WHERE c.id = $1 ORDER BY m.seq`,
   },

@@ -33,6 +33,7 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   // Absent rather than undefined, exactly as the SQLite store reads it.
   if (row.token_count !== null) message.tokenCount = row.token_count;
   if (row.metadata !== null) message.metadata = row.metadata;
+  if (row.hidden) message.hidden = true;
   if (row.attachments) message.attachments = row.attachments.map(fromAttachmentJson);
   return message;
 }

@@ -27,6 +27,8 @@ export interface MessageRow {
   token_count: number | null;
   /** JSONB object of strings, or NULL. */
   metadata: Record<string, string> | null;
+  /** True when a rewind hid it (migration 7). */
+  hidden: boolean;
   /** The message's attachments when the query reads them with it (ATTACHMENTS_OF_M); NULL for none. */
   attachments?: AttachmentJson[] | null;
 }

@@ -5,6 +5,8 @@ import type { Statements } from './statements.ts';
 
 interface CachedWindow {
   startSeq: number;
+  /** `conversations.window_epoch` when read: a rewind or restore moves it, and the window is read anew. */
+  epoch: number;
   /** Approximate characters held, for the cache's memory budget. */
   size: number;
   /** The highest seq read so far (rows above it are fetched on the next read). */
@@ -16,7 +18,8 @@ interface CachedWindow {
  * The conversations' context windows, kept between turns and topped up with the rows written
  * since. Every turn reads its whole window, which costs a few microseconds a row to materialise;
  * this reads only what is new. It stays right when other processes write the same file: messages
- * are append-only, their `seq` grows in commit order (SQLite has one writer at a time), and the
+ * are append-only (a rewind or restore, which hides or shows old ones, moves the conversation's
+ * `window_epoch`, and a changed epoch reads the window anew), their `seq` grows in commit order (SQLite has one writer at a time), and the
  * window start is re-read on every call. A deleted conversation has no start, which drops its entry.
  */
 export class ContextWindowCache {
@@ -38,10 +41,16 @@ export class ContextWindowCache {
     const row = sql.contextStart.get(conversationId);
     let entry = this.#windows.take(conversationId);
     if (row === undefined) return [];
-    const { start, agent_id: agentId } = row;
-    if (!entry || start < entry.startSeq) {
+    const { start, agent_id: agentId, epoch } = row;
+    if (!entry || start < entry.startSeq || epoch !== entry.epoch) {
       const messages = withAttachments(sql, agentId, sql.contextMessages.all(conversationId).map(toStoredMessage));
-      entry = { startSeq: start, lastSeq: messages.at(-1)?.seq ?? start - 1, messages, size: windowWeight(messages) };
+      entry = {
+        startSeq: start,
+        epoch,
+        lastSeq: messages.at(-1)?.seq ?? start - 1,
+        messages,
+        size: windowWeight(messages),
+      };
     } else {
       const newer = withAttachments(
         sql,

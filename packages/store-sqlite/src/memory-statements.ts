@@ -4,7 +4,7 @@ import type { MessageRow, PassageParams, PassageRow } from './rows.ts';
 const PASSAGE_COLUMNS = 'seq, id, agent_id, content, embedding_model, created_at';
 /** The columns of a message row (`MessageRow`), in every statement that reads messages. */
 export const MESSAGE_COLUMNS =
-  'seq, id, agent_id, conversation_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata';
+  'seq, id, agent_id, conversation_id, role, content, tool_calls, tool_call_id, name, created_at, token_count, metadata, hidden';
 
 /** The queries every full-text index answers; rows are named by seq (the index's rowid). */
 export interface FtsStatements {

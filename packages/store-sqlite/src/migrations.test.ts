@@ -36,8 +36,7 @@ describe('applyMigrations', () => {
     db.exec(`INSERT INTO users (id, name, created_at) VALUES ('user-1', 'old', '2026-01-01T00:00:00.000Z');
       INSERT INTO api_keys (id, user_id, key_hash, prefix, created_at)
       VALUES ('key-1', 'user-1', 'hash', 'mg-abc', '2026-01-01T00:00:00.000Z')`);
-    // Steps 5 and 6, then any later ones (7, 8…).
-    expect(applyMigrations(db).slice(0, 2)).toEqual([5, 6]);
+    expect(applyMigrations(db)).toEqual([5, 6, 7, 8]);
     expect(db.prepare('SELECT scope, expires_at, last_used_at FROM api_keys').all()).toEqual([
       { scope: 'full', expires_at: null, last_used_at: null },
     ]);

@@ -1,4 +1,5 @@
 import { type Database, prepare, transaction } from './driver.ts';
+import { FORK_MIGRATION } from './fork-statements.ts';
 import { RESPONSES_MIGRATION } from './response-migration.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
@@ -244,6 +245,11 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM messages m
       ) WHERE text <> '';
     `,
+  },
+  {
+    version: 7,
+    description: 'Hidden messages (rewind, restore) and the window epoch the context-window cache checks',
+    up: FORK_MIGRATION,
   },
   RESPONSES_MIGRATION,
 ];

@@ -14,15 +14,18 @@ export function readMessagePage(sql: Statements, agentId: string, page: HistoryP
   // The cursor is looked up within the agent, so another agent's message id is unknown here.
   const before = page.before === undefined ? undefined : sql.messageSeq.get(agentId, page.before);
   if (page.before !== undefined && before === undefined) return [];
+  const hidden = page.includeHidden ? 1 : 0;
   let rows: ReturnType<Statements['latestMessages']['all']>;
   if (conversationId === undefined) {
     rows =
-      before === undefined ? sql.latestMessages.all(agentId, limit) : sql.messagesBefore.all(agentId, before, limit);
+      before === undefined
+        ? sql.latestMessages.all(agentId, hidden, limit)
+        : sql.messagesBefore.all(agentId, hidden, before, limit);
   } else {
     rows =
       before === undefined
-        ? sql.latestInConversation.all(conversationId, limit)
-        : sql.conversationMessagesBefore.all(conversationId, before, limit);
+        ? sql.latestInConversation.all(conversationId, hidden, limit)
+        : sql.conversationMessagesBefore.all(conversationId, hidden, before, limit);
     // A conversation id names its agent's rows only.
     rows = rows.filter((row) => row.agent_id === agentId);
   }

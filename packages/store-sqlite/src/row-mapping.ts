@@ -45,6 +45,7 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
   };
   if (row.token_count !== null) message.tokenCount = row.token_count;
   if (row.metadata !== null) message.metadata = JSON.parse(row.metadata) as Record<string, string>;
+  if (row.hidden) message.hidden = true;
   return message;
 }
 

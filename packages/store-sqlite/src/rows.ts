@@ -43,10 +43,12 @@ export interface MessageRow {
   token_count: number | null;
   /** JSON object of strings, or NULL. */
   metadata: string | null;
+  /** 1 when a rewind hid it (migration 7). */
+  hidden: number;
 }
 
 /** Named parameters of the message insert. */
-export type MessageParams = Omit<MessageRow, 'seq'>;
+export type MessageParams = Omit<MessageRow, 'seq' | 'hidden'>;
 
 /** A passage row with SQLite's rowid-backed position. */
 export interface PassageRow extends SharedPassageRow {

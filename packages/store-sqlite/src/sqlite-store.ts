@@ -4,6 +4,7 @@ import type {
   ApiKeyRecord,
   ContextSummary,
   Conversation,
+  ConversationFork,
   ConversationPatch,
   HistoryPage,
   MemoryBlock,
@@ -22,6 +23,7 @@ import type {
   User,
 } from '@memgate/core';
 import { toApiKey, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
+import { withAttachments } from './attachments.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
 import type { Database } from './driver.ts';
@@ -29,7 +31,7 @@ import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
 import { toResponseRecord } from './response-statements.ts';
-import { groupBlocks, toAgent, toConversation, toMemoryBlock } from './row-mapping.ts';
+import { groupBlocks, toAgent, toConversation, toMemoryBlock, toStoredMessage } from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
@@ -206,6 +208,23 @@ export class SqliteStore implements Store {
     const existing = this.#sql.conversationOfKey.get(agentId, key);
     if (existing) return toConversation(existing);
     return this.#writer.submit('conversationForKey', agentId, key, create);
+  }
+
+  async forkConversation(fork: ConversationFork): Promise<Conversation> {
+    return this.#writer.submit('forkConversation', fork);
+  }
+
+  async hideMessagesAfter(conversationId: string, afterSeq: number): Promise<number> {
+    return this.#writer.submit('hideMessagesAfter', conversationId, afterSeq);
+  }
+
+  async restoreMessages(conversationId: string): Promise<number> {
+    return this.#writer.submit('restoreMessages', conversationId);
+  }
+
+  async getMessage(agentId: string, messageId: string): Promise<StoredMessage | null> {
+    const row = this.#sql.messageById.get(agentId, messageId);
+    return row ? withAttachments(this.#sql, agentId, [toStoredMessage(row)])[0]! : null;
   }
 
   async listMessages(agentId: string, page: HistoryPage): Promise<StoredMessage[]> {

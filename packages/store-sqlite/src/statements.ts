@@ -7,6 +7,7 @@ import {
 } from '@memgate/core/store-kit';
 import type { AttachmentRow } from './attachments.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
+import { prepareForkStatements } from './fork-statements.ts';
 import { MESSAGE_COLUMNS, prepareMemoryStatements } from './memory-statements.ts';
 import { prepareResponseStatements } from './response-statements.ts';
 import type { AgentRow, ConversationRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
@@ -154,38 +155,50 @@ export function prepareStatements(db: Database) {
           @token_count, @metadata)`,
     ),
     messageSeq: prepareValue<[string, string], number>(db, 'SELECT seq FROM messages WHERE agent_id = ? AND id = ?'),
-    latestMessages: prepare<[string, number], MessageRow>(
+    // The history pages take a flag after the owner: 1 lists hidden messages too, 0 leaves them out.
+    /** [agent id, include hidden, limit] */
+    latestMessages: prepare<[string, number, number], MessageRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND (? OR hidden = 0) ORDER BY seq DESC LIMIT ?`,
     ),
-    messagesBefore: prepare<[string, number, number], MessageRow>(
+    /** [agent id, include hidden, before seq, limit] */
+    messagesBefore: prepare<[string, number, number, number], MessageRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND (? OR hidden = 0) AND seq < ?
+       ORDER BY seq DESC LIMIT ?`,
     ),
-    /** [conversation id, limit] */
-    latestInConversation: prepare<[string, number], MessageRow>(
+    /** [conversation id, include hidden, limit] */
+    latestInConversation: prepare<[string, number, number], MessageRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND (? OR hidden = 0) ORDER BY seq DESC LIMIT ?`,
     ),
-    /** [conversation id, before seq, limit] */
-    conversationMessagesBefore: prepare<[string, number, number], MessageRow>(
+    /** [conversation id, include hidden, before seq, limit] */
+    conversationMessagesBefore: prepare<[string, number, number, number], MessageRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND (? OR hidden = 0) AND seq < ?
+       ORDER BY seq DESC LIMIT ?`,
     ),
-    contextStart: prepare<[string], { start: number; agent_id: string }>(
+    /** The window start, and the epoch that a rewind or restore moves (the window cache reloads then). */
+    contextStart: prepare<[string], { start: number; agent_id: string; epoch: number }>(
       db,
-      'SELECT context_start_seq AS start, agent_id FROM conversations WHERE id = ?',
+      'SELECT context_start_seq AS start, agent_id, window_epoch AS epoch FROM conversations WHERE id = ?',
     ),
     /** [conversation id, after seq] */
     messagesAfter: prepare<[string, number], MessageRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ? AND hidden = 0 ORDER BY seq`,
     ),
     contextMessages: prepare<[string], MessageRow>(
       db,
       `SELECT ${MESSAGE_COLUMNS_OF_M} FROM messages m JOIN conversations c ON c.id = m.conversation_id
-       WHERE m.conversation_id = ? AND m.seq >= c.context_start_seq ORDER BY m.seq`,
+       WHERE m.conversation_id = ? AND m.seq >= c.context_start_seq AND m.hidden = 0 ORDER BY m.seq`,
     ),
+    /** [agent id, message id] */
+    messageById: prepare<[string, string], MessageRow>(
+      db,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE agent_id = ? AND id = ?`,
+    ),
+    ...prepareForkStatements(db),
 
     insertAttachment: prepare<AttachmentRow>(
       db,

@@ -2,6 +2,7 @@ import type {
   Agent,
   ApiKeyRecord,
   Conversation,
+  ConversationFork,
   ConversationPatch,
   MemoryBlock,
   NewAgent,
@@ -19,6 +20,7 @@ import {
   storableText,
 } from '@memgate/core/store-kit';
 import { type Database, transaction } from './driver.ts';
+import { writeFork, writeRestore, writeRewind } from './fork-operations.ts';
 import { RESPONSE_WRITE_OPERATIONS } from './response-write-operations.ts';
 import { toConversation, toMemoryBlock } from './row-mapping.ts';
 import { translateConstraints } from './sqlite-errors.ts';
@@ -109,6 +111,21 @@ export const WRITE_OPERATIONS = {
         return conversation;
       }),
     );
+  },
+  forkConversation({ db, sql }: WriteContext, fork: ConversationFork): Conversation {
+    const messages = {
+      conflict: `Conversation ${fork.conversation.id} already exists.`,
+      missing: `Agent ${fork.conversation.agentId} does not exist.`,
+    };
+    return translateConstraints(messages, () =>
+      transaction(db, 'IMMEDIATE', () => writeFork(sql, fork, (conversation) => insertConversation(sql, conversation))),
+    );
+  },
+  hideMessagesAfter({ db, sql }: WriteContext, conversationId: string, afterSeq: number): number {
+    return transaction(db, 'IMMEDIATE', () => writeRewind(sql, conversationId, afterSeq));
+  },
+  restoreMessages({ db, sql }: WriteContext, conversationId: string): number {
+    return transaction(db, 'IMMEDIATE', () => writeRestore(sql, conversationId));
   },
   commitStep({ db, sql }: WriteContext, step: TurnStep): StoredMessage[] {
     return translateConstraints(stepConstraintMessages(step), () =>

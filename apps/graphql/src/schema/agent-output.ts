@@ -41,6 +41,7 @@ export function messageFields(message: StoredMessage) {
     metadata: resource.metadata ?? null,
     conversationId: resource.conversation_id,
     createdAt: resource.created_at,
+    hidden: resource.hidden === true,
   };
 }
 

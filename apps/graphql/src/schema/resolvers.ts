@@ -25,6 +25,7 @@ interface MessagesArgs {
   limit?: number | null;
   before?: string | null;
   conversationId?: string | null;
+  includeHidden?: boolean | null;
 }
 
 interface PageArgs {
@@ -56,10 +57,14 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
       messages: async (_root: Root, args: MessagesArgs, context: GraphqlContext) => {
         context.request.agentId = args.agentId;
         const page = present({ limit: args.limit, before: args.before });
+        const conversationId = args.conversationId ?? (args.includeHidden ? args.agentId : null);
         const messages =
-          args.conversationId == null
+          conversationId == null
             ? await memgate.agents.messages(context.principal, args.agentId, page)
-            : await memgate.conversations.messages(context.principal, args.agentId, args.conversationId, page);
+            : await memgate.conversations.messages(context.principal, args.agentId, conversationId, {
+                ...page,
+                ...(args.includeHidden && { include_hidden: true }),
+              });
         return messages.map(messageFields);
       },
       conversation: async (_root: Root, args: ConversationArgs, context: GraphqlContext) => {
@@ -103,6 +108,33 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
         context.request.agentId = args.agentId;
         await memgate.conversations.delete(context.principal, args.agentId, args.id);
         return true;
+      },
+      forkConversation: async (
+        _root: Root,
+        args: ConversationArgs & { atMessageId?: string | null; input?: ConversationInput | null },
+        context: GraphqlContext,
+      ) => {
+        context.request.agentId = args.agentId;
+        const body = {
+          ...conversationBody(args.input),
+          ...(args.atMessageId != null && { at_message_id: args.atMessageId }),
+        };
+        return conversationFields(await memgate.conversations.fork(context.principal, args.agentId, args.id, body));
+      },
+      rewindConversation: async (
+        _root: Root,
+        args: ConversationArgs & { toMessageId: string },
+        context: GraphqlContext,
+      ) => {
+        context.request.agentId = args.agentId;
+        const body = { to_message_id: args.toMessageId };
+        const rewound = await memgate.conversations.rewind(context.principal, args.agentId, args.id, body);
+        return { conversation: conversationFields(rewound.conversation), hidden: rewound.hidden };
+      },
+      restoreConversation: async (_root: Root, args: ConversationArgs, context: GraphqlContext) => {
+        context.request.agentId = args.agentId;
+        const restored = await memgate.conversations.restore(context.principal, args.agentId, args.id);
+        return { conversation: conversationFields(restored.conversation), restored: restored.restored };
       },
       createChatCompletion: async (_root: Root, args: { input: ChatCompletionInput }, context: GraphqlContext) => {
         const abort = linkedAbort(context.signal);

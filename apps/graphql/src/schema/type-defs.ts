@@ -199,6 +199,20 @@ export const typeDefs = /* GraphQL */ `
     contentParts: JSON
     "Added: the conversation the message belongs to (the agent's id for its default conversation)."
     conversationId: ID!
+    "Added: true on a message a rewind hid (listed only with includeHidden)."
+    hidden: Boolean!
+  }
+  "Added: what rewindConversation did."
+  type ConversationRewind {
+    conversation: Conversation!
+    "How many messages it hid."
+    hidden: Int!
+  }
+  "Added: what restoreConversation did."
+  type ConversationRestore {
+    conversation: Conversation!
+    "How many hidden messages came back."
+    restored: Int!
   }
   """
   type "subscribed" (message null) comes first, once the subscription is live; then one
@@ -216,8 +230,11 @@ export const typeDefs = /* GraphQL */ `
     agents: [Agent!]!
     "The caller's agent; an unknown one (or another user's) is null with a NOT_FOUND error."
     agent(id: ID!): Agent
-    "The stored history of the agent's default conversation, or (added) of conversationId, oldest first."
-    messages(agentId: ID!, limit: Int, before: ID, conversationId: ID): [AgentMessage!]!
+    """
+    The stored history of the agent's default conversation, or (added) of conversationId, oldest first;
+    (added) with includeHidden, the messages a rewind hid too.
+    """
+    messages(agentId: ID!, limit: Int, before: ID, conversationId: ID, includeHidden: Boolean): [AgentMessage!]!
     "Added: one conversation of the agent; an unknown one is null with a NOT_FOUND error."
     conversation(agentId: ID!, id: ID!): Conversation
   }
@@ -231,6 +248,15 @@ export const typeDefs = /* GraphQL */ `
     updateConversation(agentId: ID!, id: ID!, input: ConversationInput!): Conversation!
     "Added: deletes it with its messages; the default conversation cannot be deleted (CONFLICT)."
     deleteConversation(agentId: ID!, id: ID!): Boolean!
+    """
+    Added: a new conversation with a copy of this one's history through atMessageId (all of it when
+    null); memory is shared, not copied (REST: POST …/conversations/{id}/fork).
+    """
+    forkConversation(agentId: ID!, id: ID!, atMessageId: ID, input: ConversationInput): Conversation!
+    "Added: hides the messages after toMessageId from the window and from search; they are kept."
+    rewindConversation(agentId: ID!, id: ID!, toMessageId: ID!): ConversationRewind!
+    "Added: brings back every hidden message of the conversation."
+    restoreConversation(agentId: ID!, id: ID!): ConversationRestore!
   }
   type Subscription {
     chatCompletionStream(input: ChatCompletionInput!): ChatCompletionChunk!

@@ -26,6 +26,10 @@ export const chatPaths: ZodOpenApiPathsObject = {
             .string()
             .optional()
             .meta({ description: 'The conversation to continue (one of the agent’s; its id).' }),
+          'x-memgate-transcript': z.enum(['reconcile', 'append']).optional().meta({
+            description:
+              '`reconcile`: compare the transcript with the stored conversation and rewind to the first divergence (an edited or regenerated message) before the turn; `append`: store only the new input. Default: `reconcile` for a chat UI’s chats (chosen by its chat id header), else `append`. Any other value is 422.',
+          }),
           'x-openwebui-chat-id': z
             .string()
             .optional()
@@ -51,6 +55,14 @@ export const chatPaths: ZodOpenApiPathsObject = {
             'x-memgate-conversation': z
               .string()
               .meta({ header: { description: 'The conversation the turn continued.' } }),
+            'x-memgate-rewound': z
+              .string()
+              .optional()
+              .meta({
+                header: {
+                  description: 'How many messages transcript reconciliation hid before the turn; absent when none.',
+                },
+              }),
           }),
           content: {
             'application/json': { schema: chatCompletionSchema },

@@ -2,7 +2,7 @@ import type { Memgate, TurnTiming } from '@memgate/core';
 import type { StreamLimits } from '@memgate/runtime';
 import { Router } from 'express';
 import { clientSignal } from '../client-signal.ts';
-import { conversationOfHeaders } from '../conversation-headers.ts';
+import { conversationOfHeaders, transcriptOfHeaders } from '../conversation-headers.ts';
 import { sendError } from '../error-response.ts';
 import { principalOf } from '../principal.ts';
 import { requestContext } from '../request-logging.ts';
@@ -28,8 +28,10 @@ export function chatRoutes(memgate: Memgate, streamLimits?: StreamLimits): Route
       if (timing.conversationId && !response.headersSent) {
         response.setHeader('x-memgate-conversation', timing.conversationId);
       }
+      if (timing.rewound && !response.headersSent) response.setHeader('x-memgate-rewound', String(timing.rewound));
     };
     try {
+      Object.assign(call, transcriptOfHeaders(request));
       if (!wantsStream) {
         const completion = await memgate.chat.complete(principal, body, call);
         noteAgent();

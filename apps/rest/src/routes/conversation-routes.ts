@@ -39,5 +39,20 @@ export function conversationRoutes(memgate: Memgate): Router {
     const messages = await conversations.messages(principalOf(response), agentId, conversationId, request.query);
     response.json({ object: 'list', data: messages.map(messageResource) });
   });
+  router.post(`${base}/:conversationId/fork`, async (request, response) => {
+    const { agentId, conversationId } = request.params;
+    const fork = await conversations.fork(principalOf(response), agentId, conversationId, request.body);
+    response.status(201).json(conversationResource(fork));
+  });
+  router.post(`${base}/:conversationId/rewind`, async (request, response) => {
+    const { agentId, conversationId } = request.params;
+    const rewound = await conversations.rewind(principalOf(response), agentId, conversationId, request.body);
+    response.json({ conversation: conversationResource(rewound.conversation), hidden: rewound.hidden });
+  });
+  router.post(`${base}/:conversationId/restore`, async (request, response) => {
+    const { agentId, conversationId } = request.params;
+    const restored = await conversations.restore(principalOf(response), agentId, conversationId);
+    response.json({ conversation: conversationResource(restored.conversation), restored: restored.restored });
+  });
   return router;
 }

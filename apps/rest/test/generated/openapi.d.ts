@@ -255,10 +255,73 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The conversation’s history, oldest first */
+        /**
+         * The conversation’s history, oldest first
+         * @description Messages a rewind hid are left out; with `include_hidden=true` they are listed too, each with `hidden: true`.
+         */
         get: operations["listConversationMessages"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{agentId}/conversations/{conversationId}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fork a conversation at one of its messages (memory is shared, not copied)
+         * @description A new conversation whose history is a copy of this one’s visible history through `at_message_id` (and the tool results answering it), or all of it. It keeps the summary when the message is at or after the window start; before it, it starts without one. Pending client tool calls are not copied. An unknown message, one of another conversation or a hidden one is 404 `message_not_found`.
+         */
+        post: operations["forkConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{agentId}/conversations/{conversationId}/rewind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hide the messages after one from the window and from search (kept; restorable)
+         * @description Hides every message after `to_message_id` (its tool results stay with it), closing the pending client tool calls among them. Runs under the conversation’s lock, after any turn in flight. Memory is not reverted.
+         */
+        post: operations["rewindConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{agentId}/conversations/{conversationId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring back every hidden message of the conversation
+         * @description Hidden messages come back in their place by time (seq): a window that moved on since the rewind holds them before the newer messages; ones before the window start come back to the history and search only.
+         */
+        post: operations["restoreConversation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,6 +760,16 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        ForkConversationRequest: {
+            at_message_id?: string;
+            name?: string | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        RewindConversationRequest: {
+            to_message_id: string;
+        };
         CreateResponseRequest: {
             model?: string | null;
             input: string | ({
@@ -1034,6 +1107,8 @@ export interface components {
              * @example 2026-01-01T12:00:00.000Z
              */
             created_at: string;
+            /** @description True on a message a rewind hid (listed only with `include_hidden=true`); absent on visible messages. */
+            hidden?: boolean;
         };
         ContentPart: {
             /** @constant */
@@ -1136,6 +1211,14 @@ export interface components {
             /** @constant */
             object: "list";
             data: components["schemas"]["Conversation"][];
+        };
+        ConversationRewind: {
+            conversation: components["schemas"]["Conversation"];
+            hidden: number;
+        };
+        ConversationRestore: {
+            conversation: components["schemas"]["Conversation"];
+            restored: number;
         };
         Response: {
             /** @description `resp_…` */
@@ -1355,6 +1438,8 @@ export interface operations {
             header?: {
                 /** @description The conversation to continue (one of the agent’s; its id). */
                 "x-memgate-conversation"?: string;
+                /** @description `reconcile`: compare the transcript with the stored conversation and rewind to the first divergence (an edited or regenerated message) before the turn; `append`: store only the new input. Default: `reconcile` for a chat UI’s chats (chosen by its chat id header), else `append`. Any other value is 422. */
+                "x-memgate-transcript"?: "reconcile" | "append";
                 /** @description Open WebUI’s chat id: each chat gets a conversation of its own. */
                 "x-openwebui-chat-id"?: string;
                 /** @description LibreChat’s conversation id, as set in librechat.yaml: each chat gets its own. */
@@ -1376,6 +1461,8 @@ export interface operations {
                     "server-timing"?: string;
                     /** @description The conversation the turn continued. */
                     "x-memgate-conversation": string;
+                    /** @description How many messages transcript reconciliation hid before the turn; absent when none. */
+                    "x-memgate-rewound"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2659,6 +2746,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 before?: string;
+                include_hidden?: boolean | ("true" | "false");
             };
             header?: never;
             path: {
@@ -2700,6 +2788,218 @@ export interface operations {
             };
             /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    forkConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id. */
+                agentId: string;
+                /** @description The conversation’s id (the agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ForkConversationRequest"];
+            };
+        };
+        responses: {
+            /** @description The new conversation. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rewindConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id. */
+                agentId: string;
+                /** @description The conversation’s id (the agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RewindConversationRequest"];
+            };
+        };
+        responses: {
+            /** @description The conversation and how many messages were hidden. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationRewind"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id. */
+                agentId: string;
+                /** @description The conversation’s id (the agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation and how many messages came back. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationRestore"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

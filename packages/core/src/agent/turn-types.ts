@@ -71,6 +71,8 @@ export interface TurnTiming {
   conversationId?: string;
   /** The id of the last message the turn stored, once it stored one (a stored response remembers it). */
   lastMessageId?: string;
+  /** How many messages transcript reconciliation hid before the turn ran (absent or 0: none). */
+  rewound?: number;
 }
 
 /** What a turn reports as it runs; the dispatcher turns these into chunks or a completion. */

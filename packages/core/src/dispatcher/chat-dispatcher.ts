@@ -20,6 +20,7 @@ import { chunksOf, collectCompletion, completionId } from './completion-builder.
 import { assertInputCount, DEFAULT_MAX_INPUT_MESSAGES, extractNewInput } from './new-input.ts';
 import { assertSupported, samplingOf } from './request-checks.ts';
 import { unansweredInput } from './retry-tail.ts';
+import { reconcileTranscript, type TranscriptMode } from './transcript-reconcile.ts';
 import { DEFAULT_TURN_TIMEOUT_MS, startTurnDeadline } from './turn-deadline.ts';
 
 export interface ChatCallOptions {
@@ -39,6 +40,13 @@ export interface ChatCallOptions {
    * conversation is named, through the agent's key → conversation map, creating it on first use.
    */
   conversationKey?: string;
+  /**
+   * `reconcile`: compare the request's transcript with the stored conversation and rewind to the
+   * first divergence before the turn (see `reconcileTranscript`); `append`: take only the new
+   * input, as always. Default: `reconcile` for a conversation chosen by a chat UI's chat id
+   * (`conversationKey`), else `append`.
+   */
+  transcript?: TranscriptMode;
 }
 
 export interface ChatDispatcherOptions {
@@ -159,7 +167,7 @@ export class ChatDispatcher {
     const agentId = await this.resolveAgentId(principal, request);
     report.agentId = agentId;
     call.timing.agentId = agentId;
-    const conversationId = await this.options.conversations.resolve(principal, agentId, {
+    const { conversationId, keyed } = await this.options.conversations.choose(principal, agentId, {
       named: call.conversationId,
       metadata: request.metadata?.['conversation_id'],
       key: call.conversationKey,
@@ -179,6 +187,12 @@ export class ChatDispatcher {
     const signal =
       release.lost && call.signal ? AbortSignal.any([call.signal, release.lost]) : (release.lost ?? call.signal);
     try {
+      if ((call.transcript ?? (keyed ? 'reconcile' : 'append')) === 'reconcile') {
+        // Under the lock and before the window is read: the turn then sees the rewound conversation.
+        call.timing.rewound = await reconcileTranscript(this.options.store, agentId, conversationId, request.messages, {
+          maxAttachmentBytes: this.options.maxAttachmentBytes,
+        });
+      }
       // Re-read under the lock: the previous turn may have changed memory or pending calls.
       const agent = await this.requireAgent(principal, agentId);
       // The window is read here rather than in the runner: its tail is where a failed attempt's input

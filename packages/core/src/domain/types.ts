@@ -107,6 +107,11 @@ export interface StoredMessage {
   metadata?: Record<string, string>;
   /** The images a user message carried, in the order it sent them; absent when it had none. */
   attachments?: Attachment[];
+  /**
+   * True when a rewind hid it: it is kept (and listed with `include_hidden`) but is out of the
+   * window and of search until a restore. Absent on visible messages.
+   */
+  hidden?: boolean;
 }
 
 /** OpenAI's `image_url.detail`. */
@@ -128,7 +133,7 @@ export interface Attachment {
 }
 
 /** A message to store; its conversation is the step's (see `TurnStep.conversationId`). */
-export type NewMessage = Omit<StoredMessage, 'seq' | 'conversationId'>;
+export type NewMessage = Omit<StoredMessage, 'seq' | 'conversationId' | 'hidden'>;
 
 /** A tool call the agent made to a client tool, waiting for the client's `tool` message. */
 export interface PendingToolCall {

@@ -52,6 +52,12 @@ export function corsAllowedOrigin(origins: CorsOrigins, origin: string | undefin
 }
 
 /** Response headers a browser script may read, on REST and GraphQL alike. */
-export const CORS_EXPOSED_HEADERS = ['retry-after', 'server-timing', 'x-memgate-conversation', 'x-request-id'] as const;
+export const CORS_EXPOSED_HEADERS = [
+  'retry-after',
+  'server-timing',
+  'x-memgate-conversation',
+  'x-memgate-rewound',
+  'x-request-id',
+] as const;
 /** How long a browser may cache a preflight answer, in seconds. */
 export const CORS_MAX_AGE_SECONDS = 600;

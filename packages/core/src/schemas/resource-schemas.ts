@@ -84,6 +84,10 @@ export const messageResourceSchema = z
       description: 'The conversation the message belongs to; the agent’s id for its default conversation.',
     }),
     created_at: timestamp,
+    hidden: z.boolean().optional().meta({
+      description:
+        'True on a message a rewind hid (listed only with `include_hidden=true`); absent on visible messages.',
+    }),
   })
   .meta({ id: 'Message', description: 'A message of an agent’s history.' });
 

@@ -63,6 +63,7 @@ export function messageResource(message: StoredMessage): MessageResource {
   if (message.toolCallId) resource.tool_call_id = message.toolCallId;
   if (message.name) resource.name = message.name;
   if (message.metadata) resource.metadata = message.metadata;
+  if (message.hidden) resource.hidden = true;
   return resource;
 }
 

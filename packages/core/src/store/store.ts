@@ -57,6 +57,22 @@ export interface MessagePage {
 /** A page of an agent's messages: one conversation's, or (no `conversationId`) all of them. */
 export interface HistoryPage extends MessagePage {
   conversationId?: string;
+  /** Also the messages a rewind hid (marked `hidden`); by default they are left out. */
+  includeHidden?: boolean;
+}
+
+/**
+ * A fork: `conversation` is created with a copy (new ids, new seqs, same content, times and
+ * images) of the visible history of `sourceId` through the message at `atSeq` and the tool
+ * results right after it that answer it, or all of it when `atSeq` is null.
+ * When the cut is at or after the source's window start, the fork keeps the source's summary and
+ * its window starts at the copy of the source's first message in window; before it, the fork has
+ * no summary and every copied message is in its window. Pending client tool calls are not copied.
+ */
+export interface ConversationFork {
+  conversation: Conversation;
+  sourceId: string;
+  atSeq: number | null;
 }
 
 /** What a conversation's name and metadata change to; absent fields stay. */
@@ -119,6 +135,23 @@ export interface Store {
    * `create` and the mapping atomically on first use; concurrent first uses get one conversation.
    */
   conversationForKey(agentId: string, key: string, create: Conversation): Promise<Conversation>;
+
+  /**
+   * Forks a conversation (see `ConversationFork`) in one transaction and returns the new one;
+   * NOT_FOUND when the source does not exist.
+   */
+  forkConversation(fork: ConversationFork): Promise<Conversation>;
+  /**
+   * Rewinds a conversation: hides its visible messages from the first one after `afterSeq` that is
+   * not a tool result on (tool results stay with the call they answer), closes the pending client
+   * tool calls those messages made, and, when that reaches below the window start, drops the
+   * summary and puts the whole visible history back in the window. Returns how many it hid.
+   */
+  hideMessagesAfter(conversationId: string, afterSeq: number): Promise<number>;
+  /** Brings back every hidden message of a conversation (into search, and into the window where they are at or after its start); returns how many. */
+  restoreMessages(conversationId: string): Promise<number>;
+  /** One message of the agent's by id (hidden ones too, marked), or null. */
+  getMessage(agentId: string, messageId: string): Promise<StoredMessage | null>;
 
   /** A page of the history, oldest first. Never throws NOT_FOUND: an unknown cursor gives []. */
   listMessages(agentId: string, page: HistoryPage): Promise<StoredMessage[]>;

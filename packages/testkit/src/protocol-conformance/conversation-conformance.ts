@@ -63,4 +63,25 @@ export function describeConversationConformance(current: () => ConversationCaseC
     expect(await rest.messages(agentId)).toEqual([]);
     expect(target.upstream.requests).toHaveLength(0);
   });
+
+  it('runs the next turn on the conversation as a rewind left it, on every protocol', async () => {
+    const { target, client, rest, agentId } = current();
+    const { id } = await rest.request<{ id: string }>('POST', `/v1/agents/${agentId}/conversations`, {});
+    target.upstream.script(sendMessage('Noted.'), sendMessage('Noted too.'), sendMessage('After.'));
+    const body = (content: string) => ({ model: 'mock-model', user: agentId, messages: [user(content)] });
+    for (const content of ['kept message', 'dropped message']) {
+      const turn = await client.complete(body(content), { conversationId: id });
+      if (!turn.ok) throw new Error(turn.error.message);
+    }
+    const path = `/v1/agents/${agentId}/conversations/${id}`;
+    const { data } = await rest.request<{ data: { id: string; content: unknown }[] }>('GET', `${path}/messages`);
+    const to = data[data.findIndex((message) => message.content === 'dropped message') - 1]!.id;
+    await rest.request('POST', `${path}/rewind`, { to_message_id: to });
+    const after = await client.complete(body('after the rewind'), { conversationId: id });
+    if (!after.ok) throw new Error(after.error.message);
+    const prompt = JSON.stringify(target.upstream.requests.at(-1)?.body.messages);
+    expect(prompt).toContain('kept message');
+    expect(prompt).not.toContain('dropped message');
+    expect(await userTexts(rest, agentId, id)).toEqual(['kept message', 'after the rewind']);
+  });
 }

@@ -4,6 +4,7 @@ import { describeArchival } from './archival.ts';
 import { describeArchivalSearch } from './archival-search.ts';
 import { describeAttachments } from './attachments.ts';
 import { describeContextWindow } from './context-window.ts';
+import { describeConversationForks } from './conversation-forks.ts';
 import { describeConversations } from './conversations.ts';
 import { describeDurability } from './durability.ts';
 import { describeHistory } from './history.ts';
@@ -39,6 +40,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeHistory(harness);
     describeContextWindow(harness);
     describeConversations(harness);
+    describeConversationForks(harness);
     describeArchival(harness);
     describeArchivalSearch(harness);
     describeRecallSearch(harness);
