@@ -1,21 +1,5 @@
-import type {
-  Agent,
-  ApiKeyRecord,
-  MemoryBlock,
-  NewAgent,
-  NewPassage,
-  Passage,
-  StoredMessage,
-  TurnStep,
-  User,
-} from '@memgate/core';
-import {
-  stepConstraintMessages,
-  storableAgent,
-  storablePassage,
-  storableStep,
-  storableText,
-} from '@memgate/core/store-kit';
+import type { Agent, ApiKeyRecord, MemoryBlock, NewAgent, NewPassage, Passage, TurnStep, User } from '@memgate/core';
+import { stepConstraintMessages, storableAgent, storablePassage, storableText } from '@memgate/core/store-kit';
 import { type Database, transaction } from './driver.ts';
 import { toMemoryBlock } from './row-mapping.ts';
 import { translateConstraints } from './sqlite-errors.ts';
@@ -71,10 +55,16 @@ export const WRITE_OPERATIONS = {
     const row = sql.updateBlock.get(storableText(value), agentId, label);
     return row ? toMemoryBlock(row) : null;
   },
-  commitStep({ db, sql }: WriteContext, step: TurnStep): StoredMessage[] {
-    return translateConstraints(stepConstraintMessages(step), () =>
-      transaction(db, 'IMMEDIATE', () => writeStep(sql, storableStep(step))),
+  /**
+   * Takes the step already storable (`storableStep`, run by the caller) and answers only the seqs of its messages, in
+   * order: the caller holds the rest of each stored message (`storedMessages`), so none of it has
+   * to cross the thread boundary again.
+   */
+  commitStep({ db, sql }: WriteContext, step: TurnStep): number[] {
+    const stored = translateConstraints(stepConstraintMessages(step), () =>
+      transaction(db, 'IMMEDIATE', () => writeStep(sql, step)),
     );
+    return stored.map((message) => message.seq);
   },
   insertPassages({ db, sql }: WriteContext, passages: NewPassage[]): Passage[] {
     const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');
