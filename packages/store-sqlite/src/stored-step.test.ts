@@ -44,7 +44,8 @@ describe.each([
       expect(stored[0]?.content).toBe('with a NUL \uFFFD and an image');
       expect(stored[1]?.toolCalls?.[0]?.function).toEqual({ name: 'f\uFFFD', arguments: '{"a":"\uFFFD"}' });
       const data = stored[0]?.attachments?.[0]?.data;
-      // A copy, as the structured clone gave: not the caller's Buffer.
+      // A copy, as the writer thread's structured clone gave and as a read gives: not the caller's Buffer
+      // (which `:memory:` used to hand back, with no clone on its way).
       expect(Buffer.isBuffer(data)).toBe(false);
       expect(data).toEqual(new Uint8Array(bytes));
       // The caller's step is left as it was.
