@@ -41,7 +41,12 @@ export interface StreamingResults {
   protocols: StreamingProtocolResult[];
 }
 
-const stack = await startProcessStack();
+/** `--cpu-prof` on memgate (`bench:profile results/profiles/streaming/<file>` summarises it); the profiler's own CPU skews the timings. */
+const PROFILING = Boolean(process.env['BENCH_CPU_PROF']);
+
+const stack = await startProcessStack({
+  memgateFlags: PROFILING ? ['--cpu-prof', '--cpu-prof-dir=results/profiles/streaming'] : [],
+});
 const clients = await connectStreamClients({
   upstreamUrl: stack.upstream.ready.url,
   memgateUrl: stack.memgate.ready.url,
