@@ -140,10 +140,12 @@ export function createKoaApp(
     response.headers.forEach((value, key) => {
       ctx.append(key, value);
     });
-    // Koa pipes Node streams; yoga's (ponyfilled) body stream is async iterable. Koa destroys the
-    // Readable when the client leaves, which cancels the stream and so returns the subscription.
-    const body = response.body as unknown as AsyncIterable<Uint8Array> | null;
-    ctx.body = body ? Readable.from(body) : null;
+    // Koa pipes Node streams. Yoga's (ponyfilled) body stream is a Node Readable underneath: piped
+    // as it is, each SSE event goes straight to the socket, without an async iterator and a second
+    // Readable in between (any other body stream is async iterable). Koa destroys the Readable when
+    // the client leaves, which cancels the stream and so returns the subscription.
+    const body = response.body as unknown as (AsyncIterable<Uint8Array> & { readable?: unknown }) | null;
+    ctx.body = body ? (body.readable instanceof Readable ? body.readable : Readable.from(body)) : null;
     // A subscriber that stops reading is cut off: Koa then destroys the body, which returns the
     // subscription and so ends its turn and frees the agent, as when a client leaves.
     if (body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
