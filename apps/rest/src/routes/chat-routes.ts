@@ -3,7 +3,6 @@ import type { StreamLimits } from '@memgate/runtime';
 import { Router } from 'express';
 import { clientSignal } from '../client-signal.ts';
 import { sendError } from '../error-response.ts';
-import { sendJson } from '../json-response.ts';
 import { principalOf } from '../principal.ts';
 import { requestContext } from '../request-logging.ts';
 import { serverTiming } from '../server-timing.ts';
@@ -29,7 +28,7 @@ export function chatRoutes(memgate: Memgate, streamLimits?: StreamLimits): Route
         const completion = await memgate.chat.complete(principal, body, { signal: controller.signal, timing, context });
         noteAgent();
         response.setHeader('server-timing', serverTiming(timing, startedAt));
-        sendJson(response, completion);
+        response.json(completion);
         return;
       }
       const chunks = await memgate.chat.stream(principal, body, { signal: controller.signal, timing, context });
