@@ -32,6 +32,13 @@ export interface StreamingProtocolResult {
   charactersPerSecond: number;
   /** Content pieces the client received for the long reply (the upstream sent one per 8 characters). */
   relayChunks: number;
+  /**
+   * memgate's process CPU per paced turn (the TTFT rounds), read before and after each turn: work
+   * left over after a turn's last byte counts for the next turn, whose protocol rotates.
+   */
+  cpuMsPerTurn: number;
+  /** memgate's process CPU per relayed content piece of the long reply, in µs. */
+  relayCpuUsPerChunk: number;
 }
 
 export interface StreamingResults {
@@ -41,7 +48,12 @@ export interface StreamingResults {
   protocols: StreamingProtocolResult[];
 }
 
-const stack = await startProcessStack();
+/** `--cpu-prof` on memgate (`bench:profile results/profiles/streaming/<file>` summarises it); the profiler's own CPU skews the timings. */
+const PROFILING = Boolean(process.env['BENCH_CPU_PROF']);
+
+const stack = await startProcessStack({
+  memgateFlags: PROFILING ? ['--cpu-prof', '--cpu-prof-dir=results/profiles/streaming'] : [],
+});
 const clients = await connectStreamClients({
   upstreamUrl: stack.upstream.ready.url,
   memgateUrl: stack.memgate.ready.url,
@@ -55,25 +67,28 @@ try {
   };
   const runRounds = async (rounds: number, agents: Record<string, string>) => {
     const timings = Object.fromEntries(STREAM_PROTOCOLS.map((protocol) => [protocol, [] as StreamTiming[]]));
+    const cpuMs = Object.fromEntries(STREAM_PROTOCOLS.map((protocol) => [protocol, 0]));
     for (let round = 0; round < rounds; round++) {
       // Rotate the order so drift (GC, other processes) does not always land on the same protocol.
       const order = STREAM_PROTOCOLS.map((_, index) => STREAM_PROTOCOLS[(index + round) % STREAM_PROTOCOLS.length]!);
       for (const protocol of order) {
+        const cpuBefore = await stack.memgate.cpuMs();
         timings[protocol]!.push(
           await clients.turns[protocol](agents[protocol]!, `Round ${round}: how is the weather?`),
         );
+        cpuMs[protocol]! += (await stack.memgate.cpuMs()) - cpuBefore;
       }
     }
-    return timings;
+    return { timings, cpuMs };
   };
 
   await stack.pace({ reply: REPLY, chunkSize: CHUNK_SIZE, chunkDelayMs: CHUNK_DELAY_MS });
   const paced = await agentsOf('ttft');
   await runRounds(WARMUP_ROUNDS, paced);
-  const ttft = await runRounds(ROUNDS, paced);
+  const { timings: ttft, cpuMs: ttftCpuMs } = await runRounds(ROUNDS, paced);
 
   await stack.pace({ reply: LONG_REPLY, chunkSize: CHUNK_SIZE, chunkDelayMs: 0 });
-  const relay = await runRounds(RELAY_ROUNDS, await agentsOf('relay'));
+  const { timings: relay, cpuMs: relayCpuMs } = await runRounds(RELAY_ROUNDS, await agentsOf('relay'));
 
   const median = (values: number[]) => stats(values).median;
   const upstreamTtft = median(ttft['upstream']!.map((timing) => timing.firstContentMs));
@@ -89,6 +104,10 @@ try {
       chunksPerSecond: Math.round(median(long.map((timing) => (timing.contentChunks - 1) / seconds(timing)))),
       charactersPerSecond: Math.round(median(long.map((timing) => timing.contentCharacters / seconds(timing)))),
       relayChunks: Math.round(median(long.map((timing) => timing.contentChunks))),
+      cpuMsPerTurn: Math.round((ttftCpuMs[protocol]! / ROUNDS) * 100) / 100,
+      relayCpuUsPerChunk: Math.round(
+        (relayCpuMs[protocol]! * 1000) / long.reduce((sum, timing) => sum + timing.contentChunks, 0),
+      ),
     };
   });
   report({ rounds: ROUNDS, chunkDelayMs: CHUNK_DELAY_MS, chunkSize: CHUNK_SIZE, protocols });
@@ -98,7 +117,9 @@ try {
 }
 
 function report(results: StreamingResults): void {
-  const rows = [['protocol', 'TTFT median', 'TTFT p90', 'added', 'chunks/s', 'chars/s', 'chunks']];
+  const rows = [
+    ['protocol', 'TTFT median', 'TTFT p90', 'added', 'chunks/s', 'chars/s', 'chunks', 'CPU ms/turn', 'CPU µs/chunk'],
+  ];
   for (const result of results.protocols) {
     rows.push([
       result.protocol,
@@ -108,6 +129,8 @@ function report(results: StreamingResults): void {
       String(result.chunksPerSecond),
       String(result.charactersPerSecond),
       String(result.relayChunks),
+      String(result.cpuMsPerTurn),
+      String(result.relayCpuUsPerChunk),
     ]);
   }
   console.log(

@@ -12,6 +12,7 @@ import { graphiqlOptions, renderGraphiqlPage } from './graphiql-page.ts';
 import { createContextFactory, type GraphqlContext, type GraphqlServerContext } from './graphql-context.ts';
 import { isUnexpectedError, maskError } from './graphql-errors.ts';
 import { type OperationLimitOptions, operationLimitPlugins } from './operation-limits.ts';
+import { requestBodyLimit } from './request-body-limit.ts';
 import { createResolvers } from './schema/resolvers.ts';
 import { typeDefs } from './schema/type-defs.ts';
 
@@ -75,7 +76,9 @@ export function createMemgateYoga(memgate: Memgate, shutdown: AbortSignal, optio
   const { observability } = options;
   return createYoga<GraphqlServerContext, GraphqlContext>({
     schema: createSchema<GraphqlContext>({ typeDefs, resolvers: createResolvers(memgate, shutdown, observability) }),
-    plugins: [...operationLimitPlugins(options), operationNaming],
+    plugins: [...operationLimitPlugins(options), operationNaming, requestBodyLimit()],
+    // Replaced by `requestBodyLimit`: the same limit, without a stream pipeline for sized bodies.
+    maxRequestBodySize: false,
     context: createContextFactory(memgate),
     graphqlEndpoint: '/graphql',
     maskedErrors: { maskError },

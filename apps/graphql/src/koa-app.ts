@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import {
   acceptRequestId,
@@ -83,6 +85,35 @@ const graphiqlAssets: Koa.Middleware = async (ctx, next) => {
   ctx.body = asset.body;
 };
 
+/**
+ * An SSE response's first write of an event-loop turn leaves at once (a stream's first token waits
+ * for nothing); the writes that follow it in the same turn — a burst of events the upstream
+ * delivered in one read — are corked and leave together once the turn's I/O callbacks are done, in
+ * one system call instead of one each. Node corks a response only until the next tick, which each
+ * event of yoga's stream outlasts.
+ */
+function batchWrites(response: ServerResponse): void {
+  const write = response.write;
+  let batching = false;
+  // The socket itself: a finished response lets go of it (keep-alive) before the flush.
+  let corked: Socket | null = null;
+  const flush = () => {
+    batching = false;
+    corked?.uncork();
+    corked = null;
+  };
+  response.write = function batchedWrite(this: ServerResponse, ...args: Parameters<ServerResponse['write']>) {
+    if (!batching) {
+      batching = true;
+      setImmediate(flush);
+    } else if (!corked && response.socket) {
+      corked = response.socket;
+      corked.cork();
+    }
+    return write.apply(this, args);
+  } as ServerResponse['write'];
+}
+
 /** How a write or read fails when the client closed its connection (reset, or half-written to). */
 const CLIENT_LEFT_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
 
@@ -140,14 +171,17 @@ export function createKoaApp(
     response.headers.forEach((value, key) => {
       ctx.append(key, value);
     });
-    // Koa pipes Node streams; yoga's (ponyfilled) body stream is async iterable. Koa destroys the
-    // Readable when the client leaves, which cancels the stream and so returns the subscription.
-    const body = response.body as unknown as AsyncIterable<Uint8Array> | null;
-    ctx.body = body ? Readable.from(body) : null;
+    // Koa pipes Node streams. Yoga's (ponyfilled) body stream is a Node Readable underneath: piped
+    // as it is, each SSE event goes straight to the socket, without an async iterator and a second
+    // Readable in between (any other body stream is async iterable). Koa destroys the Readable when
+    // the client leaves, which cancels the stream and so returns the subscription.
+    const body = response.body as unknown as (AsyncIterable<Uint8Array> & { readable?: unknown }) | null;
+    ctx.body = body ? (body.readable instanceof Readable ? body.readable : Readable.from(body)) : null;
     // A subscriber that stops reading is cut off: Koa then destroys the body, which returns the
     // subscription and so ends its turn and frees the agent, as when a client leaves.
     if (body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
       guardSlowReader(ctx.res, options.stream);
+      batchWrites(ctx.res);
     }
     // After the body: Koa turns a null body into 204 unless the status is set afterwards.
     ctx.status = response.status;

@@ -31,6 +31,7 @@ import { WebSocketServer } from 'ws';
 import { type MemgateYoga, operationLabel } from './create-yoga.ts';
 import { maskError } from './graphql-errors.ts';
 import { type GraphqlRequestState, runInRequest } from './request-state.ts';
+import { batchSends } from './ws-batched-send.ts';
 import { WsOperations } from './ws-operations.ts';
 import { guardWebSocketReader } from './ws-slow-reader.ts';
 
@@ -240,6 +241,7 @@ export function createGraphqlWsServer(
       if (refuseCrossOriginUpgrade(request, socket, options.corsOrigins ?? [])) return;
       wsServer.handleUpgrade(request, socket, head, (client) => {
         guardWebSocketReader(client, options.stream);
+        batchSends(client);
         wsServer.emit('connection', client, request);
       });
     },

@@ -1,6 +1,6 @@
 import { type ErrorCode, MemgateError, toErrorBody } from '@memgate/core';
 import type { ErrorRequestHandler, Response } from 'express';
-import { requestIdOf } from './request-logging.ts';
+import { requestIdOf, requestLogOf } from './request-logging.ts';
 
 /** Sends a MemgateError as the contract's REST error (status, `Retry-After`, `{ detail, error }`). */
 export function sendError(response: Response, error: unknown): void {
@@ -17,7 +17,7 @@ export function sendError(response: Response, error: unknown): void {
 
 /** A bug: logged with the request's id on the request's logger. */
 export function logInternal(response: Response, error: unknown): void {
-  const log = (response.req as { log?: { error(object: object, message: string): void } }).log;
+  const log = requestLogOf(response.req);
   if (log) log.error({ err: error }, 'internal error');
   else console.error('memgate: internal error', error);
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHANNEL_CLOSE_CODES, type ChannelTransport, type ServerFrame } from '@memgate/core';
 import { WebSocket } from 'ws';
@@ -23,8 +24,24 @@ export interface SocketTransportOptions {
 /** How often a paused stream looks at the send buffer again (ws has no `drain` event of its own). */
 const DRAIN_POLL_MS = 5;
 
-/** The core's channel transport over a `ws` socket, with backpressure on the socket's send buffer. */
+/** Lets the frames a transport corked since its first one of this event-loop turn leave, together. */
+function flushBatch(transport: SocketTransport): void {
+  transport.flushBatch();
+}
+
+/**
+ * The core's channel transport over a `ws` socket, with backpressure on the socket's send buffer.
+ * The first frame of an event-loop turn is written at once (a turn's first token waits for
+ * nothing); frames that follow it in the same turn — a burst of chunks the upstream delivered in
+ * one read — are corked and leave together once the turn's I/O callbacks are done, in one write
+ * instead of one system call each. Order and content are those of the `send` calls.
+ */
 export class SocketTransport implements ChannelTransport {
+  /** A frame was sent in this event-loop turn (a flush is scheduled). */
+  private batching = false;
+  /** The frames after the first of this turn are corked. */
+  private corked = false;
+
   constructor(
     private readonly socket: WebSocket,
     private readonly options: SocketTransportOptions,
@@ -32,6 +49,7 @@ export class SocketTransport implements ChannelTransport {
 
   send(frame: ServerFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.batch();
     this.socket.send(JSON.stringify(frame));
     const buffered = this.socket.bufferedAmount;
     const { stats } = this.options;
@@ -67,7 +85,33 @@ export class SocketTransport implements ChannelTransport {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
   }
 
+  /** Uncorks what `batch` held back (run from `setImmediate`). */
+  flushBatch(): void {
+    this.batching = false;
+    if (!this.corked) return;
+    this.corked = false;
+    rawSocket(this.socket)?.uncork();
+  }
+
+  private batch(): void {
+    if (!this.batching) {
+      this.batching = true;
+      setImmediate(flushBatch, this);
+      return;
+    }
+    if (this.corked) return;
+    const raw = rawSocket(this.socket);
+    if (!raw) return;
+    raw.cork();
+    this.corked = true;
+  }
+
   private congested(): boolean {
     return this.socket.readyState === WebSocket.OPEN && this.socket.bufferedAmount > this.options.highWaterMarkBytes;
   }
+}
+
+/** The TCP socket under a `ws` WebSocket (ws keeps it as `_socket`; it corks it itself per frame). */
+function rawSocket(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
 }

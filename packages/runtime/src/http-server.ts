@@ -15,9 +15,22 @@ export interface Mount {
   upgrade?: UpgradeListener;
 }
 
-function matches(url: string | undefined, path: string): boolean {
-  const pathname = (url ?? '/').split('?')[0] ?? '/';
-  return pathname === path || pathname.startsWith(`${path}/`);
+/** The URL's path, without its query. */
+function pathnameOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function matches(pathname: string, path: string): boolean {
+  return pathname === path || (pathname.startsWith(path) && pathname.charCodeAt(path.length) === 47); // '/'
+}
+
+/** The first mount whose path matches and that has the listener asked for. */
+function mountFor(mounts: Mount[], url: string | undefined, kind: 'request' | 'upgrade'): Mount | undefined {
+  const pathname = pathnameOf(url);
+  for (const mount of mounts) if (mount[kind] && matches(pathname, mount.path)) return mount;
+  return undefined;
 }
 
 export interface SharedServerOptions {
@@ -48,14 +61,13 @@ export function createSharedServer(
     drain.inFlight.add(response);
     response.once('close', () => drain.inFlight.delete(response));
     if (drain.closing) endAfterResponse(server, response);
-    const mount = mounts.find((candidate) => candidate.request && matches(request.url, candidate.path));
-    (mount?.request ?? fallback)(request, response);
+    (mountFor(mounts, request.url, 'request')?.request ?? fallback)(request, response);
   });
   const limit = new ConnectionLimit(server, options.maxConnections);
   drains.set(server, drain);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (limit.refuseUpgrade(socket)) return;
-    const mount = mounts.find((candidate) => candidate.upgrade && matches(request.url, candidate.path));
+    const mount = mountFor(mounts, request.url, 'upgrade');
     if (mount?.upgrade) {
       mount.upgrade(request, socket, head);
       return;

@@ -102,6 +102,8 @@ export function withSeq(message: NewMessage, seq: number, conversationId: string
     createdAt: message.createdAt,
   };
   if (message.tokenCount !== undefined) stored.tokenCount = message.tokenCount;
+  // As a read gives it back: events and the cached window show a message as the history does.
+  if (message.metadata) stored.metadata = message.metadata;
   if (message.attachments?.length) stored.attachments = message.attachments;
   return stored;
 }

@@ -23,6 +23,7 @@ import type {
   User,
 } from '@memgate/core';
 import { toApiKey, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
+import { storableStep } from '@memgate/core/store-kit';
 import { withAttachments } from './attachments.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
@@ -36,6 +37,7 @@ import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
 import { prepareStatements, type Statements } from './statements.ts';
+import { storedMessages } from './stored-step.ts';
 import { VectorIndex } from './vector-index.ts';
 
 /** Options of {@link SqliteStore}. */
@@ -240,8 +242,12 @@ export class SqliteStore implements Store {
   }
 
   async commitStep(step: TurnStep): Promise<StoredMessage[]> {
-    // Durable when it resolves: the writer thread answers only after its group's COMMIT.
-    return this.#writer.submit('commitStep', step);
+    // Made storable here, not on the writer: the stored messages are built from it below.
+    const written = storableStep(step);
+    // Durable when it resolves: the writer thread answers only after its group's COMMIT. It answers
+    // the seqs alone; the stored messages are built here from what was sent.
+    const seqs = await this.#writer.submit('commitStep', written);
+    return storedMessages(written.messages, seqs, written.conversationId ?? written.agentId);
   }
 
   async getContextSummary(conversationId: string): Promise<ContextSummary | null> {

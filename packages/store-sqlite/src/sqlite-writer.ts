@@ -13,7 +13,7 @@ interface Waiting {
 
 /** Where writes run: a worker thread with its own connection, or (for `:memory:`) this thread. */
 type Transport =
-  | { kind: 'thread'; worker: Worker }
+  | { kind: 'thread'; worker: Worker; outbox: WriteRequest[]; scheduled: boolean }
   | { kind: 'inline'; group: GroupCommit; queue: WriteRequest[]; scheduled: boolean };
 
 /**
@@ -52,7 +52,13 @@ export class SqliteWriter {
     if (transport.kind === 'thread') {
       // Referenced only while writes are in flight: an idle writer must not keep the process alive.
       if (this.#waiting.size === 1) transport.worker.ref();
-      transport.worker.postMessage(request);
+      transport.outbox.push(request);
+      // Posted once the event loop has run the callbacks ready now: the writes they submit go in
+      // the same message, so one postMessage and one wake-up of the writer instead of one each.
+      if (!transport.scheduled) {
+        transport.scheduled = true;
+        setImmediate(() => this.#post(transport));
+      }
     } else {
       transport.queue.push(request);
       if (!transport.scheduled) {
@@ -74,6 +80,8 @@ export class SqliteWriter {
     if (transport?.kind !== 'thread') return;
     const exited = new Promise<void>((resolve) => transport.worker.once('exit', () => resolve()));
     transport.worker.ref();
+    // The writes still in the outbox go first: the writer commits everything sent before 'close'.
+    this.#post(transport);
     transport.worker.postMessage('close');
     await exited;
   }
@@ -89,8 +97,14 @@ export class SqliteWriter {
     worker.on('message', (answers: WriteAnswer[]) => this.#answer(answers));
     worker.on('error', (error) => this.#fail(error));
     worker.on('exit', () => this.#fail(new Error('The store writer stopped.')));
-    this.#transport = { kind: 'thread', worker };
+    this.#transport = { kind: 'thread', worker, outbox: [], scheduled: false };
     return this.#transport;
+  }
+
+  #post(transport: Extract<Transport, { kind: 'thread' }>): void {
+    transport.scheduled = false;
+    if (transport.outbox.length === 0) return;
+    transport.worker.postMessage(transport.outbox.splice(0));
   }
 
   #drainInline(transport: Extract<Transport, { kind: 'inline' }>): void {

@@ -12,13 +12,7 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
-import {
-  stepConstraintMessages,
-  storableAgent,
-  storablePassage,
-  storableStep,
-  storableText,
-} from '@memgate/core/store-kit';
+import { stepConstraintMessages, storableAgent, storablePassage, storableText } from '@memgate/core/store-kit';
 import { type Database, transaction } from './driver.ts';
 import { writeFork, writeRestore, writeRewind } from './fork-operations.ts';
 import { RESPONSE_WRITE_OPERATIONS } from './response-write-operations.ts';
@@ -127,10 +121,16 @@ export const WRITE_OPERATIONS = {
   restoreMessages({ db, sql }: WriteContext, conversationId: string): number {
     return transaction(db, 'IMMEDIATE', () => writeRestore(sql, conversationId));
   },
-  commitStep({ db, sql }: WriteContext, step: TurnStep): StoredMessage[] {
-    return translateConstraints(stepConstraintMessages(step), () =>
-      transaction(db, 'IMMEDIATE', () => writeStep(sql, storableStep(step))),
+  /**
+   * Takes the step already storable (`storableStep`, run by the caller) and answers only the seqs of its messages, in
+   * order: the caller holds the rest of each stored message (`storedMessages`), so none of it has
+   * to cross the thread boundary again.
+   */
+  commitStep({ db, sql }: WriteContext, step: TurnStep): number[] {
+    const stored = translateConstraints(stepConstraintMessages(step), () =>
+      transaction(db, 'IMMEDIATE', () => writeStep(sql, step)),
     );
+    return stored.map((message) => message.seq);
   },
   insertPassages({ db, sql }: WriteContext, passages: NewPassage[]): Passage[] {
     const agents = [...new Set(passages.map((passage) => passage.agentId))].join(', ');

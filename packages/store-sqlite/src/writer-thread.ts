@@ -23,7 +23,8 @@ function drain(): void {
   port!.postMessage(group.run(requests));
 }
 
-port.on('message', (message: WriteRequest | 'close') => {
+// Writes arrive in batches: the ones the main thread submitted in one turn of its event loop.
+port.on('message', (message: WriteRequest[] | 'close') => {
   if (message === 'close') {
     // Messages are handled in order: every write sent before 'close' is already queued.
     if (queue.length > 0) drain();
@@ -31,7 +32,7 @@ port.on('message', (message: WriteRequest | 'close') => {
     port.close();
     return;
   }
-  queue.push(message);
+  for (const request of message) queue.push(request);
   // After the messages already delivered in this turn of the loop, so they commit together.
   if (!scheduled) {
     scheduled = true;

@@ -39,7 +39,7 @@ export interface Observability {
   logger: Logger;
   metrics: MemgateMetrics;
   telemetry: Telemetry;
-  /** Times a request in `memgate_http_request_duration_seconds` (REST logs through pino-http itself). */
+  /** Times a request in `memgate_http_request_duration_seconds` (REST writes its line itself, on the request's logger). */
   observeRequest(entry: RequestEntry): void;
   /** Writes the request's log line, and times it. */
   requestFinished(entry: RequestEntry): void;
