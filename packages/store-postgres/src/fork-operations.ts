@@ -78,3 +78,29 @@ async function cutAfter(client: PoolClient, conversationId: string, afterSeq: nu
   const cut = rows[0]?.cut ?? null;
   return cut === null ? null : Number(cut);
 }
+
+/**
+ * [conversation, ids]: hides those visible messages (Conversations API item delete) in one
+ * statement: closes the pending client calls they made and moves the window epoch when any was hidden.
+ */
+const HIDE_IDS_SQL = `WITH target AS (
+    SELECT seq, tool_calls FROM messages
+    WHERE conversation_id = $1 AND id = ANY($2::text[]) AND NOT hidden
+    FOR UPDATE
+  ), closed AS (
+    DELETE FROM pending_tool_calls WHERE conversation_id = $1 AND tool_call_id IN (
+      SELECT call ->> 'id' FROM target, jsonb_array_elements(target.tool_calls) AS call
+      WHERE jsonb_typeof(target.tool_calls) = 'array')
+  ), hid AS (
+    UPDATE messages SET hidden = true WHERE conversation_id = $1 AND seq IN (SELECT seq FROM target) RETURNING 1
+  ), epoch AS (
+    UPDATE conversations SET window_epoch = window_epoch + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM hid)
+  )
+  SELECT count(*)::int AS hidden FROM hid`;
+
+/** Hides the conversation's visible messages with these ids (one statement). */
+export async function hideMessages(pool: Pool, conversationId: string, messageIds: string[]): Promise<number> {
+  if (messageIds.length === 0) return 0;
+  const { rows } = await pool.query<{ hidden: number }>(HIDE_IDS_SQL, [conversationId, messageIds]);
+  return rows[0]?.hidden ?? 0;
+}

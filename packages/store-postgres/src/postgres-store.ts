@@ -37,7 +37,7 @@ import type { Pool } from 'pg';
 import { commitStep } from './commit-step.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { createPool, type PoolOptions } from './create-pool.ts';
-import { forkConversation, hideMessagesAfter, restoreMessages } from './fork-operations.ts';
+import { forkConversation, hideMessages, hideMessagesAfter, restoreMessages } from './fork-operations.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
 import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
@@ -213,6 +213,10 @@ export class PostgresStore implements Store {
 
   async hideMessagesAfter(conversationId: string, afterSeq: number): Promise<number> {
     return hideMessagesAfter(this.#pool, conversationId, afterSeq);
+  }
+
+  async hideMessages(conversationId: string, messageIds: string[]): Promise<number> {
+    return hideMessages(this.#pool, conversationId, messageIds);
   }
 
   async restoreMessages(conversationId: string): Promise<number> {

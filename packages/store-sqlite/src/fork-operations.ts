@@ -56,6 +56,19 @@ export function writeRewind(sql: Statements, conversationId: string, afterSeq: n
   return hidden;
 }
 
+/**
+ * Hides the conversation's visible messages with these ids (Conversations API item delete): out of
+ * search, their pending calls closed, and a new window epoch so the window cache reads anew.
+ */
+export function writeHideIds(sql: Statements, conversationId: string, messageIds: string[]): number {
+  const ids = JSON.stringify(messageIds);
+  sql.closeCallsOfIds.run(conversationId, conversationId, ids);
+  sql.unindexIds.run(conversationId, ids);
+  const hidden = Number(sql.hideIds.run(conversationId, ids).changes);
+  if (hidden > 0) sql.newWindowEpoch.run(conversationId);
+  return hidden;
+}
+
 /** Shows every hidden message of the conversation again, back in search. */
 export function writeRestore(sql: Statements, conversationId: string): number {
   const rows = sql.hiddenMessages.all(conversationId);

@@ -63,6 +63,25 @@ export function prepareForkStatements(db: Database) {
          context_start_seq = CASE WHEN ?1 < context_start_seq THEN 0 ELSE context_start_seq END
        WHERE id = ?2`,
     ),
+    /** [conversation id, ids as a JSON array]: closes the pending client calls those visible messages made. */
+    closeCallsOfIds: prepare<[string, string, string]>(
+      db,
+      `DELETE FROM pending_tool_calls WHERE conversation_id = ? AND tool_call_id IN (
+         SELECT call.value ->> '$.id' FROM messages m, json_each(m.tool_calls) AS call
+         WHERE m.conversation_id = ? AND m.id IN (SELECT value FROM json_each(?)) AND m.hidden = 0
+           AND json_valid(m.tool_calls))`,
+    ),
+    /** [conversation id, ids as a JSON array] */
+    unindexIds: prepare<[string, string]>(
+      db,
+      `DELETE FROM messages_fts WHERE rowid IN (
+         SELECT seq FROM messages WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?)) AND hidden = 0)`,
+    ),
+    /** [conversation id, ids as a JSON array] */
+    hideIds: prepare<[string, string]>(
+      db,
+      'UPDATE messages SET hidden = 1 WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?)) AND hidden = 0',
+    ),
     /** [conversation id] */
     hiddenMessages: prepare<[string], MessageRow>(
       db,

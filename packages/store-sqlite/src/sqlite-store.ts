@@ -220,6 +220,11 @@ export class SqliteStore implements Store {
     return this.#writer.submit('hideMessagesAfter', conversationId, afterSeq);
   }
 
+  async hideMessages(conversationId: string, messageIds: string[]): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    return this.#writer.submit('hideMessages', conversationId, messageIds);
+  }
+
   async restoreMessages(conversationId: string): Promise<number> {
     return this.#writer.submit('restoreMessages', conversationId);
   }

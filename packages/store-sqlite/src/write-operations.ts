@@ -14,7 +14,7 @@ import type {
 } from '@memgate/core';
 import { stepConstraintMessages, storableAgent, storablePassage, storableText } from '@memgate/core/store-kit';
 import { type Database, transaction } from './driver.ts';
-import { writeFork, writeRestore, writeRewind } from './fork-operations.ts';
+import { writeFork, writeHideIds, writeRestore, writeRewind } from './fork-operations.ts';
 import { RESPONSE_WRITE_OPERATIONS } from './response-write-operations.ts';
 import { toConversation, toMemoryBlock } from './row-mapping.ts';
 import { translateConstraints } from './sqlite-errors.ts';
@@ -117,6 +117,9 @@ export const WRITE_OPERATIONS = {
   },
   hideMessagesAfter({ db, sql }: WriteContext, conversationId: string, afterSeq: number): number {
     return transaction(db, 'IMMEDIATE', () => writeRewind(sql, conversationId, afterSeq));
+  },
+  hideMessages({ db, sql }: WriteContext, conversationId: string, messageIds: string[]): number {
+    return transaction(db, 'IMMEDIATE', () => writeHideIds(sql, conversationId, messageIds));
   },
   restoreMessages({ db, sql }: WriteContext, conversationId: string): number {
     return transaction(db, 'IMMEDIATE', () => writeRestore(sql, conversationId));

@@ -148,6 +148,12 @@ export interface Store {
    * summary and puts the whole visible history back in the window. Returns how many it hid.
    */
   hideMessagesAfter(conversationId: string, afterSeq: number): Promise<number>;
+  /**
+   * Hides the conversation's visible messages with these ids (ids of other conversations or
+   * already hidden are skipped), as a rewind hides: out of the window, search and lists, their
+   * pending client tool calls closed. The window start and summary stay. Returns how many it hid.
+   */
+  hideMessages(conversationId: string, messageIds: string[]): Promise<number>;
   /** Brings back every hidden message of a conversation (into search, and into the window where they are at or after its start); returns how many. */
   restoreMessages(conversationId: string): Promise<number>;
   /** One message of the agent's by id (hidden ones too, marked), or null. */

@@ -7,6 +7,7 @@ import { describeContextWindow } from './context-window.ts';
 import { describeConversationForks } from './conversation-forks.ts';
 import { describeConversations } from './conversations.ts';
 import { describeDurability } from './durability.ts';
+import { describeHiddenItems } from './hidden-items.ts';
 import { describeHistory } from './history.ts';
 import { describeNulText } from './nul-text.ts';
 import { describeRecallSearch } from './recall-search.ts';
@@ -41,6 +42,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeContextWindow(harness);
     describeConversations(harness);
     describeConversationForks(harness);
+    describeHiddenItems(harness);
     describeArchival(harness);
     describeArchivalSearch(harness);
     describeRecallSearch(harness);
