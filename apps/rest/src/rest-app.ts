@@ -8,6 +8,7 @@ import {
 } from '@memgate/core';
 import { type Observability, quietObservability, type StreamLimits } from '@memgate/runtime';
 import express, { type Express } from 'express';
+import { openaiConversationRoutes } from './conversations-api/openai-conversation-routes.ts';
 import { corsMiddleware } from './cors-middleware.ts';
 import { errorHandler } from './error-response.ts';
 import { docsRoutes } from './openapi/docs-routes.ts';
@@ -63,6 +64,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     agentRoutes(memgate),
     conversationRoutes(memgate),
     responseRoutes(memgate, options.stream),
+    openaiConversationRoutes(memgate),
   );
   app.use((request, _response, next) => {
     next(

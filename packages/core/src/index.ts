@@ -12,6 +12,7 @@ export * from './config.ts';
 export * from './context/context-budget.ts';
 export * from './context/context-manager.ts';
 export * from './context/token-counter.ts';
+export * from './conversations-api/index.ts';
 export * from './dispatcher/chat-dispatcher.ts';
 export { DEFAULT_MAX_INPUT_MESSAGES } from './dispatcher/new-input.ts';
 export { firstDivergence, reconcileTranscript, type TranscriptMode } from './dispatcher/transcript-reconcile.ts';

@@ -3,6 +3,7 @@ import { TurnRunner } from './agent/turn-runner.ts';
 import type { AgentLock } from './concurrency/agent-lock.ts';
 import { InProcessAgentLock } from './concurrency/in-process-lock.ts';
 import type { MemgateConfig } from './config.ts';
+import { OpenAIConversations } from './conversations-api/openai-conversations.ts';
 import { ChatDispatcher } from './dispatcher/chat-dispatcher.ts';
 import type { Principal } from './domain/types.ts';
 import { type EventBus, InProcessEventBus } from './events/event-bus.ts';
@@ -55,6 +56,8 @@ export interface Memgate {
   readonly conversations: ConversationService;
   /** OpenAI's Responses API over `chat`: stored responses, continued by `previous_response_id`. */
   readonly responses: ResponseService;
+  /** OpenAI's Conversations API over `conversations`: the same conversations, their messages as items. */
+  readonly openaiConversations: OpenAIConversations;
   /** Archival memory and the context report. */
   readonly memory: MemoryService;
   readonly admin: AdminService;
@@ -100,6 +103,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     agents,
     conversations,
     responses: new ResponseService({ store, chat, conversations }),
+    openaiConversations: new OpenAIConversations(store, conversations, lock, options.maxAttachmentBytes),
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     admin: new AdminService(store, options.adminToken, events),
     models: (principal) => catalog.list(principal),

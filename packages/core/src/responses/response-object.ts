@@ -132,6 +132,43 @@ export function functionCallItem(
   };
 }
 
+/** What the client sees of an assistant message: its text (or refusal) and its client tool calls. */
+export interface VisibleAssistantMessage {
+  content?: string | null;
+  refusal?: string | null;
+  tool_calls?: ToolCall[] | null;
+}
+
+/**
+ * An assistant message as output items: a `message` item with its text (or refusal), then one
+ * `function_call` item per client tool call. New random ids unless `ids` gives them (the
+ * Conversations API names the items of stored messages by the message's id).
+ */
+export function outputItemsOf(
+  message: VisibleAssistantMessage,
+  ids: { message: () => string; call: (index: number) => string } = {
+    message: () => itemId('msg'),
+    call: () => itemId('fc'),
+  },
+): ResponseOutputItem[] {
+  const output: ResponseOutputItem[] = [];
+  if (message.content || message.refusal) {
+    output.push({
+      id: ids.message(),
+      type: 'message',
+      status: 'completed',
+      role: 'assistant',
+      content: message.refusal
+        ? [{ type: 'refusal', refusal: message.refusal }]
+        : [{ type: 'output_text', text: message.content ?? '', annotations: [], logprobs: [] }],
+    });
+  }
+  (message.tool_calls ?? []).forEach((call, index) => {
+    output.push({ ...functionCallItem(call), id: ids.call(index) });
+  });
+  return output;
+}
+
 /** The status a finished turn gives its response, and why it is incomplete when it is. */
 export function finishedStatus(finishReason: FinishReason): Pick<ResponseObject, 'status' | 'incomplete_details'> {
   if (finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
@@ -143,20 +180,7 @@ export function finishedStatus(finishReason: FinishReason): Pick<ResponseObject,
 /** A finished response from the turn's `chat.completion`. */
 export function completedResponse(initial: ResponseObject, completion: ChatCompletion): ResponseObject {
   const choice = completion.choices[0];
-  const output: ResponseOutputItem[] = [];
-  const message = choice?.message;
-  if (message?.content || message?.refusal) {
-    output.push({
-      id: itemId('msg'),
-      type: 'message',
-      status: 'completed',
-      role: 'assistant',
-      content: message.refusal
-        ? [{ type: 'refusal', refusal: message.refusal }]
-        : [{ type: 'output_text', text: message.content ?? '', annotations: [], logprobs: [] }],
-    });
-  }
-  for (const call of message?.tool_calls ?? []) output.push(functionCallItem(call));
+  const output = choice?.message ? outputItemsOf(choice.message) : [];
   const finished = finishedStatus(choice?.finish_reason ?? 'stop');
   return {
     ...initial,

@@ -1,0 +1,3 @@
+export * from './conversation-items.ts';
+export * from './item-input.ts';
+export * from './openai-conversations.ts';
