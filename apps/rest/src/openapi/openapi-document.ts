@@ -4,6 +4,7 @@ import { adminPaths } from './admin-paths.ts';
 import { agentPaths } from './agent-paths.ts';
 import { chatPaths } from './chat-paths.ts';
 import { conversationPaths } from './conversation-paths.ts';
+import { openaiConversationPaths } from './openai-conversation-paths.ts';
 import { probePaths } from './probe-paths.ts';
 import { responsePaths } from './response-paths.ts';
 
@@ -32,7 +33,15 @@ const definition: ZodOpenApiObject = {
     { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
     { name: 'Operations' },
   ],
-  paths: { ...chatPaths, ...agentPaths, ...conversationPaths, ...responsePaths, ...adminPaths, ...probePaths },
+  paths: {
+    ...chatPaths,
+    ...agentPaths,
+    ...conversationPaths,
+    ...responsePaths,
+    ...openaiConversationPaths,
+    ...adminPaths,
+    ...probePaths,
+  },
   components: {
     securitySchemes: {
       ApiKey: {

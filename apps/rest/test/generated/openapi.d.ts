@@ -400,6 +400,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a conversation of the agent `metadata.agent_id` (else `user`) names, with its first items */
+        post: operations["createOpenAIConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{conversationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOpenAIConversation"];
+        put?: never;
+        /** Replace the conversation’s metadata */
+        post: operations["updateOpenAIConversation"];
+        /** Delete a conversation with its messages (409 for an agent’s default one) */
+        delete: operations["deleteOpenAIConversation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{conversationId}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversation’s visible messages as items, newest first by default */
+        get: operations["listOpenAIConversationItems"];
+        put?: never;
+        /** Add up to 20 items to the conversation without running a turn */
+        post: operations["createOpenAIConversationItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{conversationId}/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOpenAIConversationItem"];
+        put?: never;
+        post?: never;
+        /** Hide the item’s message (with its whole tool exchange); returns the conversation */
+        delete: operations["deleteOpenAIConversationItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users": {
         parameters: {
             query?: never;
@@ -919,6 +989,180 @@ export interface components {
                 [key: string]: unknown;
             }) | null;
         };
+        CreateOpenAIConversationRequest: {
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            items?: ({
+                /** @constant */
+                type?: "message";
+                id?: string | null;
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "developer";
+                content: string | ({
+                    /** @constant */
+                    type: "input_text";
+                    text: string;
+                } | {
+                    /** @constant */
+                    type: "input_image";
+                    image_url?: string | null;
+                    file_id?: string | null;
+                    detail?: ("low" | "high" | "auto" | "original") | null;
+                } | ({
+                    /** @constant */
+                    type: "output_text";
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    /** @constant */
+                    type: "refusal";
+                    refusal: string;
+                } | ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                }))[];
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "function_call";
+                id?: string | null;
+                call_id: string;
+                name: string;
+                arguments: string;
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "function_call_output";
+                id?: string | null;
+                call_id: string;
+                output: string | ({
+                    /** @constant */
+                    type: "input_text";
+                    text: string;
+                } | {
+                    /** @constant */
+                    type: "input_image";
+                    image_url?: string | null;
+                    file_id?: string | null;
+                    detail?: ("low" | "high" | "auto" | "original") | null;
+                } | ({
+                    /** @constant */
+                    type: "output_text";
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    /** @constant */
+                    type: "refusal";
+                    refusal: string;
+                } | ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                }))[];
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "item_reference";
+                id: string;
+            } | ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            }))[] | null;
+            user?: string;
+        };
+        UpdateOpenAIConversationRequest: {
+            metadata: {
+                [key: string]: string;
+            } | null;
+        };
+        CreateOpenAIConversationItemsRequest: {
+            items: ({
+                /** @constant */
+                type?: "message";
+                id?: string | null;
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "developer";
+                content: string | ({
+                    /** @constant */
+                    type: "input_text";
+                    text: string;
+                } | {
+                    /** @constant */
+                    type: "input_image";
+                    image_url?: string | null;
+                    file_id?: string | null;
+                    detail?: ("low" | "high" | "auto" | "original") | null;
+                } | ({
+                    /** @constant */
+                    type: "output_text";
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    /** @constant */
+                    type: "refusal";
+                    refusal: string;
+                } | ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                }))[];
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "function_call";
+                id?: string | null;
+                call_id: string;
+                name: string;
+                arguments: string;
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "function_call_output";
+                id?: string | null;
+                call_id: string;
+                output: string | ({
+                    /** @constant */
+                    type: "input_text";
+                    text: string;
+                } | {
+                    /** @constant */
+                    type: "input_image";
+                    image_url?: string | null;
+                    file_id?: string | null;
+                    detail?: ("low" | "high" | "auto" | "original") | null;
+                } | ({
+                    /** @constant */
+                    type: "output_text";
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    /** @constant */
+                    type: "refusal";
+                    refusal: string;
+                } | ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                }))[];
+                status?: string | null;
+            } | {
+                /** @constant */
+                type: "item_reference";
+                id: string;
+            } | ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            }))[];
+            include?: string | string[];
+        };
         CreateUserRequest: {
             name: string;
         };
@@ -1337,6 +1581,40 @@ export interface components {
             first_id: string | null;
             last_id: string | null;
             has_more: boolean;
+        };
+        OpenAIConversation: {
+            id: string;
+            /** @constant */
+            object: "conversation";
+            /** @description Unix seconds. */
+            created_at: number;
+            metadata: {
+                [key: string]: string;
+            };
+        };
+        DeletedOpenAIConversation: {
+            id: string;
+            /** @constant */
+            object: "conversation.deleted";
+            /** @constant */
+            deleted: true;
+        };
+        ConversationItemList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["ConversationItem"][];
+            first_id: string | null;
+            last_id: string | null;
+            has_more: boolean;
+        };
+        /** @description A Responses item: `message` (user, system and developer messages with `input_text`/`input_image` content, assistant messages with `output_text`), `function_call` (a client tool call) or `function_call_output` (its result). */
+        ConversationItem: {
+            id: string;
+            /** @enum {string} */
+            type: "message" | "function_call" | "function_call_output";
+            status: string;
+        } & {
+            [key: string]: unknown;
         };
         User: {
             id: string;
@@ -3352,6 +3630,542 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createOpenAIConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAIConversationRequest"];
+            };
+        };
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIConversation"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpenAIConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation’s id (an agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIConversation"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateOpenAIConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation’s id (an agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOpenAIConversationRequest"];
+            };
+        };
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIConversation"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteOpenAIConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation’s id (an agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedOpenAIConversation"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOpenAIConversationItems: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                after?: string;
+                include?: string | string[];
+            };
+            header?: never;
+            path: {
+                /** @description The conversation’s id (an agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationItemList"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createOpenAIConversationItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation’s id (an agent’s id names its default one). */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAIConversationItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description The added items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationItemList"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the body limit, or an image larger than the attachment limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpenAIConversationItem: {
+        parameters: {
+            query?: {
+                include?: string[];
+            };
+            header?: never;
+            path: {
+                /** @description The conversation’s id (an agent’s id names its default one). */
+                conversationId: string;
+                /** @description The item’s id (`msg_…`, `fc_…`, `fco_…`). */
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationItem"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteOpenAIConversationItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation’s id (an agent’s id names its default one). */
+                conversationId: string;
+                /** @description The item’s id (`msg_…`, `fc_…`, `fco_…`). */
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIConversation"];
                 };
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
