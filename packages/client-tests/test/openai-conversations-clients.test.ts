@@ -38,8 +38,10 @@ describe('the OpenAI Conversations API with the real clients', () => {
       items: [{ type: 'message', role: 'user', content: 'My name is Ada.' }],
     });
     expect(conversation).toMatchObject({ object: 'conversation', metadata: { agent_id: agentId } });
+    const include: OpenAI.Responses.ResponseIncludable[] = ['message.output_text.logprobs'];
     const added = await client.conversations.items.create(conversation.id, {
       items: [{ type: 'message', role: 'assistant', content: 'Noted.' }],
+      include,
     });
     expect(added.data).toHaveLength(1);
     const response = await client.responses.create({ conversation: conversation.id, input: 'Greet me.' });
@@ -47,7 +49,7 @@ describe('the OpenAI Conversations API with the real clients', () => {
     expect(response.conversation?.id).toBe(conversation.id);
     expect(promptOf(harness.upstream.requests.at(-1))).toContain('My name is Ada.');
 
-    const items = await client.conversations.items.list(conversation.id, { order: 'asc' });
+    const items = await client.conversations.items.list(conversation.id, { order: 'asc', include });
     expect(
       items.data.map((item) =>
         item.type === 'message' ? [item.role, (item.content[0] as { text: string }).text] : [],
@@ -59,7 +61,9 @@ describe('the OpenAI Conversations API with the real clients', () => {
       ['assistant', 'Hello, Ada.'],
     ]);
     const id = items.data[1]!.id as string;
-    expect(await client.conversations.items.retrieve(id, { conversation_id: conversation.id })).toEqual(items.data[1]);
+    expect(await client.conversations.items.retrieve(id, { conversation_id: conversation.id, include })).toEqual(
+      items.data[1],
+    );
     await client.conversations.items.delete(id, { conversation_id: conversation.id });
     expect((await client.conversations.items.list(conversation.id)).data).toHaveLength(3);
     expect(await client.conversations.delete(conversation.id)).toMatchObject({ deleted: true });

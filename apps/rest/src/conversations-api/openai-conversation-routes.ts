@@ -23,7 +23,9 @@ export function openaiConversationRoutes(memgate: Memgate): Router {
     response.json(await api.listItems(principalOf(response), request.params.conversationId, request.query));
   });
   router.post('/conversations/:conversationId/items', async (request, response) => {
-    response.json(await api.createItems(principalOf(response), request.params.conversationId, request.body));
+    response.json(
+      await api.createItems(principalOf(response), request.params.conversationId, request.body, request.query),
+    );
   });
   router.get('/conversations/:conversationId/items/:itemId', async (request, response) => {
     const { conversationId, itemId } = request.params;

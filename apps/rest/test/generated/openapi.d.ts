@@ -3941,6 +3941,7 @@ export interface operations {
                 order?: "asc" | "desc";
                 after?: string;
                 include?: string | string[];
+                "include[]"?: string | string[];
             };
             header?: never;
             path: {

@@ -36,9 +36,11 @@ export const openaiItemsPageSchema = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
   after: z.string().min(1).optional(),
   include: includeSchema,
+  /** `include` as clients that write arrays with brackets send it. */
+  'include[]': includeSchema,
 });
 
-const itemQuerySchema = z.strictObject({ include: includeSchema });
+const itemQuerySchema = z.strictObject({ include: includeSchema, 'include[]': includeSchema });
 
 /** OpenAI's `conversation` object. */
 export interface OpenAIConversation {
@@ -255,8 +257,10 @@ export class OpenAIConversations {
    * Adds items to the conversation without running a turn (`itemWrite` says what each becomes),
    * under the conversation's lock, so it never lands inside a turn. Returns the added items.
    */
-  async createItems(principal: Principal, conversationId: string, body: unknown): Promise<ItemList> {
+  async createItems(principal: Principal, conversationId: string, body: unknown, query?: unknown): Promise<ItemList> {
     requireWriteScope(principal);
+    // openai-node sends `include` in the query of a create.
+    parseOrThrow(itemQuerySchema, query ?? {}, 'query');
     const input = parseOrThrow(openaiItemsCreateSchema, body ?? {});
     const conversation = await this.conversation(principal, conversationId);
     const stored = await this.locked(conversationId, async () => {
