@@ -1,53 +1,19 @@
-import type { Memgate, TurnTiming } from '@memgate/core';
+import type { Memgate } from '@memgate/core';
 import type { StreamLimits } from '@memgate/runtime';
 import { Router } from 'express';
-import { clientSignal } from '../client-signal.ts';
-import { conversationOfHeaders, transcriptOfHeaders } from '../conversation-headers.ts';
-import { sendError } from '../error-response.ts';
-import { principalOf } from '../principal.ts';
-import { requestContext } from '../request-logging.ts';
-import { serverTiming } from '../server-timing.ts';
+import { transcriptOfHeaders } from '../conversation-headers.ts';
 import { pipeSse } from '../sse-response.ts';
+import { serveTurn } from '../turn-route.ts';
 
 /** POST /v1/chat/completions: JSON or SSE, as the body's `stream` asks. */
 export function chatRoutes(memgate: Memgate, streamLimits?: StreamLimits): Router {
   const router = Router();
-  router.post('/chat/completions', async (request, response) => {
-    const startedAt = performance.now();
-    const timing: TurnTiming = { upstreamMs: 0, upstreamCalls: 0 };
-    const controller = clientSignal(response);
-    const principal = principalOf(response);
-    const body: unknown = request.body;
-    const context = requestContext(request, response);
-    const wantsStream = typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
-    const call = { signal: controller.signal, timing, context, ...conversationOfHeaders(request) };
-    // For the request's log line, known once the core has resolved the agent; the conversation the
-    // turn continued is told in a header, so a client that let memgate pick it can name it next time.
-    const noteAgent = () => {
-      if (timing.agentId) response.locals['agentId'] = timing.agentId;
-      if (timing.conversationId && !response.headersSent) {
-        response.setHeader('x-memgate-conversation', timing.conversationId);
-      }
-      if (timing.rewound && !response.headersSent) response.setHeader('x-memgate-rewound', String(timing.rewound));
-    };
-    try {
-      Object.assign(call, transcriptOfHeaders(request));
-      if (!wantsStream) {
-        const completion = await memgate.chat.complete(principal, body, call);
-        noteAgent();
-        response.setHeader('server-timing', serverTiming(timing, startedAt));
-        response.json(completion);
-        return;
-      }
-      const chunks = await memgate.chat.stream(principal, body, call);
-      noteAgent();
-      // Headers leave with the first chunk, so Server-Timing reports time to first output.
-      await pipeSse(response, chunks, { 'server-timing': serverTiming(timing, startedAt) }, streamLimits);
-    } catch (error) {
-      noteAgent();
-      if (controller.signal.aborted) return;
-      sendError(response, error);
-    }
-  });
+  const route = {
+    complete: memgate.chat.complete.bind(memgate.chat),
+    stream: memgate.chat.stream.bind(memgate.chat),
+    pipe: pipeSse,
+    headers: transcriptOfHeaders,
+  };
+  router.post('/chat/completions', (request, response) => serveTurn(request, response, route, streamLimits));
   return router;
 }
