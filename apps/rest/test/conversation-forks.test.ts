@@ -233,15 +233,35 @@ describe('conversations: fork, rewind, restore and transcript reconciliation', (
       // The turn saw q2 once.
       expect(promptText(harness.upstream.requests.at(-1)).split('q2').length - 1).toBe(1);
 
-      // Edit of the first question: everything from it on is rewound.
-      const edited = await chatUi([user('q1, edited')], ui);
-      expect(Number(edited.headers.get('x-memgate-rewound'))).toBeGreaterThanOrEqual(4);
-      expect(await userTexts(conversation)).toEqual(['q1, edited']);
+      // Edit of a later question: everything from it on is rewound.
+      const edited = await chatUi([user('q1'), a1, user('q2, edited')], ui);
+      expect(Number(edited.headers.get('x-memgate-rewound'))).toBeGreaterThanOrEqual(2);
+      expect(await userTexts(conversation)).toEqual(['q1', 'q2, edited']);
 
       // Going on normally rewinds nothing.
-      const next = await chatUi([user('q1, edited'), reply(edited), user('q3')], ui);
+      const next = await chatUi([user('q1'), a1, user('q2, edited'), reply(edited), user('q3')], ui);
       expect(next.headers.get('x-memgate-rewound')).toBeNull();
-      expect(await userTexts(conversation)).toEqual(['q1, edited', 'q3']);
+      expect(await userTexts(conversation)).toEqual(['q1', 'q2, edited', 'q3']);
+
+      // A request that shares nothing with the chat (a chat UI's title or tags task, sent with the
+      // chat's id) hides nothing; asked for explicitly, a new first question rewinds the whole chat.
+      const task = await chatUi([user('### Task: suggest a title')], ui);
+      expect(task.status).toBe(200);
+      expect(task.headers.get('x-memgate-rewound')).toBeNull();
+      expect(await userTexts(conversation)).toEqual(['q1', 'q2, edited', 'q3', '### Task: suggest a title']);
+      // An ephemeral turn writes nothing, a rewind included.
+      const ephemeral = await call(
+        'POST',
+        '/v1/chat/completions',
+        { model: 'mock-model', user: agentId, store: false, messages: [user('another start')] },
+        { ...ui, 'x-memgate-transcript': 'reconcile' },
+      );
+      expect(ephemeral.status).toBe(200);
+      expect(ephemeral.headers.get('x-memgate-rewound')).toBeNull();
+      expect(await userTexts(conversation)).toEqual(['q1', 'q2, edited', 'q3', '### Task: suggest a title']);
+      const restart = await chatUi([user('q1, edited')], { ...ui, 'x-memgate-transcript': 'reconcile' });
+      expect(Number(restart.headers.get('x-memgate-rewound'))).toBeGreaterThanOrEqual(8);
+      expect(await userTexts(conversation)).toEqual(['q1, edited']);
     });
 
     it('reconciles the default conversation only when asked, and refuses other header values', async () => {

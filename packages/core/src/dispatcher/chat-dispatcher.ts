@@ -187,10 +187,13 @@ export class ChatDispatcher {
     const signal =
       release.lost && call.signal ? AbortSignal.any([call.signal, release.lost]) : (release.lost ?? call.signal);
     try {
-      if ((call.transcript ?? (keyed ? 'reconcile' : 'append')) === 'reconcile') {
+      // An ephemeral turn (`store: false`) writes nothing, a rewind included.
+      if (request.store !== false && (call.transcript ?? (keyed ? 'reconcile' : 'append')) === 'reconcile') {
         // Under the lock and before the window is read: the turn then sees the rewound conversation.
         call.timing.rewound = await reconcileTranscript(this.options.store, agentId, conversationId, request.messages, {
           maxAttachmentBytes: this.options.maxAttachmentBytes,
+          // Reconciling by default only: a request that shares nothing with the chat is not an edit of it.
+          unrelated: call.transcript === undefined ? 'append' : 'rewind',
         });
       }
       // Re-read under the lock: the previous turn may have changed memory or pending calls.

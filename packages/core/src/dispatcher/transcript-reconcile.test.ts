@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstDivergence } from './transcript-reconcile.ts';
+import { firstDivergence, sharesNothing } from './transcript-reconcile.ts';
 
 const sent = (...turns: [string, boolean][]) => turns.map(([text, answered]) => ({ text, answered }));
 const stored = (...turns: [string, boolean][]) => turns.map(([text, answered], seq) => ({ text, answered, seq }));
@@ -24,5 +24,11 @@ describe('firstDivergence: where a chat UI’s transcript leaves the stored conv
   it('finds an edited message, and stored messages the client no longer sends', () => {
     expect(firstDivergence(sent(['q1 edited', false]), stored(['q1', true], ['q2', true]))?.seq).toBe(0);
     expect(firstDivergence(sent(['q1', true]), stored(['q1', true], ['q2', true], ['q3', true]))?.seq).toBe(1);
+  });
+
+  it('tells a transcript that shares nothing with the chat (a chat UI’s background task) apart', () => {
+    expect(sharesNothing(sent(['### Task: title', false]), stored(['q1', true], ['q2', true]))).toBe(true);
+    expect(sharesNothing(sent(['q1', true], ['q2 edited', false]), stored(['q1', true], ['q2', true]))).toBe(false);
+    expect(sharesNothing(sent(['anything', false]), stored())).toBe(false);
   });
 });

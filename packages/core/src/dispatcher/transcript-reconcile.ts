@@ -38,11 +38,14 @@ export async function reconcileTranscript(
   agentId: string,
   conversationId: string,
   messages: readonly ChatMessageInput[],
-  options: NewInputOptions = {},
+  options: ReconcileOptions = {},
 ): Promise<number> {
   const history = await visibleHistory(store, agentId, conversationId);
-  const at = firstDivergence(sentUserTurns(messages), storedUserTurns(history));
+  const sent = sentUserTurns(messages);
+  const stored = storedUserTurns(history);
+  const at = firstDivergence(sent, stored);
   if (!at) return 0;
+  if (options.unrelated === 'append' && sharesNothing(sent, stored)) return 0;
   // Bad input must change nothing: the request's new input is checked against the conversation as
   // the rewind will leave it (its pending calls less those the hidden messages made) before anything
   // is hidden. The turn checks it again, for real, on what it then reads.
@@ -53,6 +56,22 @@ export async function reconcileTranscript(
   const pending = (await store.listPendingToolCalls(conversationId)).filter((call) => !closed.has(call.toolCallId));
   extractNewInput(agentId, [...messages], pending, unansweredInput(kept, isReservedToolName), options);
   return store.hideMessagesAfter(conversationId, at.seq - 1);
+}
+
+export interface ReconcileOptions extends NewInputOptions {
+  /**
+   * What a transcript whose first user message is not the chat's first is: `rewind` (the whole
+   * chat was edited; the explicit `X-Memgate-Transcript: reconcile`), or `append` (reconciling by
+   * default for a chat UI's chat: such a request is the UI's own background task, a title or tags
+   * prompt sent with the chat's id, and must not hide the chat).
+   */
+  unrelated?: 'append' | 'rewind';
+}
+
+/** True when the transcript's first user message is not the stored conversation's first. */
+export function sharesNothing(sent: readonly UserTurn[], stored: readonly UserTurn[]): boolean {
+  const first = stored[0];
+  return first !== undefined && sent[0]?.text.trim() !== first.text.trim();
 }
 
 /** The first stored user message that the transcript does not continue (see `reconcileTranscript`). */
