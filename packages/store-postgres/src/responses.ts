@@ -1,4 +1,5 @@
 import type { ResponseRecord } from '@memgate/core';
+import { type ResponseRecordRow, toResponseRecord } from '@memgate/core/store-kit';
 import type { Pool } from 'pg';
 import { translateConstraints } from './postgres-errors.ts';
 
@@ -25,17 +26,6 @@ export const RESPONSES_MIGRATION = `
   CREATE INDEX responses_agent ON responses(agent_id);
   CREATE INDEX responses_conversation ON responses(conversation_id);
 `;
-
-interface ResponseRow {
-  id: string;
-  agent_id: string;
-  conversation_id: string;
-  last_message_id: string | null;
-  previous_response_id: string | null;
-  created_at: string;
-  response: string;
-  input_items: string;
-}
 
 const COLUMNS =
   'r.id, r.agent_id, r.conversation_id, r.last_message_id, r.previous_response_id, r.created_at, r.response, r.input_items';
@@ -88,19 +78,8 @@ export class PostgresResponses {
   }
 
   async get(userId: string, responseId: string): Promise<ResponseRecord | null> {
-    const { rows } = await this.pool.query<ResponseRow>({ ...SQL.get, values: [responseId, userId] });
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      agentId: row.agent_id,
-      conversationId: row.conversation_id,
-      lastMessageId: row.last_message_id,
-      previousResponseId: row.previous_response_id,
-      createdAt: Number(row.created_at),
-      response: JSON.parse(row.response),
-      inputItems: JSON.parse(row.input_items),
-    };
+    const { rows } = await this.pool.query<ResponseRecordRow>({ ...SQL.get, values: [responseId, userId] });
+    return rows[0] ? toResponseRecord(rows[0]) : null;
   }
 
   async delete(userId: string, responseId: string): Promise<boolean> {

@@ -1,18 +1,12 @@
 import type { ResponseRecord } from '@memgate/core';
+import type { ResponseRecordRow } from '@memgate/core/store-kit';
 import { type Database, prepare } from './driver.ts';
 
 /** A `responses` row (migration 8): the response object and its input items as JSON text. */
-export interface ResponseRow {
-  id: string;
-  agent_id: string;
-  conversation_id: string;
-  last_message_id: string | null;
-  previous_response_id: string | null;
+export interface ResponseRow extends ResponseRecordRow {
   status: string;
   model: string;
   created_at: number;
-  response: string;
-  input_items: string;
 }
 
 const RESPONSE_COLUMNS =
@@ -56,18 +50,5 @@ export function toResponseRow(record: ResponseRecord): ResponseRow {
     // JSON text escapes NUL and lone surrogates, so any string the client sent is stored as it is.
     response: JSON.stringify(record.response),
     input_items: JSON.stringify(record.inputItems),
-  };
-}
-
-export function toResponseRecord(row: ResponseRow): ResponseRecord {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    conversationId: row.conversation_id,
-    lastMessageId: row.last_message_id,
-    previousResponseId: row.previous_response_id,
-    createdAt: Number(row.created_at),
-    response: JSON.parse(row.response),
-    inputItems: JSON.parse(row.input_items),
   };
 }

@@ -22,7 +22,7 @@ import type {
   TurnStep,
   User,
 } from '@memgate/core';
-import { toApiKey, toContextSummary, toPendingToolCall, toUser } from '@memgate/core';
+import { toApiKey, toContextSummary, toPendingToolCall, toResponseRecord, toUser } from '@memgate/core';
 import { storableStep } from '@memgate/core/store-kit';
 import { withAttachments } from './attachments.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
@@ -31,7 +31,6 @@ import type { Database } from './driver.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
-import { toResponseRecord } from './response-statements.ts';
 import { groupBlocks, toAgent, toConversation, toMemoryBlock, toStoredMessage } from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';

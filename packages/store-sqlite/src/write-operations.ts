@@ -8,7 +8,6 @@ import type {
   NewAgent,
   NewPassage,
   Passage,
-  StoredMessage,
   TurnStep,
   User,
 } from '@memgate/core';

@@ -1,4 +1,5 @@
 import type { ApiKeyRecord, ContextSummary, Passage, PendingToolCall, User } from '../domain/types.ts';
+import type { ResponseRecord } from '../responses/response-record.ts';
 
 /**
  * Row shapes and their mapping that the SQL stores (SQLite and PostgreSQL) share: the same
@@ -90,4 +91,30 @@ export function toPassage(row: PassageRow): Passage {
 export function toContextSummary(row: SummaryRow | undefined): ContextSummary | null {
   if (!row || row.summary === null) return null;
   return { text: row.summary, messageCount: row.summary_message_count, updatedAt: row.summary_updated_at ?? '' };
+}
+
+/** A `responses` row as both stores read it back: the response object and its input items as JSON text. */
+export interface ResponseRecordRow {
+  id: string;
+  agent_id: string;
+  conversation_id: string;
+  last_message_id: string | null;
+  previous_response_id: string | null;
+  /** Unix seconds: an integer in SQLite, a BIGINT PostgreSQL hands back as text. */
+  created_at: number | string;
+  response: string;
+  input_items: string;
+}
+
+export function toResponseRecord(row: ResponseRecordRow): ResponseRecord {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    conversationId: row.conversation_id,
+    lastMessageId: row.last_message_id,
+    previousResponseId: row.previous_response_id,
+    createdAt: Number(row.created_at),
+    response: JSON.parse(row.response),
+    inputItems: JSON.parse(row.input_items),
+  };
 }
