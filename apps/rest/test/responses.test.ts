@@ -216,6 +216,51 @@ describe('the Responses API over REST', () => {
     expect(conversation.status).toBe(200);
   });
 
+  it('forwards the sampling and caching fields on every upstream call and echoes them', async () => {
+    harness.upstream.script(
+      {
+        toolCalls: [
+          { name: 'core_memory_append', arguments: { label: 'human', content: 'x', request_heartbeat: true } },
+        ],
+      },
+      sendMessage('Forwarded.'),
+    );
+    const response = await client.responses.create({
+      model: agentId,
+      input: 'hi',
+      reasoning: { effort: 'low', summary: 'auto' },
+      text: { verbosity: 'low' },
+      service_tier: 'flex',
+      prompt_cache_key: 'my-key',
+      prompt_cache_retention: '24h',
+      safety_identifier: 'user-hash',
+      // Accepted: a memgate turn has no reasoning items or hosted tools for them to apply to.
+      include: ['reasoning.encrypted_content'],
+      max_tool_calls: 3,
+      top_logprobs: 0,
+    });
+    expect(response.status).toBe('completed');
+    for (const request of harness.upstream.requests) {
+      expect(request.body).toMatchObject({
+        reasoning_effort: 'low',
+        verbosity: 'low',
+        service_tier: 'flex',
+        prompt_cache_key: 'my-key',
+        prompt_cache_retention: '24h',
+        safety_identifier: 'user-hash',
+      });
+    }
+    expect(harness.upstream.requests).toHaveLength(2);
+    expect(response).toMatchObject({
+      reasoning: { effort: 'low', summary: 'auto' },
+      text: { verbosity: 'low' },
+      service_tier: 'flex',
+      prompt_cache_key: 'my-key',
+      safety_identifier: 'user-hash',
+      max_tool_calls: 3,
+    });
+  });
+
   it('refuses what it cannot honour with a 4xx and a reason, storing nothing', async () => {
     const before = await messageCount();
     expect(before).toBe(0);
@@ -225,13 +270,20 @@ describe('the Responses API over REST', () => {
       expect((answer.body['error'] as { message: string }).message).toContain(fragment);
     };
     await refused({ tools: [{ type: 'web_search' }] }, 422, 'hosted tools');
-    await refused({ background: true }, 422, 'Background responses are not supported');
+    await refused({ background: true }, 422, 'background is not supported: background responses are not available yet');
     await refused({ input: [{ type: 'reasoning', id: 'rs_1', summary: [] }] }, 422, '"reasoning"');
     await refused({ input: [{ type: 'message', role: 'user', content: 5 }] }, 422, 'input.0');
     await refused({ input: [{ type: 'function_call_output', output: 'no call id' }] }, 422, 'input.0');
     await refused({ previous_response_id: 'resp_missing' }, 404, 'resp_missing');
     await refused({ conversation: 'conv_missing' }, 404, 'conv_missing');
     await refused({ model: 'no-such-agent' }, 404, 'No agent found');
+    // Every field OpenAI knows is honoured, forwarded or refused with its reason; others are unknown.
+    await refused({ seed: 7 }, 422, 'Unrecognized request argument supplied: seed');
+    await refused({ prompt: { id: 'pmpt_1' } }, 422, 'prompt is not supported: reusable prompts');
+    await refused({ include: ['message.output_text.logprobs'] }, 422, 'include is not supported');
+    await refused({ top_logprobs: 3 }, 422, 'top_logprobs is not supported');
+    await refused({ moderation: {} }, 422, 'moderation is not supported');
+    await refused({ text: { verbosity: 'loud' } }, 422, 'text.verbosity');
     expect(await messageCount()).toBe(0);
     harness.upstream.script(sendMessage('ok'));
     const first = await client.responses.create({ model: agentId, input: 'hello' });

@@ -952,9 +952,11 @@ export interface components {
             })) | null;
             parallel_tool_calls?: boolean | null;
             max_output_tokens?: number | null;
+            max_tool_calls?: number | null;
             temperature?: number | null;
             top_p?: number | null;
-            text?: ({
+            top_logprobs?: number | null;
+            text?: {
                 format?: ({
                     /** @constant */
                     type: "text";
@@ -971,23 +973,52 @@ export interface components {
                     description?: string | null;
                     strict?: boolean | null;
                 }) | null;
-                verbosity?: string | null;
-            } & {
-                [key: string]: unknown;
-            }) | null;
+                verbosity?: (("low" | "medium" | "high") | null) | null;
+            } | null;
             store?: boolean | null;
             metadata?: {
                 [key: string]: string;
             } | null;
             truncation?: ("auto" | "disabled") | null;
-            stream?: boolean | null;
-            background?: boolean | null;
-            user?: string | null;
-            reasoning?: ({
-                effort?: string | null;
+            context_management?: ({
+                type: string;
             } & {
                 [key: string]: unknown;
-            }) | null;
+            })[] | null;
+            stream?: boolean | null;
+            stream_options?: {
+                include_obfuscation?: boolean | null;
+            } | null;
+            background?: boolean | null;
+            background_options?: {
+                [key: string]: unknown;
+            } | null;
+            user?: string | null;
+            include?: string[] | null;
+            reasoning?: {
+                effort?: (("none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max") | null) | null;
+                summary?: ("auto" | "concise" | "detailed") | null;
+                generate_summary?: ("auto" | "concise" | "detailed") | null;
+            } | null;
+            service_tier?: (("auto" | "default" | "flex" | "scale" | "priority" | "fast") | null) | null;
+            prompt_cache_key?: (string | null) | null;
+            prompt_cache_retention?: (("in_memory" | "24h") | null) | null;
+            prompt_cache_options?: {
+                mode?: ("implicit" | "explicit") | null;
+                ttl?: "30m" | null;
+                comparison_response_id?: string | null;
+            } | null;
+            safety_identifier?: (string | null) | null;
+            prompt?: {
+                [key: string]: unknown;
+            } | null;
+            moderation?: {
+                [key: string]: unknown;
+            } | null;
+            image?: {
+                [key: string]: unknown;
+            } | null;
+            access_programs?: unknown | null;
         };
         CreateOpenAIConversationRequest: {
             metadata?: {
@@ -1483,6 +1514,11 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                /** @description The HTTP status the failure would have had. */
+                status?: number;
+                request_id?: string;
+                /** @description Seconds to wait, for a rate limit. */
+                retry_after?: number;
             } | null;
             incomplete_details: {
                 /** @enum {string} */
@@ -1490,7 +1526,7 @@ export interface components {
             } | null;
             instructions: string | null;
             max_output_tokens: number | null;
-            max_tool_calls: null;
+            max_tool_calls: number | null;
             metadata: {
                 [key: string]: string;
             };
@@ -1498,12 +1534,14 @@ export interface components {
             output: components["schemas"]["ResponseOutputItem"][];
             parallel_tool_calls: boolean;
             previous_response_id: string | null;
+            prompt_cache_key: string | null;
+            prompt_cache_retention: string | null;
             reasoning: {
                 effort: string | null;
-                summary: null;
+                summary: string | null;
             };
-            /** @constant */
-            service_tier: "default";
+            safety_identifier: string | null;
+            service_tier: string;
             store: boolean;
             temperature: number | null;
             text: {

@@ -59,7 +59,7 @@ function userParts(content: string | Part[], loc: (string | number)[]) {
       [...loc, index, 'type'],
       part.type === 'input_image'
         ? 'Images are taken by image_url (an https or data: URL); file ids are not supported.'
-        : `Content parts of type "${part.type}" are not supported; send input_text and input_image parts.`,
+        : `not supported: ${part.type} parts; send input_text and input_image parts.`,
       'unsupported_content',
     );
   });

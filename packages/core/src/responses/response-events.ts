@@ -1,4 +1,4 @@
-import { MemgateError } from '../errors/memgate-error.ts';
+import { MemgateError, toErrorObject } from '../errors/memgate-error.ts';
 import type { ChatCompletionChunk, FinishReason } from '../schemas/chat-response.ts';
 import { itemId } from './response-input.ts';
 import { finishedStatus, type ResponseObject, type ResponseOutputItem, responseUsage } from './response-object.ts';
@@ -11,6 +11,8 @@ export interface ResponseEventsOptions {
   finish(response: ResponseObject): Promise<void>;
   /** True when the turn was stopped by `POST /v1/responses/{id}/cancel`. */
   cancelled(): boolean;
+  /** The request id a failure names (`error.request_id`). */
+  requestId?: string;
 }
 
 type MessageItem = Extract<ResponseOutputItem, { type: 'message' }>;
@@ -146,7 +148,7 @@ export async function* responseEventsOf(
     const normalised = MemgateError.fromUnknown(error);
     const cancelled = options.cancelled();
     response.status = cancelled ? 'cancelled' : 'failed';
-    response.error = cancelled ? null : { code: failureCode(normalised), message: normalised.message };
+    response.error = cancelled ? null : responseError(normalised, options.requestId);
     for (const item of response.output) if (item.status === 'in_progress') item.status = 'incomplete';
     if (message) message.content = [partOf(refusing, text)];
     await options.finish(snapshot()).catch(() => undefined);
@@ -156,6 +158,18 @@ export async function* responseEventsOf(
 
 function partOf(refusing: boolean, text: string): MessageItem['content'][number] {
   return refusing ? { type: 'refusal', refusal: text } : { type: 'output_text', text, annotations: [], logprobs: [] };
+}
+
+/** A failed response's `error`: OpenAI's code and message, with the status, request id and retry-after. */
+function responseError(error: MemgateError, requestId: string | undefined): NonNullable<ResponseObject['error']> {
+  const { message, request_id, retry_after } = toErrorObject(error, requestId);
+  return {
+    code: failureCode(error),
+    message,
+    status: error.status,
+    ...(request_id !== undefined && { request_id }),
+    ...(retry_after !== undefined && { retry_after }),
+  };
 }
 
 /** OpenAI's response error codes name the kind of failure; memgate's map onto the nearest. */

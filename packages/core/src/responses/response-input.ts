@@ -45,7 +45,9 @@ function textOfParts(parts: Part[], loc: (string | number)[]): string {
       if (part.type === 'refusal' && typeof part['refusal'] === 'string') return part['refusal'];
       throw fieldError(
         [...loc, index, 'type'],
-        `Content parts of type "${part.type}" are not supported here; send text.`,
+        part.type === 'input_image'
+          ? 'not supported: input_image parts are only allowed in user messages, as in OpenAI’s API.'
+          : `not supported: ${part.type} parts here; send text.`,
       );
     })
     .join('\n');
@@ -70,7 +72,7 @@ function userContent(content: string | Part[], loc: (string | number)[]): unknow
     }
     throw fieldError(
       [...loc, index, 'type'],
-      `Content parts of type "${part.type}" are not supported; send input_text and input_image parts.`,
+      `not supported: ${part.type} parts; send input_text and input_image parts.`,
       'unsupported_content',
     );
   });

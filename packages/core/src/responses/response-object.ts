@@ -44,18 +44,25 @@ export interface ResponseObject {
   background: false;
   completed_at: number | null;
   conversation: { id: string } | null;
-  error: { code: string; message: string } | null;
+  /**
+   * OpenAI's `{code, message}`, with memgate's error fields as on Chat Completions' in-band error:
+   * the HTTP status the failure would have had, the request id, and seconds to wait for a 429.
+   */
+  error: { code: string; message: string; status?: number; request_id?: string; retry_after?: number } | null;
   incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
   instructions: string | null;
   max_output_tokens: number | null;
-  max_tool_calls: null;
+  max_tool_calls: number | null;
   metadata: Record<string, string>;
   model: string;
   output: ResponseOutputItem[];
   parallel_tool_calls: boolean;
   previous_response_id: string | null;
-  reasoning: { effort: string | null; summary: null };
-  service_tier: 'default';
+  prompt_cache_key: string | null;
+  prompt_cache_retention: string | null;
+  reasoning: { effort: string | null; summary: string | null };
+  safety_identifier: string | null;
+  service_tier: string;
   store: boolean;
   temperature: number | null;
   text: { format: Record<string, unknown>; verbosity: string };
@@ -87,20 +94,24 @@ export function initialResponse(
     incomplete_details: null,
     instructions: request.instructions ?? null,
     max_output_tokens: request.max_output_tokens ?? null,
-    max_tool_calls: null,
+    max_tool_calls: request.max_tool_calls ?? null,
     metadata: request.metadata ?? {},
     model: fields.model,
     output: [],
     parallel_tool_calls: request.parallel_tool_calls ?? true,
     previous_response_id: request.previous_response_id ?? null,
-    reasoning: { effort: request.reasoning?.effort ?? null, summary: null },
-    service_tier: 'default',
+    prompt_cache_key: request.prompt_cache_key ?? null,
+    prompt_cache_retention: request.prompt_cache_retention ?? null,
+    reasoning: { effort: request.reasoning?.effort ?? null, summary: request.reasoning?.summary ?? null },
+    safety_identifier: request.safety_identifier ?? null,
+    // The tier asked for (forwarded upstream); `auto` and none are the default tier.
+    service_tier: !request.service_tier || request.service_tier === 'auto' ? 'default' : request.service_tier,
     store: request.store !== false,
     temperature: request.temperature ?? null,
     text: { format: request.text?.format ?? { type: 'text' }, verbosity: request.text?.verbosity ?? 'medium' },
     tool_choice: request.tool_choice ?? 'auto',
     tools: request.tools ?? [],
-    top_logprobs: 0,
+    top_logprobs: request.top_logprobs ?? 0,
     top_p: request.top_p ?? null,
     truncation: request.truncation ?? 'disabled',
     usage: null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { metadataSchema } from '../schemas/chat-request.ts';
+import { chatCompletionRequestSchema, metadataSchema } from '../schemas/chat-request.ts';
 
 const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
@@ -89,11 +89,15 @@ const textFormatSchema = z.discriminatedUnion('type', [
 ]);
 
 /**
- * OpenAI's Responses request, as memgate reads it. Fields it does not act on (`include`,
- * `prompt_cache_key`, `service_tier`, `stream_options`…) are accepted and ignored, as the SDKs send
- * some of them by default; the ones it cannot honour are refused with a reason (response-checks).
+ * Every field of today's OpenAI Responses request, as on Chat Completions: each is honoured,
+ * forwarded upstream, or refused with the reason (response-checks.ts); only fields OpenAI does not
+ * know are "Unrecognized". A few are honoured by having nothing to do in memgate: `include` and
+ * `max_tool_calls` concern hosted tools and reasoning items, which a memgate turn has none of;
+ * `truncation` and `context_management` ask for context handling, which memgate always does
+ * (summaries and recall); `stream_options.include_obfuscation` pads events against a side channel
+ * OpenAI's network has.
  */
-export const responseRequestSchema = z.object({
+export const responseRequestSchema = z.strictObject({
   model: optional(z.string().min(1)),
   input: z.union([z.string(), z.array(inputItemSchema)]),
   instructions: optional(z.string()),
@@ -103,16 +107,50 @@ export const responseRequestSchema = z.object({
   tool_choice: optional(toolChoiceSchema),
   parallel_tool_calls: optional(z.boolean()),
   max_output_tokens: optional(z.number().int().min(1)),
+  max_tool_calls: optional(z.number().int().min(0)),
   temperature: optional(z.number().min(0).max(2)),
   top_p: optional(z.number().min(0).max(1)),
-  text: optional(z.object({ format: optional(textFormatSchema), verbosity: optional(z.string()) }).loose()),
+  top_logprobs: optional(z.number().int().min(0).max(20)),
+  text: optional(
+    z.strictObject({
+      format: optional(textFormatSchema),
+      verbosity: optional(chatCompletionRequestSchema.shape.verbosity),
+    }),
+  ),
   store: optional(z.boolean()),
   metadata: optional(metadataSchema),
   truncation: optional(z.enum(['auto', 'disabled'])),
+  context_management: optional(z.array(z.object({ type: z.string() }).loose())),
   stream: optional(z.boolean()),
+  stream_options: optional(z.strictObject({ include_obfuscation: optional(z.boolean()) })),
   background: optional(z.boolean()),
+  background_options: optional(z.object({}).loose()),
   user: optional(z.string()),
-  reasoning: optional(z.object({ effort: optional(z.string()) }).loose()),
+  include: optional(z.array(z.string())),
+  reasoning: optional(
+    z.strictObject({
+      effort: optional(chatCompletionRequestSchema.shape.reasoning_effort),
+      summary: optional(z.enum(['auto', 'concise', 'detailed'])),
+      generate_summary: optional(z.enum(['auto', 'concise', 'detailed'])),
+    }),
+  ),
+  // Forwarded on every upstream call of the turn, as on Chat Completions.
+  service_tier: optional(chatCompletionRequestSchema.shape.service_tier),
+  prompt_cache_key: optional(chatCompletionRequestSchema.shape.prompt_cache_key),
+  prompt_cache_retention: optional(chatCompletionRequestSchema.shape.prompt_cache_retention),
+  prompt_cache_options: optional(
+    z.strictObject({
+      mode: optional(z.enum(['implicit', 'explicit'])),
+      ttl: optional(z.literal('30m')),
+      comparison_response_id: optional(z.string()),
+    }),
+  ),
+  safety_identifier: optional(chatCompletionRequestSchema.shape.safety_identifier),
+  // Recognised so that the refusal can say why (response-checks.ts).
+  prompt: optional(z.object({}).loose()),
+  moderation: optional(z.object({}).loose()),
+  image: optional(z.object({}).loose()),
+  access_programs: optional(z.unknown()),
 });
 
 export type ResponseRequest = z.infer<typeof responseRequestSchema>;

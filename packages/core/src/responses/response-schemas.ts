@@ -54,18 +54,29 @@ export const responseObjectSchema = z
       .object({ id: z.string() })
       .nullable()
       .meta({ description: 'The conversation the turn ran in (the agent’s id for its default one).' }),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    error: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        status: z.number().int().optional().meta({ description: 'The HTTP status the failure would have had.' }),
+        request_id: z.string().optional(),
+        retry_after: z.number().int().optional().meta({ description: 'Seconds to wait, for a rate limit.' }),
+      })
+      .nullable(),
     incomplete_details: z.object({ reason: z.enum(['max_output_tokens', 'content_filter']) }).nullable(),
     instructions: z.string().nullable(),
     max_output_tokens: z.number().int().nullable(),
-    max_tool_calls: z.null(),
+    max_tool_calls: z.number().int().nullable(),
     metadata: z.record(z.string(), z.string()),
     model: z.string(),
     output: z.array(responseOutputItemSchema),
     parallel_tool_calls: z.boolean(),
     previous_response_id: z.string().nullable(),
-    reasoning: z.object({ effort: z.string().nullable(), summary: z.null() }),
-    service_tier: z.literal('default'),
+    prompt_cache_key: z.string().nullable(),
+    prompt_cache_retention: z.string().nullable(),
+    reasoning: z.object({ effort: z.string().nullable(), summary: z.string().nullable() }),
+    safety_identifier: z.string().nullable(),
+    service_tier: z.string(),
     store: z.boolean(),
     temperature: z.number().nullable(),
     text: z.object({ format: z.record(z.string(), z.unknown()), verbosity: z.string() }),

@@ -4,11 +4,12 @@ import { requireWriteScope } from '../auth/key-scope.ts';
 import type { ChatCallOptions, ChatDispatcher } from '../dispatcher/chat-dispatcher.ts';
 import type { Principal } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
-import { fieldError, parseOrThrow } from '../errors/validation.ts';
+import { parseOrThrow } from '../errors/validation.ts';
 import { chatCompletionRequestSchema } from '../schemas/chat-request.ts';
 import type { ChatCompletionChunk } from '../schemas/chat-response.ts';
 import type { ConversationService } from '../services/conversation-service.ts';
 import type { Store } from '../store/store.ts';
+import { assertResponseSupported, chatFieldsOf } from './response-checks.ts';
 import { type ResponseStreamEvent, responseEventsOf } from './response-events.ts';
 import { chatMessagesOf, chatResponseFormatOf, chatToolsOf, inputItemsOf, storedInputItems } from './response-input.ts';
 import { completedResponse, initialResponse, type ResponseObject } from './response-object.ts';
@@ -105,6 +106,7 @@ export class ResponseService {
         await this.save(prepared, response);
       },
       cancelled: () => controller.signal.aborted,
+      ...(call.context && { requestId: call.context.requestId }),
     });
     async function* guarded(): AsyncGenerator<ResponseStreamEvent> {
       try {
@@ -211,23 +213,13 @@ export class ResponseService {
   ): Promise<PreparedResponse> {
     requireWriteScope(principal);
     const request = parseOrThrow(responseRequestSchema, body);
-    if (request.background) {
-      throw fieldError(
-        ['body', 'background'],
-        'Background responses are not supported yet: leave background unset, and use stream: true to see the response as it is made.',
-        'unsupported_parameter',
-      );
-    }
+    assertResponseSupported(request);
     const items = inputItemsOf(request.input);
     const chatBody: Record<string, unknown> = {
       model: request.model ?? '',
       messages: chatMessagesOf(request, items),
       ...chatToolsOf(request),
-      ...(request.max_output_tokens != null && { max_completion_tokens: request.max_output_tokens }),
-      ...(request.temperature != null && { temperature: request.temperature }),
-      ...(request.top_p != null && { top_p: request.top_p }),
-      ...(request.store === false && { store: false }),
-      ...(request.metadata && { metadata: request.metadata }),
+      ...chatFieldsOf(request),
       ...(streaming && { stream: true, stream_options: { include_usage: true } }),
     };
     const responseFormat = chatResponseFormatOf(request);

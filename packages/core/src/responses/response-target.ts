@@ -26,7 +26,8 @@ export function responseNotFound(responseId: string, param?: string): MemgateErr
 /**
  * The agent, named in order by the conversation, the previous response, `user`, `model` (an agent
  * id) and `metadata.agent_id`; and the conversation the body names. A previous response and a
- * conversation that disagree are a 422. Reads only; nothing is created here.
+ * conversation that disagree are a 422, and so is one of those fields naming another of the user's
+ * agents than the conversation's. Reads only; nothing is created here.
  */
 export async function resolveResponseTarget(
   store: Store,
@@ -56,14 +57,27 @@ export async function resolveResponseTarget(
       'conversation_mismatch',
     );
   }
-  let agentId = conversation?.agentId ?? previous?.agentId;
-  for (const candidate of agentId ? [] : [request.user, request.model, request.metadata?.['agent_id']]) {
-    if (!candidate) continue;
+  const continued = conversation?.agentId ?? previous?.agentId;
+  let agentId = continued;
+  for (const [param, candidate] of [
+    ['user', request.user],
+    ['model', request.model],
+    ['metadata.agent_id', request.metadata?.['agent_id']],
+  ] as const) {
+    if (!candidate || candidate === continued) continue;
     const agent = await store.getAgent(principal.userId, candidate);
-    if (agent) {
-      agentId = agent.id;
-      break;
+    if (!agent) continue;
+    if (continued) {
+      // As on Chat Completions: a turn never runs in another agent's conversation.
+      const what = conversation ? `Conversation ${conversation.id}` : `Response ${previous!.id}`;
+      throw fieldError(
+        ['body', ...param.split('.')],
+        `${what} belongs to agent ${continued}, not to ${agent.id}.`,
+        'conversation_agent_mismatch',
+      );
     }
+    agentId = agent.id;
+    break;
   }
   if (!agentId) {
     throw new MemgateError(

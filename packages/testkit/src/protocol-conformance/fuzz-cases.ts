@@ -74,31 +74,31 @@ const mostly = <T>(valid: fc.Arbitrary<T>) =>
 const validMessage = fc.record({ role: fc.constant('user'), content: text });
 
 /**
- * REST-shaped request bodies mixing valid and invalid values for the fields every protocol can
- * express (GraphQL's input has a field for each; the WebSocket frame carries the body as is).
+ * REST-shaped request bodies mixing valid and invalid values for the fields the protocol can
+ * express (GraphQL's input has a field for each; the WebSocket frame carries the body as is; the
+ * Responses API has all but `absent`).
  */
-function bodies(agentId: string) {
-  return fc.record(
-    {
-      model: fc.oneof({ arbitrary: fc.constant('mock-model'), weight: 6 }, { arbitrary: text, weight: 1 }),
-      user: fc.oneof({ arbitrary: fc.constant(agentId), weight: 6 }, { arbitrary: text, weight: 1 }),
-      messages: fc.oneof(
-        { arbitrary: fc.array(validMessage, { minLength: 1, maxLength: 3 }), weight: 8 },
-        { arbitrary: fc.array(message, { minLength: 0, maxLength: 4 }), weight: 2 },
-        { arbitrary: fc.array(validMessage, { minLength: 257, maxLength: 300 }), weight: 1 },
-      ),
-      temperature: mostly(fc.double({ min: 0, max: 2, noNaN: true })),
-      top_p: mostly(fc.double({ min: 0, max: 1, noNaN: true })),
-      max_tokens: mostly(fc.integer({ min: 1, max: 4096 })),
-      seed: mostly(fc.integer()),
-      stop: mostly(fc.oneof(text, fc.array(text, { maxLength: 4 }))),
-      tools: mostly(fc.array(tool, { minLength: 1, maxLength: 3 })),
-      tool_choice: mostly(fc.constantFrom('auto', 'none')),
-      metadata: mostly(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), text, { maxKeys: 4 })),
-      store: mostly(fc.constant(true)),
-    },
-    { requiredKeys: ['model', 'user', 'messages'] },
-  );
+function bodies(agentId: string, absent: readonly string[]) {
+  const fields = {
+    model: fc.oneof({ arbitrary: fc.constant('mock-model'), weight: 6 }, { arbitrary: text, weight: 1 }),
+    user: fc.oneof({ arbitrary: fc.constant(agentId), weight: 6 }, { arbitrary: text, weight: 1 }),
+    messages: fc.oneof(
+      { arbitrary: fc.array(validMessage, { minLength: 1, maxLength: 3 }), weight: 8 },
+      { arbitrary: fc.array(message, { minLength: 0, maxLength: 4 }), weight: 2 },
+      { arbitrary: fc.array(validMessage, { minLength: 257, maxLength: 300 }), weight: 1 },
+    ),
+    temperature: mostly(fc.double({ min: 0, max: 2, noNaN: true })),
+    top_p: mostly(fc.double({ min: 0, max: 1, noNaN: true })),
+    max_tokens: mostly(fc.integer({ min: 1, max: 4096 })),
+    seed: mostly(fc.integer()),
+    stop: mostly(fc.oneof(text, fc.array(text, { maxLength: 4 }))),
+    tools: mostly(fc.array(tool, { minLength: 1, maxLength: 3 })),
+    tool_choice: mostly(fc.constantFrom('auto', 'none')),
+    metadata: mostly(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), text, { maxKeys: 4 })),
+    store: mostly(fc.constant(true)),
+  };
+  for (const field of absent) delete (fields as Record<string, unknown>)[field];
+  return fc.record(fields, { requiredKeys: ['model', 'user', 'messages'] });
 }
 
 /**
@@ -112,7 +112,7 @@ export function fuzzCases(state: () => SurfaceContext): void {
     target.upstream.reset();
     let accepted = 0;
     await fc.assert(
-      fc.asyncProperty(bodies(agentId), fc.boolean(), async (body, streaming) => {
+      fc.asyncProperty(bodies(agentId, client.absentFields ?? []), fc.boolean(), async (body, streaming) => {
         const before = JSON.stringify(await rest.messages(agentId));
         const outcome = streaming ? await client.stream({ ...body, stream: true }) : await client.complete(body);
         if (outcome.ok && !('error' in outcome && outcome.error)) {

@@ -2,7 +2,7 @@ import { DEFAULT_MAX_ATTACHMENT_BYTES } from '@memgate/core';
 import { expect, it } from 'vitest';
 import { pngDataUri } from '../image-fixtures.ts';
 import { sendMessage } from '../mock-upstream/index.ts';
-import type { ConformanceTarget, ProtocolClient } from './protocol-client.ts';
+import { type ConformanceTarget, type ProtocolClient, turnIdsOf } from './protocol-client.ts';
 import type { RestSetup } from './rest-setup.ts';
 import { expectWellFormedStream, streamedText } from './stream-assertions.ts';
 
@@ -52,7 +52,7 @@ export function describeImageConformance(current: () => ImageCaseContext): void 
       messages: [{ role: 'user', content: 'And now?' }],
     });
     if (!second.ok) throw new Error(second.error.message);
-    expectWellFormedStream(second.chunks, false);
+    expectWellFormedStream(second.chunks, false, turnIdsOf(client));
     expect(streamedText(second.chunks)).toBe('Still the cat.');
     const upstreamMessages = target.upstream.requests[1]?.body.messages ?? [];
     expect(upstreamMessages.filter((message) => message.role === 'user').map((message) => message.content)).toEqual([
@@ -80,7 +80,7 @@ export function describeImageConformance(current: () => ImageCaseContext): void 
       /not supported: input_audio/,
       () => [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }],
     ],
-    ['a file part', 422, /not supported: file/, () => [{ type: 'file', file: { file_id: 'file-abc' } }]],
+    ['a file part', 422, /not supported: (input_)?file/, () => [{ type: 'file', file: { file_id: 'file-abc' } }]],
     [
       'an image one byte over the attachment limit',
       413,

@@ -31,6 +31,21 @@ export interface ProtocolClient {
   complete(body: Record<string, unknown>, options?: CallOptions): Promise<CompleteOutcome>;
   stream(body: Record<string, unknown>, options?: CallOptions): Promise<StreamOutcome>;
   close(): Promise<void>;
+  /**
+   * The ids this protocol gives a turn's answer and its chunks: Chat Completions' `chatcmpl-…`
+   * unless the protocol has its own (the Responses API's `resp_…`).
+   */
+  readonly turnIds?: RegExp;
+  /**
+   * Chat Completions request fields the protocol has no place for (the Responses API has no `seed`
+   * or `stop`, and refuses them as OpenAI does); generated requests leave them out.
+   */
+  readonly absentFields?: readonly string[];
+}
+
+/** The pattern of a client's turn ids (`chatcmpl-…` by default). */
+export function turnIdsOf(client: ProtocolClient): RegExp {
+  return client.turnIds ?? /^chatcmpl-/;
 }
 
 /** What a turn names beside its body, each protocol in its own way. */

@@ -4,7 +4,7 @@ import { describeConversationConformance } from './conversation-conformance.ts';
 import { fuzzCases } from './fuzz-cases.ts';
 import { describeImageConformance } from './image-conformance.ts';
 import { inputLimitCases } from './input-limit-cases.ts';
-import type { ConformanceTarget, ProtocolClient } from './protocol-client.ts';
+import { type ConformanceTarget, type ProtocolClient, turnIdsOf } from './protocol-client.ts';
 import { requestSurfaceCases } from './request-surface-cases.ts';
 import { RestSetup } from './rest-setup.ts';
 import { contentChunks, expectWellFormedStream, streamedText } from './stream-assertions.ts';
@@ -22,7 +22,7 @@ const weatherTool = {
 
 /**
  * The protocol conformance suite: the same inputs must give the same replies, finish reasons,
- * usage, stream shape and error statuses on every protocol (REST, GraphQL, WebSocket).
+ * usage, stream shape and error statuses on every protocol (REST, GraphQL, WebSocket, the Responses API).
  */
 export function runProtocolConformance(name: string, start: () => Promise<ConformanceTarget>): void {
   describe(`protocol conformance: ${name}`, () => {
@@ -57,7 +57,7 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
       if (!outcome.ok) throw new Error(outcome.error.message);
       const { completion } = outcome;
       expect(completion.object).toBe('chat.completion');
-      expect(completion.id).toMatch(/^chatcmpl-/);
+      expect(completion.id).toMatch(turnIdsOf(client));
       expect(Number.isInteger(completion.created)).toBe(true);
       expect(completion.model).toBe('mock-model');
       expect(completion.choices[0]?.message.content).toBe('Hello there');
@@ -117,7 +117,7 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
       });
       if (!outcome.ok) throw new Error(outcome.error.message);
       expect(outcome.error).toBeUndefined();
-      expectWellFormedStream(outcome.chunks, true);
+      expectWellFormedStream(outcome.chunks, true, turnIdsOf(client));
       expect(streamedText(outcome.chunks)).toBe(reply);
       expect(contentChunks(outcome.chunks).length).toBeGreaterThanOrEqual(3);
       expect(outcome.chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('stop');
@@ -128,7 +128,7 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
       target.upstream.script(sendMessage('Short.'));
       const outcome = await client.stream({ model: 'mock-model', user: agentId, stream: true, messages: [user('Hi')] });
       if (!outcome.ok) throw new Error(outcome.error.message);
-      expectWellFormedStream(outcome.chunks, false);
+      expectWellFormedStream(outcome.chunks, false, turnIdsOf(client));
       expect(streamedText(outcome.chunks)).toBe('Short.');
     });
 
@@ -182,7 +182,7 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
         messages: [user('Weather in Oslo?')],
       });
       if (!outcome.ok) throw new Error(outcome.error.message);
-      expectWellFormedStream(outcome.chunks, false);
+      expectWellFormedStream(outcome.chunks, false, turnIdsOf(client));
       const deltas = outcome.chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
       expect(deltas[0]).toMatchObject({
         index: 0,
@@ -278,7 +278,7 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
         const outcome = await client.stream({ ...structured(), stream: true, stream_options: { include_usage: true } });
         if (!outcome.ok) throw new Error(outcome.error.message);
         expect(outcome.error).toBeUndefined();
-        expectWellFormedStream(outcome.chunks, true);
+        expectWellFormedStream(outcome.chunks, true, turnIdsOf(client));
         expect(JSON.parse(streamedText(outcome.chunks))).toEqual({ city: 'Oslo', temperature: 4 });
       });
 
@@ -305,7 +305,7 @@ export function runProtocolConformance(name: string, start: () => Promise<Confor
         target.upstream.script({ refusal: 'I cannot help with that.' });
         const streamed = await client.stream({ ...structured(), stream: true });
         if (!streamed.ok) throw new Error(streamed.error.message);
-        expectWellFormedStream(streamed.chunks, false);
+        expectWellFormedStream(streamed.chunks, false, turnIdsOf(client));
         expect(streamed.chunks.map((chunk) => chunk.choices[0]?.delta.refusal ?? '').join('')).toBe(
           'I cannot help with that.',
         );

@@ -11,12 +11,19 @@ export function contentChunks(chunks: ChatCompletionChunk[]): ChatCompletionChun
   return chunks.filter((chunk) => (chunk.choices[0]?.delta.content ?? '') !== '');
 }
 
-/** The stream invariants of contract §4: role first, one id/created, finish_reason exactly once. */
-export function expectWellFormedStream(chunks: ChatCompletionChunk[], includeUsage: boolean): void {
+/**
+ * The stream invariants of contract §4: role first, one id/created, finish_reason exactly once.
+ * `ids` is the protocol's id pattern (`turnIdsOf(client)`).
+ */
+export function expectWellFormedStream(
+  chunks: ChatCompletionChunk[],
+  includeUsage: boolean,
+  ids: RegExp = /^chatcmpl-/,
+): void {
   expect(chunks.length).toBeGreaterThan(1);
   const first = chunks[0]!;
   expect(first.object).toBe('chat.completion.chunk');
-  expect(first.id).toMatch(/^chatcmpl-/);
+  expect(first.id).toMatch(ids);
   expect(first.choices[0]?.delta.role).toBe('assistant');
   expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
   expect(new Set(chunks.map((chunk) => chunk.created)).size).toBe(1);
