@@ -32,15 +32,58 @@ export interface ApiKeyRecord {
 }
 
 export interface MemoryBlock {
+  /** The block's id (`block-…`); stores always return it, absent on a block not stored yet. */
+  id?: string;
+  /** 1–64 characters of `[a-z0-9_-]`, unique among an agent's blocks. */
+  label: string;
+  value: string;
+  /** Most characters the value may hold. */
+  limit: number;
+  /** What the block is for; rendered in the prompt with the block, as Letta does. */
+  description?: string | null;
+  /** The agent's memory tools may not write it (the API still may). */
+  readOnly?: boolean;
+  /**
+   * Grows by one with every write, so that a write made from an older read can be told apart (two
+   * conversations of one agent, or two agents sharing the block, edit it). Stores always return
+   * it; absent on a block not stored yet.
+   */
+  version?: number;
+  /** How many agents the block is attached to; more than one is a shared block. Stores return it. */
+  agentCount?: number;
+}
+
+/** Who wrote a block's value: the agent through its tools, a user through the API, or an import. */
+export type BlockActor = 'agent' | 'user' | 'import';
+
+/** A memory block as its own entity (`/v1/blocks`): owned by a user, attached to any of their agents. */
+export interface Block {
+  id: string;
+  userId: string;
   label: string;
   value: string;
   limit: number;
-  /**
-   * Grows by one with every write, so that a write made from an older read can be told apart (two
-   * conversations of one agent edit the same blocks). Stores always return it; absent on a block
-   * not stored yet.
-   */
-  version?: number;
+  description: string | null;
+  readOnly: boolean;
+  version: number;
+  /** Up to 16 string pairs, as OpenAI's `metadata`; null when none were set. */
+  metadata: Record<string, string> | null;
+  /** The agents it is attached to, in the order they attached it. */
+  agentIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One write of a block's value, as `GET /v1/blocks/{id}/history` lists it. */
+export interface BlockHistoryEntry {
+  version: number;
+  value: string;
+  actor: BlockActor;
+  /** The agent whose turn wrote it (actor `agent`), else null. */
+  agentId: string | null;
+  /** The message of the turn step that wrote it (the assistant message with the tool call), else null. */
+  messageId: string | null;
+  at: string;
 }
 
 export interface Agent {
@@ -51,7 +94,12 @@ export interface Agent {
   system: string;
   contextWindow: number;
   createdAt: string;
+  /** The agent's blocks, in the order they were attached (each with `id`, `version`, `agentCount`). */
   memory: MemoryBlock[];
+  /** Free-form tags (each 1–64 characters), in the order given; [] when none. */
+  tags: string[];
+  /** Up to 16 string pairs; null when none were set. */
+  metadata: Record<string, string> | null;
 }
 
 /**

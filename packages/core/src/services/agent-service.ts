@@ -9,6 +9,11 @@ import { NUL_MESSAGE, noNul, storedText } from '../schemas/json-limits.ts';
 import type { Store } from '../store/store.ts';
 import { contextWindowFor } from './context-windows.ts';
 
+/** A new block id (`block-…`). */
+export function newBlockId(): string {
+  return `block-${randomUUID()}`;
+}
+
 export const createAgentSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
   model: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
@@ -38,9 +43,9 @@ export class AgentService {
     const input = parseOrThrow(createAgentSchema, body ?? {});
     const id = `agent-${randomUUID()}`;
     const model = input.model ?? this.defaultModel;
-    const memory: MemoryBlock[] = [
-      { label: 'persona', value: input.persona ?? DEFAULT_PERSONA, limit: DEFAULT_BLOCK_LIMIT },
-      { label: 'human', value: input.human ?? DEFAULT_HUMAN, limit: DEFAULT_BLOCK_LIMIT },
+    const memory = [
+      { id: newBlockId(), label: 'persona', value: input.persona ?? DEFAULT_PERSONA, limit: DEFAULT_BLOCK_LIMIT },
+      { id: newBlockId(), label: 'human', value: input.human ?? DEFAULT_HUMAN, limit: DEFAULT_BLOCK_LIMIT },
     ];
     return this.store.createAgent({
       id,
@@ -51,6 +56,8 @@ export class AgentService {
       contextWindow: input.context_window ?? contextWindowFor(model),
       createdAt: new Date().toISOString(),
       memory,
+      tags: [],
+      metadata: null,
     });
   }
 

@@ -1,6 +1,9 @@
 import type {
   Agent,
   ApiKeyRecord,
+  Block,
+  BlockActor,
+  BlockHistoryEntry,
   ContextSummary,
   Conversation,
   MemoryBlock,
@@ -14,8 +17,70 @@ import type {
 import type { ResponseRecord } from '../responses/response-record.ts';
 import type { PassageSearch, SearchPage, TextSearch } from './search.ts';
 
-/** An agent as created: every field is chosen by the core, the store persists it as given. */
-export type NewAgent = Agent;
+/**
+ * An agent as created: every field is chosen by the core, the store persists it as given. `memory`
+ * are new blocks created with the agent (each with an `id`); `blockIds` are existing blocks of the
+ * same user attached after them (NOT_FOUND for another user's or a missing one; a label that
+ * collides with another of the agent's blocks is BAD_USER_INPUT, detail code `label_conflict`).
+ */
+export type NewAgent = Omit<Agent, 'memory'> & {
+  memory: (MemoryBlock & { id: string })[];
+  blockIds?: string[];
+};
+
+/** A block as created through `/v1/blocks` (attached to no agent yet). */
+export type NewBlock = Omit<Block, 'agentIds' | 'version' | 'updatedAt'>;
+
+/** One agent of an import (Agent File), written with everything it holds. */
+export interface AgentImport {
+  /** `memory`: blocks created with it; `blockIds`: blocks of the import's `blocks`, or existing ones of the user. */
+  agent: NewAgent;
+  /** Its history, oldest first, in its default conversation; `createdAt` and ids kept as given. */
+  messages: NewMessage[];
+  /** Index in `messages` of the first message in the context window (`messages.length`: none is). */
+  windowStart: number;
+  /** The summary of the messages before the window, or null. */
+  summary: ContextSummary | null;
+  passages: NewPassage[];
+}
+
+/**
+ * An import: blocks several imported agents share (created standalone: false), then the agents.
+ * Every block write of an import is recorded with actor `import`.
+ */
+export interface AgentBundle {
+  blocks: (MemoryBlock & { id: string; userId: string })[];
+  agents: AgentImport[];
+}
+
+/** The fields of an agent `PATCH` may change; absent fields stay. */
+export interface AgentPatch {
+  name?: string;
+  model?: string;
+  system?: string;
+  contextWindow?: number;
+  tags?: string[];
+  metadata?: Record<string, string> | null;
+}
+
+/** The fields of a block update; absent fields stay. */
+export interface BlockPatch {
+  label?: string;
+  value?: string;
+  limit?: number;
+  description?: string | null;
+  readOnly?: boolean;
+  metadata?: Record<string, string> | null;
+}
+
+/** Who makes a block write, and from which version (see `Store.updateBlock`). */
+export interface BlockWrite {
+  actor: BlockActor;
+  agentId?: string | null;
+  messageId?: string | null;
+  /** Write only if the block is still at this version, else CONFLICT (`memory_conflict`). */
+  expectedVersion?: number;
+}
 
 /**
  * One atomic step of a turn: the messages it produced, the memory blocks it changed, the archival
@@ -33,6 +98,11 @@ export interface TurnStep {
    * CONFLICT (detail code `memory_conflict`) and the caller re-applies the edit to the new value.
    */
   memory?: { label: string; value: string; version?: number }[];
+  /**
+   * The message the block writes are recorded with in their history (actor `agent`): the step's
+   * assistant message that made the tool calls. Default: the step's first message.
+   */
+  memoryMessageId?: string;
   passages?: NewPassage[];
   addPendingToolCalls?: PendingToolCall[];
   resolvePendingToolCallIds?: string[];
@@ -115,10 +185,57 @@ export interface Store {
   createAgent(agent: NewAgent): Promise<Agent>;
   getAgent(userId: string, agentId: string): Promise<Agent | null>;
   listAgents(userId: string): Promise<Agent[]>;
-  /** Deletes the agent with its memory, messages and pending calls. True when it existed. */
+  /**
+   * Deletes the agent with its messages and pending calls, and its blocks that no other agent is
+   * attached to, except blocks made through `createBlock` (`/v1/blocks`), which stay. True when it
+   * existed.
+   */
   deleteAgent(userId: string, agentId: string): Promise<boolean>;
-  /** Sets one block's value; null when the agent has no such block. */
+  /**
+   * Sets the value of the agent's block with this label (actor `user`, recorded in its history);
+   * null when the agent has no such block.
+   */
   setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null>;
+  /** Changes the agent's settings; null when it is not the user's. */
+  updateAgent(userId: string, agentId: string, patch: AgentPatch): Promise<Agent | null>;
+
+  /** Creates a block with its first history entry (version 1, actor `user`). */
+  createBlock(block: NewBlock): Promise<Block>;
+  /** The user's block, or null. */
+  getBlock(userId: string, blockId: string): Promise<Block | null>;
+  /** A page of the user's blocks, oldest first (paging by block id as `listMessages` does), optionally one label's. */
+  listBlocks(userId: string, page: MessagePage & { label?: string }): Promise<Block[]>;
+  /**
+   * Updates the user's block and, when its value changes, records the write in its history (the
+   * version grows with every value write). Null when it is not the user's. CONFLICT
+   * (`memory_conflict`) when `write.expectedVersion` is not the current version; a new label that
+   * collides with another block of an attached agent is BAD_USER_INPUT (`label_conflict`).
+   */
+  updateBlock(userId: string, blockId: string, patch: BlockPatch, write: BlockWrite): Promise<Block | null>;
+  /**
+   * Deletes the user's block with its history. A block attached to agents is detached first only
+   * with `force`; without it the answer is `attached` and nothing changes.
+   */
+  deleteBlock(userId: string, blockId: string, force: boolean): Promise<'deleted' | 'attached' | 'missing'>;
+  /**
+   * Attaches the user's block to the user's agent (after its other blocks); attaching it again is a
+   * no-op. NOT_FOUND for a missing agent or block; BAD_USER_INPUT (`label_conflict`) when the
+   * agent has another block with that label.
+   */
+  attachBlock(userId: string, agentId: string, blockId: string): Promise<Agent>;
+  /** Detaches a block from the user's agent; false when it was not attached (or either is missing). */
+  detachBlock(userId: string, agentId: string, blockId: string): Promise<boolean>;
+  /**
+   * Writes a whole import in one transaction and returns its agents: all of it or, on any error
+   * (a dangling block id, a repeated id), none of it.
+   */
+  importAgents(bundle: AgentBundle): Promise<Agent[]>;
+  /** The user's block's writes, newest first, `before` a version; null when it is not the user's. */
+  blockHistory(
+    userId: string,
+    blockId: string,
+    page: { limit: number; before?: number },
+  ): Promise<BlockHistoryEntry[] | null>;
 
   /** NOT_FOUND when the agent does not exist, CONFLICT for a repeated id. */
   createConversation(conversation: Conversation): Promise<Conversation>;
