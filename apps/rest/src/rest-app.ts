@@ -17,6 +17,7 @@ import { requestLogging } from './request-logging.ts';
 import { responseRoutes } from './responses/response-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
+import { blockRoutes } from './routes/block-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
 
@@ -62,6 +63,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     authenticate(memgate),
     chatRoutes(memgate, options.stream),
     agentRoutes(memgate),
+    blockRoutes(memgate),
     conversationRoutes(memgate),
     responseRoutes(memgate, options.stream),
     openaiConversationRoutes(memgate),

@@ -42,6 +42,7 @@ export * from './schemas/resource-schemas.ts';
 export * from './services/admin-service.ts';
 export * from './services/agent-export.ts';
 export * from './services/agent-service.ts';
+export * from './services/block-service.ts';
 export * from './services/context-windows.ts';
 export * from './services/conversation-service.ts';
 export * from './services/memory-resources.ts';

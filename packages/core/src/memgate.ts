@@ -15,6 +15,7 @@ import { UpstreamMonitor, type UpstreamReport } from './platform/upstream-monito
 import { ResponseService } from './responses/response-service.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentService } from './services/agent-service.ts';
+import { BlockService } from './services/block-service.ts';
 import { ConversationService } from './services/conversation-service.ts';
 import { MemoryService } from './services/memory-service.ts';
 import { ModelCatalog, type ModelEntry, type ModelList } from './services/model-catalog.ts';
@@ -60,6 +61,8 @@ export interface Memgate {
   readonly openaiConversations: OpenAIConversations;
   /** Archival memory and the context report. */
   readonly memory: MemoryService;
+  /** Memory blocks as their own entities: shared between agents, with their history. */
+  readonly blocks: BlockService;
   readonly admin: AdminService;
   /** The caller's agents and the upstream models, in OpenAI's list shape. */
   models(principal: Principal): Promise<ModelList>;
@@ -80,7 +83,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const tools = BASE_AGENT_TOOLS;
   const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools, archival });
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
-  const agents = new AgentService(store, defaultModel);
+  const agents = new AgentService(store, defaultModel, events);
   const conversations = new ConversationService(store, agents, lock);
   const catalog = new ModelCatalog(store, provider);
   const upstream = new UpstreamMonitor(provider);
@@ -105,6 +108,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     responses: new ResponseService({ store, chat, conversations }),
     openaiConversations: new OpenAIConversations(store, conversations, lock, options.maxAttachmentBytes),
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
+    blocks: new BlockService(store, events),
     admin: new AdminService(store, options.adminToken, events),
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),

@@ -2,8 +2,15 @@ import {
   type Agent,
   type AgentEvent,
   agentResource,
+  type Block,
+  type BlockHistoryEntry,
+  blockHistoryResource,
+  blockResource,
   type Conversation,
   conversationResource,
+  type MemoryBlock,
+  type MemoryBlockResource,
+  memoryBlockResource,
   messageResource,
   type StoredMessage,
 } from '@memgate/core';
@@ -22,7 +29,59 @@ export function agentFields(agent: Agent) {
     system: resource.system,
     contextWindow: resource.context_window,
     createdAt: resource.created_at,
-    memory: resource.memory.blocks,
+    memory: resource.memory.blocks.map(memoryBlockFields),
+    tags: resource.tags,
+    metadata: resource.metadata,
+  };
+}
+
+/** The GraphQL `MemoryBlock`, from the REST shape of the same block. */
+function memoryBlockFields(block: MemoryBlockResource) {
+  return {
+    id: block.id ?? null,
+    label: block.label,
+    value: block.value,
+    limit: block.limit,
+    description: block.description ?? null,
+    readOnly: block.read_only ?? false,
+    version: block.version ?? null,
+  };
+}
+
+/** The GraphQL `MemoryBlock` of a core block. */
+export function agentBlockFields(block: MemoryBlock) {
+  return memoryBlockFields(memoryBlockResource(block));
+}
+
+/** The GraphQL `Block` (its `history` is resolved on demand). */
+export function blockFields(block: Block) {
+  const resource = blockResource(block);
+  return {
+    id: resource.id,
+    object: resource.object,
+    label: resource.label,
+    value: resource.value,
+    limit: resource.limit,
+    description: resource.description,
+    readOnly: resource.read_only,
+    version: resource.version,
+    metadata: resource.metadata,
+    agentIds: resource.agent_ids,
+    createdAt: resource.created_at,
+    updatedAt: resource.updated_at,
+  };
+}
+
+/** The GraphQL `BlockHistoryEntry`. */
+export function blockHistoryFields(entry: BlockHistoryEntry) {
+  const resource = blockHistoryResource(entry);
+  return {
+    version: resource.version,
+    value: resource.value,
+    actor: resource.actor,
+    agentId: resource.agent_id,
+    messageId: resource.message_id,
+    at: resource.at,
   };
 }
 
@@ -67,5 +126,8 @@ export function agentEventFields(event: AgentEvent | { type: 'subscribed'; agent
     agentId: event.agentId,
     conversationId: 'conversationId' in event ? event.conversationId : null,
     message: 'message' in event ? messageFields(event.message) : null,
+    block: 'block' in event ? agentBlockFields(event.block) : null,
+    actor: 'actor' in event ? event.actor : null,
+    byAgentId: 'byAgentId' in event ? event.byAgentId : null,
   };
 }

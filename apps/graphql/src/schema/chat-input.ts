@@ -68,6 +68,69 @@ export interface CreateAgentInput {
   persona?: Nullable<string>;
   human?: Nullable<string>;
   contextWindow?: Nullable<number>;
+  memoryBlocks?: Nullable<BlockInput[]>;
+  blockIds?: Nullable<string[]>;
+  tags?: Nullable<string[]>;
+  metadata?: unknown;
+}
+
+/** A block of `CreateAgentInput.memoryBlocks` and `createBlock`. */
+export interface BlockInput {
+  label: string;
+  value?: Nullable<string>;
+  limit?: Nullable<number>;
+  description?: Nullable<string>;
+  readOnly?: Nullable<boolean>;
+  metadata?: unknown;
+}
+
+/** `updateAgent`: absent (or null) fields stay, except metadata, where null clears it. */
+export interface UpdateAgentInput {
+  name?: Nullable<string>;
+  model?: Nullable<string>;
+  system?: Nullable<string>;
+  contextWindow?: Nullable<number>;
+  tags?: Nullable<string[]>;
+  metadata?: unknown;
+}
+
+/** `updateBlock`: absent fields stay; a null description or metadata clears it. */
+export interface UpdateBlockInput {
+  label?: Nullable<string>;
+  value?: Nullable<string>;
+  limit?: Nullable<number>;
+  description?: Nullable<string>;
+  readOnly?: Nullable<boolean>;
+  metadata?: unknown;
+  version?: Nullable<number>;
+}
+
+/** The REST body of a block input (snake_case). */
+export function blockBody(input: BlockInput | UpdateBlockInput): Record<string, unknown> {
+  const body = present({
+    label: input.label,
+    value: input.value,
+    limit: input.limit,
+    read_only: input.readOnly,
+    ...('version' in input && { version: input.version }),
+  });
+  // An explicit null clears these; absent leaves them.
+  if (input.description !== undefined) body['description'] = input.description;
+  if ('metadata' in input && input.metadata !== undefined) body['metadata'] = input.metadata;
+  return body;
+}
+
+/** The REST body of `updateAgent`. */
+export function updateAgentBody(input: UpdateAgentInput): Record<string, unknown> {
+  const body = present({
+    name: input.name,
+    model: input.model,
+    system: input.system,
+    context_window: input.contextWindow,
+    tags: input.tags,
+  });
+  if (input.metadata !== undefined) body['metadata'] = input.metadata;
+  return body;
 }
 
 /**
@@ -140,5 +203,9 @@ export function createAgentBody(input: CreateAgentInput): Record<string, unknown
     persona: input.persona,
     human: input.human,
     context_window: input.contextWindow,
+    memory_blocks: input.memoryBlocks?.map(blockBody),
+    block_ids: input.blockIds,
+    tags: input.tags,
+    metadata: input.metadata,
   });
 }

@@ -5,8 +5,18 @@ import { coreContext, tagError } from '../request-state.ts';
 import { type AgentEventItem, agentEventSource } from '../streams/agent-event-source.ts';
 import { type ChatStreamEvent, openChatStream } from '../streams/chat-stream-source.ts';
 import { linkedAbort } from '../streams/linked-abort.ts';
-import { agentEventFields, agentFields, conversationFields, messageFields } from './agent-output.ts';
 import {
+  agentBlockFields,
+  agentEventFields,
+  agentFields,
+  blockFields,
+  blockHistoryFields,
+  conversationFields,
+  messageFields,
+} from './agent-output.ts';
+import {
+  type BlockInput,
+  blockBody,
   type ChatCompletionInput,
   type ConversationInput,
   type CreateAgentInput,
@@ -14,6 +24,9 @@ import {
   conversationBody,
   createAgentBody,
   present,
+  type UpdateAgentInput,
+  type UpdateBlockInput,
+  updateAgentBody,
 } from './chat-input.ts';
 import { chunkFields, completionFields } from './chat-output.ts';
 import { jsonScalar } from './json-scalar.ts';
@@ -71,6 +84,22 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
         context.request.agentId = args.agentId;
         return conversationFields(await memgate.conversations.get(context.principal, args.agentId, args.id));
       },
+      blocks: async (_root: Root, args: PageArgs & { label?: string | null }, context: GraphqlContext) => {
+        const query = present({ limit: args.limit, before: args.before, label: args.label });
+        return (await memgate.blocks.list(context.principal, query)).map(blockFields);
+      },
+      block: async (_root: Root, args: { id: string }, context: GraphqlContext) =>
+        blockFields(await memgate.blocks.get(context.principal, args.id)),
+    },
+    Block: {
+      history: async (
+        block: { id: string },
+        args: { limit?: number | null; before?: number | null },
+        context: GraphqlContext,
+      ) => {
+        const query = present({ limit: args.limit, before: args.before });
+        return (await memgate.blocks.history(context.principal, block.id, query)).map(blockHistoryFields);
+      },
     },
     Agent: {
       conversations: async (agent: { id: string }, args: PageArgs, context: GraphqlContext) => {
@@ -84,6 +113,36 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
       deleteAgent: async (_root: Root, args: { id: string }, context: GraphqlContext) => {
         context.request.agentId = args.id;
         await memgate.agents.delete(context.principal, args.id);
+        return true;
+      },
+      updateAgent: async (_root: Root, args: { id: string; input: UpdateAgentInput }, context: GraphqlContext) => {
+        context.request.agentId = args.id;
+        return agentFields(await memgate.agents.update(context.principal, args.id, updateAgentBody(args.input)));
+      },
+      updateMemory: async (
+        _root: Root,
+        args: { agentId: string; label: string; value: string },
+        context: GraphqlContext,
+      ) => {
+        context.request.agentId = args.agentId;
+        const body = { value: args.value };
+        return agentBlockFields(await memgate.agents.updateMemory(context.principal, args.agentId, args.label, body));
+      },
+      createBlock: async (_root: Root, args: { input: BlockInput }, context: GraphqlContext) =>
+        blockFields(await memgate.blocks.create(context.principal, blockBody(args.input))),
+      updateBlock: async (_root: Root, args: { id: string; input: UpdateBlockInput }, context: GraphqlContext) =>
+        blockFields(await memgate.blocks.update(context.principal, args.id, blockBody(args.input))),
+      deleteBlock: async (_root: Root, args: { id: string; force?: boolean | null }, context: GraphqlContext) => {
+        await memgate.blocks.delete(context.principal, args.id, args.force ? { force: 'true' } : {});
+        return true;
+      },
+      attachBlock: async (_root: Root, args: { agentId: string; blockId: string }, context: GraphqlContext) => {
+        context.request.agentId = args.agentId;
+        return agentFields(await memgate.blocks.attach(context.principal, args.agentId, args.blockId));
+      },
+      detachBlock: async (_root: Root, args: { agentId: string; blockId: string }, context: GraphqlContext) => {
+        context.request.agentId = args.agentId;
+        await memgate.blocks.detach(context.principal, args.agentId, args.blockId);
         return true;
       },
       createConversation: async (

@@ -85,6 +85,49 @@ export const typeDefs = /* GraphQL */ `
     persona: String
     human: String
     contextWindow: Int
+    "Added: the agent's own blocks (default: persona and human)."
+    memoryBlocks: [BlockInput!]
+    "Added: existing blocks of yours to attach (shared blocks)."
+    blockIds: [ID!]
+    "Added."
+    tags: [String!]
+    "Added: up to 16 string pairs."
+    metadata: JSON
+  }
+  "Added: a memory block to create."
+  input BlockInput {
+    "1 to 64 characters of a-z, 0-9, _ and -; unique per agent."
+    label: String!
+    value: String
+    "Largest value, in characters (default 5000)."
+    limit: Int
+    "What the block is for; shown to the agent with the block."
+    description: String
+    "The agent's memory tools may not write it."
+    readOnly: Boolean
+    "Up to 16 string pairs (createBlock only)."
+    metadata: JSON
+  }
+  "Added: absent fields stay."
+  input UpdateAgentInput {
+    name: String
+    model: String
+    system: String
+    contextWindow: Int
+    tags: [String!]
+    "Null clears it."
+    metadata: JSON
+  }
+  "Added: absent fields stay; a null description or metadata clears it."
+  input UpdateBlockInput {
+    label: String
+    value: String
+    limit: Int
+    description: String
+    readOnly: Boolean
+    metadata: JSON
+    "The version the edit was made from: a newer one is a CONFLICT instead of a lost edit."
+    version: Int
   }
 
   type FunctionCall {
@@ -156,6 +199,42 @@ export const typeDefs = /* GraphQL */ `
     label: String!
     value: String!
     limit: Int!
+    "Added: the block's id (Block in blocks/block)."
+    id: ID
+    "Added."
+    description: String
+    "Added."
+    readOnly: Boolean!
+    "Added: grows by one with every write."
+    version: Int
+  }
+  "Added: a memory block as its own entity, attachable to several agents."
+  type Block {
+    id: ID!
+    object: String!
+    label: String!
+    value: String!
+    limit: Int!
+    description: String
+    readOnly: Boolean!
+    version: Int!
+    metadata: JSON
+    "The agents it is attached to."
+    agentIds: [ID!]!
+    createdAt: String!
+    updatedAt: String!
+    "Every write, newest first (REST: GET /v1/blocks/{id}/history)."
+    history(limit: Int, before: Int): [BlockHistoryEntry!]!
+  }
+  "Added: one write of a block."
+  type BlockHistoryEntry {
+    version: Int!
+    value: String!
+    "agent, user or import."
+    actor: String!
+    agentId: ID
+    messageId: ID
+    at: String!
   }
   type Agent {
     id: ID!
@@ -169,6 +248,10 @@ export const typeDefs = /* GraphQL */ `
     system: String!
     "Added."
     contextWindow: Int!
+    "Added."
+    tags: [String!]!
+    "Added."
+    metadata: JSON
     "Added: the agent's conversations, oldest (the default one) first (REST: GET /v1/agents/{id}/conversations)."
     conversations(limit: Int, before: ID): [Conversation!]!
   }
@@ -216,14 +299,21 @@ export const typeDefs = /* GraphQL */ `
   }
   """
   type "subscribed" (message null) comes first, once the subscription is live; then one
-  "message.created" per stored message.
+  "message.created" per stored message, and (added) one "block.updated" per write of one of the
+  agent's memory blocks, whoever made it.
   """
   type AgentEvent {
     type: String!
     agentId: ID!
-    "Added: the conversation of the message; null for subscribed."
+    "Added: the conversation of the message; null for subscribed and block.updated."
     conversationId: ID
     message: AgentMessage
+    "Added: the block as written (block.updated)."
+    block: MemoryBlock
+    "Added: who wrote it (block.updated): agent, user or import."
+    actor: String
+    "Added: the agent whose turn wrote it (block.updated by an agent sharing the block, or this one)."
+    byAgentId: ID
   }
 
   type Query {
@@ -237,10 +327,28 @@ export const typeDefs = /* GraphQL */ `
     messages(agentId: ID!, limit: Int, before: ID, conversationId: ID, includeHidden: Boolean): [AgentMessage!]!
     "Added: one conversation of the agent; an unknown one is null with a NOT_FOUND error."
     conversation(agentId: ID!, id: ID!): Conversation
+    "Added: your memory blocks, oldest first (REST: GET /v1/blocks)."
+    blocks(limit: Int, before: ID, label: String): [Block!]!
+    "Added: one of your blocks; an unknown one is null with a NOT_FOUND error."
+    block(id: ID!): Block
   }
   type Mutation {
     createAgent(input: CreateAgentInput!): Agent!
     deleteAgent(id: ID!): Boolean!
+    "Added: changes the agent's settings (REST: PATCH /v1/agents/{id})."
+    updateAgent(id: ID!, input: UpdateAgentInput!): Agent!
+    "Added: writes the agent's block with this label (REST: PUT /v1/agents/{id}/memory/{label})."
+    updateMemory(agentId: ID!, label: String!, value: String!): MemoryBlock!
+    "Added (REST: POST /v1/blocks)."
+    createBlock(input: BlockInput!): Block!
+    "Added: every agent it is attached to sees the change on its next step (REST: PATCH /v1/blocks/{id})."
+    updateBlock(id: ID!, input: UpdateBlockInput!): Block!
+    "Added: a block still attached to agents is a CONFLICT unless force is true (REST: DELETE /v1/blocks/{id})."
+    deleteBlock(id: ID!, force: Boolean): Boolean!
+    "Added (REST: PUT /v1/agents/{agentId}/blocks/{blockId})."
+    attachBlock(agentId: ID!, blockId: ID!): Agent!
+    "Added: the block stays (REST: DELETE /v1/agents/{agentId}/blocks/{blockId})."
+    detachBlock(agentId: ID!, blockId: ID!): Boolean!
     createChatCompletion(input: ChatCompletionInput!): ChatCompletion!
     "Added."
     createConversation(agentId: ID!, input: ConversationInput): Conversation!

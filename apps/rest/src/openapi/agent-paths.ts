@@ -13,6 +13,7 @@ import {
   passageResourceSchema,
   passageSearchResourceSchema,
   passageSearchSchema,
+  updateAgentSchema,
 } from '@memgate/core';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
@@ -73,6 +74,16 @@ export const agentPaths: ZodOpenApiPathsObject = {
       tags: ['Agents'],
       requestParams: { path: agentId },
       responses: { '200': json('The agent.', agentResourceSchema), ...errors(404) },
+    },
+    patch: {
+      operationId: 'updateAgent',
+      tags: ['Agents'],
+      summary: 'Change an agent’s name, model, system prompt, context window, tags or metadata',
+      requestParams: { path: agentId },
+      requestBody: {
+        content: { 'application/json': { schema: updateAgentSchema.meta({ id: 'UpdateAgentRequest' }) } },
+      },
+      responses: { '200': json('The changed agent.', agentResourceSchema), ...errors(403, 404, 422) },
     },
     delete: {
       operationId: 'deleteAgent',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createDocument, type ZodOpenApiObject } from 'zod-openapi';
 import { adminPaths } from './admin-paths.ts';
 import { agentPaths } from './agent-paths.ts';
+import { blockPaths } from './block-paths.ts';
 import { chatPaths } from './chat-paths.ts';
 import { conversationPaths } from './conversation-paths.ts';
 import { openaiConversationPaths } from './openai-conversation-paths.ts';
@@ -28,6 +29,7 @@ const definition: ZodOpenApiObject = {
     { name: 'Models' },
     { name: 'Agents' },
     { name: 'Memory' },
+    { name: 'Blocks', description: 'Memory blocks shared between agents, with the history of every write.' },
     { name: 'Conversations', description: 'Threads of an agent; core and archival memory are shared by all of them.' },
     { name: 'Responses', description: 'OpenAI’s Responses API over the same agents and conversations.' },
     { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
@@ -36,6 +38,7 @@ const definition: ZodOpenApiObject = {
   paths: {
     ...chatPaths,
     ...agentPaths,
+    ...blockPaths,
     ...conversationPaths,
     ...responsePaths,
     ...openaiConversationPaths,

@@ -1,4 +1,11 @@
-import { agentResource, type Memgate, messageResource, passageResource, passageSearchResource } from '@memgate/core';
+import {
+  agentResource,
+  type Memgate,
+  memoryBlockResource,
+  messageResource,
+  passageResource,
+  passageSearchResource,
+} from '@memgate/core';
 import { Router } from 'express';
 import { clientSignal } from '../client-signal.ts';
 import { principalOf } from '../principal.ts';
@@ -30,6 +37,9 @@ export function agentRoutes(memgate: Memgate): Router {
   router.get('/agents/:agentId', async (request, response) => {
     response.json(agentResource(await agents.get(principalOf(response), request.params.agentId)));
   });
+  router.patch('/agents/:agentId', async (request, response) => {
+    response.json(agentResource(await agents.update(principalOf(response), request.params.agentId, request.body)));
+  });
   router.delete('/agents/:agentId', async (request, response) => {
     await agents.delete(principalOf(response), request.params.agentId);
     response.status(204).end();
@@ -39,11 +49,12 @@ export function agentRoutes(memgate: Memgate): Router {
     response.json({ object: 'list', data: messages.map(messageResource) });
   });
   router.get('/agents/:agentId/memory', async (request, response) => {
-    response.json({ blocks: await agents.memory(principalOf(response), request.params.agentId) });
+    const blocks = await agents.memory(principalOf(response), request.params.agentId);
+    response.json({ blocks: blocks.map(memoryBlockResource) });
   });
   router.put('/agents/:agentId/memory/:label', async (request, response) => {
     const { agentId, label } = request.params;
-    response.json(await agents.updateMemory(principalOf(response), agentId, label, request.body));
+    response.json(memoryBlockResource(await agents.updateMemory(principalOf(response), agentId, label, request.body)));
   });
   router.get('/agents/:agentId/archival', async (request, response) => {
     const passages = await memory.listPassages(principalOf(response), request.params.agentId, request.query);

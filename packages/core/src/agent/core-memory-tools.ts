@@ -20,6 +20,9 @@ function findBlock(context: ToolContext, label: unknown): MemoryBlock | ToolOutc
 
 function writeBlock(context: ToolContext, block: MemoryBlock, value: string): ToolOutcome {
   if (context.readOnly) return readOnlyMemory();
+  if (block.readOnly) {
+    return toolFailure(`Edit refused: the "${block.label}" block is read-only; it can be read but not changed.`);
+  }
   if (value.length > block.limit) {
     return toolFailure(
       `Edit refused: the "${block.label}" block would hold ${value.length} characters, over its limit of ${block.limit}. ` +

@@ -13,8 +13,15 @@ export const DEFAULT_PERSONA = 'I am a helpful assistant with a long-term memory
 export const DEFAULT_HUMAN = '';
 export const DEFAULT_BLOCK_LIMIT = 5000;
 
+/**
+ * One block as the agent sees it: its label, size against its limit, and value. A block with a
+ * description, or a read-only one, says so first, as Letta renders its blocks, so that the agent
+ * knows what a block it did not create is for.
+ */
 function renderBlock(block: MemoryBlock): string {
-  return `(${block.label}: ${block.value.length}/${block.limit} characters used)\n<${block.label}>\n${block.value}\n</${block.label}>`;
+  const usage = `(${block.label}: ${block.value.length}/${block.limit} characters used${block.readOnly ? ', read-only' : ''})`;
+  const description = block.description ? `<description>${block.description}</description>\n` : '';
+  return `${usage}\n${description}<${block.label}>\n${block.value}\n</${block.label}>`;
 }
 
 /** The core memory section of the system prompt. */

@@ -5,6 +5,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
+import { publishBlockUpdate } from '../services/block-service.ts';
 import type { Store, TurnStep } from '../store/store.ts';
 import { type AgentTool, BASE_AGENT_TOOLS } from './base-tools.ts';
 import { CommitGate } from './commit-gate.ts';
@@ -140,6 +141,8 @@ export class TurnRunner {
     // The model asked for, reported on every chunk and completion alike (upstreams may add a date suffix).
     const model = input.model;
     for (let step = 0; step < this.options.maxSteps; step++) {
+      // A block shared with other agents may have changed since the last step: read it again.
+      if (step > 0 && turn.memory.some((block) => (block.agentCount ?? 1) > 1)) await this.refreshMemory(turn);
       input.trace.step?.end({});
       input.trace.step = input.trace.span.child('step', { index: step, agentId: agent.id });
       input.trace.steps = step + 1;
@@ -383,7 +386,9 @@ export class TurnRunner {
     if (last) input.timing.lastMessageId = last.id;
     for (const change of current.memory ?? []) {
       const block = memory.find((candidate) => candidate.label === change.label);
-      if (block && change.version !== undefined) block.version = change.version + 1;
+      if (!block) continue;
+      if (change.version !== undefined) block.version = change.version + 1;
+      await this.publishBlock(block, input);
     }
     for (const message of stored) {
       await this.options.events.publish({
@@ -394,6 +399,33 @@ export class TurnRunner {
       });
     }
     return stored;
+  }
+
+  /** Tells every agent the block is attached to (one query more for a shared block) that it changed. */
+  private async publishBlock(block: MemoryBlock, input: TurnInput): Promise<void> {
+    if (block.id === undefined || block.version === undefined) return;
+    const shared = (block.agentCount ?? 1) > 1 ? await this.options.store.getBlock(input.agent.userId, block.id) : null;
+    await publishBlockUpdate(
+      this.options.events,
+      {
+        id: block.id,
+        label: block.label,
+        value: block.value,
+        limit: block.limit,
+        description: block.description ?? null,
+        readOnly: block.readOnly ?? false,
+        version: block.version,
+        agentIds: shared?.agentIds ?? [input.agent.id],
+      },
+      'agent',
+      input.agent.id,
+    );
+  }
+
+  /** The turn's memory as stored now: what another agent sharing a block wrote is seen from this step on. */
+  private async refreshMemory(turn: TurnState): Promise<void> {
+    const agent = await this.options.store.getAgent(turn.input.agent.userId, turn.input.agent.id);
+    if (agent) turn.memory.splice(0, turn.memory.length, ...agent.memory.map((block) => ({ ...block })));
   }
 
   /** The step with its memory tool calls run again on the agent's latest memory (see `commit`). */

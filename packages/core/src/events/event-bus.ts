@@ -1,12 +1,28 @@
-import type { StoredMessage } from '../domain/types.ts';
+import type { BlockActor, MemoryBlock, StoredMessage } from '../domain/types.ts';
 
 /** An event about one agent, delivered to every subscriber on any instance. */
-export interface AgentEvent {
+export type AgentEvent = MessageCreatedEvent | BlockUpdatedEvent;
+
+/** A message was stored in one of the agent's conversations. */
+export interface MessageCreatedEvent {
   type: 'message.created';
   agentId: string;
   /** The conversation the message belongs to (the agent's id for its default conversation). */
   conversationId: string;
   message: StoredMessage;
+}
+
+/**
+ * One of the agent's memory blocks was written: by this agent's turn, by another agent sharing
+ * the block, or through the API. Every agent the block is attached to gets one.
+ */
+export interface BlockUpdatedEvent {
+  type: 'block.updated';
+  agentId: string;
+  block: MemoryBlock & { id: string; version: number };
+  actor: BlockActor;
+  /** The agent whose turn wrote it (actor `agent`), else null. */
+  byAgentId: string | null;
 }
 
 export type AgentEventListener = (event: AgentEvent) => void;

@@ -9,14 +9,49 @@ const timestamp = z.string().meta({ description: 'ISO 8601 date and time.', exam
 
 export const memoryBlockSchema = z
   .object({
+    id: z.string().optional().meta({ description: 'The block’s id (`block-…`), for `/v1/blocks`.' }),
     label: z.string().meta({ example: 'human' }),
     value: z.string(),
     limit: z.number().int().meta({ description: 'Largest value, in characters.' }),
+    description: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'What the block is for; shown to the agent with the block.' }),
+    read_only: z.boolean().optional().meta({ description: 'The agent’s memory tools may not write it.' }),
     version: z.number().int().optional().meta({
       description: 'Grows by one with every write of the block (by the agent, from any conversation, or by you).',
     }),
   })
   .meta({ id: 'MemoryBlock', description: 'One block of an agent’s core memory.' });
+
+export const blockResourceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('block'),
+    label: z.string(),
+    value: z.string(),
+    limit: z.number().int(),
+    description: z.string().nullable(),
+    read_only: z.boolean(),
+    version: z.number().int(),
+    metadata: z.record(z.string(), z.string()).nullable(),
+    agent_ids: z.array(z.string()).meta({ description: 'The agents it is attached to: every one sees its edits.' }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Block', description: 'A memory block, attachable to several agents (a shared block).' });
+
+export const blockHistoryEntrySchema = z
+  .object({
+    version: z.number().int(),
+    value: z.string(),
+    actor: z.enum(['agent', 'user', 'import']),
+    agent_id: z.string().nullable().meta({ description: 'The agent whose turn wrote it (actor `agent`).' }),
+    message_id: z.string().nullable().meta({ description: 'The message of the turn step that wrote it.' }),
+    at: timestamp,
+  })
+  .meta({ id: 'BlockHistoryEntry' });
 
 export const conversationResourceSchema = z
   .object({
@@ -47,6 +82,8 @@ export const agentResourceSchema = z
     context_window: z.number().int(),
     created_at: timestamp,
     memory: z.object({ blocks: z.array(memoryBlockSchema) }),
+    tags: z.array(z.string()),
+    metadata: z.record(z.string(), z.string()).nullable(),
   })
   .meta({ id: 'Agent' });
 

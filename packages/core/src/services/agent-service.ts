@@ -5,23 +5,51 @@ import { requireWriteScope } from '../auth/key-scope.ts';
 import type { Agent, MemoryBlock, Principal, StoredMessage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { metadataSchema } from '../schemas/chat-request.ts';
 import { NUL_MESSAGE, noNul, storedText } from '../schemas/json-limits.ts';
-import type { Store } from '../store/store.ts';
+import type { AgentPatch, Store } from '../store/store.ts';
+import { blockInputSchema, memoryBlockOf, newBlockId, publishBlockUpdate } from './block-service.ts';
 import { contextWindowFor } from './context-windows.ts';
 
-/** A new block id (`block-…`). */
-export function newBlockId(): string {
-  return `block-${randomUUID()}`;
-}
+const tagsSchema = z
+  .array(z.string().min(1).max(64).refine(noNul, NUL_MESSAGE))
+  .max(64)
+  .refine((tags) => new Set(tags).size === tags.length, 'Tags must be unique.');
 
-export const createAgentSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
-  model: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
-  system: z.string().min(1).max(100_000).refine(noNul, NUL_MESSAGE).optional(),
-  persona: z.string().max(DEFAULT_BLOCK_LIMIT).refine(noNul, NUL_MESSAGE).optional(),
-  human: z.string().max(DEFAULT_BLOCK_LIMIT).refine(noNul, NUL_MESSAGE).optional(),
-  context_window: z.number().int().min(1024).max(10_000_000).optional(),
-});
+export const createAgentSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
+    model: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
+    system: z.string().min(1).max(100_000).refine(noNul, NUL_MESSAGE).optional(),
+    persona: z.string().max(DEFAULT_BLOCK_LIMIT).refine(noNul, NUL_MESSAGE).optional(),
+    human: z.string().max(DEFAULT_BLOCK_LIMIT).refine(noNul, NUL_MESSAGE).optional(),
+    context_window: z.number().int().min(1024).max(10_000_000).optional(),
+    /** The agent's own blocks; default: persona and human. */
+    memory_blocks: z.array(blockInputSchema).max(64).optional(),
+    /** Existing blocks of the user's, attached after `memory_blocks` (shared blocks). */
+    block_ids: z.array(z.string().min(1)).max(64).optional(),
+    tags: tagsSchema.optional(),
+    metadata: metadataSchema.nullish(),
+  })
+  .superRefine((input, context) => {
+    if (input.memory_blocks && (input.persona !== undefined || input.human !== undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['memory_blocks'],
+        message: 'Give either memory_blocks or persona/human: persona and human are shorthands for the default blocks.',
+      });
+    }
+    const labels = (input.memory_blocks ?? []).map((block) => block.label);
+    const repeated = labels.find((label, index) => labels.indexOf(label) !== index);
+    if (repeated) {
+      context.addIssue({
+        code: 'custom',
+        path: ['memory_blocks'],
+        message: `The label "${repeated}" is given twice: labels are unique per agent.`,
+      });
+    }
+  });
 export type CreateAgentInput = z.input<typeof createAgentSchema>;
 
 export const messagePageSchema = z.strictObject({
@@ -31,11 +59,22 @@ export const messagePageSchema = z.strictObject({
 
 export const memoryUpdateSchema = z.strictObject({ value: storedText() });
 
+/** `PATCH /v1/agents/{id}`: any of these; absent fields stay. */
+export const updateAgentSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
+  model: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
+  system: z.string().min(1).max(100_000).refine(noNul, NUL_MESSAGE).optional(),
+  context_window: z.number().int().min(1024).max(10_000_000).optional(),
+  tags: tagsSchema.optional(),
+  metadata: metadataSchema.nullish(),
+});
+
 /** Agent CRUD, history and memory: the same validation for every protocol. */
 export class AgentService {
   constructor(
     private readonly store: Store,
     private readonly defaultModel: string,
+    private readonly events?: EventBus,
   ) {}
 
   async create(principal: Principal, body: unknown): Promise<Agent> {
@@ -43,10 +82,12 @@ export class AgentService {
     const input = parseOrThrow(createAgentSchema, body ?? {});
     const id = `agent-${randomUUID()}`;
     const model = input.model ?? this.defaultModel;
-    const memory = [
-      { id: newBlockId(), label: 'persona', value: input.persona ?? DEFAULT_PERSONA, limit: DEFAULT_BLOCK_LIMIT },
-      { id: newBlockId(), label: 'human', value: input.human ?? DEFAULT_HUMAN, limit: DEFAULT_BLOCK_LIMIT },
-    ];
+    const memory = input.memory_blocks
+      ? input.memory_blocks.map(memoryBlockOf)
+      : [
+          { id: newBlockId(), label: 'persona', value: input.persona ?? DEFAULT_PERSONA, limit: DEFAULT_BLOCK_LIMIT },
+          { id: newBlockId(), label: 'human', value: input.human ?? DEFAULT_HUMAN, limit: DEFAULT_BLOCK_LIMIT },
+        ];
     return this.store.createAgent({
       id,
       userId: principal.userId,
@@ -56,8 +97,9 @@ export class AgentService {
       contextWindow: input.context_window ?? contextWindowFor(model),
       createdAt: new Date().toISOString(),
       memory,
-      tags: [],
-      metadata: null,
+      ...(input.block_ids?.length && { blockIds: input.block_ids }),
+      tags: input.tags ?? [],
+      metadata: input.metadata ?? null,
     });
   }
 
@@ -107,6 +149,44 @@ export class AgentService {
     }
     const updated = await this.store.setMemoryBlock(agentId, label, value);
     if (!updated) throw new MemgateError('NOT_FOUND', `Agent ${agentId} has no memory block "${label}".`);
+    if (this.events && updated.id !== undefined) {
+      // A shared block changed for every agent it is attached to.
+      const shared = (updated.agentCount ?? 1) > 1 ? await this.store.getBlock(principal.userId, updated.id) : null;
+      await publishBlockUpdate(
+        this.events,
+        {
+          id: updated.id,
+          label: updated.label,
+          value: updated.value,
+          limit: updated.limit,
+          description: updated.description ?? null,
+          readOnly: updated.readOnly ?? false,
+          version: updated.version ?? 1,
+          agentIds: shared?.agentIds ?? [agentId],
+        },
+        'user',
+        null,
+      );
+    }
+    return updated;
+  }
+
+  /**
+   * Changes an agent's settings. A smaller context window applies from the agent's next step,
+   * which summarises first when the window no longer fits.
+   */
+  async update(principal: Principal, agentId: string, body: unknown): Promise<Agent> {
+    requireWriteScope(principal);
+    const input = parseOrThrow(updateAgentSchema, body ?? {});
+    const patch: AgentPatch = {};
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.model !== undefined) patch.model = input.model;
+    if (input.system !== undefined) patch.system = input.system;
+    if (input.context_window !== undefined) patch.contextWindow = input.context_window;
+    if (input.tags !== undefined) patch.tags = input.tags;
+    if (input.metadata !== undefined) patch.metadata = input.metadata;
+    const updated = await this.store.updateAgent(principal.userId, agentId, patch);
+    if (!updated) throw new MemgateError('NOT_FOUND', `Agent ${agentId} not found.`, { detailCode: 'agent_not_found' });
     return updated;
   }
 }

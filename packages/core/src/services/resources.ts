@@ -3,15 +3,21 @@ import { messageContentParts } from '../attachments/content-parts.ts';
 import {
   type Agent,
   type ApiKeyRecord,
+  type Block,
+  type BlockHistoryEntry,
   type Conversation,
   isDefaultConversation,
+  type MemoryBlock,
   type StoredMessage,
   type User,
 } from '../domain/types.ts';
 import type {
   agentResourceSchema,
   apiKeyResourceSchema,
+  blockHistoryEntrySchema,
+  blockResourceSchema,
   conversationResourceSchema,
+  memoryBlockSchema,
   messageResourceSchema,
   userResourceSchema,
 } from '../schemas/resource-schemas.ts';
@@ -28,7 +34,57 @@ export function agentResource(agent: Agent): AgentResource {
     system: agent.system,
     context_window: agent.contextWindow,
     created_at: agent.createdAt,
-    memory: { blocks: agent.memory.map(({ label, value, limit }) => ({ label, value, limit })) },
+    memory: { blocks: agent.memory.map(memoryBlockResource) },
+    tags: agent.tags,
+    metadata: agent.metadata,
+  };
+}
+
+/** The REST/GraphQL shape of one of an agent's blocks. */
+export type MemoryBlockResource = z.output<typeof memoryBlockSchema>;
+
+export function memoryBlockResource(block: MemoryBlock): MemoryBlockResource {
+  return {
+    ...(block.id !== undefined && { id: block.id }),
+    label: block.label,
+    value: block.value,
+    limit: block.limit,
+    description: block.description ?? null,
+    read_only: block.readOnly ?? false,
+    ...(block.version !== undefined && { version: block.version }),
+  };
+}
+
+/** The REST shape of a block (`/v1/blocks`). */
+export type BlockResource = z.output<typeof blockResourceSchema>;
+
+export function blockResource(block: Block): BlockResource {
+  return {
+    id: block.id,
+    object: 'block',
+    label: block.label,
+    value: block.value,
+    limit: block.limit,
+    description: block.description,
+    read_only: block.readOnly,
+    version: block.version,
+    metadata: block.metadata,
+    agent_ids: block.agentIds,
+    created_at: block.createdAt,
+    updated_at: block.updatedAt,
+  };
+}
+
+export type BlockHistoryResource = z.output<typeof blockHistoryEntrySchema>;
+
+export function blockHistoryResource(entry: BlockHistoryEntry): BlockHistoryResource {
+  return {
+    version: entry.version,
+    value: entry.value,
+    actor: entry.actor,
+    agent_id: entry.agentId,
+    message_id: entry.messageId,
+    at: entry.at,
   };
 }
 

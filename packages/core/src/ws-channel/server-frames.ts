@@ -1,7 +1,13 @@
+import type { BlockActor } from '../domain/types.ts';
 import { type ErrorObject, MemgateError, toErrorObject } from '../errors/memgate-error.ts';
 import type { AgentEvent } from '../events/event-bus.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/chat-response.ts';
-import { type MessageResource, messageResource } from '../services/resources.ts';
+import {
+  type MemoryBlockResource,
+  type MessageResource,
+  memoryBlockResource,
+  messageResource,
+} from '../services/resources.ts';
 
 /** OpenAI's error object plus the HTTP status REST would have answered. */
 export interface ChannelErrorObject extends ErrorObject {
@@ -44,9 +50,11 @@ export interface CompletionDoneFrame {
 export interface AgentEventFrame {
   type: 'agent.event';
   agent_id: string;
-  /** The conversation of the event's message. */
-  conversation_id: string;
-  event: { type: 'message.created'; message: MessageResource };
+  /** The conversation of the event's message; null for a block event (memory is the agent's). */
+  conversation_id: string | null;
+  event:
+    | { type: 'message.created'; message: MessageResource }
+    | { type: 'block.updated'; block: MemoryBlockResource; actor: BlockActor; by_agent_id: string | null };
 }
 
 /** Acknowledges `agent.subscribe` / `agent.unsubscribe`: events flow from the ack on. */
@@ -102,6 +110,19 @@ export function errorFrame(
 }
 
 export function agentEventFrame(event: AgentEvent): AgentEventFrame {
+  if (event.type === 'block.updated') {
+    return {
+      type: 'agent.event',
+      agent_id: event.agentId,
+      conversation_id: null,
+      event: {
+        type: event.type,
+        block: memoryBlockResource(event.block),
+        actor: event.actor,
+        by_agent_id: event.byAgentId,
+      },
+    };
+  }
   return {
     type: 'agent.event',
     agent_id: event.agentId,

@@ -1,0 +1,89 @@
+import {
+  agentResourceSchema,
+  blockCreateSchema,
+  blockDeleteSchema,
+  blockHistoryEntrySchema,
+  blockHistoryPageSchema,
+  blockListSchema,
+  blockResourceSchema,
+  blockUpdateSchema,
+  listSchema,
+} from '@memgate/core';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { AUTHENTICATED_ERRORS, errorResponses, json } from './error-responses.ts';
+
+const blockId = z.object({ blockId: z.string().meta({ description: 'The block’s id (`block-…`).' }) });
+const agentBlock = blockId.extend({ agentId: z.string().meta({ description: 'The agent’s id.' }) });
+const errors = (...statuses: number[]) => errorResponses(...AUTHENTICATED_ERRORS, ...statuses);
+
+/** Memory blocks as their own entities, shared between agents, with their history. */
+export const blockPaths: ZodOpenApiPathsObject = {
+  '/v1/blocks': {
+    post: {
+      operationId: 'createBlock',
+      tags: ['Blocks'],
+      summary: 'Create a block, to attach to agents',
+      requestBody: { content: { 'application/json': { schema: blockCreateSchema.meta({ id: 'CreateBlockRequest' }) } } },
+      responses: { '201': json('The new block.', blockResourceSchema), ...errors(403, 422) },
+    },
+    get: {
+      operationId: 'listBlocks',
+      tags: ['Blocks'],
+      summary: 'The caller’s blocks, oldest first',
+      requestParams: { query: blockListSchema },
+      responses: { '200': json('One page of blocks.', listSchema(blockResourceSchema, 'BlockList')), ...errors(422) },
+    },
+  },
+  '/v1/blocks/{blockId}': {
+    get: {
+      operationId: 'getBlock',
+      tags: ['Blocks'],
+      requestParams: { path: blockId },
+      responses: { '200': json('The block.', blockResourceSchema), ...errors(404) },
+    },
+    patch: {
+      operationId: 'updateBlock',
+      tags: ['Blocks'],
+      summary: 'Change a block; every agent it is attached to sees it on its next step',
+      requestParams: { path: blockId },
+      requestBody: { content: { 'application/json': { schema: blockUpdateSchema.meta({ id: 'UpdateBlockRequest' }) } } },
+      responses: { '200': json('The changed block.', blockResourceSchema), ...errors(403, 404, 409, 422) },
+    },
+    delete: {
+      operationId: 'deleteBlock',
+      tags: ['Blocks'],
+      summary: 'Delete a block (409 while attached, unless force=true)',
+      requestParams: { path: blockId, query: blockDeleteSchema },
+      responses: { '204': { description: 'Deleted.' }, ...errors(403, 404, 409, 422) },
+    },
+  },
+  '/v1/blocks/{blockId}/history': {
+    get: {
+      operationId: 'getBlockHistory',
+      tags: ['Blocks'],
+      summary: 'Every write of the block, newest first',
+      requestParams: { path: blockId, query: blockHistoryPageSchema },
+      responses: {
+        '200': json('One page of writes.', listSchema(blockHistoryEntrySchema, 'BlockHistory')),
+        ...errors(404, 422),
+      },
+    },
+  },
+  '/v1/agents/{agentId}/blocks/{blockId}': {
+    put: {
+      operationId: 'attachBlock',
+      tags: ['Blocks'],
+      summary: 'Attach a block to an agent',
+      requestParams: { path: agentBlock },
+      responses: { '200': json('The agent with the block.', agentResourceSchema), ...errors(403, 404, 422) },
+    },
+    delete: {
+      operationId: 'detachBlock',
+      tags: ['Blocks'],
+      summary: 'Detach a block from an agent (the block stays)',
+      requestParams: { path: agentBlock },
+      responses: { '204': { description: 'Detached.' }, ...errors(403, 404) },
+    },
+  },
+};
