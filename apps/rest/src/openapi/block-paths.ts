@@ -24,7 +24,9 @@ export const blockPaths: ZodOpenApiPathsObject = {
       operationId: 'createBlock',
       tags: ['Blocks'],
       summary: 'Create a block, to attach to agents',
-      requestBody: { content: { 'application/json': { schema: blockCreateSchema.meta({ id: 'CreateBlockRequest' }) } } },
+      requestBody: {
+        content: { 'application/json': { schema: blockCreateSchema.meta({ id: 'CreateBlockRequest' }) } },
+      },
       responses: { '201': json('The new block.', blockResourceSchema), ...errors(403, 422) },
     },
     get: {
@@ -47,7 +49,9 @@ export const blockPaths: ZodOpenApiPathsObject = {
       tags: ['Blocks'],
       summary: 'Change a block; every agent it is attached to sees it on its next step',
       requestParams: { path: blockId },
-      requestBody: { content: { 'application/json': { schema: blockUpdateSchema.meta({ id: 'UpdateBlockRequest' }) } } },
+      requestBody: {
+        content: { 'application/json': { schema: blockUpdateSchema.meta({ id: 'UpdateBlockRequest' }) } },
+      },
       responses: { '200': json('The changed block.', blockResourceSchema), ...errors(403, 404, 409, 422) },
     },
     delete: {
