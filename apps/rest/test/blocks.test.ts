@@ -218,6 +218,34 @@ describe('custom and shared memory blocks, block history, editable agents', () =
     expect((await call('GET', '/v1/blocks?limit=0')).status).toBe(422);
   });
 
+  it('summarises at once when PATCH makes the context window too small for a conversation', async () => {
+    const agent = await createAgent({ name: 'shrinking', context_window: 32_000 });
+    const long = (index: number) => `Message ${index}: ${'words to remember '.repeat(60)}`;
+    for (let index = 0; index < 4; index++) {
+      harness.upstream.script(sendMessage(`Reply ${index}.`));
+      expect((await chat(agent.id, long(index))).status).toBe(200);
+    }
+    const calls = harness.upstream.requests.length;
+    harness.upstream.script({ content: 'The user sent four long messages about words.' });
+    const patched = await call('PATCH', `/v1/agents/${agent.id}`, { context_window: 1024 });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(harness.upstream.requests.length).toBe(calls + 1);
+    const context = (await call('GET', `/v1/agents/${agent.id}/context`)).body;
+    expect(context['summary']).toContain('four long messages');
+    expect(context['summarised_messages']).toBeGreaterThan(0);
+
+    // A failing upstream leaves the agent as it was.
+    const other = await createAgent({ name: 'kept', context_window: 32_000 });
+    for (let index = 0; index < 4; index++) {
+      harness.upstream.script(sendMessage(`Reply ${index}.`));
+      expect((await chat(other.id, long(index))).status).toBe(200);
+    }
+    harness.upstream.script({ error: { status: 500 } }, { error: { status: 500 } }, { error: { status: 500 } });
+    const failed = await call('PATCH', `/v1/agents/${other.id}`, { context_window: 1024 });
+    expect(failed.status).toBe(502);
+    expect((await call('GET', `/v1/agents/${other.id}`)).body['context_window']).toBe(32_000);
+  });
+
   it('edits an agent with PATCH and refuses bad fields', async () => {
     const agent = await createAgent({ name: 'before' });
     const patched = await call('PATCH', `/v1/agents/${agent.id}`, {

@@ -98,6 +98,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     telemetry: options.telemetry,
     turnTimeoutMs: options.turnTimeoutMs,
   });
+  agents.compactor = (principal, agentId, contextWindow) => chat.compact(principal, agentId, contextWindow);
   return {
     store,
     provider,

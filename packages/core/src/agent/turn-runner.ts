@@ -1,5 +1,5 @@
 import { ContextManager, type ContextWindowState, type FitInput } from '../context/context-manager.ts';
-import type { MemoryBlock, StoredMessage, Usage } from '../domain/types.ts';
+import type { Agent, MemoryBlock, StoredMessage, Usage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { LlmProvider } from '../llm/provider.ts';
@@ -7,7 +7,7 @@ import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
 import { publishBlockUpdate } from '../services/block-service.ts';
 import type { Store, TurnStep } from '../store/store.ts';
-import { type AgentTool, BASE_AGENT_TOOLS } from './base-tools.ts';
+import { type AgentTool, agentToolDefinitions, BASE_AGENT_TOOLS } from './base-tools.ts';
 import { CommitGate } from './commit-gate.ts';
 import { HeldSteps } from './held-steps.ts';
 import { isMemoryConflict, reapplyMemoryEdits } from './memory-reapply.ts';
@@ -399,6 +399,39 @@ export class TurnRunner {
       });
     }
     return stored;
+  }
+
+  /**
+   * Fits one conversation's window to the agent's context window now, summarising what no longer
+   * fits (an agent whose window was made smaller). The caller holds the conversation's lock.
+   * Returns whether it summarised.
+   */
+  async compact(agent: Agent, conversationId: string, signal?: AbortSignal): Promise<boolean> {
+    const commit = async (step: TurnStep) => {
+      const stored = await this.options.store.commitStep({
+        ...step,
+        conversationId,
+        messages: step.messages.map(withTokenCount),
+      });
+      for (const message of stored) {
+        await this.options.events.publish({ type: 'message.created', agentId: agent.id, conversationId, message });
+      }
+      return stored;
+    };
+    const context = new ContextManager({
+      store: this.options.store,
+      commit,
+      generate: (request) => this.options.provider.generate(request, { signal }),
+    });
+    const window = await context.load(conversationId);
+    const { summarised } = await context.fit(window, {
+      agent,
+      model: agent.model,
+      memory: agent.memory,
+      instructions: [],
+      tools: agentToolDefinitions(this.tools),
+    });
+    return summarised;
   }
 
   /** Tells every agent the block is attached to (one query more for a shared block) that it changed. */

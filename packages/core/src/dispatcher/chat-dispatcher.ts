@@ -257,6 +257,30 @@ export class ChatDispatcher {
    * The client input a failed attempt stored at the end of the history (see `unansweredInput`). The
    * window ends where the history ends, so its tail answers unless the whole window is such input.
    */
+  /**
+   * Fits every conversation of the agent to a context window of `contextWindow` tokens now (one
+   * that is about to be made smaller), one at a time under each conversation's lock, as a turn
+   * would before its first call. Returns how many conversations were summarised.
+   */
+  async compact(principal: Principal, agentId: string, contextWindow: number, signal?: AbortSignal): Promise<number> {
+    let summarised = 0;
+    let before: string | undefined;
+    for (;;) {
+      const page = await this.options.store.listConversations(agentId, { limit: 100, ...(before && { before }) });
+      for (const conversation of page) {
+        const release = await this.options.lock.acquire(conversation.id, signal);
+        try {
+          const agent = { ...(await this.requireAgent(principal, agentId)), contextWindow };
+          if (await this.options.runner.compact(agent, conversation.id, signal)) summarised++;
+        } finally {
+          await release();
+        }
+      }
+      if (page.length < 100 || !page[0]) return summarised;
+      before = page[0].id;
+    }
+  }
+
   private async unansweredInput(agentId: string, conversationId: string, window: StoredMessage[]) {
     const inWindow = unansweredInput(window, isReservedToolName);
     if (inWindow.length < window.length) return inWindow;

@@ -172,12 +172,22 @@ export class AgentService {
   }
 
   /**
-   * Changes an agent's settings. A smaller context window applies from the agent's next step,
-   * which summarises first when the window no longer fits.
+   * Fits the agent's conversations to a smaller context window (the chat dispatcher's `compact`),
+   * set once the dispatcher exists.
+   */
+  compactor?: (principal: Principal, agentId: string, contextWindow: number) => Promise<number>;
+
+  /**
+   * Changes an agent's settings. A smaller context window first summarises, at once, every
+   * conversation whose window no longer fits it; an upstream failure there changes nothing (502).
    */
   async update(principal: Principal, agentId: string, body: unknown): Promise<Agent> {
     requireWriteScope(principal);
     const input = parseOrThrow(updateAgentSchema, body ?? {});
+    const current = await this.get(principal, agentId);
+    if (input.context_window !== undefined && input.context_window < current.contextWindow) {
+      await this.compactor?.(principal, agentId, input.context_window);
+    }
     const patch: AgentPatch = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.model !== undefined) patch.model = input.model;
