@@ -4,7 +4,8 @@ import type { RequestHandler, Response } from 'express';
 /** Authenticates every /v1 request by its bearer API key (contract §2). */
 export function authenticate(memgate: Memgate): RequestHandler {
   return async (request, response, next) => {
-    response.locals['principal'] = await memgate.admin.authenticate(request.headers.authorization);
+    // A route that authenticates before reading its body (an Agent File import) is not asked twice.
+    response.locals['principal'] ??= await memgate.admin.authenticate(request.headers.authorization);
     next();
   };
 }

@@ -16,6 +16,7 @@ import { authenticate } from './principal.ts';
 import { requestLogging } from './request-logging.ts';
 import { responseRoutes } from './responses/response-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
+import { agentFileBody, agentFileRoutes } from './routes/agent-file-routes.ts';
 import { agentRoutes } from './routes/agent-routes.ts';
 import { blockRoutes } from './routes/block-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -40,6 +41,9 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
   // First: every response, errors included, carries the request id.
   app.use(requestLogging(options.observability ?? quietObservability()));
   app.use(corsMiddleware(options.corsOrigins ?? []));
+  // An Agent File import has its own limit and shapes (multipart): its caller is known before its
+  // body (up to MEMGATE_MAX_IMPORT_BYTES) is read, ahead of the JSON parser.
+  app.post('/v1/agents/import', authenticate(memgate), agentFileBody(memgate));
   // Any content type is read as JSON: `curl -d` sends form encoding by default.
   app.use(express.json({ limit: options.bodyLimitBytes ?? defaultBodyLimitBytes(), type: () => true, strict: false }));
   // Every body, on every route, within the core's depth limit (422 at the field) before any handler sees it.
@@ -62,6 +66,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     '/v1',
     authenticate(memgate),
     chatRoutes(memgate, options.stream),
+    agentFileRoutes(memgate),
     agentRoutes(memgate),
     blockRoutes(memgate),
     conversationRoutes(memgate),

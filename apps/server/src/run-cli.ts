@@ -20,6 +20,8 @@ const OPTIONS = {
   scope: { type: 'string' },
   'expires-at': { type: 'string' },
   force: { type: 'boolean' },
+  messages: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       scope: values.scope,
       expiresAt: values['expires-at'],
       force: values.force,
+      messages: values.messages,
+      dryRun: values['dry-run'],
     });
     const json = values.json || command.document || !process.stdout.isTTY;
     process.stdout.write(`${json ? JSON.stringify(result, null, 2) : formatTable(result)}\n`);

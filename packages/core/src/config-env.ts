@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_INPUT_MESSAGES } from './dispatcher/new-input.ts';
+import { DEFAULT_MAX_IMPORT_BYTES } from './agent-file/index.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 import { parseCorsOrigins } from './platform/cors-origins.ts';
 
@@ -43,6 +44,7 @@ export const envSchema = z.object({
   MEMGATE_ADMIN_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
   MEMGATE_BODY_LIMIT_BYTES: integer(1).optional(),
   MEMGATE_MAX_ATTACHMENT_BYTES: integer(1).default(DEFAULT_MAX_ATTACHMENT_BYTES),
+  MEMGATE_MAX_IMPORT_BYTES: integer(1).default(DEFAULT_MAX_IMPORT_BYTES),
   MEMGATE_MAX_STEPS: integer(1).default(10),
   MEMGATE_MAX_INPUT_MESSAGES: integer(1).default(DEFAULT_MAX_INPUT_MESSAGES),
   MEMGATE_PG_POOL_SIZE: integer(1).default(10),

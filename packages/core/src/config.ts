@@ -31,6 +31,8 @@ export interface MemgateConfig {
   bodyLimitBytes: number;
   /** Largest decoded `data:` image of a user message. */
   maxAttachmentBytes: number;
+  /** Largest Agent File an import reads (MEMGATE_MAX_IMPORT_BYTES). */
+  maxImportBytes: number;
   maxSteps: number;
   /** Most new input messages (user and tool) one request may bring (MEMGATE_MAX_INPUT_MESSAGES). */
   maxInputMessages: number;
@@ -111,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: value.MEMGATE_ADMIN_TOKEN,
     bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES ?? defaultBodyLimitBytes(value.MEMGATE_MAX_ATTACHMENT_BYTES),
     maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,
+    maxImportBytes: value.MEMGATE_MAX_IMPORT_BYTES,
     maxSteps: value.MEMGATE_MAX_STEPS,
     maxInputMessages: value.MEMGATE_MAX_INPUT_MESSAGES,
     corsOrigins: value.MEMGATE_CORS_ORIGINS,

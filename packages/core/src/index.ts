@@ -40,7 +40,7 @@ export * from './schemas/chat-response-schemas.ts';
 export * from './schemas/json-limits.ts';
 export * from './schemas/resource-schemas.ts';
 export * from './services/admin-service.ts';
-export * from './services/agent-export.ts';
+export * from './services/agent-file-service.ts';
 export * from './services/agent-service.ts';
 export * from './services/block-service.ts';
 export * from './services/context-windows.ts';

@@ -15,6 +15,7 @@ import { UpstreamMonitor, type UpstreamReport } from './platform/upstream-monito
 import { ResponseService } from './responses/response-service.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentService } from './services/agent-service.ts';
+import { AgentFileService } from './services/agent-file-service.ts';
 import { BlockService } from './services/block-service.ts';
 import { ConversationService } from './services/conversation-service.ts';
 import { MemoryService } from './services/memory-service.ts';
@@ -38,6 +39,8 @@ export interface MemgateOptions {
   embeddingModel?: string;
   /** Largest decoded `data:` image a user message may carry (MEMGATE_MAX_ATTACHMENT_BYTES); default 5 MiB. */
   maxAttachmentBytes?: number;
+  /** Largest Agent File an import reads (MEMGATE_MAX_IMPORT_BYTES); default 50 MiB. */
+  maxImportBytes?: number;
   /** Most new input messages per request (MEMGATE_MAX_INPUT_MESSAGES); default 256. */
   maxInputMessages?: number;
   /** Where turns report their steps, upstream calls, tools, commits and lock waits (logs, metrics, traces). */
@@ -63,6 +66,8 @@ export interface Memgate {
   readonly memory: MemoryService;
   /** Memory blocks as their own entities: shared between agents, with their history. */
   readonly blocks: BlockService;
+  /** Letta Agent Files (.af): export and import. */
+  readonly agentFiles: AgentFileService;
   readonly admin: AdminService;
   /** The caller's agents and the upstream models, in OpenAI's list shape. */
   models(principal: Principal): Promise<ModelList>;
@@ -110,6 +115,14 @@ export function createMemgate(options: MemgateOptions): Memgate {
     openaiConversations: new OpenAIConversations(store, conversations, lock, options.maxAttachmentBytes),
     memory: new MemoryService({ store, agents, archival, tools: agentToolDefinitions(tools) }),
     blocks: new BlockService(store, events),
+    agentFiles: new AgentFileService({
+      store,
+      agents,
+      provider,
+      archival,
+      defaultModel,
+      maxImportBytes: options.maxImportBytes,
+    }),
     admin: new AdminService(store, options.adminToken, events),
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),

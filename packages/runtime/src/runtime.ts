@@ -87,6 +87,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     maxSteps: config.maxSteps,
     embeddingModel: config.llm.embeddingModel,
     maxAttachmentBytes: config.maxAttachmentBytes,
+    maxImportBytes: config.maxImportBytes,
     maxInputMessages: config.maxInputMessages,
     telemetry: tracing ? combineTelemetry(observability.telemetry, tracing.telemetry) : observability.telemetry,
     turnTimeoutMs: config.turnTimeoutMs,

@@ -86,9 +86,17 @@ export const COMMANDS: Command[] = [
   {
     group: 'agents',
     action: 'export',
-    synopsis: 'AGENT_ID [--user USER]',
-    summary: "print an agent with its memory, messages and passages as memgate's JSON (not Letta's .af)",
+    synopsis: 'AGENT_ID [--user USER] [--messages all|window|none]',
+    summary: "print an agent as a Letta Agent File (.af): blocks, messages, window, passages, memgate's state",
     required: ['AGENT_ID'],
+    document: true,
+  },
+  {
+    group: 'agents',
+    action: 'import',
+    synopsis: 'FILE [--user USER] [--dry-run]',
+    summary: 'import the agents of a Letta Agent File (.af), all or nothing; prints their ids and warnings',
+    required: ['FILE'],
     document: true,
   },
 ];

@@ -1,4 +1,5 @@
-import { agentResource, apiKeyResource, exportAgent, type Memgate, type Principal, userResource } from '@memgate/core';
+import { readFile } from 'node:fs/promises';
+import { agentResource, apiKeyResource, type Memgate, type Principal, userResource } from '@memgate/core';
 
 /** What a command gets: the core, its positional arguments and the parsed options. */
 export interface CommandInput {
@@ -13,6 +14,10 @@ export interface CommandInput {
   expiresAt?: string | undefined;
   /** `--force`, for `users delete`. */
   force?: boolean | undefined;
+  /** `--messages`, for `agents export`. */
+  messages?: string | undefined;
+  /** `--dry-run`, for `agents import`. */
+  dryRun?: boolean | undefined;
 }
 
 async function principalOf(memgate: Memgate, user: string): Promise<Principal> {
@@ -63,6 +68,10 @@ export const COMMAND_RUNS: Record<string, (input: CommandInput) => Promise<unkno
     await memgate.agents.delete(await principalOf(memgate, user), args[0] ?? '');
     return { id: args[0], deleted: true };
   },
-  'agents export': async ({ memgate, args, user }) =>
-    exportAgent(memgate, await principalOf(memgate, user), args[0] ?? ''),
+  'agents export': async ({ memgate, args, user, messages }) =>
+    memgate.agentFiles.export(await principalOf(memgate, user), args[0] ?? '', messages ? { messages } : {}),
+  'agents import': async ({ memgate, args, user, dryRun }) => {
+    const text = await readFile(args[0] ?? '', 'utf8');
+    return memgate.agentFiles.import(await principalOf(memgate, user), text, dryRun ? { dry_run: 'true' } : {});
+  },
 };

@@ -7,6 +7,8 @@ const OPTIONS = `options:
   --scope SCOPE      keys create: full (default; turns and writes) or read (reads agents, messages, memory)
   --expires-at TIME  keys create: when the key stops working, ISO 8601 in the future (default: never)
   --force            users delete: also delete the user's agents, with their memory and messages
+  --messages WHICH   agents export: all (default), window (the context window only) or none
+  --dry-run          agents import: check and plan the import, store nothing
   --help, -h         print help for the command and exit`;
 
 const FOOTER = `It uses the server's configuration (MEMGATE_DATA_DIR or DATABASE_URL, see the README).

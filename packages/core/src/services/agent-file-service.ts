@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import {
+  type AgentFileExport,
+  DEFAULT_MAX_IMPORT_BYTES,
+  exportAgentFile,
+  parseAgentFile,
+  planAgentImport,
+} from '../agent-file/index.ts';
+import { requireWriteScope } from '../auth/key-scope.ts';
+import type { Principal } from '../domain/types.ts';
+import { parseOrThrow } from '../errors/validation.ts';
+import type { LlmProvider } from '../llm/provider.ts';
+import type { ArchivalMemory } from '../memory/archival-memory.ts';
+import type { Store } from '../store/store.ts';
+import type { AgentService } from './agent-service.ts';
+
+export const agentFileExportQuerySchema = z.strictObject({
+  messages: z.enum(['all', 'window', 'none']).default('all'),
+});
+
+export const agentFileImportQuerySchema = z.strictObject({
+  dry_run: z.enum(['true', 'false']).optional(),
+});
+
+/** What an import answers: the new agents, and everything of the file memgate will not run. */
+export interface AgentFileImportResult {
+  agent_ids: string[];
+  warnings: string[];
+  /** True when nothing was stored (`?dry_run=true`): `agent_ids` are the ids it would have had. */
+  dry_run: boolean;
+}
+
+export interface AgentFileServiceOptions {
+  store: Store;
+  agents: AgentService;
+  provider: LlmProvider;
+  archival: ArchivalMemory;
+  defaultModel: string;
+  /** Largest file an import reads (MEMGATE_MAX_IMPORT_BYTES); default 50 MiB. */
+  maxImportBytes?: number;
+}
+
+const PAGE = 1000;
+
+/** Every item of a paged list (newest page first, each oldest first), oldest first. */
+async function readAll<T extends { id: string }>(page: (before: string | undefined) => Promise<T[]>): Promise<T[]> {
+  const pages: T[][] = [];
+  let before: string | undefined;
+  for (;;) {
+    const items = await page(before);
+    pages.unshift(items);
+    if (items.length < PAGE || !items[0]) break;
+    before = items[0].id;
+  }
+  return pages.flat();
+}
+
+/**
+ * Letta's Agent File (.af): exports an agent with its blocks, history, window and archival memory,
+ * and imports the agents of a file in one transaction. An import never runs code and never
+ * connects to anything the file names: what memgate cannot run becomes a warning.
+ */
+export class AgentFileService {
+  constructor(private readonly options: AgentFileServiceOptions) {}
+
+  /** The largest file an import reads, in bytes. */
+  get maxImportBytes(): number {
+    return this.options.maxImportBytes ?? DEFAULT_MAX_IMPORT_BYTES;
+  }
+
+  async export(principal: Principal, agentId: string, query: unknown): Promise<AgentFileExport> {
+    const { messages: include } = parseOrThrow(agentFileExportQuerySchema, query ?? {}, 'query');
+    const agent = await this.options.agents.get(principal, agentId);
+    const { store } = this.options;
+    const pageOf = (before: string | undefined) => (before ? { limit: PAGE, before } : { limit: PAGE });
+    const [messages, window, summary, passages, conversations] = await Promise.all([
+      readAll((before) => store.listMessages(agentId, { ...pageOf(before), conversationId: agentId })),
+      store.listContextMessages(agentId),
+      store.getContextSummary(agentId),
+      readAll((before) => store.listPassages(agentId, pageOf(before))),
+      readAll((before) => store.listConversations(agentId, pageOf(before))),
+    ]);
+    const firstInWindow = window[0] ? messages.findIndex((message) => message.id === window[0]!.id) : -1;
+    return exportAgentFile({
+      agent,
+      messages,
+      windowStart: firstInWindow === -1 ? messages.length : firstInWindow,
+      summary,
+      passages,
+      conversations,
+      include,
+    });
+  }
+
+  /**
+   * Imports every agent of an Agent File (`text`, as uploaded) for the caller, all or nothing.
+   * Passages are re-embedded when embeddings are configured. `?dry_run=true` checks and plans the
+   * import and stores nothing.
+   */
+  async import(principal: Principal, text: string, query: unknown, signal?: AbortSignal): Promise<AgentFileImportResult> {
+    requireWriteScope(principal);
+    const { dry_run } = parseOrThrow(agentFileImportQuerySchema, query ?? {}, 'query');
+    const document = parseAgentFile(text, { maxBytes: this.maxImportBytes });
+    const { archival, provider } = this.options;
+    const plan = planAgentImport(document, {
+      userId: principal.userId,
+      defaultModel: this.options.defaultModel,
+      models: provider.models.length > 0 ? provider.models : null,
+      embeddingModel: archival.embeddingModel,
+    });
+    const agentIds = plan.bundle.agents.map((entry) => entry.agent.id);
+    if (dry_run === 'true') return { agent_ids: agentIds, warnings: plan.warnings, dry_run: true };
+    for (const entry of plan.bundle.agents) {
+      // Vectors are never in a file: each passage is embedded again, as if inserted now.
+      entry.passages = await Promise.all(
+        entry.passages.map(async (passage) => {
+          const prepared = await archival.prepare(passage.agentId, passage.content, signal);
+          return { ...passage, embedding: prepared.embedding, embeddingModel: prepared.embeddingModel };
+        }),
+      );
+    }
+    const stored = await this.options.store.importAgents(plan.bundle);
+    return { agent_ids: stored.map((agent) => agent.id), warnings: plan.warnings, dry_run: false };
+  }
+}
