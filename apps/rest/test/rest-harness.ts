@@ -26,6 +26,7 @@ export interface RestHarness extends TestMemgate {
 export interface RestHarnessOptions {
   bodyLimitBytes?: number;
   maxAttachmentBytes?: number;
+  maxImportBytes?: number;
   maxInputMessages?: number;
   timeoutMs?: number;
   adminToken?: string;
@@ -52,6 +53,7 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
     embeddingModel: options.embeddingModel,
     models: options.models,
     maxAttachmentBytes: options.maxAttachmentBytes,
+    maxImportBytes: options.maxImportBytes,
     maxInputMessages: options.maxInputMessages,
     keys: options.reopen?.keys,
   });

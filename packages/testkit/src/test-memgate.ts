@@ -24,6 +24,8 @@ export interface TestMemgateOptions {
   models?: string[];
   /** MEMGATE_MAX_ATTACHMENT_BYTES; the core's default (5 MiB) when absent. */
   maxAttachmentBytes?: number;
+  /** MEMGATE_MAX_IMPORT_BYTES; the core's default (50 MiB) when absent. */
+  maxImportBytes?: number;
   /** MEMGATE_MAX_INPUT_MESSAGES; the core's default (256) when absent. */
   maxInputMessages?: number;
   /** Reopening a database that already has the two users: their keys, instead of creating them. */
@@ -53,6 +55,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     adminToken: options.adminToken,
     embeddingModel: options.embeddingModel,
     maxAttachmentBytes: options.maxAttachmentBytes,
+    maxImportBytes: options.maxImportBytes,
     maxInputMessages: options.maxInputMessages,
     telemetry: options.telemetry,
     turnTimeoutMs: options.turnTimeoutMs,
