@@ -206,6 +206,7 @@ describe('planAgentImport on a conversation with shared blocks', () => {
       },
     ]);
     expect(ada.messages[7]!.toolCalls?.map((call) => call.id)).toEqual(['call-3', 'call-4']);
+    for (const message of ada.messages) expect(message.tokenCount).toBeGreaterThan(0);
     // message-4 (the heartbeat) is the first in-context message after the system message.
     expect(ada.windowStart).toBe(3);
     expect(ada.messages[0]!.createdAt).toBe('2025-03-01T10:00:01.123Z');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withTokenCount } from '../agent/turn-messages.ts';
 import type { NewMessage, StoredMessage, StoredRole, ToolCall } from '../domain/types.ts';
 import type { AgentFileAgent, AgentFileMessage } from './agent-file-schema.ts';
 import type { ImportNotes } from './import-notes.ts';
@@ -13,7 +14,7 @@ export interface ImportedHistory {
 const ROLES: Record<string, StoredRole> = { user: 'user', assistant: 'assistant', system: 'system', tool: 'tool' };
 
 /**
- * Maps an agent's Letta messages onto memgate's. The system message Letta keeps first in the
+ * Maps an agent's Letta messages onto memgate's, each with its prompt size counted. The system message Letta keeps first in the
  * context repeats the system prompt (with memory rendered into it), which memgate renders itself,
  * so it is not stored. `in_context_message_ids` becomes the window: messages before the first
  * in-context one are out of it (no list at all: all are in it).
@@ -56,7 +57,8 @@ export function importHistory(
       name: role === 'user' ? (message.name ?? null) : null,
     });
   }
-  return { messages, windowStart: windowStart ?? messages.length };
+  // Counted once here, as a turn counts what it stores, so that prompts never re-tokenize history.
+  return { messages: messages.map(withTokenCount), windowStart: windowStart ?? messages.length };
 }
 
 /** memgate's message ids, as the core makes them for a turn. */
