@@ -2,6 +2,7 @@ export * from './agent/base-tools.ts';
 export * from './agent/system-prompt.ts';
 export * from './agent/turn-runner.ts';
 export * from './agent/turn-types.ts';
+export * from './agent-file/index.ts';
 export * from './attachments/index.ts';
 export * from './auth/api-keys.ts';
 export * from './auth/key-scope.ts';

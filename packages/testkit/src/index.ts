@@ -1,3 +1,4 @@
+export * from './agent-file-fixtures.ts';
 export * from './image-fixtures.ts';
 export * from './mock-upstream/index.ts';
 export * from './otlp-receiver.ts';

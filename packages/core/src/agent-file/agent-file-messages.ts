@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { withTokenCount } from '../agent/turn-messages.ts';
+import type { NewMessage, StoredMessage, StoredRole, ToolCall } from '../domain/types.ts';
+import type { AgentFileAgent, AgentFileMessage } from './agent-file-schema.ts';
+import type { ImportNotes } from './import-notes.ts';
+
+/** An agent's history as an import stores it. */
+export interface ImportedHistory {
+  messages: NewMessage[];
+  /** Index in `messages` of the first one in the context window (`messages.length`: none is). */
+  windowStart: number;
+}
+
+const ROLES: Record<string, StoredRole> = { user: 'user', assistant: 'assistant', system: 'system', tool: 'tool' };
+
+/**
+ * Maps an agent's Letta messages onto memgate's, each with its prompt size counted. The system message Letta keeps first in the
+ * context repeats the system prompt (with memory rendered into it), which memgate renders itself,
+ * so it is not stored. `in_context_message_ids` becomes the window: messages before the first
+ * in-context one are out of it (no list at all: all are in it).
+ */
+export function importHistory(
+  agent: AgentFileAgent,
+  agentId: string,
+  now: string,
+  notes: ImportNotes,
+): ImportedHistory {
+  const fileMessages = agent.messages ?? [];
+  const inContext = agent.in_context_message_ids ?? [];
+  const systemId = systemMessageId(fileMessages, inContext);
+  const windowIds = new Set(inContext.filter((id) => id !== systemId));
+  const toolNames = new Map<string, string>();
+  const messages: NewMessage[] = [];
+  let windowStart: number | null = inContext.length === 0 ? 0 : null;
+  for (const message of fileMessages) {
+    if (message.id === systemId) continue;
+    if (windowStart === null && windowIds.has(message.id)) windowStart = messages.length;
+    const role = message.role === 'function' ? 'tool' : ROLES[message.role];
+    if (!role) {
+      notes.count(`Agent ${agent.id}: messages with role "${message.role}" were not imported`);
+      continue;
+    }
+    const base = { agentId, createdAt: timestamp(message.created_at, now), toolCalls: null, toolCallId: null };
+    const text = contentText(message, agent.id, notes);
+    if (role === 'tool') {
+      messages.push(...toolResults(message, text, toolNames, base, notes, agent.id));
+      continue;
+    }
+    const toolCalls = role === 'assistant' ? importToolCalls(message) : null;
+    for (const call of toolCalls ?? []) toolNames.set(call.id, call.function.name);
+    messages.push({
+      ...base,
+      id: newMessageId(),
+      role,
+      content: role === 'user' && text !== null ? userText(text) : text,
+      toolCalls,
+      name: role === 'user' ? (message.name ?? null) : null,
+    });
+  }
+  // Counted once here, as a turn counts what it stores, so that prompts never re-tokenize history.
+  return { messages: messages.map(withTokenCount), windowStart: windowStart ?? messages.length };
+}
+
+/** memgate's message ids, as the core makes them for a turn. */
+export function newMessageId(): string {
+  return `message-${randomUUID()}`;
+}
+
+function systemMessageId(messages: AgentFileMessage[], inContext: string[]): string | null {
+  const candidate = inContext[0] ?? messages[0]?.id;
+  const message = messages.find((entry) => entry.id === candidate);
+  return message?.role === 'system' ? message.id : null;
+}
+
+function timestamp(value: string | null | undefined, now: string): string {
+  const time = value ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? now : new Date(time).toISOString();
+}
+
+/** The text parts of a message; other parts (images, reasoning) are counted in the warnings. */
+function contentText(message: AgentFileMessage, fileAgentId: string, notes: ImportNotes): string | null {
+  const { content } = message;
+  if (content === null || content === undefined) return null;
+  if (typeof content === 'string') return notes.text(content);
+  const texts: string[] = [];
+  for (const part of content) {
+    if ((part.type ?? 'text') === 'text' && typeof part.text === 'string') texts.push(notes.text(part.text));
+    else notes.count(`Agent ${fileAgentId}: message content parts of type "${part.type}" were not imported`);
+  }
+  return texts.length > 0 ? texts.join('\n') : null;
+}
+
+/**
+ * Letta's MemGPT agents wrap what the user typed as `{"type": "user_message", "message": …}`;
+ * memgate stores the text as it was sent. Heartbeats, system alerts and login events stay as they
+ * are: they are what the agent saw.
+ */
+function userText(text: string): string {
+  if (!text.trimStart().startsWith('{')) return text;
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object' && 'type' in value && 'message' in value) {
+      const { type, message } = value as { type: unknown; message: unknown };
+      if (type === 'user_message' && typeof message === 'string') return message;
+    }
+  } catch {
+    // Not JSON after all: the text as it is.
+  }
+  return text;
+}
+
+function importToolCalls(message: AgentFileMessage): ToolCall[] | null {
+  const calls = message.tool_calls ?? [];
+  if (calls.length === 0) return null;
+  return calls.map((call) => ({
+    id: call.id || `call_${randomUUID().replaceAll('-', '')}`,
+    type: 'function',
+    function: { name: call.function.name, arguments: call.function.arguments ?? '{}' },
+  }));
+}
+
+/** One memgate tool message per result: Letta puts parallel results in one message's `tool_returns`. */
+function toolResults(
+  message: AgentFileMessage,
+  text: string | null,
+  toolNames: Map<string, string>,
+  base: Pick<NewMessage, 'agentId' | 'createdAt' | 'toolCalls'>,
+  notes: ImportNotes,
+  fileAgentId: string,
+): NewMessage[] {
+  const returns = message.tool_returns ?? [];
+  const results =
+    returns.length > 1
+      ? returns.map((entry) => ({ callId: entry.tool_call_id, text: entry.func_response ?? null }))
+      : [{ callId: message.tool_call_id ?? returns[0]?.tool_call_id, text: text ?? returns[0]?.func_response ?? null }];
+  const imported: NewMessage[] = [];
+  for (const result of results) {
+    if (!result.callId) {
+      // A result that answers no call cannot be put in a prompt: upstreams refuse it.
+      notes.count(`Agent ${fileAgentId}: tool results without a tool_call_id were not imported`);
+      continue;
+    }
+    imported.push({
+      ...base,
+      id: newMessageId(),
+      role: 'tool',
+      content: notes.text(result.text ?? ''),
+      toolCallId: result.callId,
+      name: message.name ?? toolNames.get(result.callId) ?? null,
+    });
+  }
+  return imported;
+}
+
+/** A message as an Agent File holds it (Letta's `MessageSchema`). */
+export interface AgentFileMessageOut {
+  type: 'message';
+  id: string;
+  agent_id: string;
+  role: StoredRole;
+  content: { type: 'text'; text: string }[];
+  name: string | null;
+  model: string | null;
+  tool_calls: ToolCall[] | null;
+  tool_call_id: string | null;
+  tool_returns: { tool_call_id: string; status: 'success'; func_response: string }[];
+  created_at: string;
+}
+
+/** A memgate message in Letta's shape, under the id the file gives it. */
+export function exportMessage(
+  message: Pick<StoredMessage, 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt'>,
+  ids: { id: string; agentId: string; model: string },
+): AgentFileMessageOut {
+  const text = message.content;
+  return {
+    type: 'message',
+    id: ids.id,
+    agent_id: ids.agentId,
+    role: message.role,
+    content: text === null ? [] : [{ type: 'text', text }],
+    name: message.name,
+    model: message.role === 'assistant' ? ids.model : null,
+    tool_calls:
+      message.toolCalls?.map((call) => ({ id: call.id, type: 'function', function: { ...call.function } })) ?? null,
+    tool_call_id: message.toolCallId,
+    tool_returns:
+      message.role === 'tool' && message.toolCallId
+        ? [{ tool_call_id: message.toolCallId, status: 'success', func_response: text ?? '' }]
+        : [],
+    created_at: message.createdAt,
+  };
+}
