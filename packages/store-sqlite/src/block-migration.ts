@@ -59,8 +59,10 @@ export const BLOCKS_MIGRATION: Migration = {
         substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) ||
         substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) AS id
     FROM memory_blocks m JOIN agents a ON a.id = m.agent_id;
+    -- In the order of their agents and their places there: the rowid is the order a block list pages in.
     INSERT INTO blocks (id, user_id, label, value, "limit", version, standalone, created_at, updated_at)
-    SELECT id, user_id, label, value, "limit", version, 0, created_at, created_at FROM moved_blocks;
+    SELECT id, user_id, label, value, "limit", version, 0, created_at, created_at FROM moved_blocks
+    ORDER BY created_at, agent_id, position;
     INSERT INTO agent_blocks (agent_id, block_id, position)
     SELECT agent_id, id, position FROM moved_blocks ORDER BY agent_id, position;
     INSERT INTO block_history (block_id, version, value, actor, at)
