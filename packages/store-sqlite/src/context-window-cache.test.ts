@@ -31,7 +31,9 @@ describe('the context window read by one process while another writes the same f
       system: 'system',
       contextWindow: 8192,
       createdAt: now(),
-      memory: [{ label: 'human', value: '', limit: 100 }],
+      memory: [{ id: `block-${agentId}`, label: 'human', value: '', limit: 100 }],
+      tags: [],
+      metadata: null,
     });
   });
   afterEach(async () => {
@@ -91,6 +93,8 @@ describe('the context window cache budget', () => {
         contextWindow: 8192,
         createdAt: now(),
         memory: [],
+        tags: [],
+        metadata: null,
       });
       await writer.commitStep({ agentId: id, messages: [message(id, 'x'.repeat(1000))] });
     }

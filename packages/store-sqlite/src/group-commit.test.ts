@@ -32,7 +32,9 @@ describe('group commit of the SQLite writer', () => {
       system: 'system',
       contextWindow: 8192,
       createdAt: now(),
-      memory: [{ label: 'human', value: '', limit: 100 }],
+      memory: [{ id: `block-${agentId}`, label: 'human', value: '', limit: 100 }],
+      tags: [],
+      metadata: null,
     });
   });
   afterEach(async () => {

@@ -1,3 +1,4 @@
+import { BLOCKS_MIGRATION } from './block-migration.ts';
 import { type Database, prepare, transaction } from './driver.ts';
 import { FORK_MIGRATION } from './fork-statements.ts';
 import { RESPONSES_MIGRATION } from './response-migration.ts';
@@ -252,6 +253,7 @@ export const MIGRATIONS: readonly Migration[] = [
     up: FORK_MIGRATION,
   },
   RESPONSES_MIGRATION,
+  BLOCKS_MIGRATION,
 ];
 
 /**

@@ -26,6 +26,8 @@ describe('ranking a query whose terms are in most passages', () => {
       contextWindow: 8192,
       createdAt,
       memory: [],
+      tags: [],
+      metadata: null,
     });
     await store.insertPassages(
       Array.from({ length: passages }, (_, index) => ({

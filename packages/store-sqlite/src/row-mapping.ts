@@ -1,5 +1,8 @@
 import type {
   Agent,
+  Block,
+  BlockActor,
+  BlockHistoryEntry,
   Conversation,
   MemoryBlock,
   NewMessage,
@@ -10,10 +13,70 @@ import type {
   StoredRole,
   ToolCall,
 } from '@memgate/core';
-import type { AgentRow, ConversationRow, MemoryBlockRow, MessageParams, MessageRow, PassageParams } from './rows.ts';
+import { storableText } from '@memgate/core/store-kit';
+import type {
+  AgentRow,
+  BlockHistoryRow,
+  BlockRow,
+  ConversationRow,
+  MemoryBlockRow,
+  MessageParams,
+  MessageRow,
+  PassageParams,
+} from './rows.ts';
 
 export function toMemoryBlock(row: MemoryBlockRow): MemoryBlock {
-  return { label: row.label, value: row.value, limit: row.limit, version: row.version };
+  return {
+    id: row.id,
+    label: row.label,
+    value: row.value,
+    limit: row.limit,
+    description: row.description,
+    readOnly: row.read_only === 1,
+    version: row.version,
+    agentCount: row.agent_count,
+  };
+}
+
+export function toBlock(row: BlockRow): Block {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    label: row.label,
+    value: row.value,
+    limit: row.limit,
+    description: row.description,
+    readOnly: row.read_only === 1,
+    version: row.version,
+    metadata: parseMetadata(row.metadata),
+    agentIds: JSON.parse(row.agent_ids) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toBlockHistoryEntry(row: BlockHistoryRow): BlockHistoryEntry {
+  return {
+    version: row.version,
+    value: row.value,
+    // The CHECK constraint on block_history.actor keeps this cast honest.
+    actor: row.actor as BlockActor,
+    agentId: row.agent_id,
+    messageId: row.message_id,
+    at: row.at,
+  };
+}
+
+/** Metadata as its JSON text column holds it (keys and values made storable), or NULL. */
+export function storableMetadata(metadata: Record<string, string> | null): string | null {
+  if (metadata === null) return null;
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(metadata).map(([key, value]) => [storableText(key), storableText(value)])),
+  );
+}
+
+function parseMetadata(metadata: string | null): Record<string, string> | null {
+  return metadata === null ? null : (JSON.parse(metadata) as Record<string, string>);
 }
 
 export function toAgent(row: AgentRow, memory: MemoryBlock[]): Agent {
@@ -26,6 +89,8 @@ export function toAgent(row: AgentRow, memory: MemoryBlock[]): Agent {
     contextWindow: row.context_window,
     createdAt: row.created_at,
     memory,
+    tags: JSON.parse(row.tags) as string[],
+    metadata: parseMetadata(row.metadata),
   };
 }
 
@@ -131,7 +196,7 @@ export function toConversation(row: ConversationRow): Conversation {
     id: row.id,
     agentId: row.agent_id,
     name: row.name,
-    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, string>),
+    metadata: parseMetadata(row.metadata),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

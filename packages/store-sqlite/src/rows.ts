@@ -9,14 +9,56 @@ export interface AgentRow {
   system: string;
   context_window: number;
   created_at: string;
+  /** JSON array of strings. */
+  tags: string;
+  /** JSON object of strings, or NULL. */
+  metadata: string | null;
 }
 
-export interface MemoryBlockRow {
-  agent_id: string;
+/** The columns a block has wherever it is read. */
+interface BlockColumns {
+  id: string;
   label: string;
   value: string;
   limit: number;
+  description: string | null;
+  /** 0 or 1. */
+  read_only: number;
   version: number;
+}
+
+/** A block as one of an agent's (`MemoryBlock`): whose it is, and how many agents hold it. */
+export interface MemoryBlockRow extends BlockColumns {
+  agent_id: string;
+  agent_count: number;
+}
+
+/** A block as its own entity (`Block`). */
+export interface BlockRow extends BlockColumns {
+  user_id: string;
+  /** JSON object of strings, or NULL. */
+  metadata: string | null;
+  /** JSON array of the ids of the agents it is attached to, in attach order. */
+  agent_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Named parameters of the block insert. */
+export interface BlockParams extends Omit<BlockColumns, 'version'> {
+  user_id: string;
+  metadata: string | null;
+  standalone: number;
+  created_at: string;
+}
+
+export interface BlockHistoryRow {
+  version: number;
+  value: string;
+  actor: string;
+  agent_id: string | null;
+  message_id: string | null;
+  at: string;
 }
 
 export interface ConversationRow {

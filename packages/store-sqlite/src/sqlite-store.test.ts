@@ -63,11 +63,14 @@ describe('SqliteStore on SQLite', () => {
     const tables = inspect(filename, (db) =>
       prepareValue<[], string>(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all(),
     );
+    expect(tables).not.toContain('memory_blocks');
     expect(tables).toEqual(
       expect.arrayContaining([
+        'agent_blocks',
         'agents',
         'api_keys',
-        'memory_blocks',
+        'block_history',
+        'blocks',
         'messages',
         'messages_fts',
         'passages',

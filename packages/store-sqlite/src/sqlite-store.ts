@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import type {
   Agent,
+  AgentBundle,
+  AgentPatch,
   ApiKeyRecord,
+  Block,
+  BlockHistoryEntry,
+  BlockPatch,
+  BlockWrite,
   ContextSummary,
   Conversation,
   ConversationFork,
@@ -10,6 +16,7 @@ import type {
   MemoryBlock,
   MessagePage,
   NewAgent,
+  NewBlock,
   NewPassage,
   Passage,
   PassageSearch,
@@ -31,7 +38,15 @@ import type { Database } from './driver.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
-import { groupBlocks, toAgent, toConversation, toMemoryBlock, toStoredMessage } from './row-mapping.ts';
+import {
+  groupBlocks,
+  toAgent,
+  toBlock,
+  toBlockHistoryEntry,
+  toConversation,
+  toMemoryBlock,
+  toStoredMessage,
+} from './row-mapping.ts';
 import { searchMessages } from './search-messages.ts';
 import { searchPassages } from './search-passages.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
@@ -160,6 +175,63 @@ export class SqliteStore implements Store {
 
   async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
     return this.#writer.submit('setMemoryBlock', agentId, label, value);
+  }
+
+  async updateAgent(userId: string, agentId: string, patch: AgentPatch): Promise<Agent | null> {
+    return this.#writer.submit('updateAgent', userId, agentId, patch);
+  }
+
+  async createBlock(block: NewBlock): Promise<Block> {
+    return this.#writer.submit('createBlock', block);
+  }
+
+  async getBlock(userId: string, blockId: string): Promise<Block | null> {
+    const row = this.#sql.getBlock.get(blockId, userId);
+    return row ? toBlock(row) : null;
+  }
+
+  async listBlocks(userId: string, page: MessagePage & { label?: string }): Promise<Block[]> {
+    const sql = this.#sql;
+    const limit = Math.max(0, Math.trunc(page.limit));
+    const label = page.label ?? null;
+    let rows: ReturnType<Statements['latestBlocks']['all']>;
+    if (page.before === undefined) rows = sql.latestBlocks.all(userId, label, limit);
+    else {
+      const before = sql.blockRowid.get(userId, page.before);
+      rows = before === undefined ? [] : sql.blocksBefore.all(userId, label, before, limit);
+    }
+    return rows.reverse().map(toBlock);
+  }
+
+  async updateBlock(userId: string, blockId: string, patch: BlockPatch, write: BlockWrite): Promise<Block | null> {
+    return this.#writer.submit('updateBlock', userId, blockId, patch, write);
+  }
+
+  async deleteBlock(userId: string, blockId: string, force: boolean): Promise<'deleted' | 'attached' | 'missing'> {
+    return this.#writer.submit('deleteBlock', userId, blockId, force);
+  }
+
+  async attachBlock(userId: string, agentId: string, blockId: string): Promise<Agent> {
+    return this.#writer.submit('attachBlock', userId, agentId, blockId);
+  }
+
+  async detachBlock(userId: string, agentId: string, blockId: string): Promise<boolean> {
+    return this.#writer.submit('detachBlock', userId, agentId, blockId);
+  }
+
+  async importAgents(bundle: AgentBundle): Promise<Agent[]> {
+    return this.#writer.submit('importAgents', bundle);
+  }
+
+  async blockHistory(
+    userId: string,
+    blockId: string,
+    page: { limit: number; before?: number },
+  ): Promise<BlockHistoryEntry[] | null> {
+    const sql = this.#sql;
+    if (sql.blockRowid.get(userId, blockId) === undefined) return null;
+    const limit = Math.max(0, Math.trunc(page.limit));
+    return sql.blockHistory.all(blockId, page.before ?? Number.MAX_SAFE_INTEGER, limit).map(toBlockHistoryEntry);
   }
 
   async saveResponse(record: ResponseRecord): Promise<void> {

@@ -6,17 +6,18 @@ import {
   type UserRow,
 } from '@memgate/core/store-kit';
 import type { AttachmentRow } from './attachments.ts';
+import { prepareBlockStatements } from './block-statements.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
 import { prepareForkStatements } from './fork-statements.ts';
 import { MESSAGE_COLUMNS, prepareMemoryStatements } from './memory-statements.ts';
 import { prepareResponseStatements } from './response-statements.ts';
-import type { AgentRow, ConversationRow, MemoryBlockRow, MessageParams, MessageRow } from './rows.ts';
+import type { AgentRow, ConversationRow, MessageParams, MessageRow } from './rows.ts';
 
 // Qualified for the join with conversations, which shares the id, name and created_at column names.
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
-const AGENT_COLUMNS = 'id, user_id, name, model, system, context_window, created_at';
+const AGENT_COLUMNS = 'id, user_id, name, model, system, context_window, created_at, tags, metadata';
 const CONVERSATION_COLUMNS = 'id, agent_id, name, metadata, created_at, updated_at';
 const CONVERSATION_COLUMNS_OF_C = CONVERSATION_COLUMNS.split(', ')
   .map((column) => `c.${column}`)
@@ -30,6 +31,7 @@ export function prepareStatements(db: Database) {
   return {
     ...prepareMemoryStatements(db),
     ...prepareResponseStatements(db),
+    ...prepareBlockStatements(db),
     // Reads a table only migrate() creates, so a ping fails on an unmigrated database too.
     schemaVersion: prepare(db, 'SELECT MAX(version) FROM schema_migrations'),
     insertUser: prepare<UserRow>(db, 'INSERT INTO users (id, name, created_at) VALUES (@id, @name, @created_at)'),
@@ -55,7 +57,7 @@ export function prepareStatements(db: Database) {
     insertAgent: prepare<AgentRow>(
       db,
       `INSERT INTO agents (${AGENT_COLUMNS})
-       VALUES (@id, @user_id, @name, @model, @system, @context_window, @created_at)`,
+       VALUES (@id, @user_id, @name, @model, @system, @context_window, @created_at, @tags, @metadata)`,
     ),
     getAgent: prepare<[string, string], AgentRow>(
       db,
@@ -66,34 +68,11 @@ export function prepareStatements(db: Database) {
       `SELECT ${AGENT_COLUMNS} FROM agents WHERE user_id = ? ORDER BY created_at, rowid`,
     ),
     deleteAgent: prepare<[string, string]>(db, 'DELETE FROM agents WHERE id = ? AND user_id = ?'),
-
-    insertBlock: prepare<[string, string, string, number, number]>(
+    /** [name, model, system, context window, tags, metadata, agent id, user id] */
+    updateAgent: prepare<[string, string, string, number, string, string | null, string, string], AgentRow>(
       db,
-      'INSERT INTO memory_blocks (agent_id, label, value, "limit", position) VALUES (?, ?, ?, ?, ?)',
-    ),
-    blocksOfAgent: prepare<[string], MemoryBlockRow>(
-      db,
-      'SELECT agent_id, label, value, "limit", version FROM memory_blocks WHERE agent_id = ? ORDER BY position',
-    ),
-    blocksOfUser: prepare<[string], MemoryBlockRow>(
-      db,
-      `SELECT b.agent_id, b.label, b.value, b."limit", b.version FROM memory_blocks b
-       JOIN agents a ON a.id = b.agent_id WHERE a.user_id = ? ORDER BY b.agent_id, b.position`,
-    ),
-    updateBlock: prepare<[string, string, string], MemoryBlockRow>(
-      db,
-      `UPDATE memory_blocks SET value = ?, version = version + 1 WHERE agent_id = ? AND label = ?
-       RETURNING agent_id, label, value, "limit", version`,
-    ),
-    /** [value, agent id, label, expected version]: writes only over that version. */
-    updateBlockAt: prepare<[string, string, string, number], MemoryBlockRow>(
-      db,
-      `UPDATE memory_blocks SET value = ?, version = version + 1 WHERE agent_id = ? AND label = ? AND version = ?
-       RETURNING agent_id, label, value, "limit", version`,
-    ),
-    blockExists: prepareValue<[string, string], number>(
-      db,
-      'SELECT 1 FROM memory_blocks WHERE agent_id = ? AND label = ?',
+      `UPDATE agents SET name = ?, model = ?, system = ?, context_window = ?, tags = ?, metadata = ?
+       WHERE id = ? AND user_id = ? RETURNING ${AGENT_COLUMNS}`,
     ),
 
     insertConversation: prepare<ConversationRow>(

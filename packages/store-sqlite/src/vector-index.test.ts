@@ -39,6 +39,8 @@ describe('the in-memory vector index of the SQLite store', () => {
       contextWindow: 8192,
       createdAt: new Date().toISOString(),
       memory: [],
+      tags: [],
+      metadata: null,
     });
     const query = { model: 'embed', vector: unit(1, 0) };
     /** The ids found, checked against the total: a stale index would count a deleted passage. */

@@ -1,19 +1,27 @@
-import type { Agent, NewAgent } from '@memgate/core';
-import { MemgateError } from '@memgate/core/store-kit';
-import { toAgent } from './row-mapping.ts';
+import type { Agent, AgentPatch, BlockActor, NewAgent } from '@memgate/core';
+import { MemgateError, storableText } from '@memgate/core/store-kit';
+import { storableMetadata } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
+import { attachBlock, insertBlock, readAgent } from './write-blocks.ts';
 
 /**
- * Inserts an agent and its memory blocks, keeping the blocks' order in `position`. Must run
- * inside a transaction, so that a failing block leaves no agent without memory behind.
+ * Inserts an agent with its default conversation, creates its new blocks (history written by
+ * `actor`) and attaches them, then the existing blocks of `blockIds`, in that order (`position`).
+ * Must run inside a transaction, so that a failing block leaves no agent without memory behind.
  */
-export function writeAgent(sql: Statements, agent: NewAgent): Agent {
-  if (new Set(agent.memory.map((block) => block.label)).size !== agent.memory.length) {
-    throw new MemgateError('BAD_USER_INPUT', 'Memory block labels must be unique.');
-  }
+export function writeAgent(sql: Statements, agent: NewAgent, actor: BlockActor): Agent {
   const { id, userId, name, model, system, contextWindow, createdAt } = agent;
-  const row = { id, user_id: userId, name, model, system, context_window: contextWindow, created_at: createdAt };
-  sql.insertAgent.run(row);
+  sql.insertAgent.run({
+    id,
+    user_id: userId,
+    name,
+    model,
+    system,
+    context_window: contextWindow,
+    created_at: createdAt,
+    tags: JSON.stringify(agent.tags.map((tag) => storableText(tag))),
+    metadata: storableMetadata(agent.metadata),
+  });
   // The default conversation: the agent's id, holding the history of clients that name no conversation.
   sql.insertConversation.run({
     id,
@@ -23,11 +31,45 @@ export function writeAgent(sql: Statements, agent: NewAgent): Agent {
     created_at: createdAt,
     updated_at: createdAt,
   });
-  agent.memory.forEach((block, position) => {
-    sql.insertBlock.run(id, block.label, block.value, block.limit, position);
-  });
-  return toAgent(
-    row,
-    agent.memory.map(({ label, value, limit }) => ({ label, value, limit, version: 1 })),
+  for (const block of agent.memory) {
+    insertBlock(sql, { ...block, userId, createdAt }, false, { actor });
+    attachBlock(sql, userId, id, block.id);
+  }
+  for (const blockId of agent.blockIds ?? []) attachBlock(sql, userId, id, blockId);
+  const written = readAgent(sql, userId, id);
+  // The agent row was inserted just above, in this transaction.
+  if (!written) throw new Error(`Agent ${id} vanished while it was written.`);
+  return written;
+}
+
+/** Applies an agent patch; null when the agent is not the user's. */
+export function updateAgent(sql: Statements, userId: string, agentId: string, patch: AgentPatch): Agent | null {
+  const row = sql.getAgent.get(agentId, userId);
+  if (!row) return null;
+  if (patch.contextWindow !== undefined && !(Number.isInteger(patch.contextWindow) && patch.contextWindow > 0)) {
+    throw new MemgateError('BAD_USER_INPUT', 'context_window must be a positive integer.', {
+      param: 'context_window',
+    });
+  }
+  sql.updateAgent.run(
+    patch.name === undefined ? row.name : storableText(patch.name),
+    patch.model ?? row.model,
+    patch.system === undefined ? row.system : storableText(patch.system),
+    patch.contextWindow ?? row.context_window,
+    patch.tags === undefined ? row.tags : JSON.stringify(patch.tags.map((tag) => storableText(tag))),
+    patch.metadata === undefined ? row.metadata : storableMetadata(patch.metadata),
+    agentId,
+    userId,
   );
+  return readAgent(sql, userId, agentId);
+}
+
+/**
+ * Deletes the user's agent and the blocks that go with it (see `Store.deleteAgent`); false when it
+ * is not the user's. Must run inside a transaction.
+ */
+export function deleteAgent(sql: Statements, userId: string, agentId: string): boolean {
+  if (!sql.getAgent.get(agentId, userId)) return false;
+  sql.deleteBlocksOnlyOf.run(agentId);
+  return sql.deleteAgent.run(agentId, userId).changes > 0;
 }

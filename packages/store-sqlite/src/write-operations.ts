@@ -1,5 +1,6 @@
 import type {
   Agent,
+  AgentPatch,
   ApiKeyRecord,
   Conversation,
   ConversationFork,
@@ -12,13 +13,15 @@ import type {
   User,
 } from '@memgate/core';
 import { stepConstraintMessages, storableAgent, storablePassage, storableText } from '@memgate/core/store-kit';
+import { BLOCK_WRITE_OPERATIONS } from './block-write-operations.ts';
 import { type Database, transaction } from './driver.ts';
 import { writeFork, writeHideIds, writeRestore, writeRewind } from './fork-operations.ts';
 import { RESPONSE_WRITE_OPERATIONS } from './response-write-operations.ts';
-import { toConversation, toMemoryBlock } from './row-mapping.ts';
+import { storableMetadata, toConversation } from './row-mapping.ts';
 import { translateConstraints } from './sqlite-errors.ts';
 import type { Statements } from './statements.ts';
-import { writeAgent } from './write-agent.ts';
+import { deleteAgent, updateAgent, writeAgent } from './write-agent.ts';
+import { setMemoryBlock } from './write-blocks.ts';
 import { writePassages } from './write-passages.ts';
 import { writeStep } from './write-step.ts';
 
@@ -60,16 +63,19 @@ export const WRITE_OPERATIONS = {
   createAgent({ db, sql }: WriteContext, agent: NewAgent): Agent {
     const messages = { conflict: `Agent ${agent.id} already exists.`, missing: `User ${agent.userId} does not exist.` };
     return translateConstraints(messages, () =>
-      transaction(db, 'IMMEDIATE', () => writeAgent(sql, storableAgent(agent))),
+      transaction(db, 'IMMEDIATE', () => writeAgent(sql, storableAgent(agent), 'user')),
     );
   },
-  deleteAgent({ sql }: WriteContext, userId: string, agentId: string): boolean {
-    return sql.deleteAgent.run(agentId, userId).changes > 0;
+  deleteAgent({ db, sql }: WriteContext, userId: string, agentId: string): boolean {
+    return transaction(db, 'IMMEDIATE', () => deleteAgent(sql, userId, agentId));
   },
-  setMemoryBlock({ sql }: WriteContext, agentId: string, label: string, value: string): MemoryBlock | null {
-    const row = sql.updateBlock.get(storableText(value), agentId, label);
-    return row ? toMemoryBlock(row) : null;
+  setMemoryBlock({ db, sql }: WriteContext, agentId: string, label: string, value: string): MemoryBlock | null {
+    return transaction(db, 'IMMEDIATE', () => setMemoryBlock(sql, agentId, label, value));
   },
+  updateAgent({ db, sql }: WriteContext, userId: string, agentId: string, patch: AgentPatch): Agent | null {
+    return transaction(db, 'IMMEDIATE', () => updateAgent(sql, userId, agentId, patch));
+  },
+  ...BLOCK_WRITE_OPERATIONS,
   createConversation({ sql }: WriteContext, conversation: Conversation): Conversation {
     const messages = {
       conflict: `Conversation ${conversation.id} already exists.`,
@@ -145,13 +151,6 @@ export const WRITE_OPERATIONS = {
     return sql.deletePassage.run(agentId, passageId).changes > 0;
   },
 };
-
-function storableMetadata(metadata: Record<string, string> | null): string | null {
-  if (metadata === null) return null;
-  return JSON.stringify(
-    Object.fromEntries(Object.entries(metadata).map(([k, v]) => [storableText(k), storableText(v)])),
-  );
-}
 
 function insertConversation(sql: Statements, conversation: Conversation): Conversation {
   const row = {

@@ -4,6 +4,7 @@ import { messageScopeTokens } from './agent-token.ts';
 import { writeAttachments } from './attachments.ts';
 import { toMessageParams, toPendingToolCallRow, withSeq } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
+import { writeBlockValue } from './write-blocks.ts';
 import { writePassages } from './write-passages.ts';
 
 /**
@@ -29,18 +30,7 @@ export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
   });
   writePassages(sql, step.passages ?? []);
   moveContextWindow(sql, step, conversationId);
-  for (const update of step.memory ?? []) {
-    const written =
-      update.version === undefined
-        ? sql.updateBlock.get(update.value, step.agentId, update.label)
-        : sql.updateBlockAt.get(update.value, step.agentId, update.label, update.version);
-    if (written) continue;
-    // Dropping a memory change silently would lose what the agent meant to remember.
-    if (update.version !== undefined && sql.blockExists.get(step.agentId, update.label)) {
-      throw memoryConflict(step.agentId, update.label);
-    }
-    throw new MemgateError('NOT_FOUND', `Agent ${step.agentId} has no memory block "${update.label}".`);
-  }
+  writeMemory(sql, step);
   // Answers first, then new calls: a step answers the calls of the previous one before opening its own.
   for (const toolCallId of step.resolvePendingToolCallIds ?? []) {
     sql.deletePending.run(conversationId, toolCallId);
@@ -55,4 +45,21 @@ function moveContextWindow(sql: Statements, step: TurnStep, conversationId: stri
   const { contextStartSeq, summary } = step;
   if (contextStartSeq !== undefined) sql.setContextStart.run(contextStartSeq, conversationId);
   if (summary) sql.setSummary.run(summary.text, summary.messageCount, summary.updatedAt, conversationId);
+}
+
+/**
+ * The step's block writes, each over the agent's block with that label: checked against the version
+ * the edit was made from, then recorded in the block's history as the agent's, with its message.
+ */
+function writeMemory(sql: Statements, step: TurnStep): void {
+  const messageId = step.memoryMessageId ?? step.messages[0]?.id ?? null;
+  for (const update of step.memory ?? []) {
+    const block = sql.blockOfAgent.get(step.agentId, update.label);
+    // Dropping a memory change silently would lose what the agent meant to remember.
+    if (!block) throw new MemgateError('NOT_FOUND', `Agent ${step.agentId} has no memory block "${update.label}".`);
+    if (update.version !== undefined && update.version !== block.version) {
+      throw memoryConflict(step.agentId, update.label);
+    }
+    writeBlockValue(sql, block.id, update.value, { actor: 'agent', agentId: step.agentId, messageId });
+  }
 }

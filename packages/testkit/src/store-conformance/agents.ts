@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectMemgateError, newAgent, newUser, seedAgent } from './fixtures.ts';
+import { expectMemgateError, memoryBlock, newAgent, newUser, seedAgent } from './fixtures.ts';
 import type { StoreHarness } from './store-harness.ts';
 
 /** Agents, their scoping by user, and their memory blocks. */
@@ -32,11 +32,11 @@ export function describeAgents(harness: StoreHarness): void {
       const other = await store.createUser(newUser());
       const first = newAgent(user.id, {
         name: 'first',
-        memory: [{ label: 'persona', value: 'one', limit: 10, version: 1 }],
+        memory: [memoryBlock('persona', 'one', 10)],
       });
       const second = newAgent(user.id, {
         name: 'second',
-        memory: [{ label: 'persona', value: 'two', limit: 20, version: 1 }],
+        memory: [memoryBlock('persona', 'two', 20)],
       });
       await store.createAgent(first);
       await store.createAgent(second);
@@ -79,17 +79,10 @@ export function describeAgents(harness: StoreHarness): void {
       const other = newAgent(user.id);
       await store.createAgent(other);
 
-      expect(await store.setMemoryBlock(agent.id, 'persona', 'I am terse.')).toEqual({
-        label: 'persona',
-        value: 'I am terse.',
-        limit: 2000,
-        version: 2,
-      });
+      const persona = { ...agent.memory[0]!, value: 'I am terse.', version: 2 };
+      expect(await store.setMemoryBlock(agent.id, 'persona', 'I am terse.')).toEqual(persona);
       const read = await store.getAgent(user.id, agent.id);
-      expect(read?.memory).toEqual([
-        { label: 'persona', value: 'I am terse.', limit: 2000, version: 2 },
-        ...agent.memory.slice(1),
-      ]);
+      expect(read?.memory).toEqual([persona, ...agent.memory.slice(1)]);
       expect(await store.getAgent(user.id, other.id)).toEqual(other);
     });
 

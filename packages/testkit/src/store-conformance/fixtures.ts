@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type {
   ErrorCode,
+  MemoryBlock,
   NewAgent,
+  NewBlock,
   NewMessage,
   NewPassage,
   PendingToolCall,
@@ -25,6 +27,34 @@ export function newUser(name = `user-${randomUUID()}`): User {
   return { id: `user-${randomUUID()}`, name, createdAt: timestamp() };
 }
 
+/** A new block id, as the core makes them. */
+export function blockId(): string {
+  return `block-${randomUUID()}`;
+}
+
+/**
+ * A block of a new agent, written the way a store reads it back (version 1, attached to one agent,
+ * no description, writable), so that a created agent equals what `getAgent` returns.
+ */
+export function memoryBlock(
+  label: string,
+  value: string,
+  limit: number,
+  overrides: Partial<MemoryBlock> = {},
+): MemoryBlock & { id: string } {
+  return {
+    id: blockId(),
+    label,
+    value,
+    limit,
+    description: null,
+    readOnly: false,
+    version: 1,
+    agentCount: 1,
+    ...overrides,
+  };
+}
+
 /** An agent whose block labels are not in alphabetical order, to catch a store that sorts them. */
 export function newAgent(userId: string, overrides: Partial<NewAgent> = {}): NewAgent {
   return {
@@ -36,10 +66,12 @@ export function newAgent(userId: string, overrides: Partial<NewAgent> = {}): New
     contextWindow: 8192,
     createdAt: timestamp(),
     memory: [
-      { label: 'persona', value: 'I am a helpful agent.', limit: 2000, version: 1 },
-      { label: 'human', value: '', limit: 2000, version: 1 },
-      { label: 'notes', value: 'none yet', limit: 500, version: 1 },
+      memoryBlock('persona', 'I am a helpful agent.', 2000),
+      memoryBlock('human', '', 2000),
+      memoryBlock('notes', 'none yet', 500),
     ],
+    tags: [],
+    metadata: null,
     ...overrides,
   };
 }
@@ -131,4 +163,30 @@ export async function expectMemgateError(promise: Promise<unknown>, code: ErrorC
   );
   expect(error, `expected a MemgateError ${code}`).toBeInstanceOf(MemgateError);
   expect((error as MemgateError).code).toBe(code);
+}
+
+/** Asserts that `promise` rejects with a MemgateError of `code` and `detailCode`. */
+export async function expectDetailError(promise: Promise<unknown>, code: ErrorCode, detailCode: string): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(error, `expected a MemgateError ${code} (${detailCode})`).toBeInstanceOf(MemgateError);
+  expect(error).toMatchObject({ code, detailCode });
+}
+
+/** A standalone block as `/v1/blocks` creates it. */
+export function newBlock(userId: string, label: string, value: string, overrides: Partial<NewBlock> = {}): NewBlock {
+  return {
+    id: blockId(),
+    userId,
+    label,
+    value,
+    limit: 1000,
+    description: null,
+    readOnly: false,
+    metadata: null,
+    createdAt: timestamp(),
+    ...overrides,
+  };
 }

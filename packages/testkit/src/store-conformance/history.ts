@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitUserMessages, ids, newAgent, pendingCall, seedAgent, userMessage } from './fixtures.ts';
+import { commitUserMessages, ids, memoryBlock, newAgent, pendingCall, seedAgent, userMessage } from './fixtures.ts';
 import type { StoreHarness } from './store-harness.ts';
 
 /** Reading the history back: pages, the context window, and what deleting an agent leaves. */
@@ -81,7 +81,7 @@ export function describeHistory(harness: StoreHarness): void {
       // A new agent that reuses the id starts empty: nothing of the old one was left behind.
       const reborn = newAgent(user.id, {
         id: agent.id,
-        memory: [{ label: 'persona', value: 'new', limit: 100, version: 1 }],
+        memory: [memoryBlock('persona', 'new', 100)],
       });
       await store.createAgent(reborn);
       expect(await store.getAgent(user.id, agent.id)).toEqual(reborn);

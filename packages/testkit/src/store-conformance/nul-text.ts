@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { newAgent, newPassage, newUser, pendingCall, toolCall, toolCallMessage, userMessage } from './fixtures.ts';
+import {
+  memoryBlock,
+  newAgent,
+  newPassage,
+  newUser,
+  pendingCall,
+  toolCall,
+  toolCallMessage,
+  userMessage,
+} from './fixtures.ts';
 import type { StoreHarness } from './store-harness.ts';
 
 /**
@@ -16,7 +25,7 @@ export function describeNulText(harness: StoreHarness): void {
         newAgent(user.id, {
           name: 'n\u0000ul',
           system: 's\u0000',
-          memory: [{ label: 'human', value: 'a\u0000b', limit: 100 }],
+          memory: [memoryBlock('human', 'a\u0000b', 100)],
         }),
       );
       expect(agent.name).toBe('n\uFFFDul');

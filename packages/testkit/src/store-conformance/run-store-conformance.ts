@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe } from 'vitest';
+import { describeAgentImport } from './agent-import.ts';
 import { describeAgents } from './agents.ts';
 import { describeArchival } from './archival.ts';
 import { describeArchivalSearch } from './archival-search.ts';
 import { describeAttachments } from './attachments.ts';
+import { describeBlocks } from './blocks.ts';
 import { describeContextWindow } from './context-window.ts';
 import { describeConversationForks } from './conversation-forks.ts';
 import { describeConversations } from './conversations.ts';
@@ -26,6 +28,9 @@ import { describeUsersAndKeys } from './users-and-keys.ts';
  * - a commitStep that fails (including for a memory block the agent lacks) leaves no trace, images included;
  * - text holding U+0000 reads back with U+FFFD in its place;
  * - memory blocks keep the order they were created in; pending calls the order they were opened in;
+ * - an agent's blocks read back whole: `id`, `description` (null when none), `readOnly`, `version`
+ *   and `agentCount`; a block made with an agent starts with a history entry (version 1, actor `user`);
+ * - a failed block write, attach or import (label_conflict, memory_conflict, NOT_FOUND) changes nothing;
  * - search results are ranked best first; the suite asserts orders and counts, never scores, so a
  *   store may rank with BM25, ts_rank or anything that puts the passage with the query words first.
  */
@@ -37,6 +42,8 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
 
     describeUsersAndKeys(harness);
     describeAgents(harness);
+    describeBlocks(harness);
+    describeAgentImport(harness);
     describeTurnSteps(harness);
     describeHistory(harness);
     describeContextWindow(harness);
