@@ -1,6 +1,6 @@
 import type { MemoryBlock } from '../domain/types.ts';
 import { fieldError } from '../errors/validation.ts';
-import { newBlockId } from '../services/agent-service.ts';
+import { newBlockId } from '../services/block-service.ts';
 import type { AgentFileDocument } from './agent-file-schema.ts';
 import type { ImportNotes } from './import-notes.ts';
 
