@@ -75,6 +75,54 @@ describe('chat channel frames', () => {
     expect(await harness.rest.messages(agentId)).toEqual([]);
   });
 
+  it('tells an agent subscriber of writes of its blocks, by its turn or through the API', async () => {
+    const agentId = await harness.rest.createAgent({ name: 'block-watched' });
+    client.send({ type: 'agent.subscribe', agent_id: agentId });
+    await client.next((frame) => frame.type === 'agent.subscribed' && frame.agent_id === agentId);
+    harness.upstream.script(
+      {
+        toolCalls: [
+          { name: 'core_memory_append', arguments: { label: 'human', content: 'Likes tea', request_heartbeat: true } },
+        ],
+      },
+      sendMessage('Noted.'),
+    );
+    await harness.rest.request('POST', '/v1/chat/completions', {
+      model: 'mock-model',
+      user: agentId,
+      messages: [{ role: 'user', content: 'I like tea' }],
+    });
+    await harness.rest.request('PUT', `/v1/agents/${agentId}/memory/human`, { value: 'Likes coffee' });
+    const blockEvents = () =>
+      client.frames.filter(
+        (frame): frame is AgentEventFrame =>
+          frame.type === 'agent.event' && frame.agent_id === agentId && frame.event.type === 'block.updated',
+      );
+    await until(() => blockEvents().length === 2);
+    expect(blockEvents().map((frame) => [frame.conversation_id, frame.event])).toEqual([
+      [
+        null,
+        {
+          type: 'block.updated',
+          block: expect.objectContaining({ label: 'human', value: 'Likes tea', version: 2, read_only: false }),
+          actor: 'agent',
+          by_agent_id: agentId,
+        },
+      ],
+      [
+        null,
+        {
+          type: 'block.updated',
+          block: expect.objectContaining({ label: 'human', value: 'Likes coffee', version: 3 }),
+          actor: 'user',
+          by_agent_id: null,
+        },
+      ],
+    ]);
+    client.send({ type: 'agent.unsubscribe', agent_id: agentId });
+    await client.next((frame) => frame.type === 'agent.unsubscribed' && frame.agent_id === agentId);
+  });
+
   it('delivers the messages of a REST turn to an agent subscriber, shaped as GET …/messages', async () => {
     const agentId = await harness.rest.createAgent({ name: 'watched' });
     client.send({ type: 'agent.subscribe', agent_id: agentId });
@@ -91,9 +139,9 @@ describe('chat channel frames', () => {
         (frame): frame is AgentEventFrame => frame.type === 'agent.event' && frame.agent_id === agentId,
       );
     await until(() => events().length === stored.data.length);
-    expect(events().map((frame) => frame.event.message)).toEqual(stored.data);
-    expect(events().every((frame) => frame.event.type === 'message.created')).toBe(true);
-    expect(events().map((frame) => frame.event.message.role)).toContain('user');
+    const messages = events().map((frame) => (frame.event.type === 'message.created' ? frame.event.message : null));
+    expect(messages).toEqual(stored.data);
+    expect(messages.map((message) => message?.role)).toContain('user');
 
     client.send({ type: 'agent.unsubscribe', agent_id: agentId });
     await client.next((frame) => frame.type === 'agent.unsubscribed' && frame.agent_id === agentId);
