@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MemgateError } from '@memgate/core';
 import { userMessage as message, type PostgresRoundTripCounter, startPostgresRoundTripCounter } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,9 @@ describe.skipIf(!databaseUrl)('round trips of the turn path on PostgreSQL', () =
       system: 'system',
       contextWindow: 8192,
       createdAt: now(),
-      memory: [{ label: 'human', value: '', limit: 100 }],
+      memory: [{ id: `block-${randomUUID()}`, label: 'human', value: '', limit: 100 }],
+      tags: [],
+      metadata: null,
     });
   });
   afterAll(async () => {
