@@ -142,6 +142,11 @@ export function storableMessage(message: NewMessage): NewMessage {
     createdAt: message.createdAt,
   };
   if (message.tokenCount !== undefined) copy.tokenCount = message.tokenCount;
+  if (message.metadata) {
+    copy.metadata = Object.fromEntries(
+      Object.entries(message.metadata).map(([key, value]) => [storable(key), storable(value)]),
+    );
+  }
   if (message.attachments?.length) {
     copy.attachments = message.attachments.map((attachment) => ({ ...attachment, url: storable(attachment.url) }));
   }
