@@ -125,6 +125,9 @@ describe.skipIf(!databaseUrl)('round trips of the turn path on PostgreSQL', () =
       Promise.all([store.getContextSummary(agentId), store.listContextMessages(agentId)]),
     );
     expect(trips).toBe(1);
+    // An agent comes with its blocks and their agent counts in the same statement.
+    expect(await roundTripsOf(() => store.getAgent('user-round-trips', agentId))).toBe(1);
+    expect(await roundTripsOf(() => store.listAgents('user-round-trips'))).toBe(1);
     // A history page carries its images with it: no second round trip.
     expect(await roundTripsOf(() => store.listMessages(agentId, { limit: 8 }))).toBe(1);
   });
