@@ -1,5 +1,5 @@
 /**
- * Migration 5 (its function is replaced by migration 6, conversations-migration.ts; a shipped step is never edited): what lets a turn step be one round trip and a context window be read as a delta.
+ * Migration 5 (its function is replaced by migration 6, conversations-migration.ts, then 9, blocks-migration.ts; a shipped step is never edited): what lets a turn step be one round trip and a context window be read as a delta.
  *
  * `agents.incarnation` tells a recreated agent (same id, new row) from the one a cache knew.
  *

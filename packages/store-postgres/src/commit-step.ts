@@ -5,7 +5,7 @@ import { SQL } from './queries.ts';
 import { inTransaction } from './transaction.ts';
 import { commitStepCall, withSeqs, writeStep } from './write-step.ts';
 
-/** The SQLSTATEs memgate_commit_step raises (see conversations-migration.ts). */
+/** The SQLSTATEs memgate_commit_step raises (see conversations-migration.ts and blocks-migration.ts). */
 const NOT_FOUND = 'MG404';
 const CONVERSATION_NOT_FOUND = 'MGC04';
 const MEMORY_CONFLICT = 'MG409';

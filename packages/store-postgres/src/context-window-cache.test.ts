@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NewAgent, Store } from '@memgate/core';
 import { userMessage as message } from '@memgate/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,9 @@ function agent(id: string): NewAgent {
     system: 'system',
     contextWindow: 8192,
     createdAt: now(),
-    memory: [{ label: 'human', value: '', limit: 100 }],
+    memory: [{ id: `block-${randomUUID()}`, label: 'human', value: '', limit: 100 }],
+    tags: [],
+    metadata: null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { BLOCKS_MIGRATION } from './blocks-migration.ts';
 import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
 import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
 import { FORK_MIGRATION } from './fork-migration.ts';
@@ -169,5 +170,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     description: 'responses: stored Responses API responses, each in a conversation',
     up: RESPONSES_MIGRATION,
+  },
+  {
+    version: 9,
+    description: 'blocks of their own: shared between agents, with descriptions and history; agent tags and metadata',
+    up: BLOCKS_MIGRATION,
   },
 ];

@@ -107,7 +107,7 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
       [at],
     );
 
-    expect(await applyMigrations(pool)).toEqual([6, 7, 8]);
+    expect(await applyMigrations(pool)).toEqual([6, 7, 8, 9]);
 
     const store = new PostgresStore({ connectionString: schema.connectionString });
     try {
@@ -141,7 +141,7 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
         conversationId: 'agent-a',
       });
       expect(found.hits.map((message) => message.id)).toEqual(['agent-a-first']);
-      expect((await store.getAgent('user-old', 'agent-a'))?.memory).toEqual([
+      expect((await store.getAgent('user-old', 'agent-a'))?.memory).toMatchObject([
         { label: 'human', value: 'Ann', limit: 100, version: 1 },
       ]);
       // The replaced commit function writes into the default conversation and checks versions.
@@ -170,6 +170,102 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
       ]);
       expect(await store.listPendingToolCalls('agent-a')).toEqual([]);
       expect((await store.getAgent('user-old', 'agent-a'))?.memory[0]?.version).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('moves the memory blocks of a version 8 database into blocks of their own, each with its history', async () => {
+    await applyMigrations(
+      pool,
+      MIGRATIONS.filter((migration) => migration.version <= 8),
+    );
+    const at = '2026-01-01T00:00:00.000Z';
+    await pool.query("INSERT INTO users (id, name, created_at) VALUES ('user-old', 'old', $1)", [at]);
+    for (const agent of ['agent-a', 'agent-b']) {
+      await pool.query(
+        `WITH agent AS (
+           INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)
+           VALUES ($1, 'user-old', $1, 'm', 's', 8192, $2) RETURNING id, created_at
+         ) INSERT INTO conversations (id, agent_id, created_at, updated_at) SELECT id, id, created_at, created_at FROM agent`,
+        [agent, at],
+      );
+      // Positions out of label order, and a block written twice, as version 8 kept them.
+      await pool.query(
+        `INSERT INTO memory_blocks (agent_id, label, value, "limit", position, version) VALUES
+           ($1, 'persona', 'I help.', 200, 1, 1), ($1, 'human', $1 || ' knows Ann', 100, 0, 3)`,
+        [agent],
+      );
+    }
+
+    expect(await applyMigrations(pool)).toEqual([9]);
+    expect(await hasTable('memory_blocks')).toBe(false);
+
+    const store = new PostgresStore({ connectionString: schema.connectionString });
+    try {
+      const agent = await store.getAgent('user-old', 'agent-a');
+      expect(agent).toMatchObject({ tags: [], metadata: null });
+      expect(agent?.memory).toEqual([
+        {
+          id: expect.stringMatching(/^block-[0-9a-f-]{36}$/),
+          label: 'human',
+          value: 'agent-a knows Ann',
+          limit: 100,
+          description: null,
+          readOnly: false,
+          version: 3,
+          agentCount: 1,
+        },
+        {
+          id: expect.stringMatching(/^block-/),
+          label: 'persona',
+          value: 'I help.',
+          limit: 200,
+          description: null,
+          readOnly: false,
+          version: 1,
+          agentCount: 1,
+        },
+      ]);
+      const human = agent!.memory[0]!.id!;
+      const other = (await store.getAgent('user-old', 'agent-b'))!.memory.map((block) => block.id);
+      expect(other).not.toContain(human);
+      expect(await store.getBlock('user-old', human)).toMatchObject({
+        userId: 'user-old',
+        agentIds: ['agent-a'],
+        metadata: null,
+        createdAt: at,
+      });
+      expect(await store.blockHistory('user-old', human, { limit: 10 })).toEqual([
+        {
+          version: 3,
+          value: 'agent-a knows Ann',
+          actor: 'user',
+          agentId: null,
+          messageId: null,
+          at: expect.any(String),
+        },
+      ]);
+      // Not made through /v1/blocks: the agent takes it when it goes.
+      expect(await store.deleteAgent('user-old', 'agent-a')).toBe(true);
+      expect(await store.getBlock('user-old', human)).toBeNull();
+      expect((await store.listBlocks('user-old', { limit: 10 })).map((block) => block.agentIds)).toEqual([
+        ['agent-b'],
+        ['agent-b'],
+      ]);
+      // The replaced commit function writes the migrated block, checks its version and records it.
+      await store.commitStep({
+        agentId: 'agent-b',
+        messages: [],
+        memory: [{ label: 'human', value: 'Ann B.', version: 3 }],
+      });
+      const written = (await store.getAgent('user-old', 'agent-b'))!.memory[0]!;
+      expect(written).toMatchObject({ label: 'human', value: 'Ann B.', version: 4 });
+      expect((await store.blockHistory('user-old', written.id!, { limit: 1 }))?.[0]).toMatchObject({
+        version: 4,
+        actor: 'agent',
+        agentId: 'agent-b',
+      });
     } finally {
       await store.close();
     }

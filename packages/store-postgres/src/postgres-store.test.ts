@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { runStoreConformance } from '@memgate/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +77,9 @@ describe.skipIf(!databaseUrl)('PostgresStore on a real PostgreSQL', () => {
         system: 's',
         contextWindow: 100,
         createdAt: 'now',
-        memory: [{ label: 'human', value: 'a', limit: 10 }],
+        memory: [{ id: `block-${randomUUID()}`, label: 'human', value: 'a', limit: 10 }],
+        tags: [],
+        metadata: null,
       });
       const memory = [
         { label: 'human', value: 'ab', version: 1 },
@@ -84,8 +87,12 @@ describe.skipIf(!databaseUrl)('PostgresStore on a real PostgreSQL', () => {
       ];
       await store.commitStep({ agentId: agent.id, messages: [], memory });
       expect((await store.getAgent(user.id, agent.id))?.memory).toEqual([
-        { label: 'human', value: 'abc', limit: 10, version: 3 },
+        { ...agent.memory[0], value: 'abc', version: 3 },
       ]);
+      // One history row for the step: the block as it left it (its in-between value was never read).
+      expect(
+        (await store.blockHistory(user.id, agent.memory[0]!.id!, { limit: 10 }))?.map((entry) => entry.version),
+      ).toEqual([3, 1]);
       await expect(store.commitStep({ agentId: agent.id, messages: [], memory })).rejects.toMatchObject({
         code: 'CONFLICT',
         detailCode: 'memory_conflict',
@@ -104,7 +111,9 @@ describe.skipIf(!databaseUrl)('PostgresStore on a real PostgreSQL', () => {
         system: 's',
         contextWindow: 100,
         createdAt: 'now',
-        memory: [{ label: 'human', value: 'a\u0000b', limit: 10 }],
+        memory: [{ id: `block-${randomUUID()}`, label: 'human', value: 'a\u0000b', limit: 10 }],
+        tags: [],
+        metadata: null,
       });
       expect(agent.name).toBe('n\uFFFDul');
       const message = {

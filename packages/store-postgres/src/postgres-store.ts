@@ -1,6 +1,12 @@
 import type {
   Agent,
+  AgentBundle,
+  AgentPatch,
   ApiKeyRecord,
+  Block,
+  BlockHistoryEntry,
+  BlockPatch,
+  BlockWrite,
   ContextSummary,
   Conversation,
   ConversationFork,
@@ -9,6 +15,7 @@ import type {
   MemoryBlock,
   MessagePage,
   NewAgent,
+  NewBlock,
   NewPassage,
   Passage,
   PassageSearch,
@@ -34,19 +41,22 @@ import {
   type UserRow,
 } from '@memgate/core';
 import type { Pool } from 'pg';
+import { PostgresBlocks } from './block-operations.ts';
 import { commitStep } from './commit-step.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { createPool, type PoolOptions } from './create-pool.ts';
 import { forkConversation, hideMessages, hideMessagesAfter, restoreMessages } from './fork-operations.ts';
+import { importAgents } from './import-agents.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
 import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { readPage } from './read-page.ts';
 import { PostgresResponses } from './responses.ts';
-import { toAgent, toConversation, toStoredMessage } from './row-mapping.ts';
-import type { AgentRow, ConversationRow, MessageRow } from './rows.ts';
+import { toAgent, toConversation, toMemoryBlock, toStoredMessage } from './row-mapping.ts';
+import type { AgentRow, ConversationRow, MemoryBlockRow, MessageRow } from './rows.ts';
 import { searchMessages, searchPassages } from './search.ts';
+import { storableMetadata } from './storable-metadata.ts';
 import { inTransaction } from './transaction.ts';
 import { writeAgent } from './write-agent.ts';
 import { writePassages } from './write-passages.ts';
@@ -65,6 +75,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export class PostgresStore implements Store {
   readonly #pool: Pool;
   readonly #responses: PostgresResponses;
+  readonly #blocks: PostgresBlocks;
   readonly #windows: ContextWindowCache;
   #closed = false;
 
@@ -76,6 +87,7 @@ export class PostgresStore implements Store {
     });
     this.#windows = new ContextWindowCache(this.#pool);
     this.#responses = new PostgresResponses(this.#pool);
+    this.#blocks = new PostgresBlocks(this.#pool);
   }
 
   async migrate(): Promise<void> {
@@ -159,17 +171,86 @@ export class PostgresStore implements Store {
   }
 
   async deleteAgent(userId: string, agentId: string): Promise<boolean> {
-    // ON DELETE CASCADE takes the blocks, messages and pending calls in the same statement.
-    return ((await this.#pool.query(SQL.deleteAgent, [agentId, userId])).rowCount ?? 0) > 0;
+    return inTransaction(this.#pool, async (client) => {
+      // ON DELETE CASCADE takes the messages, pending calls and attachments; the blocks it alone
+      // held go after it, unless made through /v1/blocks.
+      const { rows } = await client.query<{ block_ids: string[] }>(SQL.deleteAgent, [agentId, userId]);
+      if (!rows[0]) return false;
+      if (rows[0].block_ids.length > 0) await client.query(SQL.deleteOrphanBlocks, [rows[0].block_ids]);
+      return true;
+    });
   }
 
   async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
-    const { rows } = await this.#pool.query<MemoryBlock>({
-      ...SQL.updateBlock,
-      values: [agentId, label, storable(value)],
+    const { rows } = await this.#pool.query<MemoryBlockRow>({
+      ...SQL.setMemoryBlock,
+      values: [agentId, label, storable(value), new Date().toISOString()],
     });
-    const row = rows[0];
-    return row ? { label: row.label, value: row.value, limit: row.limit, version: row.version } : null;
+    return rows[0] ? toMemoryBlock(rows[0]) : null;
+  }
+
+  async updateAgent(userId: string, agentId: string, patch: AgentPatch): Promise<Agent | null> {
+    const { rows } = await this.#pool.query<AgentRow>(SQL.updateAgent, [
+      agentId,
+      userId,
+      patch.name !== undefined,
+      patch.name === undefined ? null : storable(patch.name),
+      patch.model !== undefined,
+      patch.model ?? null,
+      patch.system !== undefined,
+      patch.system === undefined ? null : storable(patch.system),
+      patch.contextWindow !== undefined,
+      patch.contextWindow ?? null,
+      patch.tags !== undefined,
+      patch.tags === undefined ? null : JSON.stringify(patch.tags.map((tag) => storable(tag))),
+      patch.metadata !== undefined,
+      storableMetadata(patch.metadata ?? null),
+    ]);
+    return rows[0] ? toAgent(rows[0]) : null;
+  }
+
+  async createBlock(block: NewBlock): Promise<Block> {
+    return this.#blocks.create(block);
+  }
+
+  async getBlock(userId: string, blockId: string): Promise<Block | null> {
+    return this.#blocks.get(userId, blockId);
+  }
+
+  async listBlocks(userId: string, page: MessagePage & { label?: string }): Promise<Block[]> {
+    return this.#blocks.list(userId, page);
+  }
+
+  async updateBlock(userId: string, blockId: string, patch: BlockPatch, write: BlockWrite): Promise<Block | null> {
+    return this.#blocks.update(userId, blockId, patch, write);
+  }
+
+  async deleteBlock(userId: string, blockId: string, force: boolean): Promise<'deleted' | 'attached' | 'missing'> {
+    return this.#blocks.delete(userId, blockId, force);
+  }
+
+  async attachBlock(userId: string, agentId: string, blockId: string): Promise<Agent> {
+    return this.#blocks.attach(userId, agentId, blockId);
+  }
+
+  async detachBlock(userId: string, agentId: string, blockId: string): Promise<boolean> {
+    return this.#blocks.detach(userId, agentId, blockId);
+  }
+
+  async blockHistory(
+    userId: string,
+    blockId: string,
+    page: { limit: number; before?: number },
+  ): Promise<BlockHistoryEntry[] | null> {
+    return this.#blocks.history(userId, blockId, page);
+  }
+
+  async importAgents(bundle: AgentBundle): Promise<Agent[]> {
+    const messages = {
+      conflict: 'The import repeats the id of an agent, block, message or passage that exists.',
+      missing: 'The import names a user that does not exist.',
+    };
+    return translateConstraints(messages, () => importAgents(this.#pool, bundle));
   }
 
   async createConversation(conversation: Conversation): Promise<Conversation> {
@@ -373,11 +454,4 @@ function conversationValues(conversation: Conversation): unknown[] {
     conversation.createdAt,
     conversation.updatedAt,
   ];
-}
-
-function storableMetadata(metadata: Record<string, string> | null): string | null {
-  if (metadata === null) return null;
-  return JSON.stringify(
-    Object.fromEntries(Object.entries(metadata).map(([key, value]) => [storable(key), storable(value)])),
-  );
 }

@@ -21,14 +21,20 @@ export const ATTACHMENTS_OF_M = `(
   FROM attachments t WHERE t.agent_id = m.agent_id AND t.message_seq = m.seq
 ) AS attachments`;
 
-// The blocks are aggregated in the same statement, in their order: one round trip per read, however many agents.
-const AGENT_WITH_MEMORY = `
-  a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at,
+/**
+ * An agent's columns with its blocks, aggregated in the same statement in their order, each with
+ * the number of agents it is attached to: one round trip per read, however many agents.
+ * `a` is the agents row (or an UPDATE's RETURNING of it).
+ */
+export const AGENT_WITH_MEMORY = `
+  a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at, a.tags, a.metadata,
   COALESCE(
     (SELECT json_agg(
-       json_build_object('label', b.label, 'value', b.value, 'limit', b."limit", 'version', b.version)
-       ORDER BY b.position)
-     FROM memory_blocks b WHERE b.agent_id = a.id),
+       json_build_object('id', b.id, 'label', b.label, 'value', b.value, 'limit', b."limit",
+         'description', b.description, 'readOnly', b.read_only, 'version', b.version,
+         'agentCount', (SELECT count(*) FROM agent_blocks n WHERE n.block_id = b.id))
+       ORDER BY ab.position)
+     FROM agent_blocks ab JOIN blocks b ON b.id = ab.block_id WHERE ab.agent_id = a.id),
     '[]'::json
   ) AS memory`;
 
@@ -63,14 +69,11 @@ export const SQL = {
 
   // With its default conversation (the agent's id), in the same statement: no extra round trip.
   insertAgent: `WITH agent AS (
-                  INSERT INTO agents (id, user_id, name, model, system, context_window, created_at)
-                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at
+                  INSERT INTO agents (id, user_id, name, model, system, context_window, created_at, tags, metadata)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at
                 )
                 INSERT INTO conversations (id, agent_id, created_at, updated_at)
                 SELECT id, id, created_at, created_at FROM agent`,
-  insertBlocks: `INSERT INTO memory_blocks (agent_id, label, value, "limit", position)
-                 SELECT $1, label, value, lim, position - 1
-                 FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS b(label, value, lim, position)`,
   getAgent: {
     name: 'memgate_get_agent',
     text: `SELECT ${AGENT_WITH_MEMORY} FROM agents a WHERE a.id = $1 AND a.user_id = $2`,
@@ -79,17 +82,45 @@ export const SQL = {
     name: 'memgate_list_agents',
     text: `SELECT ${AGENT_WITH_MEMORY} FROM agents a WHERE a.user_id = $1 ORDER BY a.created_at, a.id`,
   },
-  deleteAgent: 'DELETE FROM agents WHERE id = $1 AND user_id = $2',
-  updateBlock: {
-    name: 'memgate_update_block',
-    text: `UPDATE memory_blocks SET value = $3, version = version + 1 WHERE agent_id = $1 AND label = $2
-           RETURNING label, value, "limit", version`,
+  /** [agent, user]: deletes the agent and answers the blocks it had (the cascade takes the attachments after). */
+  deleteAgent: `WITH attached AS (SELECT array_agg(block_id) AS block_ids FROM agent_blocks WHERE agent_id = $1),
+                deleted AS (DELETE FROM agents WHERE id = $1 AND user_id = $2 RETURNING id)
+                SELECT COALESCE(attached.block_ids, '{}') AS block_ids FROM deleted, attached`,
+  /** [block ids]: those that are no standalone block and that no agent uses any more. */
+  deleteOrphanBlocks: `DELETE FROM blocks b WHERE b.id = ANY ($1::text[]) AND NOT b.standalone
+                         AND NOT EXISTS (SELECT 1 FROM agent_blocks ab WHERE ab.block_id = b.id)`,
+  /** [agent, user, set?/value pairs of name, model, system, context window, tags, metadata] */
+  updateAgent: `WITH a AS (
+                  UPDATE agents SET
+                    name = CASE WHEN $3::boolean THEN $4 ELSE name END,
+                    model = CASE WHEN $5::boolean THEN $6 ELSE model END,
+                    system = CASE WHEN $7::boolean THEN $8 ELSE system END,
+                    context_window = CASE WHEN $9::boolean THEN $10::int ELSE context_window END,
+                    tags = CASE WHEN $11::boolean THEN $12::jsonb ELSE tags END,
+                    metadata = CASE WHEN $13::boolean THEN $14::jsonb ELSE metadata END
+                  WHERE id = $1 AND user_id = $2 RETURNING *
+                )
+                SELECT ${AGENT_WITH_MEMORY} FROM a`,
+  /** [agent, label, value, at]: the user's write of one of the agent's blocks, with its history row. */
+  setMemoryBlock: {
+    name: 'memgate_set_memory_block',
+    text: `WITH updated AS (
+             UPDATE blocks b SET value = $3, version = b.version + 1, updated_at = $4
+             FROM agent_blocks ab WHERE ab.agent_id = $1 AND ab.block_id = b.id AND b.label = $2
+             RETURNING b.id, b.label, b.value, b."limit", b.description, b.read_only, b.version
+           ), recorded AS (
+             INSERT INTO block_history (block_id, version, value, actor, at)
+             SELECT id, version, value, 'user', $4 FROM updated
+           )
+           SELECT id, label, value, "limit", description, read_only, version,
+             (SELECT count(*)::int FROM agent_blocks n WHERE n.block_id = updated.id) AS agent_count
+           FROM updated`,
   },
 
   commitStep: {
     name: 'memgate_commit_step',
     text: `SELECT message_id AS id, message_seq AS seq
-           FROM memgate_commit_step(${Array.from({ length: 28 }, (_, index) => `$${index + 1}`).join(', ')})`,
+           FROM memgate_commit_step(${Array.from({ length: 30 }, (_, index) => `$${index + 1}`).join(', ')})`,
   },
 
   // The history pages take a last parameter: true lists the messages a rewind hid too.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MemgateError } from '@memgate/core';
 import { userMessage as message, type PostgresRoundTripCounter, startPostgresRoundTripCounter } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,9 @@ describe.skipIf(!databaseUrl)('round trips of the turn path on PostgreSQL', () =
       system: 'system',
       contextWindow: 8192,
       createdAt: now(),
-      memory: [{ label: 'human', value: '', limit: 100 }],
+      memory: [{ id: `block-${randomUUID()}`, label: 'human', value: '', limit: 100 }],
+      tags: [],
+      metadata: null,
     });
   });
   afterAll(async () => {
@@ -122,6 +125,9 @@ describe.skipIf(!databaseUrl)('round trips of the turn path on PostgreSQL', () =
       Promise.all([store.getContextSummary(agentId), store.listContextMessages(agentId)]),
     );
     expect(trips).toBe(1);
+    // An agent comes with its blocks and their agent counts in the same statement.
+    expect(await roundTripsOf(() => store.getAgent('user-round-trips', agentId))).toBe(1);
+    expect(await roundTripsOf(() => store.listAgents('user-round-trips'))).toBe(1);
     // A history page carries its images with it: no second round trip.
     expect(await roundTripsOf(() => store.listMessages(agentId, { limit: 8 }))).toBe(1);
   });

@@ -1,5 +1,25 @@
-import type { Agent, Attachment, Conversation, ImageDetail, StoredMessage, StoredRole, ToolCall } from '@memgate/core';
-import type { AgentRow, AttachmentJson, ConversationRow, MessageRow } from './rows.ts';
+import type {
+  Agent,
+  Attachment,
+  Block,
+  BlockActor,
+  BlockHistoryEntry,
+  Conversation,
+  ImageDetail,
+  MemoryBlock,
+  StoredMessage,
+  StoredRole,
+  ToolCall,
+} from '@memgate/core';
+import type {
+  AgentRow,
+  AttachmentJson,
+  BlockHistoryRow,
+  BlockRow,
+  ConversationRow,
+  MemoryBlockRow,
+  MessageRow,
+} from './rows.ts';
 
 export function toAgent(row: AgentRow): Agent {
   return {
@@ -10,7 +30,61 @@ export function toAgent(row: AgentRow): Agent {
     system: row.system,
     contextWindow: row.context_window,
     createdAt: row.created_at,
-    memory: row.memory.map(({ label, value, limit, version }) => ({ label, value, limit, version })),
+    // Built by AGENT_WITH_MEMORY with MemoryBlock's own names; rebuilt so the field order is fixed.
+    memory: row.memory.map(({ id, label, value, limit, description, readOnly, version, agentCount }) => ({
+      id,
+      label,
+      value,
+      limit,
+      description,
+      readOnly,
+      version,
+      agentCount,
+    })),
+    tags: row.tags,
+    metadata: row.metadata,
+  };
+}
+
+export function toMemoryBlock(row: MemoryBlockRow): MemoryBlock {
+  return {
+    id: row.id,
+    label: row.label,
+    value: row.value,
+    limit: row.limit,
+    description: row.description,
+    readOnly: row.read_only,
+    version: row.version,
+    agentCount: row.agent_count,
+  };
+}
+
+export function toBlock(row: BlockRow): Block {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    label: row.label,
+    value: row.value,
+    limit: row.limit,
+    description: row.description,
+    readOnly: row.read_only,
+    version: row.version,
+    metadata: row.metadata,
+    agentIds: row.agent_ids,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toBlockHistoryEntry(row: BlockHistoryRow): BlockHistoryEntry {
+  return {
+    version: row.version ?? 0,
+    value: row.value,
+    // The CHECK constraint on block_history.actor keeps this cast honest.
+    actor: row.actor as BlockActor,
+    agentId: row.agent_id,
+    messageId: row.message_id,
+    at: row.at,
   };
 }
 

@@ -8,8 +8,50 @@ export interface AgentRow {
   system: string;
   context_window: number;
   created_at: string;
-  /** The agent's blocks in order, aggregated by the query (no second round trip). */
+  /** JSONB array of strings. */
+  tags: string[];
+  /** JSONB object of strings, or NULL. */
+  metadata: Record<string, string> | null;
+  /** The agent's blocks in order, aggregated by the query (no second round trip), in MemoryBlock's names. */
   memory: MemoryBlock[];
+}
+
+/** A block with the agents it is attached to (BLOCK_SQL's reads). */
+export interface BlockRow {
+  id: string;
+  user_id: string;
+  label: string;
+  value: string;
+  limit: number;
+  description: string | null;
+  read_only: boolean;
+  version: number;
+  metadata: Record<string, string> | null;
+  created_at: string;
+  updated_at: string;
+  agent_ids: string[];
+}
+
+/** One of an agent's blocks as a write returns it (SQL.setMemoryBlock). */
+export interface MemoryBlockRow {
+  id: string;
+  label: string;
+  value: string;
+  limit: number;
+  description: string | null;
+  read_only: boolean;
+  version: number;
+  agent_count: number;
+}
+
+/** A `block_history` row; all NULL in the one row of a block with no entry in the page. */
+export interface BlockHistoryRow {
+  version: number | null;
+  value: string;
+  actor: string;
+  agent_id: string | null;
+  message_id: string | null;
+  at: string;
 }
 
 export interface MessageRow {

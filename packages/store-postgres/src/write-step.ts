@@ -13,7 +13,7 @@ import { SQL } from './queries.ts';
 import { writePassages } from './write-passages.ts';
 
 /**
- * The parameters of memgate_commit_step for a step (see conversations-migration.ts), and the
+ * The parameters of memgate_commit_step for a step (see blocks-migration.ts), and the
  * messages as they will read back. Throws before any write for rows of another agent.
  */
 export function commitStepCall(step: TurnStep): { messages: NewMessage[]; values: unknown[] } {
@@ -36,6 +36,8 @@ export function commitStepCall(step: TurnStep): { messages: NewMessage[]; values
     memory.map((write) => write.value),
     memory.map((write) => write.expected),
     memory.map((write) => write.writes),
+    step.memoryMessageId ?? step.messages[0]?.id ?? null,
+    new Date().toISOString(),
     step.resolvePendingToolCallIds ?? [],
     added.map((call) => call.toolCallId),
     added.map((call) => storable(call.name)),
@@ -140,6 +142,11 @@ export function storableMessage(message: NewMessage): NewMessage {
     createdAt: message.createdAt,
   };
   if (message.tokenCount !== undefined) copy.tokenCount = message.tokenCount;
+  if (message.metadata) {
+    copy.metadata = Object.fromEntries(
+      Object.entries(message.metadata).map(([key, value]) => [storable(key), storable(value)]),
+    );
+  }
   if (message.attachments?.length) {
     copy.attachments = message.attachments.map((attachment) => ({ ...attachment, url: storable(attachment.url) }));
   }

@@ -34,9 +34,8 @@ export function describeDurability(harness: StoreHarness): void {
       expect(await reopened.getUser(user.id)).toEqual(user);
       expect(await reopened.findApiKeyByHash(keyHash)).toEqual({ ...key, lastUsedAt: '2026-06-01T12:00:00.000Z' });
       expect((await reopened.getAgent(user.id, agent.id))?.memory[1]).toEqual({
-        label: 'human',
+        ...agent.memory[1],
         value: 'Name: Ada',
-        limit: 2000,
         version: 2,
       });
       expect(await reopened.listMessages(agent.id, { limit: 10 })).toEqual(stored);

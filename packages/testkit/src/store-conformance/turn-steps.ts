@@ -21,7 +21,7 @@ export function describeTurnSteps(harness: StoreHarness): void {
       const { agent } = await seedAgent(store);
       const call = toolCall();
       const messages = [
-        userMessage(agent.id, 'What is the weather?', { name: 'alice' }),
+        userMessage(agent.id, 'What is the weather?', { name: 'alice', metadata: { thread: 't-1' } }),
         toolCallMessage(agent.id, [call]),
         userMessage(agent.id, '{"temp":21}', { role: 'tool', toolCallId: call.id, name: 'get_weather' }),
       ];
