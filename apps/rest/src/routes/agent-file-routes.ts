@@ -1,6 +1,6 @@
 import type { Memgate } from '@memgate/core';
 import { MemgateError } from '@memgate/core';
-import express, { type Request, Router } from 'express';
+import express, { type Request, type RequestHandler, Router } from 'express';
 import { clientSignal } from '../client-signal.ts';
 import { principalOf } from '../principal.ts';
 
@@ -9,7 +9,7 @@ import { principalOf } from '../principal.ts';
  * it), before the app's JSON parser (which then leaves it alone): an Agent File may be larger than
  * other bodies, and may be a JSON string holding the document.
  */
-export function agentFileBody(memgate: Memgate) {
+export function agentFileBody(memgate: Memgate): RequestHandler {
   return express.raw({ type: () => true, limit: memgate.agentFiles.maxImportBytes });
 }
 
