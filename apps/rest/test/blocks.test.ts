@@ -226,10 +226,14 @@ describe('custom and shared memory blocks, block history, editable agents', () =
       expect((await chat(agent.id, long(index))).status).toBe(200);
     }
     const calls = harness.upstream.requests.length;
-    harness.upstream.script({ content: 'The user sent four long messages about words.' });
+    const summary = { content: 'The user sent four long messages about words.' };
+    harness.upstream.script(summary, summary, summary);
     const patched = await call('PATCH', `/v1/agents/${agent.id}`, { context_window: 1024 });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-    expect(harness.upstream.requests.length).toBe(calls + 1);
+    // Only summaries were asked for (the evicted messages may take more than one call at this size).
+    const asked = harness.upstream.requests.slice(calls);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const request of asked) expect(systemPrompt(request)).toContain('running summary');
     const context = (await call('GET', `/v1/agents/${agent.id}/context`)).body;
     expect(context['summary']).toContain('four long messages');
     expect(context['summarised_messages']).toBeGreaterThan(0);
