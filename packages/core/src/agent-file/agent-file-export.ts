@@ -1,8 +1,8 @@
-import { type AgentTool, BASE_AGENT_TOOLS, sendMessageDefinition } from '../agent/base-tools.ts';
+import { type AgentTool, BASE_AGENT_TOOLS } from '../agent/base-tools.ts';
 import type { Agent, ContextSummary, Conversation, Passage, StoredMessage } from '../domain/types.ts';
 import { isDefaultConversation } from '../domain/types.ts';
-import type { LlmToolDefinition } from '../llm/provider.ts';
 import { type AgentFileMessageOut, exportMessage } from './agent-file-messages.ts';
+import { exportToolEntries } from './agent-file-tools.ts';
 import { MEMGATE_METADATA_KEY, type MemgateAgentState, writeMemgateState } from './memgate-state.ts';
 
 /** Which messages an export holds: the whole history, the context window only, or none. */
@@ -29,12 +29,6 @@ export interface AgentFileExportInput {
   /** The agent's built-in tools, exported as tool entries; default memgate's. */
   tools?: ReadonlyMap<string, AgentTool>;
 }
-
-/** Letta's tool types for memgate's built-in tools (letta/schemas/enums.py `ToolType`). */
-const LETTA_TOOL_TYPES: Record<string, string> = {
-  core_memory_append: 'letta_memory_core',
-  core_memory_replace: 'letta_memory_core',
-};
 
 /** An Agent File as memgate writes it: Letta's v2 multi-entity shape. */
 export interface AgentFileExport {
@@ -97,7 +91,7 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
     preserve_on_migration: false,
     metadata: {},
   }));
-  const tools = toolEntries(input.tools ?? BASE_AGENT_TOOLS);
+  const tools = exportToolEntries(input.tools ?? BASE_AGENT_TOOLS);
   const state: MemgateAgentState = {
     summary: input.summary
       ? { text: input.summary.text, message_count: input.summary.messageCount, updated_at: input.summary.updatedAt }
@@ -166,34 +160,4 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
     metadata: { [MEMGATE_METADATA_KEY]: writeMemgateState({ version: 1, agents: { [fileAgentId]: state } }) },
     created_at: (input.now ?? new Date()).toISOString(),
   };
-}
-
-/** memgate's built-in tools as Letta tool entries: their JSON schemas, no code (they are built in). */
-function toolEntries(tools: ReadonlyMap<string, AgentTool>): (Record<string, unknown> & { id: string })[] {
-  const definitions: LlmToolDefinition[] = [
-    sendMessageDefinition,
-    ...[...tools.values()].map((tool) => tool.definition),
-  ];
-  return definitions.map((definition, index) => {
-    const { name, description, parameters } = definition.function;
-    return {
-      id: `tool-${index}`,
-      name,
-      tool_type: LETTA_TOOL_TYPES[name] ?? 'letta_core',
-      source_type: 'python',
-      description: description ?? null,
-      tags: [LETTA_TOOL_TYPES[name] ?? 'letta_core'],
-      source_code: null,
-      json_schema: {
-        name,
-        description: description ?? '',
-        parameters: parameters ?? { type: 'object', properties: {} },
-      },
-      args_json_schema: null,
-      return_char_limit: 6000,
-      pip_requirements: null,
-      npm_requirements: null,
-      metadata_: {},
-    };
-  });
 }

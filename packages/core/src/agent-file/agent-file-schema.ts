@@ -94,6 +94,10 @@ const agentSchema = z.looseObject({
 
 const namedSchema = z.looseObject({ id: z.string().nullish(), name: z.string().nullish() });
 
+/**
+ * Letta's AgentFileSchema (v2, multi-entity) as memgate reads it. Only `agents` is required: Letta
+ * writes every section, but hand-made and older files leave some out.
+ */
 export const agentFileSchema = z.looseObject({
   agents: z.array(agentSchema).min(1, 'An Agent File holds at least one agent.'),
   groups: z
@@ -111,9 +115,13 @@ export const agentFileSchema = z.looseObject({
 
 /** An Agent File as read: Letta's fields memgate knows, every other field kept as it came. */
 export type AgentFileDocument = z.output<typeof agentFileSchema>;
+/** One agent of a file, its messages and in-context ids included. */
 export type AgentFileAgent = AgentFileDocument['agents'][number];
+/** A message as Letta's `MessageSchema` writes it. */
 export type AgentFileMessage = NonNullable<AgentFileAgent['messages']>[number];
+/** A block of the file's `blocks`, which agents name in `block_ids`. */
 export type AgentFileBlock = NonNullable<AgentFileDocument['blocks']>[number];
+/** A tool of the file's `tools`, which agents name in `tool_ids`; memgate never runs its code. */
 export type AgentFileTool = NonNullable<AgentFileDocument['tools']>[number];
 
 /** Options of `parseAgentFile`. */

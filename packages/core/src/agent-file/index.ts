@@ -3,5 +3,5 @@ export * from './agent-file-export.ts';
 export * from './agent-file-import.ts';
 export type { AgentFileMessageOut } from './agent-file-messages.ts';
 export * from './agent-file-schema.ts';
-export { isMemgateTool } from './agent-file-unsupported.ts';
+export { isMemgateTool } from './agent-file-tools.ts';
 export { MEMGATE_METADATA_KEY, type MemgateAgentState, type MemgateState } from './memgate-state.ts';
