@@ -281,3 +281,43 @@ describe('planAgentImport on a conversation with shared blocks', () => {
     expect(warnings).toContain('Agent agent-0: a second block labelled "human" became "human_2".');
   });
 });
+
+describe('planAgentImport: the window from in_context_message_ids', () => {
+  const user = (id: string, text: string) => ({ id, role: 'user', content: [{ type: 'text', text }] });
+  const file = (inContext: string[] | undefined) =>
+    parseAgentFile(
+      JSON.stringify({
+        agents: [
+          {
+            id: 'agent-0',
+            system: 'Be brief.',
+            messages: [
+              { id: 'message-0', role: 'system', content: 'Be brief.' },
+              user('message-1', 'evicted'),
+              user('message-2', 'kept'),
+              user('message-3', 'summary of the evicted'),
+            ],
+            ...(inContext ? { in_context_message_ids: inContext } : {}),
+          },
+        ],
+      }),
+    );
+  const texts = (plan: ReturnType<typeof planAgentImport>) => plan.bundle.agents[0]!.messages.map((m) => m.content);
+
+  it('puts the in-context messages last, in the order Letta prompted them, after those it evicted', () => {
+    const plan = planAgentImport(file(['message-0', 'message-3', 'message-2']), options);
+    expect(texts(plan)).toEqual(['evicted', 'summary of the evicted', 'kept']);
+    expect(plan.bundle.agents[0]!.windowStart).toBe(1);
+  });
+
+  it('keeps everything in the window when the file lists no context, and the system message out of the history', () => {
+    const plan = planAgentImport(file(undefined), options);
+    expect(texts(plan)).toEqual(['evicted', 'kept', 'summary of the evicted']);
+    expect(plan.bundle.agents[0]!.windowStart).toBe(0);
+  });
+
+  it('has an empty window when only the system message is in context', () => {
+    const plan = planAgentImport(file(['message-0']), options);
+    expect(plan.bundle.agents[0]!.windowStart).toBe(3);
+  });
+});

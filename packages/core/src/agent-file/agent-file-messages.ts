@@ -14,10 +14,13 @@ export interface ImportedHistory {
 const ROLES: Record<string, StoredRole> = { user: 'user', assistant: 'assistant', system: 'system', tool: 'tool' };
 
 /**
- * Maps an agent's Letta messages onto memgate's, each with its prompt size counted. The system message Letta keeps first in the
- * context repeats the system prompt (with memory rendered into it), which memgate renders itself,
- * so it is not stored. `in_context_message_ids` becomes the window: messages before the first
- * in-context one are out of it (no list at all: all are in it).
+ * Maps an agent's Letta messages onto memgate's, each with its prompt size counted. The system
+ * message Letta keeps first in the context repeats the system prompt (with memory rendered into
+ * it), which memgate renders itself, so it is not stored. `in_context_message_ids` becomes the
+ * window: the messages out of Letta's context come first, in the file's order, then the in-context
+ * ones in the order Letta put them in the prompt (a summary Letta wrote later sits before the
+ * messages it kept), so the agent's next prompt reads as it did in Letta. No list at all: every
+ * message is in the window.
  */
 export function importHistory(
   agent: AgentFileAgent,
@@ -28,37 +31,55 @@ export function importHistory(
   const fileMessages = agent.messages ?? [];
   const inContext = agent.in_context_message_ids ?? [];
   const systemId = systemMessageId(fileMessages, inContext);
-  const windowIds = new Set(inContext.filter((id) => id !== systemId));
   const toolNames = new Map<string, string>();
-  const messages: NewMessage[] = [];
-  let windowStart: number | null = inContext.length === 0 ? 0 : null;
+  const converted = new Map<string, NewMessage[]>();
   for (const message of fileMessages) {
-    if (message.id === systemId) continue;
-    if (windowStart === null && windowIds.has(message.id)) windowStart = messages.length;
-    const role = message.role === 'function' ? 'tool' : ROLES[message.role];
-    if (!role) {
-      notes.count(`Agent ${agent.id}: messages with role "${message.role}" were not imported`);
-      continue;
-    }
-    const base = { agentId, createdAt: timestamp(message.created_at, now), toolCalls: null, toolCallId: null };
-    const text = contentText(message, agent.id, notes);
-    if (role === 'tool') {
-      messages.push(...toolResults(message, text, toolNames, base, notes, agent.id));
-      continue;
-    }
-    const toolCalls = role === 'assistant' ? importToolCalls(message) : null;
-    for (const call of toolCalls ?? []) toolNames.set(call.id, call.function.name);
-    messages.push({
+    if (message.id === systemId || converted.has(message.id)) continue;
+    converted.set(message.id, importMessage(message, { agentId, fileAgentId: agent.id, now, toolNames, notes }));
+  }
+  const windowIds = [...new Set(inContext)].filter((id) => id !== systemId);
+  const inWindow = new Set(windowIds);
+  const before = [...converted].flatMap(([id, messages]) =>
+    inContext.length > 0 && !inWindow.has(id) ? messages : [],
+  );
+  const window =
+    inContext.length > 0 ? windowIds.flatMap((id) => converted.get(id) ?? []) : [...converted.values()].flat();
+  // Counted once here, as a turn counts what it stores, so that prompts never re-tokenize history.
+  return { messages: [...before, ...window].map(withTokenCount), windowStart: before.length };
+}
+
+interface MessageContext {
+  agentId: string;
+  fileAgentId: string;
+  now: string;
+  /** Tool names by call id, from the calls seen so far: Letta's tool messages often lack `name`. */
+  toolNames: Map<string, string>;
+  notes: ImportNotes;
+}
+
+/** One Letta message as memgate's messages: none (a role memgate lacks), one, or one per parallel tool result. */
+function importMessage(message: AgentFileMessage, context: MessageContext): NewMessage[] {
+  const { agentId, fileAgentId, now, toolNames, notes } = context;
+  const role = message.role === 'function' ? 'tool' : ROLES[message.role];
+  if (!role) {
+    notes.count(`Agent ${fileAgentId}: messages with role "${message.role}" were not imported`);
+    return [];
+  }
+  const base = { agentId, createdAt: timestamp(message.created_at, now), toolCalls: null, toolCallId: null };
+  const text = contentText(message, fileAgentId, notes);
+  if (role === 'tool') return toolResults(message, text, toolNames, base, notes, fileAgentId);
+  const toolCalls = role === 'assistant' ? importToolCalls(message) : null;
+  for (const call of toolCalls ?? []) toolNames.set(call.id, call.function.name);
+  return [
+    {
       ...base,
       id: newMessageId(),
       role,
       content: role === 'user' && text !== null ? userText(text) : text,
       toolCalls,
       name: role === 'user' ? (message.name ?? null) : null,
-    });
-  }
-  // Counted once here, as a turn counts what it stores, so that prompts never re-tokenize history.
-  return { messages: messages.map(withTokenCount), windowStart: windowStart ?? messages.length };
+    },
+  ];
 }
 
 /** memgate's message ids, as the core makes them for a turn. */
