@@ -34,7 +34,7 @@ export function importHistory(
   const toolNames = new Map<string, string>();
   const converted = new Map<string, NewMessage[]>();
   for (const message of fileMessages) {
-    if (message.id === systemId || converted.has(message.id)) continue;
+    if (message.id === systemId) continue;
     converted.set(message.id, importMessage(message, { agentId, fileAgentId: agent.id, now, toolNames, notes }));
   }
   const windowIds = [...new Set(inContext)].filter((id) => id !== systemId);

@@ -121,6 +121,17 @@ describe('parseAgentFile', () => {
     expect(error.message).toMatch(/message-5/);
   });
 
+  it('refuses a repeated id, which would make a reference ambiguous', () => {
+    const file = document();
+    file.blocks.push({ ...file.blocks[0]! });
+    expect(refusal(() => parseAgentFile(JSON.stringify(file))).param).toBe('blocks.1.id');
+    const messages = document();
+    messages.agents[0]!.messages.push({ ...messages.agents[0]!.messages[0]! });
+    const error = refusal(() => parseAgentFile(JSON.stringify(messages)));
+    expect(error.param).toBe('agents.0.messages.1.id');
+    expect(error.message).toMatch(/repeats the id message-0/);
+  });
+
   it('refuses a file over the size limit with a 413', () => {
     const text = JSON.stringify(document());
     const error = refusal(() => parseAgentFile(text, { maxBytes: text.length - 1 }));

@@ -163,8 +163,9 @@ function parseJson(text: string, problem: string): unknown {
 
 /** Every id an agent names must be in the file, so that an import never attaches to something else. */
 function checkReferences(document: AgentFileDocument): void {
-  const blockIds = new Set((document.blocks ?? []).map((block) => block.id));
-  const toolIds = new Set((document.tools ?? []).map((tool) => tool.id));
+  const blockIds = uniqueIds(document.blocks ?? [], ['body', 'blocks']);
+  const toolIds = uniqueIds(document.tools ?? [], ['body', 'tools']);
+  uniqueIds(document.agents, ['body', 'agents']);
   document.agents.forEach((agent, agentIndex) => {
     const at = (field: string, index: number) => ['body', 'agents', agentIndex, field, index];
     agent.block_ids?.forEach((id, index) => {
@@ -173,7 +174,7 @@ function checkReferences(document: AgentFileDocument): void {
     agent.tool_ids?.forEach((id, index) => {
       if (!toolIds.has(id)) throw dangling(at('tool_ids', index), `tool ${id}`);
     });
-    const messageIds = new Set((agent.messages ?? []).map((message) => message.id));
+    const messageIds = uniqueIds(agent.messages ?? [], ['body', 'agents', agentIndex, 'messages']);
     agent.in_context_message_ids?.forEach((id, index) => {
       if (!messageIds.has(id)) {
         throw fieldError(
@@ -184,6 +185,18 @@ function checkReferences(document: AgentFileDocument): void {
       }
     });
   });
+}
+
+/** The entities' ids; a repeated one is a 422, since a reference to it would be ambiguous. */
+function uniqueIds(entities: { id: string }[], loc: (string | number)[]): Set<string> {
+  const ids = new Set<string>();
+  entities.forEach((entity, index) => {
+    if (ids.has(entity.id)) {
+      throw fieldError([...loc, index, 'id'], `The Agent File repeats the id ${entity.id}.`, 'invalid_agent_file');
+    }
+    ids.add(entity.id);
+  });
+  return ids;
 }
 
 function dangling(loc: (string | number)[], what: string): MemgateError {
