@@ -216,6 +216,43 @@ describe('exportAgentFile', () => {
     );
   });
 
+  it('writes images as Letta image parts, and reads them back to the same attachments', () => {
+    const input = base();
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9]);
+    const withImages = input.messages.map((message, index) =>
+      index === 6
+        ? {
+            ...message,
+            content: 'What is this?\nAnd this?',
+            attachments: [
+              {
+                textOffset: 13,
+                detail: 'high' as const,
+                url: 'https://images.example.com/a.png',
+                mediaType: null,
+                data: null,
+              },
+              { textOffset: 23, detail: null, url: null, mediaType: 'image/png', data: bytes },
+            ],
+          }
+        : message,
+    );
+    const { again, text } = roundTrip({ ...input, messages: withImages, conversations: [] });
+    const parts = JSON.parse(text).agents[0].messages[7].content;
+    expect(parts).toEqual([
+      { type: 'text', text: 'What is this?' },
+      { type: 'image', source: { type: 'url', url: 'https://images.example.com/a.png', detail: 'high' } },
+      { type: 'text', text: 'And this?' },
+      {
+        type: 'image',
+        source: { type: 'base64', media_type: 'image/png', data: Buffer.from(bytes).toString('base64') },
+      },
+    ]);
+    expect(again.messages[6]!.content).toBe('What is this?\nAnd this?');
+    expect(again.messages[6]!.attachments).toEqual(withImages[6]!.attachments);
+    expect(messages(again.messages)).toEqual(messages(withImages));
+  });
+
   it('never exports a secret the imported file held, nor the upstream address', () => {
     const original = read(files.at(-1)!);
     expect(original).toContain('sk-test-PLANTED-SECRET-123');

@@ -1,7 +1,7 @@
 import { type AgentTool, BASE_AGENT_TOOLS } from '../agent/base-tools.ts';
 import type { Agent, ContextSummary, Conversation, Passage, StoredMessage } from '../domain/types.ts';
 import { isDefaultConversation } from '../domain/types.ts';
-import { type AgentFileMessageOut, exportMessage } from './agent-file-messages.ts';
+import { type AgentFileMessageOut, exportMessage } from './agent-file-message-export.ts';
 import { exportToolEntries } from './agent-file-tools.ts';
 import { MEMGATE_METADATA_KEY, type MemgateAgentState, writeMemgateState } from './memgate-state.ts';
 
@@ -14,7 +14,7 @@ export interface AgentFileExportInput {
   /** Its history, oldest first; hidden (rewound) messages are left out of the file. */
   messages: Pick<
     StoredMessage,
-    'id' | 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt' | 'hidden'
+    'id' | 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt' | 'attachments' | 'hidden'
   >[];
   /** Index in `messages` of the first message in the context window (`messages.length`: none is). */
   windowStart: number;

@@ -321,3 +321,54 @@ describe('planAgentImport: the window from in_context_message_ids', () => {
     expect(plan.bundle.agents[0]!.windowStart).toBe(3);
   });
 });
+
+describe('planAgentImport: images in user messages', () => {
+  // A PNG's signature and a few bytes: memgate checks an image's first bytes, never decodes it.
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]).toString('base64');
+  const image = (source: Record<string, unknown>) => ({ type: 'image', source });
+  const plan = () =>
+    planAgentImport(
+      parseAgentFile(
+        JSON.stringify({
+          agents: [
+            {
+              id: 'agent-0',
+              system: 'Look closely.',
+              messages: [
+                {
+                  id: 'message-1',
+                  role: 'user',
+                  content: [
+                    { type: 'text', text: 'Look:' },
+                    image({ type: 'url', url: 'https://images.example.com/cat.png', detail: 'low' }),
+                    { type: 'text', text: 'and this' },
+                    image({ type: 'base64', media_type: 'image/png', data: png }),
+                    image({ type: 'base64', media_type: 'image/bmp', data: png }),
+                    image({ type: 'url', url: 'file:///etc/passwd' }),
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+      options,
+    );
+
+  it('keeps URL and base64 images as attachments where they stood, and counts those memgate cannot store', () => {
+    const { bundle, warnings } = plan();
+    const [message] = bundle.agents[0]!.messages;
+    expect(message).toMatchObject({ role: 'user', content: 'Look:\nand this' });
+    expect(message!.attachments).toEqual([
+      { textOffset: 5, detail: 'low', url: 'https://images.example.com/cat.png', mediaType: null, data: null },
+      {
+        textOffset: 14,
+        detail: null,
+        url: null,
+        mediaType: 'image/png',
+        data: new Uint8Array(Buffer.from(png, 'base64')),
+      },
+    ]);
+    expect(warnings).toContain('Agent agent-0: images memgate cannot store were not imported (2×).');
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTokenCount } from '../agent/turn-messages.ts';
-import type { NewMessage, StoredMessage, StoredRole, ToolCall } from '../domain/types.ts';
+import type { NewMessage, StoredRole, ToolCall } from '../domain/types.ts';
+import { importUserContent } from './agent-file-images.ts';
 import type { AgentFileAgent, AgentFileMessage } from './agent-file-schema.ts';
 import type { ImportNotes } from './import-notes.ts';
 
@@ -66,6 +67,7 @@ function importMessage(message: AgentFileMessage, context: MessageContext): NewM
     return [];
   }
   const base = { agentId, createdAt: timestamp(message.created_at, now), toolCalls: null, toolCallId: null };
+  if (role === 'user') return [importUser(message, base, fileAgentId, notes)];
   const text = contentText(message, fileAgentId, notes);
   if (role === 'tool') return toolResults(message, text, toolNames, base, notes, fileAgentId);
   const toolCalls = role === 'assistant' ? importToolCalls(message) : null;
@@ -75,9 +77,9 @@ function importMessage(message: AgentFileMessage, context: MessageContext): NewM
       ...base,
       id: newMessageId(),
       role,
-      content: role === 'user' && text !== null ? userText(text) : text,
+      content: text,
       toolCalls,
-      name: role === 'user' ? (message.name ?? null) : null,
+      name: null,
     },
   ];
 }
@@ -85,6 +87,25 @@ function importMessage(message: AgentFileMessage, context: MessageContext): NewM
 /** memgate's message ids, as the core makes them for a turn. */
 export function newMessageId(): string {
   return `message-${randomUUID()}`;
+}
+
+/** A user message: typed MemGPT user messages unwrapped, images kept as attachments where they stood. */
+function importUser(
+  message: AgentFileMessage,
+  base: Pick<NewMessage, 'agentId' | 'createdAt' | 'toolCalls' | 'toolCallId'>,
+  fileAgentId: string,
+  notes: ImportNotes,
+): NewMessage {
+  const name = message.name ?? null;
+  if (!Array.isArray(message.content)) {
+    const text = contentText(message, fileAgentId, notes);
+    return { ...base, id: newMessageId(), role: 'user', content: text === null ? null : userText(text), name };
+  }
+  const { text, attachments } = importUserContent(message.content, fileAgentId, notes);
+  // Offsets point into the text as sent, so a message with images keeps its text as it is.
+  if (attachments.length > 0) return { ...base, id: newMessageId(), role: 'user', content: text, attachments, name };
+  const hasText = message.content.some((part) => (part.type ?? 'text') === 'text' && typeof part.text === 'string');
+  return { ...base, id: newMessageId(), role: 'user', content: hasText ? userText(text) : null, name };
 }
 
 function systemMessageId(messages: AgentFileMessage[], inContext: string[]): string | null {
@@ -171,44 +192,4 @@ function toolResults(
     });
   }
   return imported;
-}
-
-/** A message as an Agent File holds it (Letta's `MessageSchema`). */
-export interface AgentFileMessageOut {
-  type: 'message';
-  id: string;
-  agent_id: string;
-  role: StoredRole;
-  content: { type: 'text'; text: string }[];
-  name: string | null;
-  model: string | null;
-  tool_calls: ToolCall[] | null;
-  tool_call_id: string | null;
-  tool_returns: { tool_call_id: string; status: 'success'; func_response: string }[];
-  created_at: string;
-}
-
-/** A memgate message in Letta's shape, under the id the file gives it. */
-export function exportMessage(
-  message: Pick<StoredMessage, 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt'>,
-  ids: { id: string; agentId: string; model: string },
-): AgentFileMessageOut {
-  const text = message.content;
-  return {
-    type: 'message',
-    id: ids.id,
-    agent_id: ids.agentId,
-    role: message.role,
-    content: text === null ? [] : [{ type: 'text', text }],
-    name: message.name,
-    model: message.role === 'assistant' ? ids.model : null,
-    tool_calls:
-      message.toolCalls?.map((call) => ({ id: call.id, type: 'function', function: { ...call.function } })) ?? null,
-    tool_call_id: message.toolCallId,
-    tool_returns:
-      message.role === 'tool' && message.toolCallId
-        ? [{ tool_call_id: message.toolCallId, status: 'success', func_response: text ?? '' }]
-        : [],
-    created_at: message.createdAt,
-  };
 }
