@@ -316,6 +316,16 @@ describe('planAgentImport: the window from in_context_message_ids', () => {
     expect(plan.bundle.agents[0]!.windowStart).toBe(0);
   });
 
+  it('counts an assistant message with neither text nor tool calls instead of storing an empty one', () => {
+    const document = file(undefined);
+    document.agents[0]!.messages!.push({ id: 'message-4', role: 'assistant', content: [{ type: 'reasoning' }] });
+    const plan = planAgentImport(document, options);
+    expect(texts(plan)).toHaveLength(3);
+    expect(plan.warnings).toContain(
+      'Agent agent-0: assistant messages without text or tool calls were not imported (1×).',
+    );
+  });
+
   it('has an empty window when only the system message is in context', () => {
     const plan = planAgentImport(file(['message-0']), options);
     expect(plan.bundle.agents[0]!.windowStart).toBe(3);

@@ -72,6 +72,11 @@ function importMessage(message: AgentFileMessage, context: MessageContext): NewM
   if (role === 'tool') return toolResults(message, text, toolNames, base, notes, fileAgentId);
   const toolCalls = role === 'assistant' ? importToolCalls(message) : null;
   for (const call of toolCalls ?? []) toolNames.set(call.id, call.function.name);
+  if (role === 'assistant' && text === null && toolCalls === null) {
+    // Nothing an upstream would accept in a prompt (e.g. only reasoning parts, counted above).
+    notes.count(`Agent ${fileAgentId}: assistant messages without text or tool calls were not imported`);
+    return [];
+  }
   return [
     {
       ...base,
