@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemgateError } from '../errors/memgate-error.ts';
+import { BLOCK_LABEL_PATTERN } from './agent-file-blocks.ts';
 import { type AgentImportOptions, planAgentImport } from './agent-file-import.ts';
 import { parseAgentFile } from './agent-file-schema.ts';
 
@@ -20,6 +21,29 @@ const blocksOf = (memory: { label: string; value: string; limit: number }[]) =>
   memory.map((block) => ({ label: block.label, limit: block.limit, value: block.value }));
 
 describe('planAgentImport on the Letta samples', () => {
+  it('gives every sample what memgate itself accepts: labels, limits that fit, unique ids, a window inside the history', () => {
+    const names = readdirSync(new URL('agent-files/', FIXTURES)).filter((name) => name.endsWith('.af'));
+    for (const name of names) {
+      const { bundle } = planAgentImport(sample(name), options);
+      const ids = new Set<string>();
+      for (const entry of bundle.agents) {
+        const blocks = [...entry.agent.memory, ...bundle.blocks.filter((b) => entry.agent.blockIds?.includes(b.id))];
+        expect(new Set(blocks.map((block) => block.label)).size, name).toBe(blocks.length);
+        for (const block of blocks) {
+          expect(block.label, name).toMatch(BLOCK_LABEL_PATTERN);
+          expect(block.limit, `${name} ${block.label}`).toBeGreaterThanOrEqual(block.value.length);
+        }
+        for (const id of [entry.agent.id, ...blocks.map((b) => b.id), ...entry.messages.map((m) => m.id)]) {
+          expect(ids.has(id), `${name} ${id}`).toBe(false);
+          ids.add(id);
+        }
+        expect(entry.windowStart).toBeLessThanOrEqual(entry.messages.length);
+        expect(entry.agent.contextWindow).toBeGreaterThanOrEqual(1024);
+        expect(entry.agent.system.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('memgpt_agent.af: its blocks, system prompt and model, no history, and its Letta memory tools named', () => {
     const { bundle, warnings } = planAgentImport(sample('memgpt_agent.af'), options);
     expect(bundle.blocks).toEqual([]);
