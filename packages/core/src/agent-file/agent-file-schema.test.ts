@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemgateError } from '../errors/memgate-error.ts';
-import { parseAgentFile } from './agent-file-schema.ts';
+import { parseAgentFileExportQuery, parseAgentFileImportQuery } from './agent-file-requests.ts';
+import { parseAgentFile, readAgentFileDocument } from './agent-file-schema.ts';
 
 // The samples live in @memgate/testkit (which depends on the core, so the core reads them by path).
 const SAMPLES = new URL('../../../testkit/fixtures/agent-files/', import.meta.url);
@@ -138,5 +139,30 @@ describe('parseAgentFile', () => {
     expect(error.status).toBe(413);
     expect(error.detailCode).toBe('agent_file_too_large');
     expect(parseAgentFile(text, { maxBytes: text.length }).agents).toHaveLength(1);
+  });
+});
+
+describe('readAgentFileDocument', () => {
+  it('reads a body already parsed as JSON, or a string holding the document, as parseAgentFile does', () => {
+    const text = readFileSync(new URL('memgpt_agent.af', SAMPLES), 'utf8');
+    const expected = parseAgentFile(text);
+    expect(readAgentFileDocument(JSON.parse(text))).toEqual(expected);
+    expect(readAgentFileDocument(JSON.parse(JSON.parse(text)))).toEqual(expected);
+    expect(refusal(() => readAgentFileDocument({ agents: 'none' })).param).toBe('agents');
+  });
+});
+
+describe('Agent File queries', () => {
+  it('reads messages=all|window|none (default all) and dry_run, refusing anything else with a 422', () => {
+    expect(parseAgentFileExportQuery({})).toEqual({ messages: 'all' });
+    expect(parseAgentFileExportQuery({ messages: 'window' })).toEqual({ messages: 'window' });
+    const error = refusal(() => parseAgentFileExportQuery({ messages: 'some' }));
+    expect(error.status).toBe(422);
+    expect(error.validation?.[0]?.loc).toEqual(['query', 'messages']);
+    expect(parseAgentFileImportQuery(undefined)).toEqual({ dryRun: false });
+    expect(parseAgentFileImportQuery({ dry_run: 'true' })).toEqual({ dryRun: true });
+    expect(parseAgentFileImportQuery({ dry_run: false })).toEqual({ dryRun: false });
+    expect(refusal(() => parseAgentFileImportQuery({ dry_run: 'yes' })).param).toBe('dry_run');
+    expect(refusal(() => parseAgentFileImportQuery({ force: 'true' })).status).toBe(422);
   });
 });

@@ -143,8 +143,16 @@ export function parseAgentFile(text: string, options: ParseAgentFileOptions = {}
       detailCode: 'agent_file_too_large',
     });
   }
-  let document = parseJson(text, 'The Agent File is not valid JSON');
-  if (typeof document === 'string') document = parseJson(document, 'The Agent File holds a string that is not JSON');
+  return readAgentFileDocument(parseJson(text, 'The Agent File is not valid JSON'));
+}
+
+/**
+ * `parseAgentFile` for a body a server already parsed as JSON (whose size its body limit bounded):
+ * the document, or a string holding it, checked the same way.
+ */
+export function readAgentFileDocument(value: unknown): AgentFileDocument {
+  const document =
+    typeof value === 'string' ? parseJson(value, 'The Agent File holds a string that is not JSON') : value;
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw fieldError(['body'], 'An Agent File is a JSON object with an `agents` list.', 'invalid_agent_file');
   }
