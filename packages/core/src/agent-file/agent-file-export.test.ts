@@ -124,6 +124,21 @@ describe('exportAgentFile', () => {
       llm_config: { model: 'gpt-4o-mini', model_endpoint_type: 'openai', context_window: 16000 },
       block_ids: ['block-0', 'block-1'],
     });
+    expect(agent.embedding_config).toMatchObject({
+      embedding_endpoint_type: 'openai',
+      embedding_endpoint: null,
+      embedding_model: 'text-embedding-3-small',
+      embedding_dim: 1536,
+    });
+    const named = exportAgentFile({
+      ...input,
+      conversations: [],
+      embedding: { model: 'nomic-embed-text', dimensions: 768 },
+    });
+    expect(named.agents[0]!.embedding_config).toMatchObject({
+      embedding_model: 'nomic-embed-text',
+      embedding_dim: 768,
+    });
     expect(file.blocks.map((block) => [block.id, block.label, block.read_only])).toEqual([
       ['block-0', 'persona', true],
       ['block-1', 'human', false],

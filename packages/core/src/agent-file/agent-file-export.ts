@@ -26,6 +26,12 @@ export interface AgentFileExportInput {
   include?: AgentFileMessages;
   /** The file's `created_at`; default now. */
   now?: Date;
+  /**
+   * The embedding model and its dimensions for the file's `embedding_config`, which Letta needs to
+   * create an agent (it re-embeds with it). Default: the passages' model, else Letta's default,
+   * OpenAI's text-embedding-3-small, with 1536 dimensions.
+   */
+  embedding?: { model: string; dimensions: number };
   /** The agent's built-in tools, exported as tool entries; default memgate's. */
   tools?: ReadonlyMap<string, AgentTool>;
 }
@@ -130,7 +136,7 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
           context_window: agent.contextWindow,
           put_inner_thoughts_in_kwargs: false,
         },
-        embedding_config: null,
+        embedding_config: embeddingConfig(input),
         memory_blocks: [],
         tools: [],
         tool_ids: tools.map((tool) => tool.id),
@@ -159,5 +165,22 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
     mcp_servers: [],
     metadata: { [MEMGATE_METADATA_KEY]: writeMemgateState({ version: 1, agents: { [fileAgentId]: state } }) },
     created_at: (input.now ?? new Date()).toISOString(),
+  };
+}
+
+/** Letta's default embedding (its `DEFAULT_EMBEDDING_CHUNK_SIZE` too), when memgate names none. */
+const LETTA_DEFAULT_EMBEDDING = { model: 'text-embedding-3-small', dimensions: 1536 };
+
+function embeddingConfig(input: AgentFileExportInput): Record<string, unknown> {
+  const passageModel = input.passages.find((passage) => passage.embeddingModel)?.embeddingModel;
+  const embedding =
+    input.embedding ?? (passageModel ? { ...LETTA_DEFAULT_EMBEDDING, model: passageModel } : LETTA_DEFAULT_EMBEDDING);
+  return {
+    embedding_endpoint_type: 'openai',
+    // Never the embedding server's address, as for the LLM.
+    embedding_endpoint: null,
+    embedding_model: embedding.model,
+    embedding_dim: embedding.dimensions,
+    embedding_chunk_size: 300,
   };
 }
