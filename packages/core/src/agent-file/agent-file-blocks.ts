@@ -46,7 +46,6 @@ export function planBlocks(document: AgentFileDocument, userId: string, notes: I
       notes.warn(`Block ${block.id} ("${block.label}") is attached to no agent in the file; it was not imported.`);
       continue;
     }
-    if (planned.byFileId.has(block.id)) throw fieldError(['body', 'blocks'], `Block id ${block.id} is repeated.`);
     const memoryBlock = toMemoryBlock(block, `Block ${block.id}`, notes);
     planned.byFileId.set(block.id, memoryBlock);
     if (count > 1) {

@@ -124,6 +124,21 @@ describe('exportAgentFile', () => {
       llm_config: { model: 'gpt-4o-mini', model_endpoint_type: 'openai', context_window: 16000 },
       block_ids: ['block-0', 'block-1'],
     });
+    expect(agent.embedding_config).toMatchObject({
+      embedding_endpoint_type: 'openai',
+      embedding_endpoint: null,
+      embedding_model: 'text-embedding-3-small',
+      embedding_dim: 1536,
+    });
+    const named = exportAgentFile({
+      ...input,
+      conversations: [],
+      embedding: { model: 'nomic-embed-text', dimensions: 768 },
+    });
+    expect(named.agents[0]!.embedding_config).toMatchObject({
+      embedding_model: 'nomic-embed-text',
+      embedding_dim: 768,
+    });
     expect(file.blocks.map((block) => [block.id, block.label, block.read_only])).toEqual([
       ['block-0', 'persona', true],
       ['block-1', 'human', false],
@@ -214,6 +229,43 @@ describe('exportAgentFile', () => {
     expect(plan.warnings).toContain(
       'Conversation "Trip planning" was not imported: only an agent\'s default conversation is imported yet.',
     );
+  });
+
+  it('writes images as Letta image parts, and reads them back to the same attachments', () => {
+    const input = base();
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9]);
+    const withImages = input.messages.map((message, index) =>
+      index === 6
+        ? {
+            ...message,
+            content: 'What is this?\nAnd this?',
+            attachments: [
+              {
+                textOffset: 13,
+                detail: 'high' as const,
+                url: 'https://images.example.com/a.png',
+                mediaType: null,
+                data: null,
+              },
+              { textOffset: 23, detail: null, url: null, mediaType: 'image/png', data: bytes },
+            ],
+          }
+        : message,
+    );
+    const { again, text } = roundTrip({ ...input, messages: withImages, conversations: [] });
+    const parts = JSON.parse(text).agents[0].messages[7].content;
+    expect(parts).toEqual([
+      { type: 'text', text: 'What is this?' },
+      { type: 'image', source: { type: 'url', url: 'https://images.example.com/a.png', detail: 'high' } },
+      { type: 'text', text: 'And this?' },
+      {
+        type: 'image',
+        source: { type: 'base64', media_type: 'image/png', data: Buffer.from(bytes).toString('base64') },
+      },
+    ]);
+    expect(again.messages[6]!.content).toBe('What is this?\nAnd this?');
+    expect(again.messages[6]!.attachments).toEqual(withImages[6]!.attachments);
+    expect(messages(again.messages)).toEqual(messages(withImages));
   });
 
   it('never exports a secret the imported file held, nor the upstream address', () => {

@@ -1,8 +1,8 @@
-import { type AgentTool, BASE_AGENT_TOOLS, sendMessageDefinition } from '../agent/base-tools.ts';
+import { type AgentTool, BASE_AGENT_TOOLS } from '../agent/base-tools.ts';
 import type { Agent, ContextSummary, Conversation, Passage, StoredMessage } from '../domain/types.ts';
 import { isDefaultConversation } from '../domain/types.ts';
-import type { LlmToolDefinition } from '../llm/provider.ts';
-import { type AgentFileMessageOut, exportMessage } from './agent-file-messages.ts';
+import { type AgentFileMessageOut, exportMessage } from './agent-file-message-export.ts';
+import { exportToolEntries } from './agent-file-tools.ts';
 import { MEMGATE_METADATA_KEY, type MemgateAgentState, writeMemgateState } from './memgate-state.ts';
 
 /** Which messages an export holds: the whole history, the context window only, or none. */
@@ -14,7 +14,7 @@ export interface AgentFileExportInput {
   /** Its history, oldest first; hidden (rewound) messages are left out of the file. */
   messages: Pick<
     StoredMessage,
-    'id' | 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt' | 'hidden'
+    'id' | 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt' | 'attachments' | 'hidden'
   >[];
   /** Index in `messages` of the first message in the context window (`messages.length`: none is). */
   windowStart: number;
@@ -26,15 +26,15 @@ export interface AgentFileExportInput {
   include?: AgentFileMessages;
   /** The file's `created_at`; default now. */
   now?: Date;
+  /**
+   * The embedding model and its dimensions for the file's `embedding_config`, which Letta needs to
+   * create an agent (it re-embeds with it). Default: the passages' model, else Letta's default,
+   * OpenAI's text-embedding-3-small, with 1536 dimensions.
+   */
+  embedding?: { model: string; dimensions: number };
   /** The agent's built-in tools, exported as tool entries; default memgate's. */
   tools?: ReadonlyMap<string, AgentTool>;
 }
-
-/** Letta's tool types for memgate's built-in tools (letta/schemas/enums.py `ToolType`). */
-const LETTA_TOOL_TYPES: Record<string, string> = {
-  core_memory_append: 'letta_memory_core',
-  core_memory_replace: 'letta_memory_core',
-};
 
 /** An Agent File as memgate writes it: Letta's v2 multi-entity shape. */
 export interface AgentFileExport {
@@ -97,7 +97,7 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
     preserve_on_migration: false,
     metadata: {},
   }));
-  const tools = toolEntries(input.tools ?? BASE_AGENT_TOOLS);
+  const tools = exportToolEntries(input.tools ?? BASE_AGENT_TOOLS);
   const state: MemgateAgentState = {
     summary: input.summary
       ? { text: input.summary.text, message_count: input.summary.messageCount, updated_at: input.summary.updatedAt }
@@ -136,7 +136,7 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
           context_window: agent.contextWindow,
           put_inner_thoughts_in_kwargs: false,
         },
-        embedding_config: null,
+        embedding_config: embeddingConfig(input),
         memory_blocks: [],
         tools: [],
         tool_ids: tools.map((tool) => tool.id),
@@ -168,32 +168,19 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
   };
 }
 
-/** memgate's built-in tools as Letta tool entries: their JSON schemas, no code (they are built in). */
-function toolEntries(tools: ReadonlyMap<string, AgentTool>): (Record<string, unknown> & { id: string })[] {
-  const definitions: LlmToolDefinition[] = [
-    sendMessageDefinition,
-    ...[...tools.values()].map((tool) => tool.definition),
-  ];
-  return definitions.map((definition, index) => {
-    const { name, description, parameters } = definition.function;
-    return {
-      id: `tool-${index}`,
-      name,
-      tool_type: LETTA_TOOL_TYPES[name] ?? 'letta_core',
-      source_type: 'python',
-      description: description ?? null,
-      tags: [LETTA_TOOL_TYPES[name] ?? 'letta_core'],
-      source_code: null,
-      json_schema: {
-        name,
-        description: description ?? '',
-        parameters: parameters ?? { type: 'object', properties: {} },
-      },
-      args_json_schema: null,
-      return_char_limit: 6000,
-      pip_requirements: null,
-      npm_requirements: null,
-      metadata_: {},
-    };
-  });
+/** Letta's default embedding (its `DEFAULT_EMBEDDING_CHUNK_SIZE` too), when memgate names none. */
+const LETTA_DEFAULT_EMBEDDING = { model: 'text-embedding-3-small', dimensions: 1536 };
+
+function embeddingConfig(input: AgentFileExportInput): Record<string, unknown> {
+  const passageModel = input.passages.find((passage) => passage.embeddingModel)?.embeddingModel;
+  const embedding =
+    input.embedding ?? (passageModel ? { ...LETTA_DEFAULT_EMBEDDING, model: passageModel } : LETTA_DEFAULT_EMBEDDING);
+  return {
+    embedding_endpoint_type: 'openai',
+    // Never the embedding server's address, as for the LLM.
+    embedding_endpoint: null,
+    embedding_model: embedding.model,
+    embedding_dim: embedding.dimensions,
+    embedding_chunk_size: 300,
+  };
 }

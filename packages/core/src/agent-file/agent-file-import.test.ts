@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemgateError } from '../errors/memgate-error.ts';
+import { BLOCK_LABEL_PATTERN } from './agent-file-blocks.ts';
 import { type AgentImportOptions, planAgentImport } from './agent-file-import.ts';
 import { parseAgentFile } from './agent-file-schema.ts';
 
@@ -20,6 +21,29 @@ const blocksOf = (memory: { label: string; value: string; limit: number }[]) =>
   memory.map((block) => ({ label: block.label, limit: block.limit, value: block.value }));
 
 describe('planAgentImport on the Letta samples', () => {
+  it('gives every sample what memgate itself accepts: labels, limits that fit, unique ids, a window inside the history', () => {
+    const names = readdirSync(new URL('agent-files/', FIXTURES)).filter((name) => name.endsWith('.af'));
+    for (const name of names) {
+      const { bundle } = planAgentImport(sample(name), options);
+      const ids = new Set<string>();
+      for (const entry of bundle.agents) {
+        const blocks = [...entry.agent.memory, ...bundle.blocks.filter((b) => entry.agent.blockIds?.includes(b.id))];
+        expect(new Set(blocks.map((block) => block.label)).size, name).toBe(blocks.length);
+        for (const block of blocks) {
+          expect(block.label, name).toMatch(BLOCK_LABEL_PATTERN);
+          expect(block.limit, `${name} ${block.label}`).toBeGreaterThanOrEqual(block.value.length);
+        }
+        for (const id of [entry.agent.id, ...blocks.map((b) => b.id), ...entry.messages.map((m) => m.id)]) {
+          expect(ids.has(id), `${name} ${id}`).toBe(false);
+          ids.add(id);
+        }
+        expect(entry.windowStart).toBeLessThanOrEqual(entry.messages.length);
+        expect(entry.agent.contextWindow).toBeGreaterThanOrEqual(1024);
+        expect(entry.agent.system.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('memgpt_agent.af: its blocks, system prompt and model, no history, and its Letta memory tools named', () => {
     const { bundle, warnings } = planAgentImport(sample('memgpt_agent.af'), options);
     expect(bundle.blocks).toEqual([]);
@@ -279,5 +303,106 @@ describe('planAgentImport on a conversation with shared blocks', () => {
     const { bundle, warnings } = planAgentImport(document, options);
     expect(bundle.agents[0]!.agent.memory.map((block) => block.label)).toEqual(['human_2']);
     expect(warnings).toContain('Agent agent-0: a second block labelled "human" became "human_2".');
+  });
+});
+
+describe('planAgentImport: the window from in_context_message_ids', () => {
+  const user = (id: string, text: string) => ({ id, role: 'user', content: [{ type: 'text', text }] });
+  const file = (inContext: string[] | undefined) =>
+    parseAgentFile(
+      JSON.stringify({
+        agents: [
+          {
+            id: 'agent-0',
+            system: 'Be brief.',
+            messages: [
+              { id: 'message-0', role: 'system', content: 'Be brief.' },
+              user('message-1', 'evicted'),
+              user('message-2', 'kept'),
+              user('message-3', 'summary of the evicted'),
+            ],
+            ...(inContext ? { in_context_message_ids: inContext } : {}),
+          },
+        ],
+      }),
+    );
+  const texts = (plan: ReturnType<typeof planAgentImport>) => plan.bundle.agents[0]!.messages.map((m) => m.content);
+
+  it('puts the in-context messages last, in the order Letta prompted them, after those it evicted', () => {
+    const plan = planAgentImport(file(['message-0', 'message-3', 'message-2']), options);
+    expect(texts(plan)).toEqual(['evicted', 'summary of the evicted', 'kept']);
+    expect(plan.bundle.agents[0]!.windowStart).toBe(1);
+  });
+
+  it('keeps everything in the window when the file lists no context, and the system message out of the history', () => {
+    const plan = planAgentImport(file(undefined), options);
+    expect(texts(plan)).toEqual(['evicted', 'kept', 'summary of the evicted']);
+    expect(plan.bundle.agents[0]!.windowStart).toBe(0);
+  });
+
+  it('counts an assistant message with neither text nor tool calls instead of storing an empty one', () => {
+    const document = file(undefined);
+    document.agents[0]!.messages!.push({ id: 'message-4', role: 'assistant', content: [{ type: 'reasoning' }] });
+    const plan = planAgentImport(document, options);
+    expect(texts(plan)).toHaveLength(3);
+    expect(plan.warnings).toContain(
+      'Agent agent-0: assistant messages without text or tool calls were not imported (1×).',
+    );
+  });
+
+  it('has an empty window when only the system message is in context', () => {
+    const plan = planAgentImport(file(['message-0']), options);
+    expect(plan.bundle.agents[0]!.windowStart).toBe(3);
+  });
+});
+
+describe('planAgentImport: images in user messages', () => {
+  // A PNG's signature and a few bytes: memgate checks an image's first bytes, never decodes it.
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]).toString('base64');
+  const image = (source: Record<string, unknown>) => ({ type: 'image', source });
+  const plan = () =>
+    planAgentImport(
+      parseAgentFile(
+        JSON.stringify({
+          agents: [
+            {
+              id: 'agent-0',
+              system: 'Look closely.',
+              messages: [
+                {
+                  id: 'message-1',
+                  role: 'user',
+                  content: [
+                    { type: 'text', text: 'Look:' },
+                    image({ type: 'url', url: 'https://images.example.com/cat.png', detail: 'low' }),
+                    { type: 'text', text: 'and this' },
+                    image({ type: 'base64', media_type: 'image/png', data: png }),
+                    image({ type: 'base64', media_type: 'image/bmp', data: png }),
+                    image({ type: 'url', url: 'file:///etc/passwd' }),
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+      options,
+    );
+
+  it('keeps URL and base64 images as attachments where they stood, and counts those memgate cannot store', () => {
+    const { bundle, warnings } = plan();
+    const [message] = bundle.agents[0]!.messages;
+    expect(message).toMatchObject({ role: 'user', content: 'Look:\nand this' });
+    expect(message!.attachments).toEqual([
+      { textOffset: 5, detail: 'low', url: 'https://images.example.com/cat.png', mediaType: null, data: null },
+      {
+        textOffset: 14,
+        detail: null,
+        url: null,
+        mediaType: 'image/png',
+        data: new Uint8Array(Buffer.from(png, 'base64')),
+      },
+    ]);
+    expect(warnings).toContain('Agent agent-0: images memgate cannot store were not imported (2×).');
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SYSTEM_PROMPT } from '../agent/system-prompt.ts';
 import type { ContextSummary, NewPassage } from '../domain/types.ts';
-import { contextWindowFor } from '../services/context-windows.ts';
 import type { AgentBundle, AgentImport } from '../store/store.ts';
 import { planBlocks, toMemoryBlock, uniqueLabels } from './agent-file-blocks.ts';
 import { importHistory } from './agent-file-messages.ts';
 import type { AgentFileAgent, AgentFileDocument } from './agent-file-schema.ts';
+import { contextWindow, importMetadata, importTags, resolveModel } from './agent-file-settings.ts';
 import { reportUnsupportedEntities, reportUnsupportedSettings } from './agent-file-unsupported.ts';
 import { ImportNotes } from './import-notes.ts';
 import { type MemgateAgentState, readMemgateState } from './memgate-state.ts';
@@ -37,10 +37,6 @@ export interface AgentImportPlan {
   bundle: AgentBundle;
   warnings: string[];
 }
-
-// Letta's context window is the model's; memgate's agent schema accepts this range.
-const MIN_CONTEXT_WINDOW = 1024;
-const MAX_CONTEXT_WINDOW = 10_000_000;
 
 /**
  * Turns a parsed Agent File into what memgate stores: new ids for every agent, block, message and
@@ -116,61 +112,6 @@ function systemPrompt(agent: AgentFileAgent, notes: ImportNotes): string {
   if (agent.system?.trim()) return notes.text(agent.system);
   notes.warn(`Agent ${agent.id}: it has no system prompt; memgate's default is used.`);
   return DEFAULT_SYSTEM_PROMPT;
-}
-
-/** The file's model when the upstream offers it (a Letta handle `provider/model` matches its model), else the default. */
-function resolveModel(agent: AgentFileAgent, options: AgentImportOptions, notes: ImportNotes): string {
-  const wanted = agent.llm_config?.model ?? agent.model ?? null;
-  if (!wanted) {
-    notes.warn(`Agent ${agent.id}: it names no model; the default "${options.defaultModel}" is used.`);
-    return options.defaultModel;
-  }
-  if (!options.models) return wanted;
-  const bare = wanted.slice(wanted.lastIndexOf('/') + 1);
-  const offered = [wanted, bare].find((model) => options.models?.includes(model));
-  if (offered) return offered;
-  notes.warn(
-    `Agent ${agent.id}: model "${wanted}" is not offered by the upstream; the default "${options.defaultModel}" is used.`,
-  );
-  return options.defaultModel;
-}
-
-/** The file's window for its own model; the default model's when the model was replaced. */
-function contextWindow(agent: AgentFileAgent, model: string, notes: ImportNotes): number {
-  const fileModel = agent.llm_config?.model ?? agent.model ?? null;
-  const kept = fileModel !== null && (fileModel === model || fileModel.endsWith(`/${model}`));
-  const given = kept ? (agent.llm_config?.context_window ?? agent.context_window_limit ?? null) : null;
-  if (given === null) return contextWindowFor(model);
-  const window = Math.min(Math.max(given, MIN_CONTEXT_WINDOW), MAX_CONTEXT_WINDOW);
-  if (window !== given) notes.warn(`Agent ${agent.id}: context window ${given} became ${window}.`);
-  return window;
-}
-
-function importTags(agent: AgentFileAgent, notes: ImportNotes): string[] {
-  const tags: string[] = [];
-  for (const tag of agent.tags ?? []) {
-    const text = notes.text(tag);
-    if (text.length >= 1 && text.length <= 64 && !tags.includes(text)) tags.push(text);
-    else if (!tags.includes(text))
-      notes.warn(`Agent ${agent.id}: tag "${text.slice(0, 80)}" is not 1–64 characters; dropped.`);
-  }
-  return tags;
-}
-
-/** Letta's metadata holds any JSON; memgate's is up to 16 string pairs (keys ≤ 64, values ≤ 512). */
-function importMetadata(agent: AgentFileAgent, notes: ImportNotes): Record<string, string> | null {
-  const entries = Object.entries(agent.metadata ?? {}).filter(([, value]) => value !== null && value !== undefined);
-  if (entries.length === 0) return null;
-  const metadata: Record<string, string> = {};
-  for (const [key, value] of entries) {
-    const text = notes.text(typeof value === 'string' ? value : JSON.stringify(value));
-    if (Object.keys(metadata).length >= 16 || key.length < 1 || key.length > 64 || text.length > 512) {
-      notes.warn(`Agent ${agent.id}: metadata "${key.slice(0, 64)}" does not fit memgate's metadata; dropped.`);
-      continue;
-    }
-    metadata[notes.text(key)] = text;
-  }
-  return Object.keys(metadata).length > 0 ? metadata : null;
 }
 
 function importSummary(state: MemgateAgentState | null): ContextSummary | null {

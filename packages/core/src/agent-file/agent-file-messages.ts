@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTokenCount } from '../agent/turn-messages.ts';
-import type { NewMessage, StoredMessage, StoredRole, ToolCall } from '../domain/types.ts';
+import type { NewMessage, StoredRole, ToolCall } from '../domain/types.ts';
+import { importUserContent } from './agent-file-images.ts';
 import type { AgentFileAgent, AgentFileMessage } from './agent-file-schema.ts';
 import type { ImportNotes } from './import-notes.ts';
 
@@ -14,10 +15,13 @@ export interface ImportedHistory {
 const ROLES: Record<string, StoredRole> = { user: 'user', assistant: 'assistant', system: 'system', tool: 'tool' };
 
 /**
- * Maps an agent's Letta messages onto memgate's, each with its prompt size counted. The system message Letta keeps first in the
- * context repeats the system prompt (with memory rendered into it), which memgate renders itself,
- * so it is not stored. `in_context_message_ids` becomes the window: messages before the first
- * in-context one are out of it (no list at all: all are in it).
+ * Maps an agent's Letta messages onto memgate's, each with its prompt size counted. The system
+ * message Letta keeps first in the context repeats the system prompt (with memory rendered into
+ * it), which memgate renders itself, so it is not stored. `in_context_message_ids` becomes the
+ * window: the messages out of Letta's context come first, in the file's order, then the in-context
+ * ones in the order Letta put them in the prompt (a summary Letta wrote later sits before the
+ * messages it kept), so the agent's next prompt reads as it did in Letta. No list at all: every
+ * message is in the window.
  */
 export function importHistory(
   agent: AgentFileAgent,
@@ -28,42 +32,85 @@ export function importHistory(
   const fileMessages = agent.messages ?? [];
   const inContext = agent.in_context_message_ids ?? [];
   const systemId = systemMessageId(fileMessages, inContext);
-  const windowIds = new Set(inContext.filter((id) => id !== systemId));
   const toolNames = new Map<string, string>();
-  const messages: NewMessage[] = [];
-  let windowStart: number | null = inContext.length === 0 ? 0 : null;
+  const converted = new Map<string, NewMessage[]>();
   for (const message of fileMessages) {
     if (message.id === systemId) continue;
-    if (windowStart === null && windowIds.has(message.id)) windowStart = messages.length;
-    const role = message.role === 'function' ? 'tool' : ROLES[message.role];
-    if (!role) {
-      notes.count(`Agent ${agent.id}: messages with role "${message.role}" were not imported`);
-      continue;
-    }
-    const base = { agentId, createdAt: timestamp(message.created_at, now), toolCalls: null, toolCallId: null };
-    const text = contentText(message, agent.id, notes);
-    if (role === 'tool') {
-      messages.push(...toolResults(message, text, toolNames, base, notes, agent.id));
-      continue;
-    }
-    const toolCalls = role === 'assistant' ? importToolCalls(message) : null;
-    for (const call of toolCalls ?? []) toolNames.set(call.id, call.function.name);
-    messages.push({
+    converted.set(message.id, importMessage(message, { agentId, fileAgentId: agent.id, now, toolNames, notes }));
+  }
+  const windowIds = [...new Set(inContext)].filter((id) => id !== systemId);
+  const inWindow = new Set(windowIds);
+  const before = [...converted].flatMap(([id, messages]) =>
+    inContext.length > 0 && !inWindow.has(id) ? messages : [],
+  );
+  const window =
+    inContext.length > 0 ? windowIds.flatMap((id) => converted.get(id) ?? []) : [...converted.values()].flat();
+  // Counted once here, as a turn counts what it stores, so that prompts never re-tokenize history.
+  return { messages: [...before, ...window].map(withTokenCount), windowStart: before.length };
+}
+
+interface MessageContext {
+  agentId: string;
+  fileAgentId: string;
+  now: string;
+  /** Tool names by call id, from the calls seen so far: Letta's tool messages often lack `name`. */
+  toolNames: Map<string, string>;
+  notes: ImportNotes;
+}
+
+/** One Letta message as memgate's messages: none (a role memgate lacks), one, or one per parallel tool result. */
+function importMessage(message: AgentFileMessage, context: MessageContext): NewMessage[] {
+  const { agentId, fileAgentId, now, toolNames, notes } = context;
+  const role = message.role === 'function' ? 'tool' : ROLES[message.role];
+  if (!role) {
+    notes.count(`Agent ${fileAgentId}: messages with role "${message.role}" were not imported`);
+    return [];
+  }
+  const base = { agentId, createdAt: timestamp(message.created_at, now), toolCalls: null, toolCallId: null };
+  if (role === 'user') return [importUser(message, base, fileAgentId, notes)];
+  const text = contentText(message, fileAgentId, notes);
+  if (role === 'tool') return toolResults(message, text, toolNames, base, notes, fileAgentId);
+  const toolCalls = role === 'assistant' ? importToolCalls(message) : null;
+  for (const call of toolCalls ?? []) toolNames.set(call.id, call.function.name);
+  if (role === 'assistant' && text === null && toolCalls === null) {
+    // Nothing an upstream would accept in a prompt (e.g. only reasoning parts, counted above).
+    notes.count(`Agent ${fileAgentId}: assistant messages without text or tool calls were not imported`);
+    return [];
+  }
+  return [
+    {
       ...base,
       id: newMessageId(),
       role,
-      content: role === 'user' && text !== null ? userText(text) : text,
+      content: text,
       toolCalls,
-      name: role === 'user' ? (message.name ?? null) : null,
-    });
-  }
-  // Counted once here, as a turn counts what it stores, so that prompts never re-tokenize history.
-  return { messages: messages.map(withTokenCount), windowStart: windowStart ?? messages.length };
+      name: null,
+    },
+  ];
 }
 
 /** memgate's message ids, as the core makes them for a turn. */
 export function newMessageId(): string {
   return `message-${randomUUID()}`;
+}
+
+/** A user message: typed MemGPT user messages unwrapped, images kept as attachments where they stood. */
+function importUser(
+  message: AgentFileMessage,
+  base: Pick<NewMessage, 'agentId' | 'createdAt' | 'toolCalls' | 'toolCallId'>,
+  fileAgentId: string,
+  notes: ImportNotes,
+): NewMessage {
+  const name = message.name ?? null;
+  if (!Array.isArray(message.content)) {
+    const text = contentText(message, fileAgentId, notes);
+    return { ...base, id: newMessageId(), role: 'user', content: text === null ? null : userText(text), name };
+  }
+  const { text, attachments } = importUserContent(message.content, fileAgentId, notes);
+  // Offsets point into the text as sent, so a message with images keeps its text as it is.
+  if (attachments.length > 0) return { ...base, id: newMessageId(), role: 'user', content: text, attachments, name };
+  const hasText = message.content.some((part) => (part.type ?? 'text') === 'text' && typeof part.text === 'string');
+  return { ...base, id: newMessageId(), role: 'user', content: hasText ? userText(text) : null, name };
 }
 
 function systemMessageId(messages: AgentFileMessage[], inContext: string[]): string | null {
@@ -150,44 +197,4 @@ function toolResults(
     });
   }
   return imported;
-}
-
-/** A message as an Agent File holds it (Letta's `MessageSchema`). */
-export interface AgentFileMessageOut {
-  type: 'message';
-  id: string;
-  agent_id: string;
-  role: StoredRole;
-  content: { type: 'text'; text: string }[];
-  name: string | null;
-  model: string | null;
-  tool_calls: ToolCall[] | null;
-  tool_call_id: string | null;
-  tool_returns: { tool_call_id: string; status: 'success'; func_response: string }[];
-  created_at: string;
-}
-
-/** A memgate message in Letta's shape, under the id the file gives it. */
-export function exportMessage(
-  message: Pick<StoredMessage, 'role' | 'content' | 'toolCalls' | 'toolCallId' | 'name' | 'createdAt'>,
-  ids: { id: string; agentId: string; model: string },
-): AgentFileMessageOut {
-  const text = message.content;
-  return {
-    type: 'message',
-    id: ids.id,
-    agent_id: ids.agentId,
-    role: message.role,
-    content: text === null ? [] : [{ type: 'text', text }],
-    name: message.name,
-    model: message.role === 'assistant' ? ids.model : null,
-    tool_calls:
-      message.toolCalls?.map((call) => ({ id: call.id, type: 'function', function: { ...call.function } })) ?? null,
-    tool_call_id: message.toolCallId,
-    tool_returns:
-      message.role === 'tool' && message.toolCallId
-        ? [{ tool_call_id: message.toolCallId, status: 'success', func_response: text ?? '' }]
-        : [],
-    created_at: message.createdAt,
-  };
 }

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemgateError } from '../errors/memgate-error.ts';
-import { parseAgentFile } from './agent-file-schema.ts';
+import { parseAgentFileExportQuery, parseAgentFileImportQuery } from './agent-file-requests.ts';
+import { parseAgentFile, readAgentFileDocument } from './agent-file-schema.ts';
 
 // The samples live in @memgate/testkit (which depends on the core, so the core reads them by path).
 const SAMPLES = new URL('../../../testkit/fixtures/agent-files/', import.meta.url);
@@ -121,11 +122,47 @@ describe('parseAgentFile', () => {
     expect(error.message).toMatch(/message-5/);
   });
 
+  it('refuses a repeated id, which would make a reference ambiguous', () => {
+    const file = document();
+    file.blocks.push({ ...file.blocks[0]! });
+    expect(refusal(() => parseAgentFile(JSON.stringify(file))).param).toBe('blocks.1.id');
+    const messages = document();
+    messages.agents[0]!.messages.push({ ...messages.agents[0]!.messages[0]! });
+    const error = refusal(() => parseAgentFile(JSON.stringify(messages)));
+    expect(error.param).toBe('agents.0.messages.1.id');
+    expect(error.message).toMatch(/repeats the id message-0/);
+  });
+
   it('refuses a file over the size limit with a 413', () => {
     const text = JSON.stringify(document());
     const error = refusal(() => parseAgentFile(text, { maxBytes: text.length - 1 }));
     expect(error.status).toBe(413);
     expect(error.detailCode).toBe('agent_file_too_large');
     expect(parseAgentFile(text, { maxBytes: text.length }).agents).toHaveLength(1);
+  });
+});
+
+describe('readAgentFileDocument', () => {
+  it('reads a body already parsed as JSON, or a string holding the document, as parseAgentFile does', () => {
+    const text = readFileSync(new URL('memgpt_agent.af', SAMPLES), 'utf8');
+    const expected = parseAgentFile(text);
+    expect(readAgentFileDocument(JSON.parse(text))).toEqual(expected);
+    expect(readAgentFileDocument(JSON.parse(JSON.parse(text)))).toEqual(expected);
+    expect(refusal(() => readAgentFileDocument({ agents: 'none' })).param).toBe('agents');
+  });
+});
+
+describe('Agent File queries', () => {
+  it('reads messages=all|window|none (default all) and dry_run, refusing anything else with a 422', () => {
+    expect(parseAgentFileExportQuery({})).toEqual({ messages: 'all' });
+    expect(parseAgentFileExportQuery({ messages: 'window' })).toEqual({ messages: 'window' });
+    const error = refusal(() => parseAgentFileExportQuery({ messages: 'some' }));
+    expect(error.status).toBe(422);
+    expect(error.validation?.[0]?.loc).toEqual(['query', 'messages']);
+    expect(parseAgentFileImportQuery(undefined)).toEqual({ dryRun: false });
+    expect(parseAgentFileImportQuery({ dry_run: 'true' })).toEqual({ dryRun: true });
+    expect(parseAgentFileImportQuery({ dry_run: false })).toEqual({ dryRun: false });
+    expect(refusal(() => parseAgentFileImportQuery({ dry_run: 'yes' })).param).toBe('dry_run');
+    expect(refusal(() => parseAgentFileImportQuery({ force: 'true' })).status).toBe(422);
   });
 });

@@ -94,6 +94,10 @@ const agentSchema = z.looseObject({
 
 const namedSchema = z.looseObject({ id: z.string().nullish(), name: z.string().nullish() });
 
+/**
+ * Letta's AgentFileSchema (v2, multi-entity) as memgate reads it. Only `agents` is required: Letta
+ * writes every section, but hand-made and older files leave some out.
+ */
 export const agentFileSchema = z.looseObject({
   agents: z.array(agentSchema).min(1, 'An Agent File holds at least one agent.'),
   groups: z
@@ -111,9 +115,13 @@ export const agentFileSchema = z.looseObject({
 
 /** An Agent File as read: Letta's fields memgate knows, every other field kept as it came. */
 export type AgentFileDocument = z.output<typeof agentFileSchema>;
+/** One agent of a file, its messages and in-context ids included. */
 export type AgentFileAgent = AgentFileDocument['agents'][number];
+/** A message as Letta's `MessageSchema` writes it. */
 export type AgentFileMessage = NonNullable<AgentFileAgent['messages']>[number];
+/** A block of the file's `blocks`, which agents name in `block_ids`. */
 export type AgentFileBlock = NonNullable<AgentFileDocument['blocks']>[number];
+/** A tool of the file's `tools`, which agents name in `tool_ids`; memgate never runs its code. */
 export type AgentFileTool = NonNullable<AgentFileDocument['tools']>[number];
 
 /** Options of `parseAgentFile`. */
@@ -135,8 +143,16 @@ export function parseAgentFile(text: string, options: ParseAgentFileOptions = {}
       detailCode: 'agent_file_too_large',
     });
   }
-  let document = parseJson(text, 'The Agent File is not valid JSON');
-  if (typeof document === 'string') document = parseJson(document, 'The Agent File holds a string that is not JSON');
+  return readAgentFileDocument(parseJson(text, 'The Agent File is not valid JSON'));
+}
+
+/**
+ * `parseAgentFile` for a body a server already parsed as JSON (whose size its body limit bounded):
+ * the document, or a string holding it, checked the same way.
+ */
+export function readAgentFileDocument(value: unknown): AgentFileDocument {
+  const document =
+    typeof value === 'string' ? parseJson(value, 'The Agent File holds a string that is not JSON') : value;
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw fieldError(['body'], 'An Agent File is a JSON object with an `agents` list.', 'invalid_agent_file');
   }
@@ -155,8 +171,9 @@ function parseJson(text: string, problem: string): unknown {
 
 /** Every id an agent names must be in the file, so that an import never attaches to something else. */
 function checkReferences(document: AgentFileDocument): void {
-  const blockIds = new Set((document.blocks ?? []).map((block) => block.id));
-  const toolIds = new Set((document.tools ?? []).map((tool) => tool.id));
+  const blockIds = uniqueIds(document.blocks ?? [], ['body', 'blocks']);
+  const toolIds = uniqueIds(document.tools ?? [], ['body', 'tools']);
+  uniqueIds(document.agents, ['body', 'agents']);
   document.agents.forEach((agent, agentIndex) => {
     const at = (field: string, index: number) => ['body', 'agents', agentIndex, field, index];
     agent.block_ids?.forEach((id, index) => {
@@ -165,7 +182,7 @@ function checkReferences(document: AgentFileDocument): void {
     agent.tool_ids?.forEach((id, index) => {
       if (!toolIds.has(id)) throw dangling(at('tool_ids', index), `tool ${id}`);
     });
-    const messageIds = new Set((agent.messages ?? []).map((message) => message.id));
+    const messageIds = uniqueIds(agent.messages ?? [], ['body', 'agents', agentIndex, 'messages']);
     agent.in_context_message_ids?.forEach((id, index) => {
       if (!messageIds.has(id)) {
         throw fieldError(
@@ -176,6 +193,18 @@ function checkReferences(document: AgentFileDocument): void {
       }
     });
   });
+}
+
+/** The entities' ids; a repeated one is a 422, since a reference to it would be ambiguous. */
+function uniqueIds(entities: { id: string }[], loc: (string | number)[]): Set<string> {
+  const ids = new Set<string>();
+  entities.forEach((entity, index) => {
+    if (ids.has(entity.id)) {
+      throw fieldError([...loc, index, 'id'], `The Agent File repeats the id ${entity.id}.`, 'invalid_agent_file');
+    }
+    ids.add(entity.id);
+  });
+  return ids;
 }
 
 function dangling(loc: (string | number)[], what: string): MemgateError {

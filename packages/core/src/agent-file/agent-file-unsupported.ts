@@ -1,5 +1,5 @@
-import { BASE_AGENT_TOOLS, SEND_MESSAGE } from '../agent/base-tools.ts';
 import type { AgentFileAgent, AgentFileDocument } from './agent-file-schema.ts';
+import { isMemgateTool, LETTA_MEMORY_TOOLS } from './agent-file-tools.ts';
 import type { ImportNotes } from './import-notes.ts';
 
 /** The sections of Letta's AgentFileSchema; anything else at the top of a file is reported. */
@@ -14,21 +14,6 @@ const KNOWN_SECTIONS = new Set([
   'metadata',
   'created_at',
 ]);
-
-/** Letta's memory tools: memgate's own memory tools take their place, so they are named as replaced. */
-const LETTA_MEMORY_TOOLS = new Set([
-  'memory',
-  'memory_insert',
-  'memory_replace',
-  'memory_rethink',
-  'memory_finish_edits',
-  'memory_apply_patch',
-]);
-
-/** True for the tools memgate runs itself for every agent (send_message and its memory tools). */
-export function isMemgateTool(name: string): boolean {
-  return name === SEND_MESSAGE || BASE_AGENT_TOOLS.has(name);
-}
 
 /**
  * Names everything in the file memgate cannot run, so that nothing is dropped silently: tools that
