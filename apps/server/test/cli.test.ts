@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ describe('pnpm memgate: help and usage', () => {
     }
     expect(full?.stdout).toMatch(/Exit codes: 0 done, 1 failed .*, 2 bad usage or configuration/);
     expect(agents?.stdout).not.toContain('users list');
-    expect(exportHelp?.stdout).toMatch(/^usage: pnpm memgate agents export AGENT_ID \[--user USER\]/);
+    expect(exportHelp?.stdout).toMatch(/^usage: pnpm memgate agents export AGENT_ID \[--user USER\] \[--messages/);
     expect(keysCreate?.stdout).toMatch(/^usage: pnpm memgate keys create USER/);
     expect(existsSync(join(parent, 'never-created'))).toBe(false);
   });
@@ -131,17 +131,27 @@ describe('pnpm memgate: users, keys and agents on a real data directory', () => 
     });
     expect(turn.status).toBe(200);
     const exported = await json(['agents', 'export', String(agent['id']), '-u', 'carol']);
-    expect(exported).toMatchObject({
-      format: 'memgate.agent-export',
-      version: 1,
-      agent: { id: agent['id'], name: 'ada' },
-      passages: [],
-    });
-    const exportedAgent = exported['agent'] as { memory: { blocks: { label: string; value: string }[] } };
-    expect(exportedAgent.memory.blocks.find((block) => block.label === 'human')?.value).toContain('Ada');
-    const messages = exported['messages'] as unknown as { role: string; content: unknown }[];
-    expect(messages[0]).toMatchObject({ role: 'user', content: 'My name is Ada' });
-    expect(messages.at(-1)?.role).toBe('tool');
+    // A Letta Agent File: the agent, its blocks and its messages.
+    const file = exported as unknown as {
+      agents: { name: string; block_ids: string[]; messages: { role: string; content: { text: string }[] }[] }[];
+      blocks: { id: string; label: string; value: string }[];
+    };
+    expect(file.agents).toHaveLength(1);
+    expect(file.agents[0]?.name).toBe('ada');
+    expect(file.blocks.find((block) => block.label === 'human')?.value).toContain('Ada');
+    const exportedMessages = file.agents[0]?.messages ?? [];
+    expect(exportedMessages.find((message) => message.role === 'user')?.content[0]?.text).toBe('My name is Ada');
+
+    // Imported back (as another agent of the same user), with its memory and history.
+    const path = join(parent, 'ada.af');
+    writeFileSync(path, JSON.stringify(exported));
+    const dryRun = await json(['agents', 'import', path, '-u', 'carol', '--dry-run']);
+    expect(dryRun).toMatchObject({ dry_run: true });
+    const imported = await json(['agents', 'import', path, '-u', 'carol']);
+    expect(imported).toMatchObject({ dry_run: false, agent_ids: [expect.stringMatching(/^agent-/)] });
+    const listed = (await json(['agents', 'list', '-u', 'carol'])) as unknown as { id: string }[];
+    expect(listed.map((entry) => entry.id)).toContain((imported['agent_ids'] as string[])[0]);
+    expect(listed).toHaveLength(2);
 
     expect(await json(['keys', 'delete', String(key['id'])])).toEqual({ id: key['id'], deleted: true });
     const refused = await fetch(`${server.url}/v1/agents`, { headers });
