@@ -90,7 +90,8 @@ export interface paths {
         delete: operations["deleteAgent"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an agent’s name, model, system prompt, context window, tags or metadata */
+        patch: operations["updateAgent"];
         trace?: never;
     };
     "/v1/agents/{agentId}/messages": {
@@ -207,6 +208,77 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s blocks, oldest first */
+        get: operations["listBlocks"];
+        put?: never;
+        /** Create a block, to attach to agents */
+        post: operations["createBlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blocks/{blockId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getBlock"];
+        put?: never;
+        post?: never;
+        /** Delete a block (409 while attached, unless force=true) */
+        delete: operations["deleteBlock"];
+        options?: never;
+        head?: never;
+        /** Change a block; every agent it is attached to sees it on its next step */
+        patch: operations["updateBlock"];
+        trace?: never;
+    };
+    "/v1/blocks/{blockId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every write of the block, newest first */
+        get: operations["getBlockHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{agentId}/blocks/{blockId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Attach a block to an agent */
+        put: operations["attachBlock"];
+        post?: never;
+        /** Detach a block from an agent (the block stays) */
+        delete: operations["detachBlock"];
         options?: never;
         head?: never;
         patch?: never;
@@ -811,12 +883,59 @@ export interface components {
             persona?: string;
             human?: string;
             context_window?: number;
+            memory_blocks?: {
+                label: string;
+                /** @default  */
+                value: string;
+                /** @default 5000 */
+                limit: number;
+                description?: string | null;
+                read_only?: boolean;
+            }[];
+            block_ids?: string[];
+            tags?: string[];
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        UpdateAgentRequest: {
+            name?: string;
+            model?: string;
+            system?: string;
+            context_window?: number;
+            tags?: string[];
+            metadata?: {
+                [key: string]: string;
+            } | null;
         };
         MemoryUpdateRequest: {
             value: string;
         };
         ArchivalInsertRequest: {
             content: string;
+        };
+        CreateBlockRequest: {
+            label: string;
+            /** @default  */
+            value: string;
+            /** @default 5000 */
+            limit: number;
+            description?: string | null;
+            read_only?: boolean;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        UpdateBlockRequest: {
+            label?: string;
+            value?: string;
+            limit?: number;
+            description?: string | null;
+            read_only?: boolean;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            version?: number;
         };
         CreateConversationRequest: {
             name?: string | null;
@@ -1341,14 +1460,24 @@ export interface components {
             memory: {
                 blocks: components["schemas"]["MemoryBlock"][];
             };
+            tags: string[];
+            metadata: {
+                [key: string]: string;
+            } | null;
         };
         /** @description One block of an agent’s core memory. */
         MemoryBlock: {
+            /** @description The block’s id (`block-…`), for `/v1/blocks`. */
+            id?: string;
             /** @example human */
             label: string;
             value: string;
             /** @description Largest value, in characters. */
             limit: number;
+            /** @description What the block is for; shown to the agent with the block. */
+            description?: string | null;
+            /** @description The agent’s memory tools may not write it. */
+            read_only?: boolean;
             /** @description Grows by one with every write of the block (by the agent, from any conversation, or by you). */
             version?: number;
         };
@@ -1457,6 +1586,58 @@ export interface components {
                 memory_pressure: number;
                 summarise: number;
             };
+        };
+        /** @description A memory block, attachable to several agents (a shared block). */
+        Block: {
+            id: string;
+            /** @constant */
+            object: "block";
+            label: string;
+            value: string;
+            limit: number;
+            description: string | null;
+            read_only: boolean;
+            version: number;
+            metadata: {
+                [key: string]: string;
+            } | null;
+            /** @description The agents it is attached to: every one sees its edits. */
+            agent_ids: string[];
+            /**
+             * @description ISO 8601 date and time.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description ISO 8601 date and time.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            updated_at: string;
+        };
+        BlockList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Block"][];
+        };
+        BlockHistory: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["BlockHistoryEntry"][];
+        };
+        BlockHistoryEntry: {
+            version: number;
+            value: string;
+            /** @enum {string} */
+            actor: "agent" | "user" | "import";
+            /** @description The agent whose turn wrote it (actor `agent`). */
+            agent_id: string | null;
+            /** @description The message of the turn step that wrote it. */
+            message_id: string | null;
+            /**
+             * @description ISO 8601 date and time.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            at: string;
         };
         /** @description A thread of an agent, with its own message window, summary and pending tool calls; memory is shared. */
         Conversation: {
@@ -2189,6 +2370,79 @@ export interface operations {
             };
         };
     };
+    updateAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id. */
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed agent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listMessages: {
         parameters: {
             query?: {
@@ -2696,6 +2950,524 @@ export interface operations {
             };
             /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBlocks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                before?: string;
+                label?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of blocks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockList"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateBlockRequest"];
+            };
+        };
+        responses: {
+            /** @description The new block. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Block"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The block’s id (`block-…`). */
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The block. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Block"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteBlock: {
+        parameters: {
+            query?: {
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The block’s id (`block-…`). */
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The block’s id (`block-…`). */
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateBlockRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed block. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Block"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBlockHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+                before?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The block’s id (`block-…`). */
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of writes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockHistory"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    attachBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The block’s id (`block-…`). */
+                blockId: string;
+                /** @description The agent’s id. */
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent with the block. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    detachBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The block’s id (`block-…`). */
+                blockId: string;
+                /** @description The agent’s id. */
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Detached. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

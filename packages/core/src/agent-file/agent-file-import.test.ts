@@ -334,6 +334,15 @@ describe('planAgentImport: the window from in_context_message_ids', () => {
     expect(plan.bundle.agents[0]!.windowStart).toBe(1);
   });
 
+  it('keeps the window it can when in-context ids name messages the file lacks (Letta exports 50), with a warning', () => {
+    const plan = planAgentImport(file(['message-0', 'message-9', 'message-2']), options);
+    expect(texts(plan)).toEqual(['evicted', 'summary of the evicted', 'kept']);
+    expect(plan.bundle.agents[0]!.windowStart).toBe(2);
+    expect(plan.warnings).toContain(
+      'Agent agent-0: 1 of its in-context messages are not in the file; the window holds the 1 it has.',
+    );
+  });
+
   it('keeps everything in the window when the file lists no context, and the system message out of the history', () => {
     const plan = planAgentImport(file(undefined), options);
     expect(texts(plan)).toEqual(['evicted', 'kept', 'summary of the evicted']);

@@ -43,6 +43,13 @@ export function importHistory(
   const before = [...converted].flatMap(([id, messages]) =>
     inContext.length > 0 && !inWindow.has(id) ? messages : [],
   );
+  const missing = windowIds.filter((id) => !converted.has(id)).length;
+  if (missing > 0) {
+    // Letta's exports list every in-context id but hold only the latest messages.
+    notes.warn(
+      `Agent ${agent.id}: ${missing} of its in-context messages are not in the file; the window holds the ${windowIds.length - missing} it has.`,
+    );
+  }
   const window =
     inContext.length > 0 ? windowIds.flatMap((id) => converted.get(id) ?? []) : [...converted.values()].flat();
   // Counted once here, as a turn counts what it stores, so that prompts never re-tokenize history.

@@ -133,8 +133,7 @@ export interface ParseAgentFileOptions {
 /**
  * Reads an Agent File (.af): a JSON document, or a JSON string holding one (double-encoded, as
  * several published samples are). Refuses with a 422 naming the place: invalid JSON, no `agents`,
- * an agent's `block_ids`/`tool_ids` naming an entity the file lacks, an `in_context_message_ids`
- * entry that is not one of the agent's messages. Reading never runs or fetches anything.
+ * an agent's `block_ids`/`tool_ids` naming an entity the file lacks. Reading never runs or fetches anything.
  */
 export function parseAgentFile(text: string, options: ParseAgentFileOptions = {}): AgentFileDocument {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMPORT_BYTES;
@@ -182,16 +181,9 @@ function checkReferences(document: AgentFileDocument): void {
     agent.tool_ids?.forEach((id, index) => {
       if (!toolIds.has(id)) throw dangling(at('tool_ids', index), `tool ${id}`);
     });
-    const messageIds = uniqueIds(agent.messages ?? [], ['body', 'agents', agentIndex, 'messages']);
-    agent.in_context_message_ids?.forEach((id, index) => {
-      if (!messageIds.has(id)) {
-        throw fieldError(
-          at('in_context_message_ids', index),
-          `Agent ${agent.id} lists message ${id} in its context, but it is not one of the agent's messages.`,
-          'invalid_agent_file',
-        );
-      }
-    });
+    // In-context ids the file has no message for are not refused: Letta's own exports list every
+    // in-context id but only the latest messages. The import keeps the window it can (a warning).
+    uniqueIds(agent.messages ?? [], ['body', 'agents', agentIndex, 'messages']);
   });
 }
 
