@@ -176,7 +176,13 @@ export class PostgresStore implements Store {
       // held go after it, unless made through /v1/blocks.
       const { rows } = await client.query<{ block_ids: string[] }>(SQL.deleteAgent, [agentId, userId]);
       if (!rows[0]) return false;
-      if (rows[0].block_ids.length > 0) await client.query(SQL.deleteOrphanBlocks, [rows[0].block_ids]);
+      const blockIds = rows[0].block_ids;
+      if (blockIds.length > 0) {
+        // Locked first, in a statement of its own: the next one then sees any attach that was under
+        // way, and an attach that comes after waits, then finds the block gone (NOT_FOUND).
+        await client.query(SQL.lockBlocks, [blockIds]);
+        await client.query(SQL.deleteOrphanBlocks, [blockIds]);
+      }
       return true;
     });
   }
