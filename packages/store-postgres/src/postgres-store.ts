@@ -41,6 +41,7 @@ import {
   type UserRow,
 } from '@memgate/core';
 import type { Pool } from 'pg';
+import { deleteAgent, setMemoryBlock, updateAgent } from './agent-operations.ts';
 import { PostgresBlocks } from './block-operations.ts';
 import { commitStep } from './commit-step.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
@@ -53,8 +54,8 @@ import { storable, translateConstraints } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { readPage } from './read-page.ts';
 import { PostgresResponses } from './responses.ts';
-import { toAgent, toConversation, toMemoryBlock, toStoredMessage } from './row-mapping.ts';
-import type { AgentRow, ConversationRow, MemoryBlockRow, MessageRow } from './rows.ts';
+import { toAgent, toConversation, toStoredMessage } from './row-mapping.ts';
+import type { AgentRow, ConversationRow, MessageRow } from './rows.ts';
 import { searchMessages, searchPassages } from './search.ts';
 import { storableMetadata } from './storable-metadata.ts';
 import { inTransaction } from './transaction.ts';
@@ -171,42 +172,15 @@ export class PostgresStore implements Store {
   }
 
   async deleteAgent(userId: string, agentId: string): Promise<boolean> {
-    return inTransaction(this.#pool, async (client) => {
-      // ON DELETE CASCADE takes the messages, pending calls and attachments; the blocks it alone
-      // held go after it, unless made through /v1/blocks.
-      const { rows } = await client.query<{ block_ids: string[] }>(SQL.deleteAgent, [agentId, userId]);
-      if (!rows[0]) return false;
-      if (rows[0].block_ids.length > 0) await client.query(SQL.deleteOrphanBlocks, [rows[0].block_ids]);
-      return true;
-    });
+    return deleteAgent(this.#pool, userId, agentId);
   }
 
   async setMemoryBlock(agentId: string, label: string, value: string): Promise<MemoryBlock | null> {
-    const { rows } = await this.#pool.query<MemoryBlockRow>({
-      ...SQL.setMemoryBlock,
-      values: [agentId, label, storable(value), new Date().toISOString()],
-    });
-    return rows[0] ? toMemoryBlock(rows[0]) : null;
+    return setMemoryBlock(this.#pool, agentId, label, value);
   }
 
   async updateAgent(userId: string, agentId: string, patch: AgentPatch): Promise<Agent | null> {
-    const { rows } = await this.#pool.query<AgentRow>(SQL.updateAgent, [
-      agentId,
-      userId,
-      patch.name !== undefined,
-      patch.name === undefined ? null : storable(patch.name),
-      patch.model !== undefined,
-      patch.model ?? null,
-      patch.system !== undefined,
-      patch.system === undefined ? null : storable(patch.system),
-      patch.contextWindow !== undefined,
-      patch.contextWindow ?? null,
-      patch.tags !== undefined,
-      patch.tags === undefined ? null : JSON.stringify(patch.tags.map((tag) => storable(tag))),
-      patch.metadata !== undefined,
-      storableMetadata(patch.metadata ?? null),
-    ]);
-    return rows[0] ? toAgent(rows[0]) : null;
+    return updateAgent(this.#pool, userId, agentId, patch);
   }
 
   async createBlock(block: NewBlock): Promise<Block> {

@@ -86,6 +86,8 @@ export const SQL = {
   deleteAgent: `WITH attached AS (SELECT array_agg(block_id) AS block_ids FROM agent_blocks WHERE agent_id = $1),
                 deleted AS (DELETE FROM agents WHERE id = $1 AND user_id = $2 RETURNING id)
                 SELECT COALESCE(attached.block_ids, '{}') AS block_ids FROM deleted, attached`,
+  /** [block ids]: locks them, waiting for any attach of them in progress to end. */
+  lockBlocks: 'SELECT 1 FROM blocks WHERE id = ANY ($1::text[]) ORDER BY id FOR UPDATE',
   /** [block ids]: those that are no standalone block and that no agent uses any more. */
   deleteOrphanBlocks: `DELETE FROM blocks b WHERE b.id = ANY ($1::text[]) AND NOT b.standalone
                          AND NOT EXISTS (SELECT 1 FROM agent_blocks ab WHERE ab.block_id = b.id)`,

@@ -1,6 +1,7 @@
 import type { Store } from '@memgate/core';
 import { describe, expect, it } from 'vitest';
 import {
+  blockId,
   expectDetailError,
   expectMemgateError,
   ids,
@@ -64,6 +65,39 @@ function describeAgentBlocks(harness: StoreHarness): void {
       expect(await store.getAgent(user.id, agent.id)).toEqual(created);
       expect(await store.listAgents(user.id)).toEqual([created]);
       expect((await store.getBlock(user.id, shared.id))?.agentIds).toEqual([agent.id]);
+    });
+
+    it('reads a block given without description, readOnly or version back with their defaults', async () => {
+      const { store } = harness;
+      const user = await store.createUser(newUser());
+      const agent = newAgent(user.id, { memory: [{ id: blockId(), label: 'persona', value: 'p', limit: 10 }] });
+      const created = await store.createAgent(agent);
+      expect(created.memory).toEqual([
+        {
+          id: agent.memory[0]!.id,
+          label: 'persona',
+          value: 'p',
+          limit: 10,
+          description: null,
+          readOnly: false,
+          version: 1,
+          agentCount: 1,
+        },
+      ]);
+      expect(await store.blockHistory(user.id, agent.memory[0]!.id, { limit: 10 })).toMatchObject([
+        { version: 1, value: 'p', actor: 'user' },
+      ]);
+    });
+
+    it("deletes a user's blocks with the user", async () => {
+      const { store } = harness;
+      const { user, team } = await seedShared(store);
+      const other = await store.createUser(newUser());
+      const kept = await store.createBlock(newBlock(other.id, 'team', 'kept'));
+      expect(await store.deleteUser(user.id)).toBe(true);
+      expect(await store.listBlocks(user.id, { limit: 10 })).toEqual([]);
+      expect(await store.getBlock(user.id, team.id)).toBeNull();
+      expect(await store.getBlock(other.id, kept.id)).toEqual(kept);
     });
 
     it('counts the agents a block is attached to, in getAgent and listAgents', async () => {
