@@ -1,4 +1,6 @@
 import {
+  agentFileExportQuerySchema,
+  agentFileImportQuerySchema,
   agentResourceSchema,
   blockCreateSchema,
   blockDeleteSchema,
@@ -17,8 +19,52 @@ const blockId = z.object({ blockId: z.string().meta({ description: 'The block’
 const agentBlock = blockId.extend({ agentId: z.string().meta({ description: 'The agent’s id.' }) });
 const errors = (...statuses: number[]) => errorResponses(...AUTHENTICATED_ERRORS, ...statuses);
 
-/** Memory blocks as their own entities, shared between agents, with their history. */
+const agentId = z.object({ agentId: z.string().meta({ description: 'The agent’s id.' }) });
+const agentFile = z.record(z.string(), z.unknown()).meta({
+  id: 'AgentFile',
+  description:
+    'A Letta Agent File (v2): agents, blocks, tools, mcp_servers, files, sources, groups, metadata, created_at. See docs/agent-files.md.',
+});
+const importResult = z
+  .object({
+    agent_ids: z.array(z.string()),
+    warnings: z.array(z.string()).meta({ description: 'Everything of the file memgate will not run, by name.' }),
+    dry_run: z.boolean(),
+  })
+  .meta({ id: 'AgentFileImport' });
+
+/** Memory blocks as their own entities, shared between agents, with their history; Agent Files. */
 export const blockPaths: ZodOpenApiPathsObject = {
+  '/v1/agents/{agentId}/export': {
+    get: {
+      operationId: 'exportAgent',
+      tags: ['Agents'],
+      summary: 'The agent as a Letta Agent File (.af)',
+      requestParams: { path: agentId, query: agentFileExportQuerySchema },
+      responses: { '200': json('The Agent File.', agentFile), ...errors(404, 422) },
+    },
+  },
+  '/v1/agents/import': {
+    post: {
+      operationId: 'importAgents',
+      tags: ['Agents'],
+      summary: 'Import the agents of a Letta Agent File, all or nothing',
+      requestParams: { query: agentFileImportQuerySchema },
+      requestBody: {
+        content: {
+          'application/json': { schema: agentFile },
+          'multipart/form-data': {
+            schema: z.object({ file: z.string().meta({ format: 'binary', description: 'The .af file.' }) }),
+          },
+        },
+      },
+      responses: {
+        '201': json('The new agents, and what was not imported.', importResult),
+        '200': json('A dry run: nothing was stored.', importResult),
+        ...errors(403, 413, 422),
+      },
+    },
+  },
   '/v1/blocks': {
     post: {
       operationId: 'createBlock',

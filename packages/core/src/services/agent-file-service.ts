@@ -1,26 +1,18 @@
-import { z } from 'zod';
 import {
   type AgentFileExport,
   DEFAULT_MAX_IMPORT_BYTES,
   exportAgentFile,
   parseAgentFile,
+  parseAgentFileExportQuery,
+  parseAgentFileImportQuery,
   planAgentImport,
 } from '../agent-file/index.ts';
 import { requireWriteScope } from '../auth/key-scope.ts';
 import type { Principal } from '../domain/types.ts';
-import { parseOrThrow } from '../errors/validation.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import type { ArchivalMemory } from '../memory/archival-memory.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentService } from './agent-service.ts';
-
-export const agentFileExportQuerySchema = z.strictObject({
-  messages: z.enum(['all', 'window', 'none']).default('all'),
-});
-
-export const agentFileImportQuerySchema = z.strictObject({
-  dry_run: z.enum(['true', 'false']).optional(),
-});
 
 /** What an import answers: the new agents, and everything of the file memgate will not run. */
 export interface AgentFileImportResult {
@@ -69,7 +61,7 @@ export class AgentFileService {
   }
 
   async export(principal: Principal, agentId: string, query: unknown): Promise<AgentFileExport> {
-    const { messages: include } = parseOrThrow(agentFileExportQuerySchema, query ?? {}, 'query');
+    const { messages: include } = parseAgentFileExportQuery(query);
     const agent = await this.options.agents.get(principal, agentId);
     const { store } = this.options;
     const pageOf = (before: string | undefined) => (before ? { limit: PAGE, before } : { limit: PAGE });
@@ -97,9 +89,14 @@ export class AgentFileService {
    * Passages are re-embedded when embeddings are configured. `?dry_run=true` checks and plans the
    * import and stores nothing.
    */
-  async import(principal: Principal, text: string, query: unknown, signal?: AbortSignal): Promise<AgentFileImportResult> {
+  async import(
+    principal: Principal,
+    text: string,
+    query: unknown,
+    signal?: AbortSignal,
+  ): Promise<AgentFileImportResult> {
     requireWriteScope(principal);
-    const { dry_run } = parseOrThrow(agentFileImportQuerySchema, query ?? {}, 'query');
+    const { dryRun } = parseAgentFileImportQuery(query);
     const document = parseAgentFile(text, { maxBytes: this.maxImportBytes });
     const { archival, provider } = this.options;
     const plan = planAgentImport(document, {
@@ -109,7 +106,7 @@ export class AgentFileService {
       embeddingModel: archival.embeddingModel,
     });
     const agentIds = plan.bundle.agents.map((entry) => entry.agent.id);
-    if (dry_run === 'true') return { agent_ids: agentIds, warnings: plan.warnings, dry_run: true };
+    if (dryRun) return { agent_ids: agentIds, warnings: plan.warnings, dry_run: true };
     for (const entry of plan.bundle.agents) {
       // Vectors are never in a file: each passage is embedded again, as if inserted now.
       entry.passages = await Promise.all(
