@@ -59,9 +59,11 @@ try {
       contextWindow: 1_000_000,
       createdAt: user.createdAt,
       memory: [
-        { label: 'persona', value: 'I am a helpful agent.', limit: 2000 },
-        { label: 'human', value: '', limit: 2000 },
+        { id: `block-${randomUUID()}`, label: 'persona', value: 'I am a helpful agent.', limit: 2000 },
+        { id: `block-${randomUUID()}`, label: 'human', value: '', limit: 2000 },
       ],
+      tags: [],
+      metadata: null,
     });
   }
   const turn = async (index: number) => {

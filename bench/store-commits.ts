@@ -54,7 +54,9 @@ try {
       system: 'system',
       contextWindow: 8192,
       createdAt: new Date().toISOString(),
-      memory: [{ label: 'human', value: '', limit: 2000 }],
+      memory: [{ id: `block-${id}`, label: 'human', value: '', limit: 2000 }],
+      tags: [],
+      metadata: null,
     });
   }
   const runs: CommitRun[] = [];

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentEvent } from '@memgate/core';
+import type { MessageCreatedEvent } from '@memgate/core';
 import { RedisEventBus } from '@memgate/redis';
 import { echoResponder, type MockUpstream, startMockUpstream } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,9 +129,10 @@ describe.skipIf(!databaseUrl || !redisUrl)('several instances on one PostgreSQL 
     const agentId = await createAgent(server(0));
     const bus = await RedisEventBus.connect(redisUrl!);
     try {
-      const received: AgentEvent[] = [];
+      const received: MessageCreatedEvent[] = [];
       const allSix = new Promise<void>((resolve) => {
         bus.subscribe(agentId, (event) => {
+          if (event.type !== 'message.created') return;
           received.push(event);
           if (received.length === 6) resolve();
         });

@@ -5,6 +5,11 @@ import { RedisEventBus } from './redis-event-bus.ts';
 const url = process.env['REDIS_URL'];
 if (!url) console.warn('REDIS_URL is not set: skipping the Redis event bus tests (CI sets it; see .ci/run).');
 
+/** The text of a message event ('' for any other event). */
+function textOf(event: AgentEvent): string {
+  return event.type === 'message.created' ? (event.message.content ?? '') : '';
+}
+
 function event(agentId: string, content: string): AgentEvent {
   return {
     type: 'message.created',
@@ -43,7 +48,7 @@ describe.skipIf(!url)('RedisEventBus on a real Redis', () => {
     const received: string[] = [];
     const done = new Promise<void>((resolve) => {
       const unsubscribe = second.subscribe('agent-a', (delivered) => {
-        received.push(delivered.message.content ?? '');
+        received.push(textOf(delivered));
         if (received.length === 5) {
           unsubscribe();
           resolve();
@@ -56,16 +61,43 @@ describe.skipIf(!url)('RedisEventBus on a real Redis', () => {
     expect(received).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
 
+  it('delivers block.updated events across instances as they were published', async () => {
+    const blockEvent: AgentEvent = {
+      type: 'block.updated',
+      agentId: 'agent-d',
+      block: {
+        id: 'block-1',
+        label: 'team',
+        value: 'Launch Friday',
+        limit: 5000,
+        description: null,
+        readOnly: false,
+        version: 2,
+      },
+      actor: 'agent',
+      byAgentId: 'agent-e',
+    };
+    const received = new Promise<AgentEvent>((resolve) => {
+      const unsubscribe = second.subscribe('agent-d', (delivered) => {
+        unsubscribe();
+        resolve(delivered);
+      });
+    });
+    await second.ready('agent-d');
+    await first.publish(blockEvent);
+    expect(await received).toEqual(blockEvent);
+  });
+
   it('delivers only the watched agent, and nothing after unsubscribe', async () => {
     const received: string[] = [];
-    const unsubscribe = second.subscribe('agent-b', (delivered) => received.push(delivered.message.content ?? ''));
+    const unsubscribe = second.subscribe('agent-b', (delivered) => received.push(textOf(delivered)));
     await second.ready('agent-b');
     await first.publish(event('agent-c', 'other agent'));
     await first.publish(event('agent-b', 'mine'));
     // A marker on a watched channel proves earlier publishes were processed.
     const marker = new Promise<void>((resolve) => {
       const stop = second.subscribe('agent-b', (delivered) => {
-        if (delivered.message.content === 'marker') {
+        if (textOf(delivered) === 'marker') {
           stop();
           resolve();
         }

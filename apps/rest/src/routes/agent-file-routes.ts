@@ -23,7 +23,7 @@ async function agentFileText(request: Request): Promise<string> {
   if (!/^multipart\/form-data/i.test(type)) return body.toString('utf8');
   let form: FormData;
   try {
-    form = await new Response(body, { headers: { 'content-type': type } }).formData();
+    form = await new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData();
   } catch (error) {
     throw new MemgateError('BAD_USER_INPUT', 'The multipart upload could not be read.', {
       detailCode: 'invalid_multipart',
