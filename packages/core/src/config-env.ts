@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_INPUT_MESSAGES } from './dispatcher/new-input.ts';
 import { DEFAULT_MAX_IMPORT_BYTES } from './agent-file/index.ts';
+import { DEFAULT_MAX_INPUT_MESSAGES } from './dispatcher/new-input.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 import { parseCorsOrigins } from './platform/cors-origins.ts';
 

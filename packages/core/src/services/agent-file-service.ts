@@ -97,7 +97,12 @@ export class AgentFileService {
    * Passages are re-embedded when embeddings are configured. `?dry_run=true` checks and plans the
    * import and stores nothing.
    */
-  async import(principal: Principal, text: string, query: unknown, signal?: AbortSignal): Promise<AgentFileImportResult> {
+  async import(
+    principal: Principal,
+    text: string,
+    query: unknown,
+    signal?: AbortSignal,
+  ): Promise<AgentFileImportResult> {
     requireWriteScope(principal);
     const { dry_run } = parseOrThrow(agentFileImportQuerySchema, query ?? {}, 'query');
     const document = parseAgentFile(text, { maxBytes: this.maxImportBytes });
