@@ -57,7 +57,8 @@ describe('GraphQL agents, queries and mutations', () => {
       system: restAgent.system,
       contextWindow: 16_000,
       createdAt: restAgent.created_at,
-      memory: restAgent.memory.blocks,
+      // The fields the operation selects of each block (the REST block has more: id, version…).
+      memory: restAgent.memory.blocks.map(({ label, value, limit }) => ({ label, value, limit })),
     });
     expect(agent.memory.find((block) => block.label === 'persona')?.value).toBe('A careful assistant.');
 

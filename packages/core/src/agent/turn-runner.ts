@@ -5,7 +5,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
-import { publishBlockUpdate } from '../services/block-service.ts';
+import { agentsOfBlock, publishBlockUpdate } from '../services/block-service.ts';
 import type { Store, TurnStep } from '../store/store.ts';
 import { type AgentTool, agentToolDefinitions, BASE_AGENT_TOOLS } from './base-tools.ts';
 import { CommitGate } from './commit-gate.ts';
@@ -436,23 +436,9 @@ export class TurnRunner {
 
   /** Tells every agent the block is attached to (one query more for a shared block) that it changed. */
   private async publishBlock(block: MemoryBlock, input: TurnInput): Promise<void> {
-    if (block.id === undefined || block.version === undefined) return;
-    const shared = (block.agentCount ?? 1) > 1 ? await this.options.store.getBlock(input.agent.userId, block.id) : null;
-    await publishBlockUpdate(
-      this.options.events,
-      {
-        id: block.id,
-        label: block.label,
-        value: block.value,
-        limit: block.limit,
-        description: block.description ?? null,
-        readOnly: block.readOnly ?? false,
-        version: block.version,
-        agentIds: shared?.agentIds ?? [input.agent.id],
-      },
-      'agent',
-      input.agent.id,
-    );
+    const { store, events } = this.options;
+    const agentIds = await agentsOfBlock(store, input.agent.userId, input.agent.id, block);
+    await publishBlockUpdate(events, block, agentIds, 'agent', input.agent.id);
   }
 
   /** The turn's memory as stored now: what another agent sharing a block wrote is seen from this step on. */

@@ -9,7 +9,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { metadataSchema } from '../schemas/chat-request.ts';
 import { NUL_MESSAGE, noNul, storedText } from '../schemas/json-limits.ts';
 import type { AgentPatch, Store } from '../store/store.ts';
-import { blockInputSchema, memoryBlockOf, newBlockId, publishBlockUpdate } from './block-service.ts';
+import { agentsOfBlock, blockInputSchema, memoryBlockOf, newBlockId, publishBlockUpdate } from './block-service.ts';
 import { contextWindowFor } from './context-windows.ts';
 
 const tagsSchema = z
@@ -149,24 +149,10 @@ export class AgentService {
     }
     const updated = await this.store.setMemoryBlock(agentId, label, value);
     if (!updated) throw new MemgateError('NOT_FOUND', `Agent ${agentId} has no memory block "${label}".`);
-    if (this.events && updated.id !== undefined) {
+    if (this.events) {
       // A shared block changed for every agent it is attached to.
-      const shared = (updated.agentCount ?? 1) > 1 ? await this.store.getBlock(principal.userId, updated.id) : null;
-      await publishBlockUpdate(
-        this.events,
-        {
-          id: updated.id,
-          label: updated.label,
-          value: updated.value,
-          limit: updated.limit,
-          description: updated.description ?? null,
-          readOnly: updated.readOnly ?? false,
-          version: updated.version ?? 1,
-          agentIds: shared?.agentIds ?? [agentId],
-        },
-        'user',
-        null,
-      );
+      const agentIds = await agentsOfBlock(this.store, principal.userId, agentId, updated);
+      await publishBlockUpdate(this.events, updated, agentIds, 'user', null);
     }
     return updated;
   }

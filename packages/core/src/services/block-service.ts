@@ -21,26 +21,20 @@ export const blockLabelSchema = z
 const descriptionSchema = z.string().max(10_000).refine(noNul, NUL_MESSAGE);
 const limitSchema = z.number().int().min(1).max(MAX_BLOCK_LIMIT);
 
-/** A block as `POST /v1/agents` (`memory_blocks`) and `POST /v1/blocks` take it. */
-export const blockInputSchema = z
-  .strictObject({
-    label: blockLabelSchema,
-    value: storedText().default(''),
-    limit: limitSchema.default(DEFAULT_BLOCK_LIMIT),
-    description: descriptionSchema.nullish(),
-    read_only: z.boolean().optional(),
-  })
-  .superRefine(valueWithinLimit);
+const blockFields = z.strictObject({
+  label: blockLabelSchema,
+  value: storedText().default(''),
+  limit: limitSchema.default(DEFAULT_BLOCK_LIMIT),
+  description: descriptionSchema.nullish(),
+  read_only: z.boolean().optional(),
+});
 
-export const blockCreateSchema = z
-  .strictObject({
-    label: blockLabelSchema,
-    value: storedText().default(''),
-    limit: limitSchema.default(DEFAULT_BLOCK_LIMIT),
-    description: descriptionSchema.nullish(),
-    read_only: z.boolean().optional(),
-    metadata: metadataSchema.nullish(),
-  })
+/** A block as `POST /v1/agents` takes it in `memory_blocks`. */
+export const blockInputSchema = blockFields.superRefine(valueWithinLimit);
+
+/** A block as `POST /v1/blocks` takes it: the same, with metadata. */
+export const blockCreateSchema = blockFields
+  .extend({ metadata: metadataSchema.nullish() })
   .superRefine(valueWithinLimit);
 
 export const blockUpdateSchema = z.strictObject({
@@ -106,14 +100,38 @@ export function blockNotFound(blockId: string): MemgateError {
  */
 export async function publishBlockUpdate(
   events: EventBus,
-  block: Pick<Block, 'id' | 'label' | 'value' | 'limit' | 'description' | 'readOnly' | 'version' | 'agentIds'>,
+  block: MemoryBlock | Block,
+  agentIds: readonly string[],
   actor: BlockActor,
   byAgentId: string | null,
 ): Promise<void> {
-  const { agentIds, ...fields } = block;
+  if (block.id === undefined || block.version === undefined) return;
+  const fields = {
+    id: block.id,
+    label: block.label,
+    value: block.value,
+    limit: block.limit,
+    description: block.description ?? null,
+    readOnly: block.readOnly ?? false,
+    version: block.version,
+  };
   for (const agentId of agentIds) {
     await events.publish({ type: 'block.updated', agentId, block: { ...fields }, actor, byAgentId });
   }
+}
+
+/**
+ * The agents an agent's block is attached to: just this one, unless the block is shared (then one
+ * store read for them).
+ */
+export async function agentsOfBlock(
+  store: Store,
+  userId: string,
+  agentId: string,
+  block: MemoryBlock,
+): Promise<readonly string[]> {
+  if ((block.agentCount ?? 1) <= 1 || block.id === undefined) return [agentId];
+  return (await store.getBlock(userId, block.id))?.agentIds ?? [agentId];
 }
 
 /**
@@ -186,7 +204,9 @@ export class BlockService {
       ...(input.version !== undefined && { expectedVersion: input.version }),
     });
     if (!updated) throw blockNotFound(blockId);
-    if (shownToAgents(current, updated)) await publishBlockUpdate(this.events, updated, 'user', null);
+    if (shownToAgents(current, updated)) {
+      await publishBlockUpdate(this.events, updated, updated.agentIds, 'user', null);
+    }
     return updated;
   }
 
