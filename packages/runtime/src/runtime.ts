@@ -76,14 +76,15 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
   });
   const { store, lock, events, descriptions } = backends;
   if (backends.dataDir?.exposed) warnExposedDataDir(observability, backends.dataDir);
-  const provider = createProvider(config.llm);
+  const provider = createProvider(config.llm, config.providers);
   const memgate = createMemgate({
     store,
     provider,
     lock,
     events,
     adminToken: config.adminToken,
-    defaultModel: provider.offline ? provider.models[0] : config.llm.model,
+    // MEMGATE_LLM_MODEL, else the providers file's first model, else the offline model.
+    defaultModel: provider.models[0],
     maxSteps: config.maxSteps,
     embeddingModel: config.llm.embeddingModel,
     maxAttachmentBytes: config.maxAttachmentBytes,

@@ -165,6 +165,10 @@ export class ChatDispatcher {
     const replyFormat = this.replyFormat(request);
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
+    // Before a conversation is chosen (which may create one): an unknown model changes nothing.
+    if (!this.options.provider.offline && !namesAgent(request.model, agentId)) {
+      this.options.provider.checkModel?.(request.model, ['body', 'model']);
+    }
     report.agentId = agentId;
     call.timing.agentId = agentId;
     const { conversationId, keyed } = await this.options.conversations.choose(principal, agentId, {
@@ -316,8 +320,13 @@ export class ChatDispatcher {
   private modelFor(agent: Agent, request: ChatCompletionRequest): string {
     const provider = this.options.provider;
     if (provider.offline) return provider.models[0] ?? 'memgate-offline';
-    return request.model === agent.id || request.model.startsWith('agent-') ? agent.model : request.model;
+    return namesAgent(request.model, agent.id) ? agent.model : request.model;
   }
+}
+
+/** Whether the request's `model` names the agent (any agent id) rather than the turn's upstream model. */
+function namesAgent(model: string, agentId: string): boolean {
+  return model === agentId || model.startsWith('agent-');
 }
 
 /**
