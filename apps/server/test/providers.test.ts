@@ -228,6 +228,35 @@ describe('a providers file: several upstreams addressed as provider/model, besid
     expect([...alpha.requests, ...beta.requests, ...fallback.requests]).toHaveLength(0);
   });
 
+  it('the Responses API refuses an unknown provider/model before forking a conversation for it', async () => {
+    const agent = await createAgent({ model: 'alpha/alpha-large' });
+    const first = await call('POST', '/v1/responses', { model: agent.id, input: 'My name is Ada.' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const second = await call('POST', '/v1/responses', { previous_response_id: first.body.id, input: 'Hi again.' });
+    expect(second.status).toBe(200);
+    const conversations = async () => (await call('GET', `/v1/agents/${agent.id}/conversations`)).body.data;
+    const before = await conversations();
+    reset();
+    // Continuing from the first response (not the last) would fork the conversation.
+    const refused = await call('POST', '/v1/responses', {
+      previous_response_id: first.body.id,
+      model: 'alpha/alpha-huge',
+      input: 'Who am I?',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ param: 'model', code: 'model_not_found' });
+    expect(await conversations()).toEqual(before);
+    expect(alpha.requests).toHaveLength(0);
+    const forked = await call('POST', '/v1/responses', {
+      previous_response_id: first.body.id,
+      model: 'beta/beta-small',
+      input: 'Who am I?',
+    });
+    expect(forked.status, JSON.stringify(forked.body)).toBe(200);
+    expect(await conversations()).toHaveLength(before.length + 1);
+    expect(beta.requests.map((request) => request.body.model)).toEqual(['beta-small']);
+  });
+
   it('/readyz keeps its shape and adds each provider by name', async () => {
     const response = await fetch(`${server.url}/readyz`);
     const body = (await response.json()) as Record<string, unknown>;

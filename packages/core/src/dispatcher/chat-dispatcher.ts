@@ -166,9 +166,7 @@ export class ChatDispatcher {
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
     // Before a conversation is chosen (which may create one): an unknown model changes nothing.
-    if (!this.options.provider.offline && !namesAgent(request.model, agentId)) {
-      this.options.provider.checkModel?.(request.model, ['body', 'model']);
-    }
+    this.assertKnownModel(request.model, agentId);
     report.agentId = agentId;
     call.timing.agentId = agentId;
     const { conversationId, keyed } = await this.options.conversations.choose(principal, agentId, {
@@ -241,6 +239,16 @@ export class ChatDispatcher {
       await release();
       throw error;
     }
+  }
+
+  /**
+   * A 422 naming `model` when the request's `model` is neither the agent nor a model a provider
+   * serves (an unknown `provider/model`). Callers that store anything before the turn (a fork of the
+   * Responses API) call it first.
+   */
+  assertKnownModel(model: string, agentId: string): void {
+    if (this.options.provider.offline || namesAgent(model, agentId)) return;
+    this.options.provider.checkModel?.(model, ['body', 'model']);
   }
 
   /** The compiled `response_format`; the offline demo model cannot write JSON, so it refuses one. */
