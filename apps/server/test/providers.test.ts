@@ -92,7 +92,9 @@ describe('a providers file: several upstreams addressed as provider/model, besid
   const chat = (body: Record<string, unknown>) =>
     call('POST', '/v1/chat/completions', { messages: [{ role: 'user', content: 'hello there' }], ...body });
 
-  const reset = () => [alpha, beta, fallback].forEach((upstream) => upstream.reset());
+  const reset = () => {
+    for (const upstream of [alpha, beta, fallback]) upstream.reset();
+  };
 
   it('routes each agent to its provider, with its key, its headers and the bare model id', async () => {
     const onAlpha = await createAgent({ model: 'alpha/alpha-large' });
