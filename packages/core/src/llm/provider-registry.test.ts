@@ -5,7 +5,10 @@ import { MemgateError } from '../errors/memgate-error.ts';
 import { OpenAiCompatibleProvider } from './openai-provider.ts';
 import { ProviderRegistry } from './provider-registry.ts';
 
-/** A real HTTP upstream answering every chat request with its own name, recording the models asked for. */
+/**
+ * A real HTTP upstream answering every chat request with its own name, and every embeddings request
+ * with one vector per input whose first element tells the upstreams apart; it records the models asked for.
+ */
 async function upstream(name: string): Promise<{ url: string; models: string[]; server: Server }> {
   const models: string[] = [];
   const server = createServer((request, response) => {
@@ -14,9 +17,16 @@ async function upstream(name: string): Promise<{ url: string; models: string[]; 
       text += chunk.toString();
     });
     request.on('end', () => {
-      const model = (JSON.parse(text || '{}') as { model?: string }).model ?? '';
+      const body = JSON.parse(text || '{}') as { model?: string; input?: string[] };
+      const model = body.model ?? '';
       models.push(model);
       response.setHeader('content-type', 'application/json');
+      if (request.url?.endsWith('/embeddings')) {
+        const mark = name === 'alpha' ? 1 : 2;
+        const data = (body.input ?? []).map((_input, index) => ({ object: 'embedding', index, embedding: [mark, 0] }));
+        response.end(JSON.stringify({ object: 'list', data, model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+        return;
+      }
       response.end(
         JSON.stringify({
           id: 'chatcmpl-1',
@@ -77,6 +87,17 @@ describe('ProviderRegistry', () => {
     expect(await ask(registry, 'meta-llama/Llama-3.1-8B')).toBe('default');
     expect(servers[1]?.models).toEqual(['a-1']);
     expect(servers[0]?.models).toEqual(['d-1', 'd-1', 'meta-llama/Llama-3.1-8B']);
+  });
+
+  it('routes embeddings the same way', async () => {
+    const vectors = await registry.embed({ model: 'alpha/a-2', input: ['x', 'y'] });
+    expect(vectors).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    expect(await registry.embed({ model: 'text-embedding-3-small', input: ['x'] })).toEqual([[2, 0]]);
+    expect(servers[1]?.models.at(-1)).toBe('a-2');
+    expect(servers[0]?.models.at(-1)).toBe('text-embedding-3-small');
   });
 
   it('lists the default model bare and the file models as name/model', () => {
