@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MockUpstream, startMockUpstream } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { newcomerEnv, runToExit, SERVER_ENTRY, type ServerProcess, startServerProcess } from './server-process.ts';
 
 const ALPHA_KEY = 'sk-alpha-key-0123';
@@ -257,6 +258,53 @@ describe('a providers file: several upstreams addressed as provider/model, besid
     expect(forked.status, JSON.stringify(forked.body)).toBe(200);
     expect(await conversations()).toHaveLength(before.length + 1);
     expect(beta.requests.map((request) => request.body.model)).toEqual(['beta-small']);
+  });
+
+  it('GraphQL and the WebSocket channel refuse an unknown provider/model the same way', async () => {
+    const agent = await createAgent({ model: 'beta/beta-small' });
+    reset();
+    const graphql = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { errors?: { extensions: Record<string, unknown> }[] };
+    };
+    const created = await graphql('mutation ($input: CreateAgentInput!) { createAgent(input: $input) { id } }', {
+      input: { model: 'gamma/gamma-1' },
+    });
+    expect(created.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const turn = await graphql(
+      'mutation ($input: ChatCompletionInput!) { createChatCompletion(input: $input) { id } }',
+      { input: { agentId: agent.id, model: 'beta/beta-huge', messages: [{ role: 'user', content: 'hi' }] } },
+    );
+    expect(turn.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/v1/chat/ws`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const frames: Record<string, unknown>[] = [];
+    const error = new Promise<Record<string, unknown>>((resolve, reject) => {
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as Record<string, unknown>;
+        frames.push(frame);
+        if (frame['type'] === 'error') resolve(frame);
+      });
+      socket.on('error', reject);
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const request = { user: agent.id, model: 'gamma/gamma-1', messages: [{ role: 'user', content: 'hi' }] };
+    socket.send(JSON.stringify({ type: 'chat.completion.create', request_id: 'r1', request }));
+    expect(await error).toMatchObject({
+      request_id: 'r1',
+      error: { status: 422, param: 'model', code: 'model_not_found' },
+    });
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+    expect((await call('GET', '/v1/agents')).body.data.map((each) => each['model'])).not.toContain('gamma/gamma-1');
+    expect((await call('GET', `/v1/agents/${agent.id}/messages`)).body.data).toHaveLength(0);
+    expect([...alpha.requests, ...beta.requests, ...fallback.requests]).toHaveLength(0);
   });
 
   it('/readyz keeps its shape and adds each provider by name', async () => {
