@@ -307,6 +307,26 @@ describe('a providers file: several upstreams addressed as provider/model, besid
     expect([...alpha.requests, ...beta.requests, ...fallback.requests]).toHaveLength(0);
   });
 
+  it('a failed call is logged with the host of the provider it went to', async () => {
+    const onBeta = await createAgent({ model: 'beta/beta-small' });
+    const onDefault = await createAgent({});
+    beta.script({ error: { status: 500 } });
+    fallback.script({ error: { status: 503 } });
+    expect((await chat({ model: onBeta.id })).status).toBe(502);
+    expect((await chat({ model: onDefault.id })).status).toBe(502);
+    const failures = () =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"upstream call failed"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    await expect.poll(() => failures().length).toBeGreaterThanOrEqual(2);
+    expect(failures().map((line) => [line['model'], line['upstreamHost']])).toEqual([
+      ['beta/beta-small', new URL(beta.url).host],
+      ['mock-model', new URL(fallback.url).host],
+    ]);
+  });
+
   it('/readyz keeps its shape and adds each provider by name', async () => {
     const response = await fetch(`${server.url}/readyz`);
     const body = (await response.json()) as Record<string, unknown>;

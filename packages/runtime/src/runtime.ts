@@ -67,7 +67,12 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
   const env = options.env ?? process.env;
   // Read before anything opens: a bad LOG_LEVEL stops the start with nothing half-applied.
   const observability =
-    options.observability ?? createObservability({ level: logLevelFrom(env), upstreamBaseURL: config.llm.baseURL });
+    options.observability ??
+    createObservability({
+      level: logLevelFrom(env),
+      upstreamBaseURL: config.llm.baseURL,
+      providerBaseURLs: Object.fromEntries(config.providers.map((provider) => [provider.name, provider.baseURL])),
+    });
   const metricsToken = metricsTokenFrom(env);
   const tracing = await startTracing(config, observability);
   const backends = await openBackends(config, { existingOnly: options.existingDataOnly }).catch(async (error) => {
