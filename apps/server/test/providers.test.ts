@@ -341,6 +341,51 @@ describe('a providers file: several upstreams addressed as provider/model, besid
   });
 });
 
+describe('a providers file without MEMGATE_LLM_BASE_URL: no default provider, not the offline model', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'memgate-providers-only-'));
+  let alpha: MockUpstream;
+  let beta: MockUpstream;
+  let server: ServerProcess;
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await Promise.all([alpha?.close(), beta?.close()]);
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it("new agents take the file's first model; a bare model name is a 422; /readyz lists the file providers", async () => {
+    [alpha, beta] = await Promise.all([
+      startMockUpstream({ apiKey: ALPHA_KEY }),
+      startMockUpstream({ apiKey: BETA_KEY }),
+    ]);
+    const file = join(parent, 'providers.yml');
+    writeFileSync(file, providersFile(alpha.url, beta.url));
+    const env = { MEMGATE_PROVIDERS_FILE: file, ALPHA_API_KEY: ALPHA_KEY, BETA_API_KEY: BETA_KEY };
+    server = await startServerProcess(newcomerEnv(join(parent, 'data'), env));
+    const headers = { authorization: `Bearer ${server.printedKey}`, 'content-type': 'application/json' };
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Body };
+    };
+    const agent = await post('/v1/agents', {});
+    expect(agent.body).toMatchObject({ model: 'alpha/alpha-large', context_window: 64_000 });
+    expect((await post('/v1/agents', { model: 'gpt-4o-mini' })).status).toBe(422);
+    const reply = await post('/v1/chat/completions', {
+      model: agent.body.id,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect(alpha.requests.map((request) => request.body.model)).toEqual(['alpha-large']);
+    const models = (await (await fetch(`${server.url}/v1/models`, { headers })).json()) as Body;
+    expect(models.data.filter((entry) => entry['owned_by'] === 'upstream').map((entry) => entry['id'])).toEqual([
+      'alpha/alpha-large',
+      'beta/beta-small',
+    ]);
+    const readyz = (await (await fetch(`${server.url}/readyz`)).json()) as Record<string, unknown>;
+    expect(readyz).toMatchObject({ llm: 'openai-compatible', upstream: { reachable: true } });
+    expect(Object.keys(readyz['providers'] as object)).toEqual(['alpha', 'beta']);
+  }, 30_000);
+});
+
 describe('a bad providers file stops the server with one line and exit code 2', () => {
   const parent = mkdtempSync(join(tmpdir(), 'memgate-providers-bad-'));
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
