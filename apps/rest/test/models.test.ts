@@ -18,6 +18,15 @@ describe('GET /v1/models and /v1/models/{id}', () => {
   });
   afterAll(() => harness.close());
 
+  const unknownDefault = {
+    provider: 'default',
+    context_window: null,
+    supports_tools: null,
+    supports_vision: null,
+    input_price: null,
+    output_price: null,
+  };
+
   it('lists each agent with its name, owner and creation time, then the upstream models', async () => {
     const { status, body } = await api(harness.baseUrl, harness.apiKey)('GET', '/v1/models');
     expect(status).toBe(200);
@@ -31,13 +40,15 @@ describe('GET /v1/models and /v1/models/{id}', () => {
           owned_by: 'memgate-agent',
           name: 'Support bot',
         },
-        { id: 'mock-model', object: 'model', created: 0, owned_by: 'upstream', name: 'mock-model' },
+        // One upstream (MEMGATE_LLM_*): the `default` provider, whose models' capabilities memgate does not know.
+        { id: 'mock-model', object: 'model', created: 0, owned_by: 'upstream', name: 'mock-model', ...unknownDefault },
         {
           id: 'meta-llama/Llama-3.1-8B',
           object: 'model',
           created: 0,
           owned_by: 'upstream',
           name: 'meta-llama/Llama-3.1-8B',
+          ...unknownDefault,
         },
       ],
     });

@@ -39,6 +39,7 @@ export const envSchema = z.object({
   MEMGATE_LLM_API_KEY: z.string().optional(),
   MEMGATE_LLM_MODEL: z.string().default('gpt-4o-mini'),
   MEMGATE_EMBEDDING_MODEL: z.string().optional(),
+  MEMGATE_PROVIDERS_FILE: z.string().optional(),
   MEMGATE_LLM_TIMEOUT_MS: integer(1).default(120_000),
   MEMGATE_LLM_MAX_RETRIES: integer(0, 10).default(0),
   MEMGATE_ADMIN_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),

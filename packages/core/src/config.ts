@@ -1,10 +1,18 @@
 import { ENV_ALIASES, type Env, envSchema } from './config-env.ts';
 import { ConfigError, type ConfigProblem, maskConfigValue } from './config-error.ts';
+import { loadProvidersFile, type ProviderConfig } from './config-providers.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 import type { CorsOrigins } from './platform/cors-origins.ts';
 
 export { envSchema } from './config-env.ts';
 export { ConfigError, type ConfigProblem, maskConfigValue } from './config-error.ts';
+export {
+  DEFAULT_PROVIDER_NAME,
+  loadProvidersFile,
+  type ProviderConfig,
+  type ProviderModelConfig,
+  providersFileSchema,
+} from './config-providers.ts';
 
 /** memgate's configuration, read from the environment (contract §1). */
 export interface MemgateConfig {
@@ -26,6 +34,8 @@ export interface MemgateConfig {
     timeoutMs: number;
     maxRetries: number;
   };
+  /** The named upstreams of MEMGATE_PROVIDERS_FILE (none without it); models are addressed `name/model`. */
+  providers: ProviderConfig[];
   adminToken: string | undefined;
   /** Largest request body (REST, GraphQL) and WebSocket frame; by default room for one largest image. */
   bodyLimitBytes: number;
@@ -110,6 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: value.MEMGATE_LLM_TIMEOUT_MS,
       maxRetries: value.MEMGATE_LLM_MAX_RETRIES,
     },
+    // After the variables: a file whose keys are missing is reported once the rest is known good.
+    providers: value.MEMGATE_PROVIDERS_FILE ? loadProvidersFile(value.MEMGATE_PROVIDERS_FILE, env) : [],
     adminToken: value.MEMGATE_ADMIN_TOKEN,
     bodyLimitBytes: value.MEMGATE_BODY_LIMIT_BYTES ?? defaultBodyLimitBytes(value.MEMGATE_MAX_ATTACHMENT_BYTES),
     maxAttachmentBytes: value.MEMGATE_MAX_ATTACHMENT_BYTES,

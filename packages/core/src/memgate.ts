@@ -10,8 +10,9 @@ import { type EventBus, InProcessEventBus } from './events/event-bus.ts';
 import { OfflineProvider } from './llm/offline-provider.ts';
 import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
+import { ProviderRegistry } from './llm/provider-registry.ts';
 import { ArchivalMemory } from './memory/archival-memory.ts';
-import { UpstreamMonitor, type UpstreamReport } from './platform/upstream-monitor.ts';
+import { type ProvidersReport, UpstreamMonitor, type UpstreamReport } from './platform/upstream-monitor.ts';
 import { ResponseService } from './responses/response-service.ts';
 import { AdminService } from './services/admin-service.ts';
 import { AgentFileService } from './services/agent-file-service.ts';
@@ -77,6 +78,8 @@ export interface Memgate {
   ready(): Promise<void>;
   /** Whether the upstream answers, probed at most once every 10 s (`offline` for the built-in model). */
   upstream(): Promise<UpstreamReport>;
+  /** `upstream()` plus, with several providers, each one's reachability by name (`/readyz`'s `providers`). */
+  upstreams(): Promise<{ upstream: UpstreamReport; providers?: ProvidersReport }>;
   close(): Promise<void>;
 }
 
@@ -88,7 +91,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const tools = BASE_AGENT_TOOLS;
   const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools, archival });
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
-  const agents = new AgentService(store, defaultModel, events);
+  const agents = new AgentService(store, defaultModel, events, provider);
   const conversations = new ConversationService(store, agents, lock);
   const catalog = new ModelCatalog(store, provider);
   const upstream = new UpstreamMonitor(provider);
@@ -128,6 +131,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),
     upstream: () => upstream.status(),
+    upstreams: () => upstream.detail(),
     async close() {
       await events.close();
       await store.close();
@@ -135,14 +139,35 @@ export function createMemgate(options: MemgateOptions): Memgate {
   };
 }
 
-/** The upstream named by the configuration, or the offline demo model when none is. */
-export function createProvider(llm: MemgateConfig['llm']): LlmProvider {
-  if (!llm.baseURL) return new OfflineProvider();
-  return new OpenAiCompatibleProvider({
-    baseURL: llm.baseURL,
-    apiKey: llm.apiKey,
-    models: [llm.model],
-    timeoutMs: llm.timeoutMs,
-    maxRetries: llm.maxRetries,
+/**
+ * The upstreams named by the configuration: MEMGATE_LLM_* alone (the offline demo model when it
+ * names none), or, with a providers file, a {@link ProviderRegistry} of the file's providers plus
+ * `default` when MEMGATE_LLM_BASE_URL is set. Timeouts and retries of MEMGATE_LLM_* apply to all.
+ */
+export function createProvider(llm: MemgateConfig['llm'], providers: MemgateConfig['providers'] = []): LlmProvider {
+  const defaultProvider = llm.baseURL
+    ? new OpenAiCompatibleProvider({
+        baseURL: llm.baseURL,
+        apiKey: llm.apiKey,
+        models: [llm.model],
+        timeoutMs: llm.timeoutMs,
+        maxRetries: llm.maxRetries,
+      })
+    : undefined;
+  if (providers.length === 0) return defaultProvider ?? new OfflineProvider();
+  return new ProviderRegistry({
+    defaultProvider,
+    providers: providers.map((provider) => ({
+      name: provider.name,
+      models: provider.models,
+      provider: new OpenAiCompatibleProvider({
+        baseURL: provider.baseURL,
+        apiKey: provider.apiKey,
+        headers: provider.headers,
+        models: provider.models.map((model) => model.id),
+        timeoutMs: llm.timeoutMs,
+        maxRetries: llm.maxRetries,
+      }),
+    })),
   });
 }

@@ -67,7 +67,12 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
   const env = options.env ?? process.env;
   // Read before anything opens: a bad LOG_LEVEL stops the start with nothing half-applied.
   const observability =
-    options.observability ?? createObservability({ level: logLevelFrom(env), upstreamBaseURL: config.llm.baseURL });
+    options.observability ??
+    createObservability({
+      level: logLevelFrom(env),
+      upstreamBaseURL: config.llm.baseURL,
+      providerBaseURLs: Object.fromEntries(config.providers.map((provider) => [provider.name, provider.baseURL])),
+    });
   const metricsToken = metricsTokenFrom(env);
   const tracing = await startTracing(config, observability);
   const backends = await openBackends(config, { existingOnly: options.existingDataOnly }).catch(async (error) => {
@@ -76,14 +81,15 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
   });
   const { store, lock, events, descriptions } = backends;
   if (backends.dataDir?.exposed) warnExposedDataDir(observability, backends.dataDir);
-  const provider = createProvider(config.llm);
+  const provider = createProvider(config.llm, config.providers);
   const memgate = createMemgate({
     store,
     provider,
     lock,
     events,
     adminToken: config.adminToken,
-    defaultModel: provider.offline ? provider.models[0] : config.llm.model,
+    // MEMGATE_LLM_MODEL, else the providers file's first model, else the offline model.
+    defaultModel: provider.models[0],
     maxSteps: config.maxSteps,
     embeddingModel: config.llm.embeddingModel,
     maxAttachmentBytes: config.maxAttachmentBytes,

@@ -1480,6 +1480,18 @@ export interface components {
             owned_by: string;
             /** @description The agent’s name; the model id for upstream models. */
             name: string;
+            /** @description Upstream models: the provider serving it (`default` is MEMGATE_LLM_*). */
+            provider?: string;
+            /** @description Upstream models: tokens, from the providers file; null when unknown. */
+            context_window?: number | null;
+            /** @description Upstream models; null when unknown. */
+            supports_tools?: boolean | null;
+            /** @description Upstream models; null when unknown. */
+            supports_vision?: boolean | null;
+            /** @description Upstream models: USD per million prompt tokens; null when unknown. */
+            input_price?: number | null;
+            /** @description Upstream models: USD per million completion tokens; null when unknown. */
+            output_price?: number | null;
         };
         Agent: {
             id: string;

@@ -165,6 +165,8 @@ export class ChatDispatcher {
     const replyFormat = this.replyFormat(request);
     const clientTools = clientToolsOf(request);
     const agentId = await this.resolveAgentId(principal, request);
+    // Before a conversation is chosen (which may create one): an unknown model changes nothing.
+    this.assertKnownModel(request.model, agentId);
     report.agentId = agentId;
     call.timing.agentId = agentId;
     const { conversationId, keyed } = await this.options.conversations.choose(principal, agentId, {
@@ -237,6 +239,16 @@ export class ChatDispatcher {
       await release();
       throw error;
     }
+  }
+
+  /**
+   * A 422 naming `model` when the request's `model` is neither the agent nor a model a provider
+   * serves (an unknown `provider/model`). Callers that store anything before the turn (a fork of the
+   * Responses API) call it first.
+   */
+  assertKnownModel(model: string, agentId: string): void {
+    if (this.options.provider.offline || namesAgent(model, agentId)) return;
+    this.options.provider.checkModel?.(model, ['body', 'model']);
   }
 
   /** The compiled `response_format`; the offline demo model cannot write JSON, so it refuses one. */
@@ -316,8 +328,13 @@ export class ChatDispatcher {
   private modelFor(agent: Agent, request: ChatCompletionRequest): string {
     const provider = this.options.provider;
     if (provider.offline) return provider.models[0] ?? 'memgate-offline';
-    return request.model === agent.id || request.model.startsWith('agent-') ? agent.model : request.model;
+    return namesAgent(request.model, agent.id) ? agent.model : request.model;
   }
+}
+
+/** Whether the request's `model` names the agent (any agent id) rather than the turn's upstream model. */
+function namesAgent(model: string, agentId: string): boolean {
+  return model === agentId || model.startsWith('agent-');
 }
 
 /**

@@ -34,6 +34,8 @@ export interface OpenAiCompatibleProviderOptions {
    * within the call's timeout. Default 0: the gateway must not multiply load silently.
    */
   maxRetries?: number;
+  /** Extra headers of every call (the providers file's `headers`); never replace the key's `authorization`. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -103,6 +105,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       baseURL: options.baseURL,
       apiKey: this.#apiKey,
       maxRetries: options.maxRetries ?? 0,
+      headers: options.headers,
     });
   }
 

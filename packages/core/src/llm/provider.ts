@@ -84,6 +84,30 @@ export interface LlmCallOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
+/** USD per million tokens of a model, from the providers file; null where it gives none. */
+export interface ModelPricing {
+  inputPrice: number | null;
+  outputPrice: number | null;
+}
+
+/** What is known of a model a provider serves: the providers file's entry for it. */
+export interface ModelCapabilities {
+  /** The provider's name (`default` for MEMGATE_LLM_*). */
+  provider: string;
+  /** The id the upstream knows the model by (without the `provider/` prefix). */
+  upstreamModel: string;
+  contextWindow: number | null;
+  supportsTools: boolean | null;
+  supportsVision: boolean | null;
+  inputPrice: number | null;
+  outputPrice: number | null;
+}
+
+/** One provider's reachability, by name, for `/readyz`. */
+export interface NamedProbeResult extends ProbeResult {
+  name: string;
+}
+
 /**
  * An upstream LLM. Implementations throw MemgateError: UPSTREAM_ERROR (502) for failures and
  * garbled answers, UPSTREAM_TIMEOUT (504), RATE_LIMITED (429, with retryAfterSeconds), and let an
@@ -111,4 +135,17 @@ export interface LlmProvider {
    * Never throws. Absent on providers with no upstream (the offline model).
    */
   probe?(options?: LlmCallOptions): Promise<ProbeResult>;
+  /**
+   * Each named upstream's probe (a registry of several); `probe` then sums them up. Never throws.
+   */
+  probeEach?(options?: LlmCallOptions): Promise<NamedProbeResult[]>;
+  /**
+   * Throws a 422 naming `loc` when `model` addresses no model this provider serves (an unknown
+   * `provider/model`). Absent: any name is accepted, as by a single upstream whose catalog is unknown.
+   */
+  checkModel?(model: string, loc: (string | number)[]): void;
+  /** What the providers file says of `model`; null for a model it does not list. */
+  capabilities?(model: string): ModelCapabilities | null;
+  /** The model's prices (USD per million tokens); null for a model the providers file does not list. */
+  pricing?(model: string): ModelPricing | null;
 }

@@ -18,6 +18,8 @@ export interface UpstreamClientOptions {
   apiKey?: string;
   /** Retries on 408/409/429/5xx (or `x-should-retry: true`) and on connection errors. */
   maxRetries: number;
+  /** Headers of every call (a gateway's own, e.g. `x-portkey-config`), lower-case; under the key and per-call ones. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Options of one call. */
@@ -69,6 +71,7 @@ export class UpstreamClient {
       accept: 'application/json',
       'content-type': 'application/json',
       'user-agent': 'memgate',
+      ...options.headers,
       ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
     };
   }

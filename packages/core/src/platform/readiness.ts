@@ -1,6 +1,6 @@
 import { scrubAddresses } from '../llm/scrub-addresses.ts';
 import type { Memgate } from '../memgate.ts';
-import type { UpstreamReport } from './upstream-monitor.ts';
+import type { ProvidersReport, UpstreamReport } from './upstream-monitor.ts';
 
 /**
  * What `/readyz` answers, on every protocol's server. The store decides readiness; the upstream's
@@ -9,22 +9,24 @@ import type { UpstreamReport } from './upstream-monitor.ts';
  * the upstream by its kind only, and a store failure with any address in it masked.
  */
 export type ReadinessReport =
-  | { status: 'ready'; llm: string; upstream: UpstreamReport; node: string }
-  | { status: 'unavailable'; reason: string; upstream: UpstreamReport; node: string };
+  | { status: 'ready'; llm: string; upstream: UpstreamReport; providers?: ProvidersReport; node: string }
+  | { status: 'unavailable'; reason: string; upstream: UpstreamReport; providers?: ProvidersReport; node: string };
 
 /** Checks that the store can serve; the HTTP status to send is 200 when ready, 503 otherwise. */
 export async function readiness(memgate: Memgate): Promise<{ httpStatus: 200 | 503; body: ReadinessReport }> {
   const node = process.version;
-  const [store, upstream] = await Promise.all([
+  const [store, { upstream, providers }] = await Promise.all([
     memgate.ready().then(
       () => null,
       (error: unknown) =>
         scrubAddresses(error instanceof Error ? error.message : String(error), undefined, '[address]'),
     ),
-    memgate.upstream(),
+    memgate.upstreams(),
   ]);
+  // With a providers file, `upstream` sums them up and `providers` names each (`default` included).
+  const each = providers ? { providers } : {};
   if (store === null) {
-    return { httpStatus: 200, body: { status: 'ready', llm: memgate.provider.kind, upstream, node } };
+    return { httpStatus: 200, body: { status: 'ready', llm: memgate.provider.kind, upstream, ...each, node } };
   }
-  return { httpStatus: 503, body: { status: 'unavailable', reason: store, upstream, node } };
+  return { httpStatus: 503, body: { status: 'unavailable', reason: store, upstream, ...each, node } };
 }

@@ -1,13 +1,24 @@
-import type { LlmProvider, ProbeResult } from '../llm/provider.ts';
+import type { LlmProvider, NamedProbeResult, ProbeResult } from '../llm/provider.ts';
+import { summariseProbes } from '../llm/provider-registry.ts';
 
 /** The upstream's reachability as `/readyz` reports it; `offline` for the built-in model. */
 export type UpstreamReport = 'offline' | (ProbeResult & { checked_at: string });
+
+/** With several providers: each one's reachability by name, from the same probe as the summary. */
+export type ProvidersReport = Record<string, ProbeResult>;
 
 export interface UpstreamMonitorOptions {
   /** A probe result is reused this long; default 10 000 (at most one probe every 10 s). */
   intervalMs?: number;
   /** The clock, in ms; tests pass their own. */
   now?: () => number;
+}
+
+/** One probe's answer and when it was asked. */
+interface Probed {
+  report: UpstreamReport;
+  providers: ProvidersReport | undefined;
+  at: number;
 }
 
 /**
@@ -19,8 +30,8 @@ export class UpstreamMonitor {
   readonly #provider: LlmProvider;
   readonly #intervalMs: number;
   readonly #now: () => number;
-  #last: { report: UpstreamReport; at: number } | undefined;
-  #inFlight: Promise<UpstreamReport> | undefined;
+  #last: Probed | undefined;
+  #inFlight: Promise<Probed> | undefined;
 
   constructor(provider: LlmProvider, options: UpstreamMonitorOptions = {}) {
     this.#provider = provider;
@@ -29,20 +40,32 @@ export class UpstreamMonitor {
   }
 
   async status(): Promise<UpstreamReport> {
-    if (!this.#provider.probe) return 'offline';
-    const last = this.#last;
-    if (last && this.#now() - last.at < this.#intervalMs) return last.report;
-    const probing = this.#probe();
-    return last ? last.report : probing;
+    return (await this.detail()).upstream;
   }
 
-  #probe(): Promise<UpstreamReport> {
+  /** The summary `status()` gives, plus each provider's part of it when there are several. */
+  async detail(): Promise<{ upstream: UpstreamReport; providers?: ProvidersReport }> {
+    if (!this.#provider.probe) return { upstream: 'offline' };
+    const last = this.#last;
+    const fresh = last && this.#now() - last.at < this.#intervalMs;
+    const probing = fresh ? undefined : this.#probe();
+    const current = last ?? (await (probing as Promise<Probed>));
+    return current.providers
+      ? { upstream: current.report, providers: current.providers }
+      : { upstream: current.report };
+  }
+
+  #probe(): Promise<Probed> {
     this.#inFlight ??= (async () => {
       const at = this.#now();
-      const result = (await this.#provider.probe?.()) ?? { reachable: false, error: 'no probe' };
+      const each: NamedProbeResult[] | undefined = await this.#provider.probeEach?.();
+      const result = each
+        ? summariseProbes(each)
+        : ((await this.#provider.probe?.()) ?? { reachable: false, error: 'no probe' });
       const report = { ...result, checked_at: new Date(at).toISOString() };
-      this.#last = { report, at };
-      return report;
+      const providers = each && Object.fromEntries(each.map(({ name, ...probe }) => [name, probe]));
+      this.#last = { report, providers, at };
+      return this.#last;
     })().finally(() => {
       this.#inFlight = undefined;
     });

@@ -230,6 +230,7 @@ export class ResponseService {
     if (!chatBody['model']) chatBody['model'] = agentId;
     // Refuse a bad body before a fork is made for it: nothing is stored for a refused request.
     parseOrThrow(chatCompletionRequestSchema, chatBody);
+    this.options.chat.assertKnownModel(chatBody['model'] as string, agentId);
     const forked = await conversationOfTarget(this.options, principal, target);
     const timing = call.timing ?? { upstreamMs: 0, upstreamCalls: 0 };
     return {

@@ -222,6 +222,28 @@ export const modelEntrySchema = z
     created: z.number().int().meta({ description: 'Unix seconds; 0 for upstream models.' }),
     owned_by: z.string().meta({ description: '`memgate-agent` for an agent, `upstream` for an upstream model.' }),
     name: z.string().meta({ description: 'The agent’s name; the model id for upstream models.' }),
+    provider: z
+      .string()
+      .optional()
+      .meta({ description: 'Upstream models: the provider serving it (`default` is MEMGATE_LLM_*).' }),
+    context_window: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .meta({ description: 'Upstream models: tokens, from the providers file; null when unknown.' }),
+    supports_tools: z.boolean().nullable().optional().meta({ description: 'Upstream models; null when unknown.' }),
+    supports_vision: z.boolean().nullable().optional().meta({ description: 'Upstream models; null when unknown.' }),
+    input_price: z
+      .number()
+      .nullable()
+      .optional()
+      .meta({ description: 'Upstream models: USD per million prompt tokens; null when unknown.' }),
+    output_price: z
+      .number()
+      .nullable()
+      .optional()
+      .meta({ description: 'Upstream models: USD per million completion tokens; null when unknown.' }),
   })
   .meta({ id: 'Model', description: 'An agent or an upstream model, in OpenAI’s model shape.' });
 

@@ -6,6 +6,7 @@ import type { Agent, MemoryBlock, Principal, StoredMessage } from '../domain/typ
 import { MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { LlmProvider } from '../llm/provider.ts';
 import { metadataSchema } from '../schemas/chat-request.ts';
 import { NUL_MESSAGE, noNul, storedText } from '../schemas/json-limits.ts';
 import type { AgentPatch, Store } from '../store/store.ts';
@@ -75,13 +76,22 @@ export class AgentService {
     private readonly store: Store,
     private readonly defaultModel: string,
     private readonly events?: EventBus,
+    /** Checks `model` names a model it serves (several providers), and knows its context window. */
+    private readonly provider?: LlmProvider,
   ) {}
+
+  /** The 422 for a `provider/model` no provider serves; the offline model answers to any name. */
+  private checkModel(model: string): void {
+    if (this.provider?.offline) return;
+    this.provider?.checkModel?.(model, ['body', 'model']);
+  }
 
   async create(principal: Principal, body: unknown): Promise<Agent> {
     requireWriteScope(principal);
     const input = parseOrThrow(createAgentSchema, body ?? {});
     const id = `agent-${randomUUID()}`;
     const model = input.model ?? this.defaultModel;
+    if (input.model !== undefined) this.checkModel(model);
     const memory = input.memory_blocks
       ? input.memory_blocks.map(memoryBlockOf)
       : [
@@ -94,7 +104,8 @@ export class AgentService {
       name: input.name ?? `agent-${id.slice(6, 14)}`,
       model,
       system: input.system ?? DEFAULT_SYSTEM_PROMPT,
-      contextWindow: input.context_window ?? contextWindowFor(model),
+      contextWindow:
+        input.context_window ?? this.provider?.capabilities?.(model)?.contextWindow ?? contextWindowFor(model),
       createdAt: new Date().toISOString(),
       memory,
       ...(input.block_ids?.length && { blockIds: input.block_ids }),
@@ -170,6 +181,7 @@ export class AgentService {
   async update(principal: Principal, agentId: string, body: unknown): Promise<Agent> {
     requireWriteScope(principal);
     const input = parseOrThrow(updateAgentSchema, body ?? {});
+    if (input.model !== undefined) this.checkModel(input.model);
     const current = await this.get(principal, agentId);
     if (input.context_window !== undefined && input.context_window < current.contextWindow) {
       await this.compactor?.(principal, agentId, input.context_window);

@@ -8,6 +8,7 @@ export {
   type ObservabilityOptions,
   quietObservability,
   type RequestEntry,
+  upstreamHostFor,
   upstreamHostOf,
 } from './observability.ts';
 export { observedTelemetry } from './observed-telemetry.ts';

@@ -9,8 +9,10 @@ export interface ObservabilityOptions {
   level?: string;
   /** Where log lines go; default stdout. */
   destination?: DestinationStream;
-  /** The upstream LLM's base URL; only its host is ever logged. */
+  /** The upstream LLM's base URL (MEMGATE_LLM_BASE_URL, the `default` provider); only its host is ever logged. */
   upstreamBaseURL?: string;
+  /** The providers file's upstreams by name: a failed call to `name/model` logs that provider's host. */
+  providerBaseURLs?: Readonly<Record<string, string>>;
   /** Node's process metrics; default true. */
   processMetrics?: boolean;
 }
@@ -55,10 +57,31 @@ export function upstreamHostOf(baseURL: string | undefined): string {
   }
 }
 
+/**
+ * The host a call to `model` went to: its provider's when the model is `name/model` of a file
+ * provider, else the default upstream's (the registry's routing rule).
+ */
+export function upstreamHostFor(
+  defaultBaseURL: string | undefined,
+  providerBaseURLs: Readonly<Record<string, string>> = {},
+): (model: string) => string {
+  const fallback = upstreamHostOf(defaultBaseURL);
+  const hosts = new Map(Object.entries(providerBaseURLs).map(([name, url]) => [name, upstreamHostOf(url)]));
+  if (hosts.size === 0) return () => fallback;
+  return (model) => {
+    const slash = model.indexOf('/');
+    return (slash > 0 && hosts.get(model.slice(0, slash))) || fallback;
+  };
+}
+
 export function createObservability(options: ObservabilityOptions = {}): Observability {
   const logger = createLogger({ level: options.level, destination: options.destination });
   const metrics = createMetrics({ processMetrics: options.processMetrics });
-  const telemetry = observedTelemetry({ logger, metrics, upstreamHost: upstreamHostOf(options.upstreamBaseURL) });
+  const telemetry = observedTelemetry({
+    logger,
+    metrics,
+    upstreamHost: upstreamHostFor(options.upstreamBaseURL, options.providerBaseURLs),
+  });
   const observeRequest = (entry: RequestEntry) => {
     const { protocol, method, route, status } = entry;
     const labels = { protocol, method, route, status: String(status) };

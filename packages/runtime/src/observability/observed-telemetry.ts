@@ -14,8 +14,8 @@ import type { MemgateMetrics } from './metrics.ts';
 export interface ObservedTelemetryOptions {
   logger: Logger;
   metrics: MemgateMetrics;
-  /** The upstream's host (`api.openai.com`), never its URL's credentials or its key. */
-  upstreamHost: string;
+  /** The host (`api.openai.com`) a call to a model goes to, never its URL's credentials or its key. */
+  upstreamHost: (model: string) => string;
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -141,7 +141,7 @@ class ObservedSpan<K extends SpanKind> implements TelemetrySpan<K> {
     const line = {
       requestId: this.turn.requestId,
       protocol: this.turn.protocol,
-      upstreamHost,
+      upstreamHost: upstreamHost(model),
       status: result.status,
       attempt,
       purpose,
