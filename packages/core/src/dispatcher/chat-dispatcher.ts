@@ -225,6 +225,7 @@ export class ChatDispatcher {
         timing: call.timing,
         trace,
         window,
+        ...(principal.keyId !== undefined && { keyId: principal.keyId }),
       };
       const end = async () => {
         clearDeadline();

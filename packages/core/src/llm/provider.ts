@@ -111,4 +111,9 @@ export interface LlmProvider {
    * Never throws. Absent on providers with no upstream (the offline model).
    */
   probe?(options?: LlmCallOptions): Promise<ProbeResult>;
+  /**
+   * The model's prices in USD per million tokens, for the cost of its usage records; null (or no
+   * method) when memgate knows none.
+   */
+  pricing?(model: string): { inputPrice: number | null; outputPrice: number | null } | null;
 }
