@@ -208,7 +208,6 @@ export const typeDefs = /* GraphQL */ `
     "Added: grows by one with every write."
     version: Int
   }
-  "Added: a memory block as its own entity, attachable to several agents."
   "How a usage report sums the calls: per agent, API key, model or UTC day."
   enum UsageGroupBy {
     agent
@@ -248,6 +247,7 @@ export const typeDefs = /* GraphQL */ `
     groups: [UsageGroup!]!
     totals: UsageTotals!
   }
+  "Added: a memory block as its own entity, attachable to several agents."
   type Block {
     id: ID!
     object: String!

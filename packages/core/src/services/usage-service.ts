@@ -73,13 +73,13 @@ function totalsResource(totals: UsageTotals | UsageGroup) {
 
 /**
  * The query's range as ISO instants: a day-only `from` starts at 00:00 UTC, a day-only `to`
- * includes that day. 422 when it ends before it starts.
+ * includes that day. 422 when it does not end after it starts.
  */
 function rangeOf(query: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
   const to = query.to === undefined ? Date.now() : instantOf(query.to, true);
   const from = query.from === undefined ? to - DEFAULT_DAYS * DAY_MS : instantOf(query.from, false);
-  if (from > to) {
-    throw new MemgateError('BAD_USER_INPUT', '`from` must not be after `to`.', {
+  if (from >= to) {
+    throw new MemgateError('BAD_USER_INPUT', '`from` must be before `to`.', {
       param: 'from',
       detailCode: 'invalid_range',
     });
