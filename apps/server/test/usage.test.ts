@@ -300,6 +300,25 @@ describe.each(BACKENDS)('usage records on %s', (_name, openBackend, skip) => {
     expect(rows.every((row) => row.prompt_tokens > 0 && row.completion_tokens === 0)).toBe(true);
   });
 
+  it.skipIf(skip)('records the summaries of a smaller context window as the PATCH’s key’s', async () => {
+    const agentId = await createAgent({ name: 'shrinking', context_window: 32_000 });
+    for (let index = 0; index < 4; index++) {
+      upstream.script(sendMessage(`Reply ${index}.`));
+      const long = `Message ${index}: ${'words to remember '.repeat(60)}`;
+      expect((await chat(agentId, long)).status).toBe(200);
+    }
+    const calls = upstream.requests.length;
+    upstream.setDefault(() => ({ content: 'The user sent four long messages about words.' }));
+    const patched = await call('PATCH', `/v1/agents/${agentId}`, test.apiKey, { context_window: 1024 });
+    expect(patched.status).toBe(200);
+    const summaries = upstream.requests.slice(calls);
+    expect(summaries.length).toBeGreaterThan(0);
+    for (const request of summaries) expect(request.headers['x-memgate-agent']).toBe(agentId);
+    const rows = (await backend.rows()).filter((row) => row.agent_id === agentId && row.purpose === 'summary');
+    expect(rows).toHaveLength(summaries.length);
+    expect(rows.every((row) => row.key_id === aliceKeyId && row.outcome === 'ok')).toBe(true);
+  });
+
   it.skipIf(skip)('sends who the call is for upstream, keeping a client’s own safety_identifier', async () => {
     const agentId = await createAgent({ name: 'identified' });
     upstream.script(sendMessage('Hi.'), sendMessage('Hi again.'));

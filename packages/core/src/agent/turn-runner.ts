@@ -424,8 +424,14 @@ export class TurnRunner {
    * fits (an agent whose window was made smaller). The caller holds the conversation's lock.
    * Returns whether it summarised.
    */
-  async compact(agent: Agent, conversationId: string, signal?: AbortSignal): Promise<boolean> {
-    const owner = { userId: agent.userId, keyId: null, agentId: agent.id, conversationId };
+  async compact(
+    agent: Agent,
+    conversationId: string,
+    call: { signal?: AbortSignal | undefined; keyId?: string | undefined } = {},
+  ): Promise<boolean> {
+    const { signal } = call;
+    // The summary calls are recorded as the key's whose change of the window asked for them.
+    const owner = { userId: agent.userId, keyId: call.keyId ?? null, agentId: agent.id, conversationId };
     const usageLog = new UsageLog(owner, this.options.provider);
     const commit = async (step: TurnStep) => {
       const usage = usageLog.take();
