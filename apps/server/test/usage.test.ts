@@ -127,6 +127,15 @@ const overflow: ScriptedResponse = {
 
 const isSummaryRequest = (body: ChatRequestBody) => !body.tools?.length;
 
+/** Waits until `check` holds: what a turn does after its client left is not on the client's clock. */
+async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('Condition not met in time.');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe.each(BACKENDS)('usage records on %s', (_name, openBackend, skip) => {
   let backend: Backend;
   let upstream: MockUpstream;
@@ -272,6 +281,25 @@ describe.each(BACKENDS)('usage records on %s', (_name, openBackend, skip) => {
     ]);
     const byAgent = (await usage('?group_by=agent')).body.data.find((group) => group.key === agentId)!;
     expect(byAgent).toMatchObject({ calls: 3, failed_calls: 2 });
+  });
+
+  it.skipIf(skip)('records a streamed call the client left as cancelled', async () => {
+    const agentId = await createAgent({ name: 'left' });
+    upstream.script({ hang: true });
+    const leave = new AbortController();
+    const streamed = fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${test.apiKey}` },
+      body: JSON.stringify({ model: agentId, stream: true, messages: [{ role: 'user', content: 'Wait.' }] }),
+      signal: leave.signal,
+    }).then((response) => response.text());
+    await until(async () => upstream.activeRequests() > 0);
+    leave.abort();
+    await expect(streamed).rejects.toThrow();
+    await upstream.waitForAbort();
+    const recorded = async () => (await backend.rows()).filter((row) => row.agent_id === agentId);
+    await until(async () => (await recorded()).length > 0);
+    expect((await recorded()).map((row) => [row.purpose, row.outcome])).toEqual([['step', 'cancelled']]);
   });
 
   it.skipIf(skip)('records embedding calls of archival memory, in a turn and through the API', async () => {
