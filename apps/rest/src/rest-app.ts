@@ -21,6 +21,7 @@ import { agentRoutes } from './routes/agent-routes.ts';
 import { blockRoutes } from './routes/block-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
+import { usageRoutes } from './routes/usage-routes.ts';
 
 export interface RestAppOptions {
   /** Largest accepted request body; larger ones get 413. Default: the core's `defaultBodyLimitBytes()` (room for one largest image). */
@@ -72,6 +73,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     conversationRoutes(memgate),
     responseRoutes(memgate, options.stream),
     openaiConversationRoutes(memgate),
+    usageRoutes(memgate),
   );
   app.use((request, _response, next) => {
     next(

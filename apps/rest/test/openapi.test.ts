@@ -70,6 +70,8 @@ const ROUTES = [
   'get /v1/admin/users/{userId}/api-keys',
   'delete /v1/admin/users/{userId}',
   'delete /v1/admin/api-keys/{keyId}',
+  'get /v1/usage',
+  'get /v1/admin/usage',
   'get /healthz',
   'get /readyz',
   'get /openapi.json',

@@ -21,6 +21,7 @@ import { BlockService } from './services/block-service.ts';
 import { ConversationService } from './services/conversation-service.ts';
 import { MemoryService } from './services/memory-service.ts';
 import { ModelCatalog, type ModelEntry, type ModelList } from './services/model-catalog.ts';
+import { UsageService } from './services/usage-service.ts';
 import type { Store } from './store/store.ts';
 import type { Telemetry } from './telemetry/telemetry.ts';
 
@@ -70,6 +71,8 @@ export interface Memgate {
   /** Letta Agent Files (.af): export and import. */
   readonly agentFiles: AgentFileService;
   readonly admin: AdminService;
+  /** What the upstream calls cost: the caller's, or (admin) every user's. */
+  readonly usage: UsageService;
   /** The caller's agents and the upstream models, in OpenAI's list shape. */
   models(principal: Principal): Promise<ModelList>;
   /** One model by agent id or upstream model id; NOT_FOUND (`model_not_found`) for any other. */
@@ -127,6 +130,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
       maxImportBytes: options.maxImportBytes,
     }),
     admin: new AdminService(store, options.adminToken, events),
+    usage: new UsageService(store),
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),

@@ -3,6 +3,7 @@ import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
 import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
 import { FORK_MIGRATION } from './fork-migration.ts';
 import { RESPONSES_MIGRATION } from './responses.ts';
+import { USAGE_MIGRATION } from './usage.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -175,5 +176,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     description: 'blocks of their own: shared between agents, with descriptions and history; agent tags and metadata',
     up: BLOCKS_MIGRATION,
+  },
+  {
+    version: 10,
+    description: 'usage records: one row per upstream call, with its tokens, cost and outcome',
+    up: USAGE_MIGRATION,
   },
 ];

@@ -26,6 +26,9 @@ import type {
   StoredMessage,
   TextSearch,
   TurnStep,
+  UsageGroup,
+  UsageQuery,
+  UsageRecord,
   User,
 } from '@memgate/core';
 import {
@@ -59,6 +62,7 @@ import type { AgentRow, ConversationRow, MessageRow } from './rows.ts';
 import { searchMessages, searchPassages } from './search.ts';
 import { storableMetadata } from './storable-metadata.ts';
 import { inTransaction } from './transaction.ts';
+import { PostgresUsage } from './usage.ts';
 import { writeAgent } from './write-agent.ts';
 import { writePassages } from './write-passages.ts';
 
@@ -76,6 +80,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export class PostgresStore implements Store {
   readonly #pool: Pool;
   readonly #responses: PostgresResponses;
+  readonly #usage: PostgresUsage;
   readonly #blocks: PostgresBlocks;
   readonly #windows: ContextWindowCache;
   #closed = false;
@@ -88,6 +93,7 @@ export class PostgresStore implements Store {
     });
     this.#windows = new ContextWindowCache(this.#pool);
     this.#responses = new PostgresResponses(this.#pool);
+    this.#usage = new PostgresUsage(this.#pool);
     this.#blocks = new PostgresBlocks(this.#pool);
   }
 
@@ -251,6 +257,14 @@ export class PostgresStore implements Store {
 
   async deleteResponse(userId: string, responseId: string): Promise<boolean> {
     return this.#responses.delete(userId, responseId);
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    await this.#usage.record(records);
+  }
+
+  async summariseUsage(query: UsageQuery): Promise<UsageGroup[]> {
+    return this.#usage.summarise(query);
   }
 
   async forkConversation(fork: ConversationFork): Promise<Conversation> {

@@ -1,4 +1,5 @@
 import { API_KEY_COLUMNS } from '@memgate/core';
+import { usageInsert } from './usage.ts';
 
 /**
  * The store's SQL. The hot ones are named, so pg prepares them once per connection and then
@@ -122,6 +123,14 @@ export const SQL = {
   commitStep: {
     name: 'memgate_commit_step',
     text: `SELECT message_id AS id, message_seq AS seq
+           FROM memgate_commit_step(${Array.from({ length: 30 }, (_, index) => `$${index + 1}`).join(', ')})`,
+  },
+  // A data-modifying CTE runs whether or not it is read, in the statement's transaction: the usage
+  // rows are written with the step, or not at all when the function raises.
+  commitStepWithUsage: {
+    name: 'memgate_commit_step_with_usage',
+    text: `WITH usage AS (${usageInsert(31)})
+           SELECT message_id AS id, message_seq AS seq
            FROM memgate_commit_step(${Array.from({ length: 30 }, (_, index) => `$${index + 1}`).join(', ')})`,
   },
 

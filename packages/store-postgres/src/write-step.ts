@@ -6,11 +6,23 @@ import {
   type ToolCall,
   type TurnStep,
 } from '@memgate/core';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 import { writeAttachments } from './attachments.ts';
 import { storable } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
+import { usageColumns } from './usage.ts';
 import { writePassages } from './write-passages.ts';
+
+/**
+ * The statement that commits a step: memgate_commit_step, with the step's usage records inserted
+ * by the same statement when it has any (so still one round trip and one transaction).
+ */
+export function commitStepQuery(step: TurnStep): { messages: NewMessage[]; query: QueryConfig } {
+  const { messages, values } = commitStepCall(step);
+  const usage = step.usage ?? [];
+  if (usage.length === 0) return { messages, query: { ...SQL.commitStep, values } };
+  return { messages, query: { ...SQL.commitStepWithUsage, values: [...values, ...usageColumns(usage)] } };
+}
 
 /**
  * The parameters of memgate_commit_step for a step (see blocks-migration.ts), and the
@@ -89,8 +101,8 @@ export function memoryWrites(updates: { label: string; value: string; version?: 
  * throws part-way on a bad step and relies on the rollback to leave nothing of it behind.
  */
 export async function writeStep(client: PoolClient, step: TurnStep): Promise<StoredMessage[]> {
-  const { messages, values } = commitStepCall(step);
-  const { rows } = await client.query<{ id: string; seq: string }>({ ...SQL.commitStep, values });
+  const { messages, query } = commitStepQuery(step);
+  const { rows } = await client.query<{ id: string; seq: string }>(query);
   const stored = withSeqs(messages, rows, step.conversationId ?? step.agentId);
   await writeAttachments(client, stored);
   await writePassages(client, step.passages ?? []);

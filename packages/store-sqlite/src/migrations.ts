@@ -2,6 +2,7 @@ import { BLOCKS_MIGRATION } from './block-migration.ts';
 import { type Database, prepare, transaction } from './driver.ts';
 import { FORK_MIGRATION } from './fork-statements.ts';
 import { RESPONSES_MIGRATION } from './response-migration.ts';
+import { USAGE_MIGRATION } from './usage-migration.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -254,6 +255,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   RESPONSES_MIGRATION,
   BLOCKS_MIGRATION,
+  USAGE_MIGRATION,
 ];
 
 /**

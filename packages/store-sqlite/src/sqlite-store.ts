@@ -27,10 +27,13 @@ import type {
   StoredMessage,
   TextSearch,
   TurnStep,
+  UsageGroup,
+  UsageQuery,
+  UsageRecord,
   User,
 } from '@memgate/core';
 import { toApiKey, toContextSummary, toPendingToolCall, toResponseRecord, toUser } from '@memgate/core';
-import { storableStep } from '@memgate/core/store-kit';
+import { storableStep, toUsageGroup } from '@memgate/core/store-kit';
 import { withAttachments } from './attachments.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
@@ -245,6 +248,18 @@ export class SqliteStore implements Store {
 
   async deleteResponse(userId: string, responseId: string): Promise<boolean> {
     return this.#writer.submit('deleteResponse', userId, responseId);
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    if (records.length > 0) await this.#writer.submit('recordUsage', records);
+  }
+
+  async summariseUsage(query: UsageQuery): Promise<UsageGroup[]> {
+    const rows =
+      query.userId === null
+        ? this.#sql.usageOfAll[query.groupBy].all(query.from, query.to)
+        : this.#sql.usageOfUser[query.groupBy].all(query.userId, query.from, query.to);
+    return rows.map(toUsageGroup);
   }
 
   async createConversation(conversation: Conversation): Promise<Conversation> {

@@ -12,6 +12,7 @@ import { prepareForkStatements } from './fork-statements.ts';
 import { MESSAGE_COLUMNS, prepareMemoryStatements } from './memory-statements.ts';
 import { prepareResponseStatements } from './response-statements.ts';
 import type { AgentRow, ConversationRow, MessageParams, MessageRow } from './rows.ts';
+import { prepareUsageStatements } from './usage-statements.ts';
 
 // Qualified for the join with conversations, which shares the id, name and created_at column names.
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
@@ -32,6 +33,7 @@ export function prepareStatements(db: Database) {
     ...prepareMemoryStatements(db),
     ...prepareResponseStatements(db),
     ...prepareBlockStatements(db),
+    ...prepareUsageStatements(db),
     // Reads a table only migrate() creates, so a ping fails on an unmigrated database too.
     schemaVersion: prepare(db, 'SELECT MAX(version) FROM schema_migrations'),
     insertUser: prepare<UserRow>(db, 'INSERT INTO users (id, name, created_at) VALUES (@id, @name, @created_at)'),

@@ -1,5 +1,11 @@
 import type { StoredMessage, TurnStep } from '@memgate/core';
-import { assertStepRowsBelongToAgent, MemgateError, memoryConflict, messageSearchText } from '@memgate/core/store-kit';
+import {
+  assertStepRowsBelongToAgent,
+  MemgateError,
+  memoryConflict,
+  messageSearchText,
+  toUsageRow,
+} from '@memgate/core/store-kit';
 import { messageScopeTokens } from './agent-token.ts';
 import { writeAttachments } from './attachments.ts';
 import { toMessageParams, toPendingToolCallRow, withSeq } from './row-mapping.ts';
@@ -38,6 +44,7 @@ export function writeStep(sql: Statements, step: TurnStep): StoredMessage[] {
   for (const call of step.addPendingToolCalls ?? []) {
     sql.insertPending.run({ ...toPendingToolCallRow(call), conversation_id: conversationId });
   }
+  for (const record of step.usage ?? []) sql.insertUsage.run(toUsageRow(record));
   return stored;
 }
 

@@ -30,6 +30,7 @@ import {
 } from './chat-input.ts';
 import { chunkFields, completionFields } from './chat-output.ts';
 import { jsonScalar } from './json-scalar.ts';
+import { usageReportFields } from './usage-output.ts';
 
 type Root = unknown;
 
@@ -90,6 +91,14 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
       },
       block: async (_root: Root, args: { id: string }, context: GraphqlContext) =>
         blockFields(await memgate.blocks.get(context.principal, args.id)),
+      usage: async (
+        _root: Root,
+        args: { groupBy?: string | null; from?: string | null; to?: string | null },
+        context: GraphqlContext,
+      ) => {
+        const query = present({ group_by: args.groupBy, from: args.from, to: args.to });
+        return usageReportFields(await memgate.usage.report(context.principal, query));
+      },
     },
     Block: {
       history: async (

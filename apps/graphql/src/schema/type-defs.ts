@@ -208,6 +208,45 @@ export const typeDefs = /* GraphQL */ `
     "Added: grows by one with every write."
     version: Int
   }
+  "How a usage report sums the calls: per agent, API key, model or UTC day."
+  enum UsageGroupBy {
+    agent
+    key
+    model
+    day
+  }
+  "Sums over upstream calls (turn steps, summaries, embeddings; failed ones too)."
+  type UsageTotals {
+    calls: Int!
+    failedCalls: Int!
+    promptTokens: Int!
+    "Prompt tokens served from the upstream's cache (part of promptTokens)."
+    cachedTokens: Int!
+    completionTokens: Int!
+    totalTokens: Int!
+    "From the models' prices; calls of models without prices add nothing."
+    costUsd: Float!
+  }
+  "One group: key is the agent id, key id, model or day (YYYY-MM-DD); null for calls with none."
+  type UsageGroup {
+    key: String
+    calls: Int!
+    failedCalls: Int!
+    promptTokens: Int!
+    cachedTokens: Int!
+    completionTokens: Int!
+    totalTokens: Int!
+    costUsd: Float!
+  }
+  type UsageReport {
+    groupBy: UsageGroupBy!
+    "ISO 8601, inclusive."
+    from: String!
+    "ISO 8601, exclusive."
+    to: String!
+    groups: [UsageGroup!]!
+    totals: UsageTotals!
+  }
   "Added: a memory block as its own entity, attachable to several agents."
   type Block {
     id: ID!
@@ -331,6 +370,11 @@ export const typeDefs = /* GraphQL */ `
     blocks(limit: Int, before: ID, label: String): [Block!]!
     "Added: one of your blocks; an unknown one is null with a NOT_FOUND error."
     block(id: ID!): Block
+    """
+    Added: what your upstream calls cost over [from, to) (ISO 8601 dates or date-times; default: the last 30
+    days), grouped (default: by day). REST: GET /v1/usage.
+    """
+    usage(groupBy: UsageGroupBy, from: String, to: String): UsageReport!
   }
   type Mutation {
     createAgent(input: CreateAgentInput!): Agent!

@@ -8,6 +8,7 @@ import { conversationPaths } from './conversation-paths.ts';
 import { openaiConversationPaths } from './openai-conversation-paths.ts';
 import { probePaths } from './probe-paths.ts';
 import { responsePaths } from './response-paths.ts';
+import { usagePaths } from './usage-paths.ts';
 
 type OpenApiDocument = ReturnType<typeof createDocument>;
 
@@ -32,6 +33,7 @@ const definition: ZodOpenApiObject = {
     { name: 'Blocks', description: 'Memory blocks shared between agents, with the history of every write.' },
     { name: 'Conversations', description: 'Threads of an agent; core and archival memory are shared by all of them.' },
     { name: 'Responses', description: 'OpenAI’s Responses API over the same agents and conversations.' },
+    { name: 'Usage', description: 'What the upstream calls cost, from one record per call.' },
     { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
     { name: 'Operations' },
   ],
@@ -42,6 +44,7 @@ const definition: ZodOpenApiObject = {
     ...conversationPaths,
     ...responsePaths,
     ...openaiConversationPaths,
+    ...usagePaths,
     ...adminPaths,
     ...probePaths,
   },

@@ -35,6 +35,9 @@ export function adminRoutes(memgate: Memgate): Router {
     const keys = await admin.listApiKeys(request.params.userId);
     response.json({ object: 'list', data: keys.map(apiKeyResource) });
   });
+  router.get('/usage', async (request, response) => {
+    response.json(await memgate.usage.adminReport(request.query));
+  });
   router.delete('/api-keys/:keyId', async (request, response) => {
     await admin.deleteApiKey(request.params.keyId);
     response.status(204).end();

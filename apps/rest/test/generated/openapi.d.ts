@@ -576,6 +576,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller’s usage, grouped by agent, key, model or day
+         * @description Every upstream call memgate makes (turn steps, summaries, embeddings; failed calls too) is one usage record. This sums them per group over `[from, to)`; `cost_usd` comes from the models’ prices. Covers every key of the caller’s user.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every user’s usage, or one user’s
+         * @description Every upstream call memgate makes (turn steps, summaries, embeddings; failed calls too) is one usage record. This sums them per group over `[from, to)`; `cost_usd` comes from the models’ prices.
+         */
+        get: operations["getAdminUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users": {
         parameters: {
             query?: never;
@@ -1890,6 +1930,48 @@ export interface components {
             status: string;
         } & {
             [key: string]: unknown;
+        };
+        UsageReport: {
+            /** @constant */
+            object: "usage";
+            /** @enum {string} */
+            group_by: "agent" | "key" | "model" | "day";
+            /** @description ISO 8601, inclusive. */
+            from: string;
+            /** @description ISO 8601, exclusive. */
+            to: string;
+            /** @description The user whose calls these are; null: every user’s. */
+            user_id: string | null;
+            data: components["schemas"]["UsageGroup"][];
+            totals: components["schemas"]["UsageTotals"];
+        };
+        UsageGroup: {
+            /** @description The agent id, key id, model or day (`YYYY-MM-DD`); null for calls with none (a CLI call has no key). */
+            key: string | null;
+            /** @description Upstream calls, failed ones included. */
+            calls: number;
+            /** @description Calls whose outcome was not `ok`. */
+            failed_calls: number;
+            prompt_tokens: number;
+            /** @description Prompt tokens served from the upstream’s cache (part of `prompt_tokens`). */
+            cached_tokens: number;
+            completion_tokens: number;
+            total_tokens: number;
+            /** @description Sum of the priced calls’ costs; calls of models without prices add nothing. */
+            cost_usd: number;
+        };
+        UsageTotals: {
+            /** @description Upstream calls, failed ones included. */
+            calls: number;
+            /** @description Calls whose outcome was not `ok`. */
+            failed_calls: number;
+            prompt_tokens: number;
+            /** @description Prompt tokens served from the upstream’s cache (part of `prompt_tokens`). */
+            cached_tokens: number;
+            completion_tokens: number;
+            total_tokens: number;
+            /** @description Sum of the priced calls’ costs; calls of models without prices add nothing. */
+            cost_usd: number;
         };
         User: {
             id: string;
@@ -5216,6 +5298,117 @@ export interface operations {
             503: {
                 headers: {
                     "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description Sum the calls per agent, API key, model, or UTC day. */
+                group_by?: "agent" | "key" | "model" | "day";
+                /** @description Start, inclusive (a day starts at 00:00 UTC). Default: `to` − 30 days. */
+                from?: string;
+                /** @description End, exclusive; a day is included whole. Default: now. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminUsage: {
+        parameters: {
+            query?: {
+                /** @description Sum the calls per agent, API key, model, or UTC day. */
+                group_by?: "agent" | "key" | "model" | "day";
+                /** @description Start, inclusive (a day starts at 00:00 UTC). Default: `to` − 30 days. */
+                from?: string;
+                /** @description End, exclusive; a day is included whole. Default: now. */
+                to?: string;
+                /** @description Only this user’s calls; default: every user’s. */
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -62,7 +62,7 @@ export const archivalMemoryInsert: AgentTool = {
       );
     }
     if (context.readOnly) return readOnlyMemory();
-    const passage = await context.archival.prepare(context.agentId, content, context.signal);
+    const passage = await context.archival.prepare(context.agentId, content, context.signal, context.usage);
     context.newPassages.push(passage);
     return ok(`Inserted into archival memory as ${passage.id}.`);
   },
@@ -89,6 +89,7 @@ export const archivalMemorySearch: AgentTool = {
       query,
       { page, pageSize: SEARCH_PAGE_SIZE },
       context.signal,
+      context.usage,
     );
     return fittedPage(searchHeader(results), context, (clip) =>
       results.hits.map((passage) => ({ timestamp: passage.createdAt, content: clipText(passage.content, clip) })),

@@ -4,6 +4,7 @@ import { isAbortError } from '../errors/memgate-error.ts';
 import type { ArchivalMemory } from '../memory/archival-memory.ts';
 import type { RecallMemory } from '../memory/recall-memory.ts';
 import type { TelemetrySpan } from '../telemetry/telemetry.ts';
+import type { UsageLog } from '../usage/usage-log.ts';
 import { type AgentTool, SEND_MESSAGE, type ToolContext, type ToolOutcome, toolFailure } from './base-tools.ts';
 import { type ReplyFormat, repairInstruction, structuredReply } from './reply-format.ts';
 
@@ -29,6 +30,8 @@ export interface ToolExecutionInput {
   /** An ephemeral turn: memory-writing tools refuse. */
   readOnly: boolean;
   signal?: AbortSignal;
+  /** The turn's usage records, for the tools' embedding calls. */
+  usage?: UsageLog;
 }
 
 export interface ToolExecutionResult {
@@ -71,6 +74,7 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
     maxResultCharacters: input.maxResultCharacters,
     readOnly: input.readOnly,
     signal: input.signal,
+    ...(input.usage && { usage: input.usage }),
   };
   const result: ToolExecutionResult = {
     toolMessages: [],

@@ -2,6 +2,7 @@ import type { MemoryBlock, NewPassage } from '../domain/types.ts';
 import type { LlmToolDefinition } from '../llm/provider.ts';
 import type { ArchivalMemory } from '../memory/archival-memory.ts';
 import type { RecallMemory } from '../memory/recall-memory.ts';
+import type { UsageLog } from '../usage/usage-log.ts';
 
 /** What running an agent tool produced, as the agent will read it. */
 export interface ToolOutcome {
@@ -27,6 +28,8 @@ export interface ToolContext {
   /** True in an ephemeral turn (`store: false`): tools that write memory refuse, and say why. */
   readOnly: boolean;
   signal?: AbortSignal;
+  /** The turn's usage records: the tools' embedding calls are recorded there. */
+  usage?: UsageLog;
 }
 
 export interface AgentTool {

@@ -6,7 +6,7 @@ import { toLlmMessage } from './context-messages.ts';
 import { compileSystemPrompt } from './system-prompt.ts';
 import { addUsage } from './turn-messages.ts';
 import type { TurnInput } from './turn-types.ts';
-import { endUpstreamCall, startUpstreamCall } from './upstream-call.ts';
+import { endUpstreamCall, identifiedRequest, startUpstreamCall } from './upstream-call.ts';
 
 /** The tools offered on a step: only the client's on a first step that requires one of them. */
 export function toolsForStep(
@@ -46,18 +46,23 @@ export function buildStepRequest(
 
 /** Upstream calls made for the turn besides its steps (summaries): timed, cancellable, in its usage. */
 export function accountedGenerate(provider: LlmProvider, input: TurnInput, usage: Usage): GenerateCall {
-  return async (request, parent) => {
+  return async (asked, parent) => {
     const started = performance.now();
+    const startedAt = Date.now();
+    const request = identifiedRequest(input, asked);
     input.timing.upstreamCalls++;
     const attributes = { model: request.model, streaming: false, purpose: 'summary' as const, attempt: 1 };
     const { span, options } = startUpstreamCall(input, { ...attributes, messages: request.messages }, parent);
+    const record = { model: request.model, purpose: 'summary' as const, startedAt };
     try {
       const result = await provider.generate(request, options);
       endUpstreamCall(span, result);
       addUsage(usage, result.usage);
+      input.usage?.add({ ...record, latencyMs: performance.now() - started, usage: result.usage });
       return result;
     } catch (error) {
       endUpstreamCall(span, undefined, error);
+      input.usage?.add({ ...record, latencyMs: performance.now() - started, error });
       throw error;
     } finally {
       input.timing.upstreamMs += performance.now() - started;

@@ -2,11 +2,13 @@ import { ContextManager, type ContextWindowState, type FitInput } from '../conte
 import type { Agent, MemoryBlock, StoredMessage, Usage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { LlmProvider } from '../llm/provider.ts';
+import type { LlmProvider, LlmRequest } from '../llm/provider.ts';
 import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
 import { agentsOfBlock, publishBlockUpdate } from '../services/block-service.ts';
 import type { Store, TurnStep } from '../store/store.ts';
+import { withIdentityHeaders, withSafetyIdentifier } from '../usage/upstream-identity.ts';
+import { UsageLog } from '../usage/usage-log.ts';
 import { type AgentTool, agentToolDefinitions, BASE_AGENT_TOOLS } from './base-tools.ts';
 import { CommitGate } from './commit-gate.ts';
 import { HeldSteps } from './held-steps.ts';
@@ -74,8 +76,17 @@ export class TurnRunner {
     const { agent } = clientInput;
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     const gate = new CommitGate(clientInput.signal);
+    const owner = {
+      userId: agent.userId,
+      keyId: clientInput.keyId ?? null,
+      agentId: agent.id,
+      conversationId: clientInput.conversationId,
+    };
+    const usageLog = new UsageLog(owner, this.options.provider);
     // The turn's upstream calls stop when the client leaves or when the first commit fails.
-    const input: TurnInput = clientInput.ephemeral ? clientInput : { ...clientInput, signal: gate.signal };
+    const input: TurnInput = clientInput.ephemeral
+      ? { ...clientInput, usage: usageLog }
+      : { ...clientInput, signal: gate.signal, usage: usageLog };
     const withMetadata = (step: TurnStep): TurnStep => {
       const { metadata } = input;
       return metadata ? { ...step, messages: step.messages.map((message) => ({ ...message, metadata })) } : step;
@@ -130,6 +141,8 @@ export class TurnRunner {
       gate.dispose();
       input.trace.step?.end({});
       input.trace.step = null;
+      // What no step carried: the calls of a turn that failed, or that stored nothing (`store: false`).
+      await usageLog.settle(this.options.store);
     }
   }
 
@@ -189,6 +202,7 @@ export class TurnRunner {
         maxResultCharacters: resultLimit,
         readOnly: input.ephemeral,
         signal: input.signal,
+        ...(input.usage && { usage: input.usage }),
         span: input.trace.step ?? input.trace.span,
       });
       // A structured reply is stored before it is relayed: it is the turn's last word.
@@ -362,10 +376,13 @@ export class TurnRunner {
     const parent = input.trace.step ?? input.trace.span;
     const span = parent.child('store.commit', { agentId: step.agentId, messages: step.messages.length });
     let stored: StoredMessage[];
+    // The calls that led to this step are stored with it: no write of their own on a turn's way.
+    const usage = input.usage?.take();
     let current: TurnStep = {
       ...step,
       conversationId: input.conversationId,
       messages: step.messages.map(withTokenCount),
+      ...(usage && { usage }),
     };
     try {
       for (let attempt = 1; ; attempt++) {
@@ -379,6 +396,7 @@ export class TurnRunner {
       }
       span.end({});
     } catch (error) {
+      input.usage?.giveBack(usage);
       span.end({}, error);
       throw error;
     }
@@ -406,32 +424,62 @@ export class TurnRunner {
    * fits (an agent whose window was made smaller). The caller holds the conversation's lock.
    * Returns whether it summarised.
    */
-  async compact(agent: Agent, conversationId: string, signal?: AbortSignal): Promise<boolean> {
+  async compact(
+    agent: Agent,
+    conversationId: string,
+    call: { signal?: AbortSignal | undefined; keyId?: string | undefined } = {},
+  ): Promise<boolean> {
+    const { signal } = call;
+    // The summary calls are recorded as the key's whose change of the window asked for them.
+    const owner = { userId: agent.userId, keyId: call.keyId ?? null, agentId: agent.id, conversationId };
+    const usageLog = new UsageLog(owner, this.options.provider);
     const commit = async (step: TurnStep) => {
-      const stored = await this.options.store.commitStep({
-        ...step,
-        conversationId,
-        messages: step.messages.map(withTokenCount),
-      });
+      const usage = usageLog.take();
+      let stored: StoredMessage[];
+      try {
+        stored = await this.options.store.commitStep({
+          ...step,
+          conversationId,
+          messages: step.messages.map(withTokenCount),
+          ...(usage && { usage }),
+        });
+      } catch (error) {
+        usageLog.giveBack(usage);
+        throw error;
+      }
       for (const message of stored) {
         await this.options.events.publish({ type: 'message.created', agentId: agent.id, conversationId, message });
       }
       return stored;
     };
-    const context = new ContextManager({
-      store: this.options.store,
-      commit,
-      generate: (request) => this.options.provider.generate(request, { signal }),
-    });
-    const window = await context.load(conversationId);
-    const { summarised } = await context.fit(window, {
-      agent,
-      model: agent.model,
-      memory: agent.memory,
-      instructions: [],
-      tools: agentToolDefinitions(this.tools),
-    });
-    return summarised;
+    const identity = { userId: agent.userId, agentId: agent.id };
+    const generate = async (request: LlmRequest) => {
+      const started = performance.now();
+      const record = { model: request.model, purpose: 'summary' as const, startedAt: Date.now() };
+      try {
+        const options = withIdentityHeaders({ ...(signal && { signal }) }, identity);
+        const result = await this.options.provider.generate(withSafetyIdentifier(request, identity), options);
+        usageLog.add({ ...record, latencyMs: performance.now() - started, usage: result.usage });
+        return result;
+      } catch (error) {
+        usageLog.add({ ...record, latencyMs: performance.now() - started, error });
+        throw error;
+      }
+    };
+    const context = new ContextManager({ store: this.options.store, commit, generate });
+    try {
+      const window = await context.load(conversationId);
+      const { summarised } = await context.fit(window, {
+        agent,
+        model: agent.model,
+        memory: agent.memory,
+        instructions: [],
+        tools: agentToolDefinitions(this.tools),
+      });
+      return summarised;
+    } finally {
+      await usageLog.settle(this.options.store);
+    }
   }
 
   /** Tells every agent the block is attached to (one query more for a shared block) that it changed. */

@@ -2,6 +2,7 @@ import type { ContextWindowState } from '../context/context-manager.ts';
 import type { Agent, NewMessage, ToolCall, Usage } from '../domain/types.ts';
 import type { LlmMessage, LlmToolChoice, LlmToolDefinition, SamplingParams } from '../llm/provider.ts';
 import type { TelemetrySpan } from '../telemetry/telemetry.ts';
+import type { UsageLog } from '../usage/usage-log.ts';
 import type { ReplyFormat } from './reply-format.ts';
 
 /** Tools the client offered for this turn, and how it asked for them to be used. */
@@ -50,6 +51,10 @@ export interface TurnInput {
   trace: TurnTrace;
   /** The conversation's window, read under the lock by the dispatcher; the runner reads it when absent. */
   window?: ContextWindowState;
+  /** The API key of the request, kept in the usage records; absent for the CLI. */
+  keyId?: string;
+  /** The turn's usage records not stored yet: set by the runner, which stores them with its steps. */
+  usage?: UsageLog;
 }
 
 /** Where a turn reports to, and how many steps it has run. */

@@ -1,6 +1,7 @@
 import type { LlmCallOptions, LlmProvider, LlmRequest, LlmResult } from '../llm/provider.ts';
 import { upstreamStatusOf } from '../telemetry/request-id.ts';
 import type { SpanStart, TelemetrySpan } from '../telemetry/telemetry.ts';
+import { withIdentityHeaders, withSafetyIdentifier } from '../usage/upstream-identity.ts';
 import { sendMessageDefinition } from './base-tools.ts';
 import { type ReplyWriter, SendMessageStream } from './reply-writer.ts';
 import type { TurnEvent, TurnInput } from './turn-types.ts';
@@ -19,7 +20,10 @@ export interface CallProgress {
   relayed: boolean;
 }
 
-/** Starts an upstream call's span under `parent`, else the running step (or the turn), and its call options. */
+/**
+ * Starts an upstream call's span under `parent`, else the running step (or the turn), and its call
+ * options, which say upstream whose call it is (`x-memgate-user`, `x-memgate-agent`).
+ */
 export function startUpstreamCall(
   input: TurnInput,
   attributes: SpanStart['upstream'],
@@ -27,7 +31,16 @@ export function startUpstreamCall(
 ): { span: TelemetrySpan<'upstream'>; options: LlmCallOptions } {
   const span = (parent ?? input.trace.step ?? input.trace.span).child('upstream', attributes);
   const headers = { ...span.propagation(), 'x-request-id': input.trace.requestId };
-  return { span, options: { signal: input.signal, headers } };
+  return { span, options: withIdentityHeaders({ signal: input.signal, headers }, callIdentity(input)) };
+}
+
+/** The request as it goes upstream for the turn: with the turn's `safety_identifier` unless the client set one. */
+export function identifiedRequest(input: TurnInput, request: LlmRequest): LlmRequest {
+  return withSafetyIdentifier(request, callIdentity(input));
+}
+
+function callIdentity(input: TurnInput) {
+  return { userId: input.agent.userId, agentId: input.agent.id };
 }
 
 /** Ends an upstream call's span with its result or its failure. */
@@ -41,12 +54,14 @@ export function endUpstreamCall(span: TelemetrySpan<'upstream'>, result: LlmResu
 export async function* callUpstream(
   provider: LlmProvider,
   input: TurnInput,
-  request: LlmRequest,
+  asked: LlmRequest,
   reply: ReplyWriter,
   progress: CallProgress & { attempt?: number },
 ): AsyncGenerator<TurnEvent, UpstreamCall> {
   const started = performance.now();
+  const startedAt = Date.now();
   input.timing.upstreamCalls++;
+  const request = identifiedRequest(input, asked);
   const attributes = { model: request.model, streaming: input.streaming, purpose: 'step' as const };
   const attempt = progress.attempt ?? 1;
   const { span, options } = startUpstreamCall(input, { ...attributes, attempt, messages: request.messages });
@@ -81,8 +96,18 @@ export async function* callUpstream(
     failure = error;
     throw error;
   } finally {
-    input.timing.upstreamMs += performance.now() - started;
+    const latencyMs = performance.now() - started;
+    input.timing.upstreamMs += latencyMs;
     // A consumer that stops early (the client left) ends the call as cancelled.
-    endUpstreamCall(span, result, failure ?? (result ? undefined : new DOMException('Abandoned.', 'AbortError')));
+    const error = failure ?? (result ? undefined : new DOMException('Abandoned.', 'AbortError'));
+    endUpstreamCall(span, result, error);
+    input.usage?.add({
+      model: request.model,
+      purpose: 'step',
+      startedAt,
+      latencyMs,
+      ...(result && { usage: result.usage }),
+      ...(error !== undefined && { error }),
+    });
   }
 }

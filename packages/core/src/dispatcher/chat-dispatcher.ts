@@ -227,6 +227,7 @@ export class ChatDispatcher {
         timing: call.timing,
         trace,
         window,
+        ...(principal.keyId !== undefined && { keyId: principal.keyId }),
       };
       const end = async () => {
         clearDeadline();
@@ -283,7 +284,8 @@ export class ChatDispatcher {
         const release = await this.options.lock.acquire(conversation.id, signal);
         try {
           const agent = { ...(await this.requireAgent(principal, agentId)), contextWindow };
-          if (await this.options.runner.compact(agent, conversation.id, signal)) summarised++;
+          const call = { signal, keyId: principal.keyId };
+          if (await this.options.runner.compact(agent, conversation.id, call)) summarised++;
         } finally {
           await release();
         }

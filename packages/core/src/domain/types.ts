@@ -224,3 +224,57 @@ export interface ContextSummary {
   messageCount: number;
   updatedAt: string;
 }
+
+/** What an upstream call was for: a step of a turn, a summary of what left the window, or an embedding. */
+export type UsagePurpose = 'step' | 'summary' | 'embedding';
+
+/**
+ * One upstream call, as the usage history keeps it: every call is recorded, failed ones too, so that
+ * what a user, key or agent costs can be told (and billed) after the fact.
+ */
+export interface UsageRecord {
+  id: string;
+  /** When the call started (ISO 8601). */
+  at: string;
+  userId: string;
+  /** The API key of the request; null for the CLI, which acts as the user. */
+  keyId: string | null;
+  /** Null for a call made for no agent. */
+  agentId: string | null;
+  /** The conversation of the turn, when the call was made in one. */
+  conversationId: string | null;
+  /** The model as memgate addressed it (`provider/model` or a bare name). */
+  model: string;
+  /** `default` for a bare model name, else the prefix of `provider/model`. */
+  provider: string;
+  purpose: UsagePurpose;
+  promptTokens: number;
+  /** Prompt tokens the upstream served from its prompt cache (also counted in `promptTokens`). */
+  cachedTokens: number;
+  completionTokens: number;
+  /** From the model's prices; null when the model has none. */
+  costUsd: number | null;
+  latencyMs: number;
+  /** `ok`, or the error code the call failed with (`upstream_error`, `timeout`, `rate_limited`, `cancelled`, …). */
+  outcome: string;
+}
+
+/** How a usage summary is grouped: by agent, API key, model, or UTC day. */
+export type UsageGroupBy = 'agent' | 'key' | 'model' | 'day';
+
+/** One group of a usage summary: the calls of one agent, key, model or day. */
+export interface UsageTotals {
+  calls: number;
+  /** Calls whose outcome was not `ok`. */
+  failedCalls: number;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  /** Sum of the priced calls' costs (0 when none was priced). */
+  costUsd: number;
+}
+
+/** A group of a usage summary: `key` is the agent id, key id, model or day (`YYYY-MM-DD`); null for calls with none. */
+export interface UsageGroup extends UsageTotals {
+  key: string | null;
+}

@@ -146,6 +146,9 @@ export interface LlmProvider {
   checkModel?(model: string, loc: (string | number)[]): void;
   /** What the providers file says of `model`; null for a model it does not list. */
   capabilities?(model: string): ModelCapabilities | null;
-  /** The model's prices (USD per million tokens); null for a model the providers file does not list. */
+  /**
+   * The model's prices in USD per million tokens, for the cost of its usage records; null (or no
+   * method) when memgate knows none (a model the providers file does not list).
+   */
   pricing?(model: string): ModelPricing | null;
 }

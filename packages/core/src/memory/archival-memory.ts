@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { countTextTokens } from '../context/token-counter.ts';
 import type { NewPassage, Passage } from '../domain/types.ts';
 import { isAbortError } from '../errors/memgate-error.ts';
-import type { LlmProvider } from '../llm/provider.ts';
+import type { LlmCallOptions, LlmProvider } from '../llm/provider.ts';
 import { DEFAULT_MIN_SIMILARITY, type PassageSearch } from '../store/search.ts';
 import type { Store } from '../store/store.ts';
+import { withIdentityHeaders } from '../usage/upstream-identity.ts';
+import { UsageLog, type UsageOwner } from '../usage/usage-log.ts';
 import { pageOffset, type SearchResults, searchResults } from './search-results.ts';
 import { searchTerms } from './search-text.ts';
 import { normaliseVector } from './vectors.ts';
@@ -28,6 +31,11 @@ export class ArchivalMemory {
     this.#options = options;
   }
 
+  /** A log for the embedding calls of work done for `owner` outside a turn. */
+  usageLog(owner: UsageOwner): UsageLog {
+    return new UsageLog(owner, this.#options.provider);
+  }
+
   /** The embedding model in use, or null when search is text only. */
   get embeddingModel(): string | null {
     return this.#options.embeddingModel && this.#options.provider.embed ? this.#options.embeddingModel : null;
@@ -35,11 +43,12 @@ export class ArchivalMemory {
 
   /**
    * A passage ready to store, embedded when a model is configured. An embedding failure is thrown:
-   * a passage stored without its vector would silently never be found by meaning.
+   * a passage stored without its vector would silently never be found by meaning. The embedding
+   * call is recorded in `usage` when given.
    */
-  async prepare(agentId: string, content: string, signal?: AbortSignal): Promise<NewPassage> {
+  async prepare(agentId: string, content: string, signal?: AbortSignal, usage?: UsageLog): Promise<NewPassage> {
     const model = this.embeddingModel;
-    const embedding = model ? await this.#embed(model, content, signal) : null;
+    const embedding = model ? await this.#embed(model, agentId, content, { signal, usage }) : null;
     return {
       id: `passage-${randomUUID()}`,
       agentId,
@@ -50,8 +59,8 @@ export class ArchivalMemory {
     };
   }
 
-  async insert(agentId: string, content: string, signal?: AbortSignal): Promise<Passage> {
-    const [stored] = await this.#options.store.insertPassages([await this.prepare(agentId, content, signal)]);
+  async insert(agentId: string, content: string, signal?: AbortSignal, usage?: UsageLog): Promise<Passage> {
+    const [stored] = await this.#options.store.insertPassages([await this.prepare(agentId, content, signal, usage)]);
     if (!stored) throw new Error('The store returned no passage.');
     return stored;
   }
@@ -61,6 +70,7 @@ export class ArchivalMemory {
     query: string,
     paging: { page: number; pageSize: number },
     signal?: AbortSignal,
+    usage?: UsageLog,
   ): Promise<SearchResults<Passage>> {
     const search: PassageSearch = {
       terms: searchTerms(query),
@@ -71,7 +81,7 @@ export class ArchivalMemory {
     const model = this.embeddingModel;
     if (model && query.trim() !== '') {
       try {
-        const vector = await this.#embed(model, query, signal);
+        const vector = await this.#embed(model, agentId, query, { signal, usage });
         if (vector) search.embedding = { model, vector };
       } catch (error) {
         // Text search still answers while the embeddings endpoint fails; `mode` tells the caller.
@@ -89,10 +99,35 @@ export class ArchivalMemory {
     });
   }
 
-  async #embed(model: string, text: string, signal?: AbortSignal): Promise<Float32Array | null> {
+  /**
+   * One embeddings call, recorded in `call.usage` when given. The provider answers vectors only, so
+   * the record counts the input's tokens with memgate's own tokenizer.
+   */
+  async #embed(
+    model: string,
+    agentId: string,
+    text: string,
+    call: { signal?: AbortSignal | undefined; usage?: UsageLog | undefined },
+  ): Promise<Float32Array | null> {
     const embed = this.#options.provider.embed?.bind(this.#options.provider);
     if (!embed) return null;
-    const [vector] = await embed({ model, input: [text] }, { signal });
-    return vector ? normaliseVector(vector) : null;
+    const { usage } = call;
+    const plain: LlmCallOptions = call.signal ? { signal: call.signal } : {};
+    const options = usage ? withIdentityHeaders(plain, { userId: usage.userId, agentId }) : plain;
+    const started = performance.now();
+    const record = { model, purpose: 'embedding' as const, startedAt: Date.now() };
+    try {
+      const [vector] = await embed({ model, input: [text] }, options);
+      const tokens = countTextTokens(text);
+      usage?.add({
+        ...record,
+        latencyMs: performance.now() - started,
+        usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
+      });
+      return vector ? normaliseVector(vector) : null;
+    } catch (error) {
+      usage?.add({ ...record, latencyMs: performance.now() - started, error });
+      throw error;
+    }
   }
 }

@@ -107,16 +107,27 @@ export class AgentFileService {
     });
     const agentIds = plan.bundle.agents.map((entry) => entry.agent.id);
     if (dryRun) return { agent_ids: agentIds, warnings: plan.warnings, dry_run: true };
-    for (const entry of plan.bundle.agents) {
-      // Vectors are never in a file: each passage is embedded again, as if inserted now.
-      entry.passages = await Promise.all(
-        entry.passages.map(async (passage) => {
-          const prepared = await archival.prepare(passage.agentId, passage.content, signal);
-          return { ...passage, embedding: prepared.embedding, embeddingModel: prepared.embeddingModel };
-        }),
-      );
+    // The embedding calls are the caller's, recorded for no agent: the agents may not exist yet.
+    const usage = archival.usageLog({
+      userId: principal.userId,
+      keyId: principal.keyId ?? null,
+      agentId: null,
+      conversationId: null,
+    });
+    try {
+      for (const entry of plan.bundle.agents) {
+        // Vectors are never in a file: each passage is embedded again, as if inserted now.
+        entry.passages = await Promise.all(
+          entry.passages.map(async (passage) => {
+            const prepared = await archival.prepare(passage.agentId, passage.content, signal, usage);
+            return { ...passage, embedding: prepared.embedding, embeddingModel: prepared.embeddingModel };
+          }),
+        );
+      }
+      const stored = await this.options.store.importAgents(plan.bundle);
+      return { agent_ids: stored.map((agent) => agent.id), warnings: plan.warnings, dry_run: false };
+    } finally {
+      await usage.settle(this.options.store);
     }
-    const stored = await this.options.store.importAgents(plan.bundle);
-    return { agent_ids: stored.map((agent) => agent.id), warnings: plan.warnings, dry_run: false };
   }
 }

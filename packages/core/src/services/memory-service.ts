@@ -27,6 +27,11 @@ export const passageSearchSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
 
+/** Whose embedding calls an archival request makes: the caller's, for the agent, in no conversation. */
+function usageOwner(principal: Principal, agentId: string) {
+  return { userId: principal.userId, keyId: principal.keyId ?? null, agentId, conversationId: null };
+}
+
 export interface MemoryServiceOptions {
   store: Store;
   agents: AgentService;
@@ -56,7 +61,12 @@ export class MemoryService {
     requireWriteScope(principal);
     const { content } = parseOrThrow(passageCreateSchema, body);
     await this.#options.agents.get(principal, agentId);
-    return this.#options.archival.insert(agentId, content, signal);
+    const usage = this.#options.archival.usageLog(usageOwner(principal, agentId));
+    try {
+      return await this.#options.archival.insert(agentId, content, signal, usage);
+    } finally {
+      await usage.settle(this.#options.store);
+    }
   }
 
   async searchPassages(
@@ -67,7 +77,12 @@ export class MemoryService {
   ): Promise<SearchResults<Passage>> {
     const { q, page, limit } = parseOrThrow(passageSearchSchema, query ?? {}, 'query');
     await this.#options.agents.get(principal, agentId);
-    return this.#options.archival.search(agentId, q, { page, pageSize: limit }, signal);
+    const usage = this.#options.archival.usageLog(usageOwner(principal, agentId));
+    try {
+      return await this.#options.archival.search(agentId, q, { page, pageSize: limit }, signal, usage);
+    } finally {
+      await usage.settle(this.#options.store);
+    }
   }
 
   async deletePassage(principal: Principal, agentId: string, passageId: string): Promise<void> {

@@ -8,3 +8,4 @@ export * from '../memory/search-text.ts';
 export * from './sql-rows.ts';
 export * from './storable-text.ts';
 export * from './store-support.ts';
+export * from './usage-rows.ts';

@@ -12,6 +12,9 @@ import type {
   Passage,
   PendingToolCall,
   StoredMessage,
+  UsageGroup,
+  UsageGroupBy,
+  UsageRecord,
   User,
 } from '../domain/types.ts';
 import type { ResponseRecord } from '../responses/response-record.ts';
@@ -114,6 +117,21 @@ export interface TurnStep {
   contextStartSeq?: number;
   /** Replaces the agent's recursive summary. */
   summary?: ContextSummary;
+  /**
+   * Usage records of the upstream calls that led to this step, written in its transaction: a turn
+   * records its usage without a round trip of its own.
+   */
+  usage?: UsageRecord[];
+}
+
+/** What a usage summary covers: one user's calls (or every user's: `userId` null), `from` ≤ at < `to`. */
+export interface UsageQuery {
+  userId: string | null;
+  groupBy: UsageGroupBy;
+  /** ISO 8601, inclusive. */
+  from: string;
+  /** ISO 8601, exclusive. */
+  to: string;
 }
 
 /** A page of a history-like list: the newest `limit` items before the cursor, oldest first. */
@@ -307,4 +325,12 @@ export interface Store {
   getResponse(userId: string, responseId: string): Promise<ResponseRecord | null>;
   /** Deletes the user's response record (not its messages). True when it existed. */
   deleteResponse(userId: string, responseId: string): Promise<boolean>;
+
+  /**
+   * Stores usage records of calls no step commits (failed calls, calls of a turn that stored
+   * nothing, embeddings). Records stay when their agent is deleted and go with their user.
+   */
+  recordUsage(records: UsageRecord[]): Promise<void>;
+  /** The query's usage records summed per group, ordered by group key (nulls last). */
+  summariseUsage(query: UsageQuery): Promise<UsageGroup[]>;
 }

@@ -131,4 +131,46 @@ export function requestSurfaceCases(state: () => SurfaceContext): void {
     if (!outcome.ok) throw new Error(outcome.error.message);
     expect(outcome.completion.usage).toEqual(usage(2500, 15, 2176));
   });
+
+  it("records each upstream call of the turn in the caller's usage, summing to the usage it reports", async () => {
+    const { target, client, agentId } = state();
+    const agentUsage = async () => {
+      const response = await fetch(`${target.baseUrl}/v1/usage?group_by=agent`, {
+        headers: { authorization: `Bearer ${target.apiKey}` },
+      });
+      expect(response.status).toBe(200);
+      const report = (await response.json()) as { data: AgentUsage[] };
+      return report.data.find((group) => group.key === agentId) ?? NO_USAGE;
+    };
+    const before = await agentUsage();
+    target.upstream.script(
+      { ...rememberTea, usage: usage(900, 10, 512) },
+      sendMessage('Noted.', { usage: usage(950, 5) }),
+    );
+    const outcome = await client.complete({ model: 'mock-model', user: agentId, messages: [user('I like tea')] });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    const after = await agentUsage();
+    expect({
+      calls: after.calls - before.calls,
+      prompt_tokens: after.prompt_tokens - before.prompt_tokens,
+      completion_tokens: after.completion_tokens - before.completion_tokens,
+      cached_tokens: after.cached_tokens - before.cached_tokens,
+    }).toEqual({
+      calls: 2,
+      prompt_tokens: outcome.completion.usage?.prompt_tokens,
+      completion_tokens: outcome.completion.usage?.completion_tokens,
+      cached_tokens: outcome.completion.usage?.prompt_tokens_details?.cached_tokens,
+    });
+  });
 }
+
+/** The sums `GET /v1/usage` answers for one agent. */
+interface AgentUsage {
+  key: string | null;
+  calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+}
+
+const NO_USAGE: AgentUsage = { key: null, calls: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 };

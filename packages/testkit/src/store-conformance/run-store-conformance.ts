@@ -16,6 +16,7 @@ import { describeRecallSearch } from './recall-search.ts';
 import { describeResponses } from './responses.ts';
 import { type StoreConformanceOptions, StoreHarness } from './store-harness.ts';
 import { describeTurnSteps } from './turn-steps.ts';
+import { describeUsageRecords } from './usage-records.ts';
 import { describeUsersAndKeys } from './users-and-keys.ts';
 
 /**
@@ -31,6 +32,7 @@ import { describeUsersAndKeys } from './users-and-keys.ts';
  * - an agent's blocks read back whole: `id`, `description` (null when none), `readOnly`, `version`
  *   and `agentCount`; a block made with an agent starts with a history entry (version 1, actor `user`);
  * - a failed block write, attach or import (label_conflict, memory_conflict, NOT_FOUND) changes nothing;
+ * - usage records are written with their step or not at all; they outlive their agent, not their user;
  * - search results are ranked best first; the suite asserts orders and counts, never scores, so a
  *   store may rank with BM25, ts_rank or anything that puts the passage with the query words first.
  */
@@ -57,5 +59,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeDurability(harness);
     describeNulText(harness);
     describeResponses(harness);
+    describeUsageRecords(harness);
   });
 }

@@ -1,0 +1,12 @@
+import type { Memgate } from '@memgate/core';
+import { Router } from 'express';
+import { principalOf } from '../principal.ts';
+
+/** The caller's usage: what their upstream calls cost, grouped (`GET /v1/usage`). */
+export function usageRoutes(memgate: Memgate): Router {
+  const router = Router();
+  router.get('/usage', async (request, response) => {
+    response.json(await memgate.usage.report(principalOf(response), request.query));
+  });
+  return router;
+}

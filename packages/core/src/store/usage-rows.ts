@@ -1,0 +1,101 @@
+import type { UsageGroup, UsageGroupBy, UsageRecord } from '../domain/types.ts';
+
+/**
+ * The usage table's rows and summary SQL, shared by the SQL stores: the same columns, and one
+ * grouping expression per `group_by`, so both stores group a day or a missing key alike.
+ */
+
+/** A `usage_records` row (migration 10). */
+export interface UsageRow {
+  id: string;
+  at: string;
+  user_id: string;
+  key_id: string | null;
+  agent_id: string | null;
+  conversation_id: string | null;
+  model: string;
+  provider: string;
+  purpose: string;
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  cost_usd: number | null;
+  latency_ms: number;
+  outcome: string;
+}
+
+/** The columns of a usage row, in the order `toUsageRow` gives them. */
+export const USAGE_COLUMNS = [
+  'id',
+  'at',
+  'user_id',
+  'key_id',
+  'agent_id',
+  'conversation_id',
+  'model',
+  'provider',
+  'purpose',
+  'prompt_tokens',
+  'cached_tokens',
+  'completion_tokens',
+  'cost_usd',
+  'latency_ms',
+  'outcome',
+] as const satisfies readonly (keyof UsageRow)[];
+
+/** The SQL expression a summary groups by (the day is the first ten characters of the UTC `at`). */
+export const USAGE_GROUP_COLUMNS: Record<UsageGroupBy, string> = {
+  agent: 'agent_id',
+  key: 'key_id',
+  model: 'model',
+  day: 'substr(at, 1, 10)',
+};
+
+/** The sums a summary selects per group, named as `UsageGroupRow`'s columns. */
+export const USAGE_SUMS =
+  "count(*) AS calls, count(*) FILTER (WHERE outcome <> 'ok') AS failed_calls, " +
+  'sum(prompt_tokens) AS prompt_tokens, sum(cached_tokens) AS cached_tokens, ' +
+  'sum(completion_tokens) AS completion_tokens, coalesce(sum(cost_usd), 0) AS cost_usd';
+
+/** A summary row; drivers may return the sums as strings (bigint) or numbers. */
+export interface UsageGroupRow {
+  key: string | null;
+  calls: number | string;
+  failed_calls: number | string;
+  prompt_tokens: number | string;
+  cached_tokens: number | string;
+  completion_tokens: number | string;
+  cost_usd: number | string;
+}
+
+export function toUsageRow(record: UsageRecord): UsageRow {
+  return {
+    id: record.id,
+    at: record.at,
+    user_id: record.userId,
+    key_id: record.keyId,
+    agent_id: record.agentId,
+    conversation_id: record.conversationId,
+    model: record.model,
+    provider: record.provider,
+    purpose: record.purpose,
+    prompt_tokens: record.promptTokens,
+    cached_tokens: record.cachedTokens,
+    completion_tokens: record.completionTokens,
+    cost_usd: record.costUsd,
+    latency_ms: Math.round(record.latencyMs),
+    outcome: record.outcome,
+  };
+}
+
+export function toUsageGroup(row: UsageGroupRow): UsageGroup {
+  return {
+    key: row.key,
+    calls: Number(row.calls),
+    failedCalls: Number(row.failed_calls),
+    promptTokens: Number(row.prompt_tokens),
+    cachedTokens: Number(row.cached_tokens),
+    completionTokens: Number(row.completion_tokens),
+    costUsd: Number(row.cost_usd),
+  };
+}
