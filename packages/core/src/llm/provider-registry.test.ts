@@ -89,6 +89,13 @@ describe('ProviderRegistry', () => {
     expect(servers[0]?.models).toEqual(['d-1', 'd-1', 'meta-llama/Llama-3.1-8B']);
   });
 
+  it('names the provider a call goes to, as usage records show it', () => {
+    expect(registry.providerName('alpha/a-1')).toBe('alpha');
+    expect(registry.providerName('d-1')).toBe('default');
+    expect(registry.providerName('default/d-1')).toBe('default');
+    expect(registry.providerName('meta-llama/Llama-3.1-8B')).toBe('default');
+  });
+
   it('routes embeddings the same way', async () => {
     const vectors = await registry.embed({ model: 'alpha/a-2', input: ['x', 'y'] });
     expect(vectors).toEqual([

@@ -137,6 +137,13 @@ export class ProviderRegistry implements LlmProvider {
     return capabilities && { inputPrice: capabilities.inputPrice, outputPrice: capabilities.outputPrice };
   }
 
+  /** The name of the provider a call for `model` goes to (`default` for the MEMGATE_LLM_* upstream). */
+  providerName(model: string): string {
+    const slash = model.indexOf('/');
+    const prefix = slash > 0 ? model.slice(0, slash) : '';
+    return this.#named.has(prefix) ? prefix : DEFAULT_PROVIDER_NAME;
+  }
+
   /** The provider of `model` and the id it knows the model by. */
   #route(model: string): { provider: LlmProvider; model: string } {
     const slash = model.indexOf('/');

@@ -151,4 +151,6 @@ export interface LlmProvider {
    * method) when memgate knows none (a model the providers file does not list).
    */
   pricing?(model: string): ModelPricing | null;
+  /** The name of the provider a call for `model` goes to; absent: a single upstream, `default`. */
+  providerName?(model: string): string;
 }

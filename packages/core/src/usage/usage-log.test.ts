@@ -12,10 +12,9 @@ function priced(prices: Record<string, { inputPrice: number | null; outputPrice:
 }
 
 describe('usage records', () => {
-  it('names the provider by the prefix of provider/model, else default', () => {
-    expect(providerOf('gpt-4o-mini')).toBe('default');
-    expect(providerOf('openrouter/anthropic/claude')).toBe('openrouter');
-    expect(providerOf('/odd')).toBe('default');
+  it('names a single upstream default, whatever the model name', () => {
+    expect(providerOf(new OfflineProvider(), 'gpt-4o-mini')).toBe('default');
+    expect(providerOf(new OfflineProvider(), 'meta-llama/Llama-3.1-8B')).toBe('default');
   });
 
   it('prices a call from USD per million tokens, cached tokens at the input price, null without a price', () => {

@@ -25,10 +25,12 @@ export interface FinishedCall {
   error?: unknown;
 }
 
-/** `default` for a bare model name, else the prefix of `provider/model`. */
-export function providerOf(model: string): string {
-  const slash = model.indexOf('/');
-  return slash > 0 ? model.slice(0, slash) : 'default';
+/**
+ * The provider a call for `model` went to, as the provider (a registry of several) routes it; a
+ * single upstream is `default`.
+ */
+export function providerOf(provider: LlmProvider, model: string): string {
+  return provider.providerName?.(model) ?? 'default';
 }
 
 /**
@@ -90,7 +92,7 @@ export class UsageLog {
       at: new Date(call.startedAt).toISOString(),
       ...this.#owner,
       model: call.model,
-      provider: providerOf(call.model),
+      provider: providerOf(this.#provider, call.model),
       purpose: call.purpose,
       promptTokens: prompt,
       cachedTokens: call.usage?.prompt_tokens_details?.cached_tokens ?? 0,
