@@ -408,15 +408,15 @@ export class TurnRunner {
       if (change.version !== undefined) block.version = change.version + 1;
       await this.publishBlock(block, input);
     }
-    for (const message of stored) {
-      await this.options.events.publish({
-        type: 'message.created',
-        agentId: step.agentId,
-        conversationId: input.conversationId,
-        message,
-      });
-    }
+    await this.publishMessages(step.agentId, input.conversationId, stored);
     return stored;
+  }
+
+  /** Tells the agent's subscribers, on every protocol and instance, of the messages a step stored. */
+  private async publishMessages(agentId: string, conversationId: string, stored: StoredMessage[]): Promise<void> {
+    for (const message of stored) {
+      await this.options.events.publish({ type: 'message.created', agentId, conversationId, message });
+    }
   }
 
   /**
@@ -447,9 +447,7 @@ export class TurnRunner {
         usageLog.giveBack(usage);
         throw error;
       }
-      for (const message of stored) {
-        await this.options.events.publish({ type: 'message.created', agentId: agent.id, conversationId, message });
-      }
+      await this.publishMessages(agent.id, conversationId, stored);
       return stored;
     };
     const identity = { userId: agent.userId, agentId: agent.id };
