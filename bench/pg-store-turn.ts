@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NewMessage } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { openBenchStore } from './bench-store.ts';
 import { median, percentile, table } from './latency.ts';
 
@@ -64,6 +65,7 @@ try {
       ],
       tags: [],
       metadata: null,
+      settings: { ...DEFAULT_AGENT_SETTINGS },
     });
   }
   const turn = async (index: number) => {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NewMessage } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { SqliteStore } from '@memgate/store-sqlite';
 import { median, table } from './latency.ts';
 import { writeResults } from './results-file.ts';
@@ -57,6 +58,7 @@ try {
       memory: [{ id: `block-${id}`, label: 'human', value: '', limit: 2000 }],
       tags: [],
       metadata: null,
+      settings: { ...DEFAULT_AGENT_SETTINGS },
     });
   }
   const runs: CommitRun[] = [];

@@ -278,4 +278,54 @@ describe('custom and shared memory blocks, block history, editable agents', () =
     expect((await other('PATCH', `/v1/agents/${agent.id}`, { name: 'theirs' })).status).toBe(404);
     expect((await call('GET', `/v1/agents/${agent.id}`)).body['name']).toBe('after');
   });
+
+  it('keeps model roles and per-turn limits through create, PATCH, GET and export; refuses absurd ones', async () => {
+    const defaults = await createAgent({ name: 'plain' });
+    expect(defaults).toMatchObject({
+      summary_model: null,
+      embedding_model: null,
+      fallback_models: [],
+      max_steps_per_turn: null,
+      max_tokens_per_turn: null,
+    });
+    const created = await call('POST', '/v1/agents', {
+      name: 'roles',
+      summary_model: 'cheap-model',
+      fallback_models: ['mock-model', 'backup-b'],
+      max_steps_per_turn: 4,
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.body['id']);
+    const patched = await call('PATCH', `/v1/agents/${id}`, { max_tokens_per_turn: 50_000, summary_model: null });
+    expect(patched.body).toMatchObject({
+      summary_model: null,
+      fallback_models: ['mock-model', 'backup-b'],
+      max_steps_per_turn: 4,
+      max_tokens_per_turn: 50_000,
+    });
+    expect((await call('GET', `/v1/agents/${id}`)).body).toEqual(patched.body);
+    const exported = await call('GET', `/v1/agents/${id}/export`);
+    const imported = await call('POST', '/v1/agents/import', exported.body);
+    const [copyId] = imported.body['agent_ids'] as string[];
+    // A model the upstream does not offer is left out of the copy, with a warning.
+    expect((imported.body['warnings'] as string[]).join()).toContain('fallback model "backup-b"');
+    expect((await call('GET', `/v1/agents/${copyId}`)).body).toMatchObject({
+      fallback_models: ['mock-model'],
+      max_steps_per_turn: 4,
+      max_tokens_per_turn: 50_000,
+    });
+    for (const bad of [
+      { max_steps_per_turn: 0 },
+      { max_steps_per_turn: 1000 },
+      { max_tokens_per_turn: -5 },
+      { fallback_models: ['a', 'a'] },
+      { fallback_models: Array.from({ length: 9 }, (_, index) => `m${index}`) },
+      { summary_model: '' },
+    ]) {
+      const refused = await call('PATCH', `/v1/agents/${id}`, bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(422);
+      expect((await call('POST', '/v1/agents', bad)).status, JSON.stringify(bad)).toBe(422);
+    }
+    expect((await call('GET', `/v1/agents/${id}`)).body).toEqual(patched.body);
+  });
 });

@@ -214,6 +214,20 @@ describe('a providers file: several upstreams addressed as provider/model, besid
     expect((await call('GET', `/v1/agents/${agent.id}`)).body).toMatchObject({ model: 'alpha/alpha-large' });
     // Known ones pass: another provider's model, and `default/…` for the default upstream.
     expect((await call('PATCH', `/v1/agents/${agent.id}`, { model: 'default/mock-model' })).status).toBe(200);
+    // Model roles name models too: the same 422, naming the field.
+    const roles = [
+      [{ summary_model: 'gamma/gamma-1' }, 'summary_model'],
+      [{ embedding_model: 'alpha/nope' }, 'embedding_model'],
+      [{ fallback_models: ['beta/beta-small', 'gamma/gamma-1'] }, 'fallback_models'],
+    ] as const;
+    for (const [body, param] of roles) {
+      const refused = await call('PATCH', `/v1/agents/${agent.id}`, body);
+      expect(refused.status, param).toBe(422);
+      expect(refused.body.error.param).toContain(param);
+      expect((await call('POST', '/v1/agents', body)).status, param).toBe(422);
+    }
+    const accepted = await call('PATCH', `/v1/agents/${agent.id}`, { fallback_models: ['beta/beta-small'] });
+    expect(accepted.body).toMatchObject({ fallback_models: ['beta/beta-small'] });
   });
 
   it('an unknown provider/model in a chat request is a 422 before anything is stored or sent', async () => {

@@ -4,7 +4,7 @@ import { storable } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { toAgent, toMemoryBlock } from './row-mapping.ts';
 import type { AgentRow, MemoryBlockRow } from './rows.ts';
-import { storableMetadata } from './storable-metadata.ts';
+import { storableMetadata, storableSettings } from './storable-metadata.ts';
 import { inTransaction } from './transaction.ts';
 
 /**
@@ -63,6 +63,8 @@ export async function updateAgent(
     patch.tags === undefined ? null : JSON.stringify(patch.tags.map((tag) => storable(tag))),
     patch.metadata !== undefined,
     storableMetadata(patch.metadata ?? null),
+    patch.settings !== undefined,
+    patch.settings === undefined ? null : storableSettings(patch.settings),
   ]);
   return rows[0] ? toAgent(rows[0]) : null;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NewAgent, Store } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { userMessage as message } from '@memgate/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from './postgres-store.ts';
@@ -20,6 +21,7 @@ function agent(id: string): NewAgent {
     memory: [{ id: `block-${randomUUID()}`, label: 'human', value: '', limit: 100 }],
     tags: [],
     metadata: null,
+    settings: { ...DEFAULT_AGENT_SETTINGS },
   };
 }
 

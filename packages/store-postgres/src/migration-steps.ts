@@ -182,4 +182,10 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'usage records: one row per upstream call, with its tokens, cost and outcome',
     up: USAGE_MIGRATION,
   },
+  {
+    version: 11,
+    description: 'agent settings: model roles (summary, embedding, fallbacks) and per-turn limits',
+    // A JSON object of AgentSettings; '{}' reads as every default.
+    up: "ALTER TABLE agents ADD COLUMN settings JSONB NOT NULL DEFAULT '{}'::jsonb;",
+  },
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { runStoreConformance } from '@memgate/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,7 @@ describe.skipIf(!databaseUrl)('PostgresStore on a real PostgreSQL', () => {
         memory: [{ id: `block-${randomUUID()}`, label: 'human', value: 'a', limit: 10 }],
         tags: [],
         metadata: null,
+        settings: { ...DEFAULT_AGENT_SETTINGS },
       });
       const memory = [
         { label: 'human', value: 'ab', version: 1 },
@@ -114,6 +116,7 @@ describe.skipIf(!databaseUrl)('PostgresStore on a real PostgreSQL', () => {
         memory: [{ id: `block-${randomUUID()}`, label: 'human', value: 'a\u0000b', limit: 10 }],
         tags: [],
         metadata: null,
+        settings: { ...DEFAULT_AGENT_SETTINGS },
       });
       expect(agent.name).toBe('n\uFFFDul');
       const message = {

@@ -28,7 +28,7 @@ export const ATTACHMENTS_OF_M = `(
  * `a` is the agents row (or an UPDATE's RETURNING of it).
  */
 export const AGENT_WITH_MEMORY = `
-  a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at, a.tags, a.metadata,
+  a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at, a.tags, a.metadata, a.settings,
   COALESCE(
     (SELECT json_agg(
        json_build_object('id', b.id, 'label', b.label, 'value', b.value, 'limit', b."limit",
@@ -70,8 +70,8 @@ export const SQL = {
 
   // With its default conversation (the agent's id), in the same statement: no extra round trip.
   insertAgent: `WITH agent AS (
-                  INSERT INTO agents (id, user_id, name, model, system, context_window, created_at, tags, metadata)
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at
+                  INSERT INTO agents (id, user_id, name, model, system, context_window, created_at, tags, metadata, settings)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at
                 )
                 INSERT INTO conversations (id, agent_id, created_at, updated_at)
                 SELECT id, id, created_at, created_at FROM agent`,
@@ -92,7 +92,7 @@ export const SQL = {
   /** [block ids]: those that are no standalone block and that no agent uses any more. */
   deleteOrphanBlocks: `DELETE FROM blocks b WHERE b.id = ANY ($1::text[]) AND NOT b.standalone
                          AND NOT EXISTS (SELECT 1 FROM agent_blocks ab WHERE ab.block_id = b.id)`,
-  /** [agent, user, set?/value pairs of name, model, system, context window, tags, metadata] */
+  /** [agent, user, set?/value pairs of name, model, system, context window, tags, metadata, settings] */
   updateAgent: `WITH a AS (
                   UPDATE agents SET
                     name = CASE WHEN $3::boolean THEN $4 ELSE name END,
@@ -100,7 +100,8 @@ export const SQL = {
                     system = CASE WHEN $7::boolean THEN $8 ELSE system END,
                     context_window = CASE WHEN $9::boolean THEN $10::int ELSE context_window END,
                     tags = CASE WHEN $11::boolean THEN $12::jsonb ELSE tags END,
-                    metadata = CASE WHEN $13::boolean THEN $14::jsonb ELSE metadata END
+                    metadata = CASE WHEN $13::boolean THEN $14::jsonb ELSE metadata END,
+                    settings = CASE WHEN $15::boolean THEN $16::jsonb ELSE settings END
                   WHERE id = $1 AND user_id = $2 RETURNING *
                 )
                 SELECT ${AGENT_WITH_MEMORY} FROM a`,

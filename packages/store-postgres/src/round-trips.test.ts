@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MemgateError } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS, MemgateError } from '@memgate/core';
 import { userMessage as message, type PostgresRoundTripCounter, startPostgresRoundTripCounter } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from './postgres-store.ts';
@@ -32,6 +32,7 @@ describe.skipIf(!databaseUrl)('round trips of the turn path on PostgreSQL', () =
       memory: [{ id: `block-${randomUUID()}`, label: 'human', value: '', limit: 100 }],
       tags: [],
       metadata: null,
+      settings: { ...DEFAULT_AGENT_SETTINGS },
     });
   });
   afterAll(async () => {

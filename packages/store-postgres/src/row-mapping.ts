@@ -11,6 +11,7 @@ import type {
   StoredRole,
   ToolCall,
 } from '@memgate/core';
+import { agentSettingsOf } from '@memgate/core/store-kit';
 import type {
   AgentRow,
   AttachmentJson,
@@ -43,6 +44,7 @@ export function toAgent(row: AgentRow): Agent {
     })),
     tags: row.tags,
     metadata: row.metadata,
+    settings: agentSettingsOf(row.settings),
   };
 }
 

@@ -12,6 +12,8 @@ export interface AgentRow {
   tags: string[];
   /** JSONB object of strings, or NULL. */
   metadata: Record<string, string> | null;
+  /** JSONB object: the agent's settings (see `AgentSettings`); keys it lacks have their defaults. */
+  settings: unknown;
   /** The agent's blocks in order, aggregated by the query (no second round trip), in MemoryBlock's names. */
   memory: MemoryBlock[];
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NewAgent } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { userMessage } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from './postgres-store.ts';
@@ -21,6 +22,7 @@ function agent(userId: string, blockIds: string[]): NewAgent {
     blockIds,
     tags: [],
     metadata: null,
+    settings: { ...DEFAULT_AGENT_SETTINGS },
   };
 }
 

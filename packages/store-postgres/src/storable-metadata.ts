@@ -1,3 +1,5 @@
+import type { AgentSettings } from '@memgate/core';
+import { agentSettingsOf } from '@memgate/core/store-kit';
 import { storable } from './postgres-errors.ts';
 
 /** String pairs as JSONB text PostgreSQL can hold (no U+0000 in keys or values), or NULL. */
@@ -6,4 +8,9 @@ export function storableMetadata(metadata: Record<string, string> | null): strin
   return JSON.stringify(
     Object.fromEntries(Object.entries(metadata).map(([key, value]) => [storable(key), storable(value)])),
   );
+}
+
+/** An agent's settings as JSONB text, every field present and the model names storable. */
+export function storableSettings(settings: AgentSettings): string {
+  return JSON.stringify(agentSettingsOf(settings, storable));
 }

@@ -5,7 +5,7 @@ import { storable } from './postgres-errors.ts';
 import { SQL } from './queries.ts';
 import { toAgent } from './row-mapping.ts';
 import type { AgentRow } from './rows.ts';
-import { storableMetadata } from './storable-metadata.ts';
+import { storableMetadata, storableSettings } from './storable-metadata.ts';
 
 /** A block to insert: an agent's new block, a bundle's block or one made through `/v1/blocks`. */
 export interface BlockInsert extends Pick<MemoryBlock, 'label' | 'value' | 'limit' | 'description' | 'readOnly'> {
@@ -84,6 +84,7 @@ export async function writeAgent(client: PoolClient, agent: NewAgent, actor: Blo
     createdAt,
     JSON.stringify(agent.tags.map((tag) => storable(tag))),
     storableMetadata(agent.metadata),
+    storableSettings(agent.settings),
   ]);
   await insertBlocks(
     client,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { userMessage as message } from '@memgate/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContextWindowCache } from './context-window-cache.ts';
@@ -34,6 +35,7 @@ describe('the context window read by one process while another writes the same f
       memory: [{ id: `block-${agentId}`, label: 'human', value: '', limit: 100 }],
       tags: [],
       metadata: null,
+      settings: { ...DEFAULT_AGENT_SETTINGS },
     });
   });
   afterEach(async () => {
@@ -95,6 +97,7 @@ describe('the context window cache budget', () => {
         memory: [],
         tags: [],
         metadata: null,
+        settings: { ...DEFAULT_AGENT_SETTINGS },
       });
       await writer.commitStep({ agentId: id, messages: [message(id, 'x'.repeat(1000))] });
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemgateError, type NewMessage } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS, MemgateError, type NewMessage } from '@memgate/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deserialiseError, GroupCommit } from './group-commit.ts';
 import { openDatabase } from './open-database.ts';
@@ -35,6 +35,7 @@ describe('group commit of the SQLite writer', () => {
       memory: [{ id: `block-${agentId}`, label: 'human', value: '', limit: 100 }],
       tags: [],
       metadata: null,
+      settings: { ...DEFAULT_AGENT_SETTINGS },
     });
   });
   afterEach(async () => {

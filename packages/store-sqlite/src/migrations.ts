@@ -256,6 +256,12 @@ export const MIGRATIONS: readonly Migration[] = [
   RESPONSES_MIGRATION,
   BLOCKS_MIGRATION,
   USAGE_MIGRATION,
+  {
+    version: 11,
+    description: 'agent settings: model roles (summary, embedding, fallbacks) and per-turn limits',
+    // A JSON object of AgentSettings; '{}' reads as every default.
+    up: "ALTER TABLE agents ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';",
+  },
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -28,6 +29,7 @@ describe('ranking a query whose terms are in most passages', () => {
       memory: [],
       tags: [],
       metadata: null,
+      settings: { ...DEFAULT_AGENT_SETTINGS },
     });
     await store.insertPassages(
       Array.from({ length: passages }, (_, index) => ({

@@ -13,7 +13,7 @@ import type {
   StoredRole,
   ToolCall,
 } from '@memgate/core';
-import { storableText } from '@memgate/core/store-kit';
+import { agentSettingsOf, storableText } from '@memgate/core/store-kit';
 import type {
   AgentRow,
   BlockHistoryRow,
@@ -91,6 +91,7 @@ export function toAgent(row: AgentRow, memory: MemoryBlock[]): Agent {
     memory,
     tags: JSON.parse(row.tags) as string[],
     metadata: parseMetadata(row.metadata),
+    settings: agentSettingsOf(JSON.parse(row.settings)),
   };
 }
 

@@ -13,6 +13,8 @@ export interface AgentRow {
   tags: string;
   /** JSON object of strings, or NULL. */
   metadata: string | null;
+  /** JSON object: the agent's settings (see `AgentSettings`); keys it lacks have their defaults. */
+  settings: string;
 }
 
 /** The columns a block has wherever it is read. */

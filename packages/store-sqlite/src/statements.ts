@@ -18,7 +18,7 @@ import { prepareUsageStatements } from './usage-statements.ts';
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
-const AGENT_COLUMNS = 'id, user_id, name, model, system, context_window, created_at, tags, metadata';
+const AGENT_COLUMNS = 'id, user_id, name, model, system, context_window, created_at, tags, metadata, settings';
 const CONVERSATION_COLUMNS = 'id, agent_id, name, metadata, created_at, updated_at';
 const CONVERSATION_COLUMNS_OF_C = CONVERSATION_COLUMNS.split(', ')
   .map((column) => `c.${column}`)
@@ -59,7 +59,7 @@ export function prepareStatements(db: Database) {
     insertAgent: prepare<AgentRow>(
       db,
       `INSERT INTO agents (${AGENT_COLUMNS})
-       VALUES (@id, @user_id, @name, @model, @system, @context_window, @created_at, @tags, @metadata)`,
+       VALUES (@id, @user_id, @name, @model, @system, @context_window, @created_at, @tags, @metadata, @settings)`,
     ),
     getAgent: prepare<[string, string], AgentRow>(
       db,
@@ -70,10 +70,10 @@ export function prepareStatements(db: Database) {
       `SELECT ${AGENT_COLUMNS} FROM agents WHERE user_id = ? ORDER BY created_at, rowid`,
     ),
     deleteAgent: prepare<[string, string]>(db, 'DELETE FROM agents WHERE id = ? AND user_id = ?'),
-    /** [name, model, system, context window, tags, metadata, agent id, user id] */
-    updateAgent: prepare<[string, string, string, number, string, string | null, string, string], AgentRow>(
+    /** [name, model, system, context window, tags, metadata, settings, agent id, user id] */
+    updateAgent: prepare<[string, string, string, number, string, string | null, string, string, string], AgentRow>(
       db,
-      `UPDATE agents SET name = ?, model = ?, system = ?, context_window = ?, tags = ?, metadata = ?
+      `UPDATE agents SET name = ?, model = ?, system = ?, context_window = ?, tags = ?, metadata = ?, settings = ?
        WHERE id = ? AND user_id = ? RETURNING ${AGENT_COLUMNS}`,
     ),
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewPassage } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS } from '@memgate/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -41,6 +42,7 @@ describe('the in-memory vector index of the SQLite store', () => {
       memory: [],
       tags: [],
       metadata: null,
+      settings: { ...DEFAULT_AGENT_SETTINGS },
     });
     const query = { model: 'embed', vector: unit(1, 0) };
     /** The ids found, checked against the total: a stale index would count a deleted passage. */

@@ -1,5 +1,5 @@
-import type { Agent, AgentPatch, BlockActor, NewAgent } from '@memgate/core';
-import { MemgateError, storableText } from '@memgate/core/store-kit';
+import type { Agent, AgentPatch, AgentSettings, BlockActor, NewAgent } from '@memgate/core';
+import { agentSettingsOf, MemgateError, storableText } from '@memgate/core/store-kit';
 import { storableMetadata } from './row-mapping.ts';
 import type { Statements } from './statements.ts';
 import { attachBlock, insertBlock, readAgent } from './write-blocks.ts';
@@ -21,6 +21,7 @@ export function writeAgent(sql: Statements, agent: NewAgent, actor: BlockActor):
     created_at: createdAt,
     tags: JSON.stringify(agent.tags.map((tag) => storableText(tag))),
     metadata: storableMetadata(agent.metadata),
+    settings: storableSettings(agent.settings),
   });
   // The default conversation: the agent's id, holding the history of clients that name no conversation.
   sql.insertConversation.run({
@@ -58,6 +59,7 @@ export function updateAgent(sql: Statements, userId: string, agentId: string, pa
     patch.contextWindow ?? row.context_window,
     patch.tags === undefined ? row.tags : JSON.stringify(patch.tags.map((tag) => storableText(tag))),
     patch.metadata === undefined ? row.metadata : storableMetadata(patch.metadata),
+    patch.settings === undefined ? row.settings : storableSettings(patch.settings),
     agentId,
     userId,
   );
@@ -72,4 +74,9 @@ export function deleteAgent(sql: Statements, userId: string, agentId: string): b
   if (!sql.getAgent.get(agentId, userId)) return false;
   sql.deleteBlocksOnlyOf.run(agentId);
   return sql.deleteAgent.run(agentId, userId).changes > 0;
+}
+
+/** The settings as stored: JSON of every field, the models with their text made storable. */
+function storableSettings(settings: AgentSettings): string {
+  return JSON.stringify(agentSettingsOf(settings, storableText));
 }

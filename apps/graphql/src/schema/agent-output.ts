@@ -32,6 +32,11 @@ export function agentFields(agent: Agent) {
     memory: resource.memory.blocks.map(memoryBlockFields),
     tags: resource.tags,
     metadata: resource.metadata,
+    summaryModel: resource.summary_model,
+    embeddingModel: resource.embedding_model,
+    fallbackModels: resource.fallback_models,
+    maxStepsPerTurn: resource.max_steps_per_turn,
+    maxTokensPerTurn: resource.max_tokens_per_turn,
   };
 }
 

@@ -72,6 +72,11 @@ export interface CreateAgentInput {
   blockIds?: Nullable<string[]>;
   tags?: Nullable<string[]>;
   metadata?: unknown;
+  summaryModel?: Nullable<string>;
+  embeddingModel?: Nullable<string>;
+  fallbackModels?: Nullable<string[]>;
+  maxStepsPerTurn?: Nullable<number>;
+  maxTokensPerTurn?: Nullable<number>;
 }
 
 /** A block of `CreateAgentInput.memoryBlocks` and `createBlock`. */
@@ -84,7 +89,7 @@ export interface BlockInput {
   metadata?: unknown;
 }
 
-/** `updateAgent`: absent (or null) fields stay, except metadata, where null clears it. */
+/** `updateAgent`: absent (or null) fields stay, except metadata and the settings, where null clears (resets) it. */
 export interface UpdateAgentInput {
   name?: Nullable<string>;
   model?: Nullable<string>;
@@ -92,6 +97,23 @@ export interface UpdateAgentInput {
   contextWindow?: Nullable<number>;
   tags?: Nullable<string[]>;
   metadata?: unknown;
+  summaryModel?: Nullable<string>;
+  embeddingModel?: Nullable<string>;
+  fallbackModels?: Nullable<string[]>;
+  maxStepsPerTurn?: Nullable<number>;
+  maxTokensPerTurn?: Nullable<number>;
+}
+
+/** The REST names of the settings fields, each given as is (null resets one). */
+function settingsBody(input: UpdateAgentInput | CreateAgentInput): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (input.summaryModel !== undefined) body['summary_model'] = input.summaryModel;
+  if (input.embeddingModel !== undefined) body['embedding_model'] = input.embeddingModel;
+  if (input.fallbackModels !== undefined && input.fallbackModels !== null)
+    body['fallback_models'] = input.fallbackModels;
+  if (input.maxStepsPerTurn !== undefined) body['max_steps_per_turn'] = input.maxStepsPerTurn;
+  if (input.maxTokensPerTurn !== undefined) body['max_tokens_per_turn'] = input.maxTokensPerTurn;
+  return body;
 }
 
 /** `updateBlock`: absent fields stay; a null description or metadata clears it. */
@@ -130,7 +152,7 @@ export function updateAgentBody(input: UpdateAgentInput): Record<string, unknown
     tags: input.tags,
   });
   if (input.metadata !== undefined) body['metadata'] = input.metadata;
-  return body;
+  return { ...body, ...settingsBody(input) };
 }
 
 /**
@@ -207,5 +229,6 @@ export function createAgentBody(input: CreateAgentInput): Record<string, unknown
     block_ids: input.blockIds,
     tags: input.tags,
     metadata: input.metadata,
+    ...settingsBody(input),
   });
 }

@@ -93,6 +93,16 @@ export const typeDefs = /* GraphQL */ `
     tags: [String!]
     "Added: up to 16 string pairs."
     metadata: JSON
+    "Added: the model of its summaries (null: its model)."
+    summaryModel: String
+    "Added: the model of its archival embeddings (null: the server's)."
+    embeddingModel: String
+    "Added: tried in order when a call fails before any byte of the reply was sent."
+    fallbackModels: [String!]
+    "Added: upstream calls per turn at most (never above the server's)."
+    maxStepsPerTurn: Int
+    "Added: tokens over a turn's calls after which no further call is made."
+    maxTokensPerTurn: Int
   }
   "Added: a memory block to create."
   input BlockInput {
@@ -117,6 +127,16 @@ export const typeDefs = /* GraphQL */ `
     tags: [String!]
     "Null clears it."
     metadata: JSON
+    "Added: the model of its summaries (null: its model; null resets it)."
+    summaryModel: String
+    "Added: the model of its archival embeddings (null: the server's)."
+    embeddingModel: String
+    "Added: tried in order when a call fails before any byte of the reply was sent."
+    fallbackModels: [String!]
+    "Added: upstream calls per turn at most (never above the server's)."
+    maxStepsPerTurn: Int
+    "Added: tokens over a turn's calls after which no further call is made."
+    maxTokensPerTurn: Int
   }
   "Added: absent fields stay; a null description or metadata clears it."
   input UpdateBlockInput {
@@ -291,6 +311,16 @@ export const typeDefs = /* GraphQL */ `
     tags: [String!]!
     "Added."
     metadata: JSON
+    "Added: the model of its summaries; null: its model."
+    summaryModel: String
+    "Added: the model of its archival embeddings; null: the server's."
+    embeddingModel: String
+    "Added: tried in order when a call fails before any byte of the reply was sent."
+    fallbackModels: [String!]!
+    "Added: upstream calls per turn at most; null: the server's."
+    maxStepsPerTurn: Int
+    "Added: tokens over a turn's calls after which no further call is made; null: none."
+    maxTokensPerTurn: Int
     "Added: the agent's conversations, oldest (the default one) first (REST: GET /v1/agents/{id}/conversations)."
     conversations(limit: Int, before: ID): [Conversation!]!
   }

@@ -971,6 +971,11 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             } | null;
+            summary_model?: string | null;
+            embedding_model?: string | null;
+            fallback_models?: string[];
+            max_steps_per_turn?: number | null;
+            max_tokens_per_turn?: number | null;
         };
         UpdateAgentRequest: {
             name?: string;
@@ -981,6 +986,11 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             } | null;
+            summary_model?: string | null;
+            embedding_model?: string | null;
+            fallback_models?: string[];
+            max_steps_per_turn?: number | null;
+            max_tokens_per_turn?: number | null;
         };
         MemoryUpdateRequest: {
             value: string;
@@ -1554,6 +1564,16 @@ export interface components {
             metadata: {
                 [key: string]: string;
             } | null;
+            /** @description The model that writes the agent’s summaries; null: its `model`. */
+            summary_model: string | null;
+            /** @description The model that embeds its archival passages and searches; null: the server’s `MEMGATE_EMBEDDING_MODEL`. */
+            embedding_model: string | null;
+            /** @description Tried in order when a call fails before any byte of the reply reached the client (429, 5xx, timeout, connection error), and, with a larger context window, when the prompt is too long. */
+            fallback_models: string[];
+            /** @description Upstream calls per turn at most (never more than the server’s `MEMGATE_MAX_STEPS`); null: the server’s. */
+            max_steps_per_turn: number | null;
+            /** @description Tokens over a turn’s calls after which no further call is made; null: no limit. */
+            max_tokens_per_turn: number | null;
         };
         /** @description One block of an agent’s core memory. */
         MemoryBlock: {

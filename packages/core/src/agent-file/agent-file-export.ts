@@ -103,6 +103,13 @@ export function exportAgentFile(input: AgentFileExportInput): AgentFileExport {
       ? { text: input.summary.text, message_count: input.summary.messageCount, updated_at: input.summary.updatedAt }
       : null,
     window_start: visible.filter((message) => !windowIds.has(message.id)).length,
+    settings: {
+      summary_model: input.agent.settings.summaryModel,
+      embedding_model: input.agent.settings.embeddingModel,
+      fallback_models: input.agent.settings.fallbackModels,
+      max_steps_per_turn: input.agent.settings.maxStepsPerTurn,
+      max_tokens_per_turn: input.agent.settings.maxTokensPerTurn,
+    },
     passages: input.passages.map((passage) => ({
       content: passage.content,
       embedding_model: passage.embeddingModel,

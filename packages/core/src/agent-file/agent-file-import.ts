@@ -5,7 +5,7 @@ import type { AgentBundle, AgentImport } from '../store/store.ts';
 import { planBlocks, toMemoryBlock, uniqueLabels } from './agent-file-blocks.ts';
 import { importHistory } from './agent-file-messages.ts';
 import type { AgentFileAgent, AgentFileDocument } from './agent-file-schema.ts';
-import { contextWindow, importMetadata, importTags, resolveModel } from './agent-file-settings.ts';
+import { contextWindow, importMetadata, importSettings, importTags, resolveModel } from './agent-file-settings.ts';
 import { reportUnsupportedEntities, reportUnsupportedSettings } from './agent-file-unsupported.ts';
 import { ImportNotes } from './import-notes.ts';
 import { type MemgateAgentState, readMemgateState } from './memgate-state.ts';
@@ -100,6 +100,7 @@ function planAgent({ agent, index, state, blocks, options, now, notes }: AgentPl
       blockIds: sharedBlocks.map((block) => block.id),
       tags: importTags(agent, notes),
       metadata: importMetadata(agent, notes),
+      settings: importSettings(state, agent.id, options, notes),
     },
     messages: history.messages,
     windowStart: history.windowStart,

@@ -1,7 +1,9 @@
+import { type AgentSettings, DEFAULT_AGENT_SETTINGS, MAX_STEPS_PER_TURN } from '../domain/types.ts';
 import { contextWindowFor } from '../services/context-windows.ts';
 import type { AgentImportOptions } from './agent-file-import.ts';
 import type { AgentFileAgent } from './agent-file-schema.ts';
 import type { ImportNotes } from './import-notes.ts';
+import type { MemgateAgentState } from './memgate-state.ts';
 
 // Letta's context window is the model's; memgate's agent schema accepts this range.
 const MIN_CONTEXT_WINDOW = 1024;
@@ -60,4 +62,35 @@ export function importMetadata(agent: AgentFileAgent, notes: ImportNotes): Recor
     metadata[notes.text(key)] = text;
   }
   return Object.keys(metadata).length > 0 ? metadata : null;
+}
+
+/**
+ * The settings memgate exported with the agent; a model role naming a model the upstream does not
+ * offer is left out, with a warning (the agent's own model would be replaced the same way).
+ */
+export function importSettings(
+  state: MemgateAgentState | null,
+  agentId: string,
+  options: AgentImportOptions,
+  notes: ImportNotes,
+): AgentSettings {
+  const given = state?.settings;
+  if (!given) return { ...DEFAULT_AGENT_SETTINGS };
+  const offered = (model: string, role: string): boolean => {
+    if (!options.models || options.models.includes(model)) return true;
+    notes.warn(`Agent ${agentId}: ${role} "${model}" is not offered by the upstream; it is left out.`);
+    return false;
+  };
+  const role = (model: string | null | undefined, name: string): string | null =>
+    model && offered(notes.text(model), name) ? notes.text(model) : null;
+  const steps = given.max_steps_per_turn ?? null;
+  return {
+    summaryModel: role(given.summary_model, 'summary model'),
+    embeddingModel: role(given.embedding_model, 'embedding model'),
+    fallbackModels: [...new Set((given.fallback_models ?? []).map((model) => notes.text(model)))]
+      .filter((model) => offered(model, 'fallback model'))
+      .slice(0, 8),
+    maxStepsPerTurn: steps === null ? null : Math.min(steps, MAX_STEPS_PER_TURN),
+    maxTokensPerTurn: given.max_tokens_per_turn ?? null,
+  };
 }

@@ -15,6 +15,16 @@ const agentStateSchema = z.looseObject({
       z.looseObject({ content: z.string(), embedding_model: z.string().nullish(), created_at: z.string().nullish() }),
     )
     .nullish(),
+  /** The agent's settings (model roles, per-turn limits), in the REST names. */
+  settings: z
+    .looseObject({
+      summary_model: z.string().nullish(),
+      embedding_model: z.string().nullish(),
+      fallback_models: z.array(z.string()).nullish(),
+      max_steps_per_turn: z.number().int().positive().nullish(),
+      max_tokens_per_turn: z.number().int().positive().nullish(),
+    })
+    .nullish(),
   conversations: z
     .array(
       z.looseObject({

@@ -100,7 +100,35 @@ export interface Agent {
   tags: string[];
   /** Up to 16 string pairs; null when none were set. */
   metadata: Record<string, string> | null;
+  /** Its model roles and per-turn limits. */
+  settings: AgentSettings;
 }
+
+/** An agent's model roles (besides its `model`) and the limits of each of its turns. */
+export interface AgentSettings {
+  /** The model that writes its summaries; null: the agent's own model. */
+  summaryModel: string | null;
+  /** The model that embeds its archival passages; null: the server's (`MEMGATE_EMBEDDING_MODEL`). */
+  embeddingModel: string | null;
+  /** Tried in order when a call fails before any byte reached the client (429, 5xx, timeout, connection). */
+  fallbackModels: string[];
+  /** Upstream calls per turn at most; null: the server's `MEMGATE_MAX_STEPS`. */
+  maxStepsPerTurn: number | null;
+  /** Tokens (prompt and completion, over every call of a turn) after which no further call is made; null: none. */
+  maxTokensPerTurn: number | null;
+}
+
+/** The most upstream calls an agent's turn may be allowed (`max_steps_per_turn`). */
+export const MAX_STEPS_PER_TURN = 100;
+
+/** The settings of an agent made without any. */
+export const DEFAULT_AGENT_SETTINGS: Readonly<AgentSettings> = Object.freeze({
+  summaryModel: null,
+  embeddingModel: null,
+  fallbackModels: [],
+  maxStepsPerTurn: null,
+  maxTokensPerTurn: null,
+});
 
 /**
  * One thread of an agent: its own message window, summary, pending client tool calls and lock.

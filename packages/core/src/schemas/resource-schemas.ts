@@ -84,6 +84,25 @@ export const agentResourceSchema = z
     memory: z.object({ blocks: z.array(memoryBlockSchema) }),
     tags: z.array(z.string()),
     metadata: z.record(z.string(), z.string()).nullable(),
+    summary_model: z
+      .string()
+      .nullable()
+      .meta({ description: 'The model that writes the agent’s summaries; null: its `model`.' }),
+    embedding_model: z.string().nullable().meta({
+      description:
+        'The model that embeds its archival passages and searches; null: the server’s `MEMGATE_EMBEDDING_MODEL`.',
+    }),
+    fallback_models: z.array(z.string()).meta({
+      description:
+        'Tried in order when a call fails before any byte of the reply reached the client (429, 5xx, timeout, connection error), and, with a larger context window, when the prompt is too long.',
+    }),
+    max_steps_per_turn: z.number().int().nullable().meta({
+      description:
+        'Upstream calls per turn at most (never more than the server’s `MEMGATE_MAX_STEPS`); null: the server’s.',
+    }),
+    max_tokens_per_turn: z.number().int().nullable().meta({
+      description: 'Tokens over a turn’s calls after which no further call is made; null: no limit.',
+    }),
   })
   .meta({ id: 'Agent' });
 

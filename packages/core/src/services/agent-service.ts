@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_BLOCK_LIMIT, DEFAULT_HUMAN, DEFAULT_PERSONA, DEFAULT_SYSTEM_PROMPT } from '../agent/system-prompt.ts';
 import { requireWriteScope } from '../auth/key-scope.ts';
-import type { Agent, MemoryBlock, Principal, StoredMessage } from '../domain/types.ts';
+import {
+  type Agent,
+  type AgentSettings,
+  DEFAULT_AGENT_SETTINGS,
+  MAX_STEPS_PER_TURN,
+  type MemoryBlock,
+  type Principal,
+  type StoredMessage,
+} from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -18,6 +26,21 @@ const tagsSchema = z
   .max(64)
   .refine((tags) => new Set(tags).size === tags.length, 'Tags must be unique.');
 
+const modelName = z.string().min(1).max(200).refine(noNul, NUL_MESSAGE);
+
+/** The agent settings of create and PATCH (null clears one on PATCH). */
+const settingsFields = {
+  summary_model: modelName.nullish(),
+  embedding_model: modelName.nullish(),
+  fallback_models: z
+    .array(modelName)
+    .max(8)
+    .refine((models) => new Set(models).size === models.length, 'Each fallback model may be named once.')
+    .optional(),
+  max_steps_per_turn: z.number().int().min(1).max(MAX_STEPS_PER_TURN).nullish(),
+  max_tokens_per_turn: z.number().int().min(1).max(100_000_000).nullish(),
+};
+
 export const createAgentSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE).optional(),
@@ -32,6 +55,7 @@ export const createAgentSchema = z
     block_ids: z.array(z.string().min(1)).max(64).optional(),
     tags: tagsSchema.optional(),
     metadata: metadataSchema.nullish(),
+    ...settingsFields,
   })
   .superRefine((input, context) => {
     if (input.memory_blocks && (input.persona !== undefined || input.human !== undefined)) {
@@ -68,7 +92,27 @@ export const updateAgentSchema = z.strictObject({
   context_window: z.number().int().min(1024).max(10_000_000).optional(),
   tags: tagsSchema.optional(),
   metadata: metadataSchema.nullish(),
+  ...settingsFields,
 });
+
+type SettingsInput = { [K in keyof typeof settingsFields]?: z.output<(typeof settingsFields)[K]> };
+
+/** The settings `input` makes of `current`: a field given replaces it, null resets it. */
+function settingsFrom(input: SettingsInput, current: AgentSettings): AgentSettings {
+  const pick = <T>(given: T | null | undefined, now: T | null): T | null => (given === undefined ? now : given);
+  return {
+    summaryModel: pick(input.summary_model, current.summaryModel),
+    embeddingModel: pick(input.embedding_model, current.embeddingModel),
+    fallbackModels: input.fallback_models ?? current.fallbackModels,
+    maxStepsPerTurn: pick(input.max_steps_per_turn, current.maxStepsPerTurn),
+    maxTokensPerTurn: pick(input.max_tokens_per_turn, current.maxTokensPerTurn),
+  };
+}
+
+/** True when `input` names any setting. */
+function changesSettings(input: SettingsInput): boolean {
+  return Object.keys(settingsFields).some((field) => input[field as keyof SettingsInput] !== undefined);
+}
 
 /** Agent CRUD, history and memory: the same validation for every protocol. */
 export class AgentService {
@@ -81,9 +125,19 @@ export class AgentService {
   ) {}
 
   /** The 422 for a `provider/model` no provider serves; the offline model answers to any name. */
-  private checkModel(model: string): void {
+  private checkModel(model: string, field = 'model'): void {
     if (this.provider?.offline) return;
-    this.provider?.checkModel?.(model, ['body', 'model']);
+    this.provider?.checkModel?.(model, ['body', field]);
+  }
+
+  /** The 422 for any model role naming a model no provider serves. */
+  private checkSettingsModels(input: SettingsInput): void {
+    if (input.summary_model) this.checkModel(input.summary_model, 'summary_model');
+    if (input.embedding_model) this.checkModel(input.embedding_model, 'embedding_model');
+    input.fallback_models?.forEach((model, index) => {
+      if (this.provider?.offline) return;
+      this.provider?.checkModel?.(model, ['body', 'fallback_models', index]);
+    });
   }
 
   async create(principal: Principal, body: unknown): Promise<Agent> {
@@ -92,6 +146,7 @@ export class AgentService {
     const id = `agent-${randomUUID()}`;
     const model = input.model ?? this.defaultModel;
     if (input.model !== undefined) this.checkModel(model);
+    this.checkSettingsModels(input);
     const memory = input.memory_blocks
       ? input.memory_blocks.map(memoryBlockOf)
       : [
@@ -111,6 +166,7 @@ export class AgentService {
       ...(input.block_ids?.length && { blockIds: input.block_ids }),
       tags: input.tags ?? [],
       metadata: input.metadata ?? null,
+      settings: settingsFrom(input, DEFAULT_AGENT_SETTINGS),
     });
   }
 
@@ -182,6 +238,7 @@ export class AgentService {
     requireWriteScope(principal);
     const input = parseOrThrow(updateAgentSchema, body ?? {});
     if (input.model !== undefined) this.checkModel(input.model);
+    this.checkSettingsModels(input);
     const current = await this.get(principal, agentId);
     if (input.context_window !== undefined && input.context_window < current.contextWindow) {
       await this.compactor?.(principal, agentId, input.context_window);
@@ -193,6 +250,7 @@ export class AgentService {
     if (input.context_window !== undefined) patch.contextWindow = input.context_window;
     if (input.tags !== undefined) patch.tags = input.tags;
     if (input.metadata !== undefined) patch.metadata = input.metadata;
+    if (changesSettings(input)) patch.settings = settingsFrom(input, current.settings);
     const updated = await this.store.updateAgent(principal.userId, agentId, patch);
     if (!updated) throw new MemgateError('NOT_FOUND', `Agent ${agentId} not found.`, { detailCode: 'agent_not_found' });
     return updated;

@@ -37,6 +37,11 @@ export function agentResource(agent: Agent): AgentResource {
     memory: { blocks: agent.memory.map(memoryBlockResource) },
     tags: agent.tags,
     metadata: agent.metadata,
+    summary_model: agent.settings.summaryModel,
+    embedding_model: agent.settings.embeddingModel,
+    fallback_models: agent.settings.fallbackModels,
+    max_steps_per_turn: agent.settings.maxStepsPerTurn,
+    max_tokens_per_turn: agent.settings.maxTokensPerTurn,
   };
 }
 

@@ -1,5 +1,6 @@
 import type {
   Agent,
+  AgentSettings,
   ApiKeyRecord,
   Block,
   BlockActor,
@@ -64,6 +65,8 @@ export interface AgentPatch {
   contextWindow?: number;
   tags?: string[];
   metadata?: Record<string, string> | null;
+  /** The whole new settings (the service merges a partial change into the current ones). */
+  settings?: AgentSettings;
 }
 
 /** The fields of a block update; absent fields stay. */

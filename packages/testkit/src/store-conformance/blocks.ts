@@ -1,4 +1,4 @@
-import type { Store } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS, type Store } from '@memgate/core';
 import { describe, expect, it } from 'vitest';
 import {
   blockId,
@@ -513,6 +513,16 @@ function describeAgentEdits(harness: StoreHarness): void {
         { tags: ['a', 'b'] },
         { metadata: { owner: 'ops' } },
         { metadata: null },
+        {
+          settings: {
+            summaryModel: 'summariser',
+            embeddingModel: 'embedder',
+            fallbackModels: ['backup-a', 'backup-b'],
+            maxStepsPerTurn: 3,
+            maxTokensPerTurn: 20_000,
+          },
+        },
+        { settings: { ...DEFAULT_AGENT_SETTINGS, fallbackModels: ['backup-b'] } },
       ];
       const { blockIds: _blockIds, ...expected } = agent;
       let current = expected;

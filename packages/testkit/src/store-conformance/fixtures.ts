@@ -12,7 +12,7 @@ import type {
   ToolCall,
   User,
 } from '@memgate/core';
-import { MemgateError } from '@memgate/core';
+import { DEFAULT_AGENT_SETTINGS, MemgateError } from '@memgate/core';
 import { expect } from 'vitest';
 
 let tick = 0;
@@ -72,6 +72,7 @@ export function newAgent(userId: string, overrides: Partial<NewAgent> = {}): New
     ],
     tags: [],
     metadata: null,
+    settings: { ...DEFAULT_AGENT_SETTINGS },
     ...overrides,
   };
 }
