@@ -42,6 +42,8 @@ export const envSchema = z.object({
   MEMGATE_PROVIDERS_FILE: z.string().optional(),
   MEMGATE_LLM_TIMEOUT_MS: integer(1).default(120_000),
   MEMGATE_LLM_MAX_RETRIES: integer(0, 10).default(0),
+  MEMGATE_PROVIDER_FAILURE_THRESHOLD: integer(1, 1000).default(5),
+  MEMGATE_PROVIDER_COOLDOWN_MS: integer(1).default(30_000),
   MEMGATE_ADMIN_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
   MEMGATE_BODY_LIMIT_BYTES: integer(1).optional(),
   MEMGATE_MAX_ATTACHMENT_BYTES: integer(1).default(DEFAULT_MAX_ATTACHMENT_BYTES),

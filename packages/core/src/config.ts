@@ -33,6 +33,8 @@ export interface MemgateConfig {
     embeddingModel: string | undefined;
     timeoutMs: number;
     maxRetries: number;
+    /** Each provider's circuit breaker: consecutive retryable failures that open it, and how long it stays open. */
+    breaker?: { failureThreshold: number; cooldownMs: number };
   };
   /** The named upstreams of MEMGATE_PROVIDERS_FILE (none without it); models are addressed `name/model`. */
   providers: ProviderConfig[];
@@ -119,6 +121,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       embeddingModel: value.MEMGATE_EMBEDDING_MODEL,
       timeoutMs: value.MEMGATE_LLM_TIMEOUT_MS,
       maxRetries: value.MEMGATE_LLM_MAX_RETRIES,
+      breaker: {
+        failureThreshold: value.MEMGATE_PROVIDER_FAILURE_THRESHOLD,
+        cooldownMs: value.MEMGATE_PROVIDER_COOLDOWN_MS,
+      },
     },
     // After the variables: a file whose keys are missing is reported once the rest is known good.
     providers: value.MEMGATE_PROVIDERS_FILE ? loadProvidersFile(value.MEMGATE_PROVIDERS_FILE, env) : [],

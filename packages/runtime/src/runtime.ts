@@ -82,6 +82,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
   const { store, lock, events, descriptions } = backends;
   if (backends.dataDir?.exposed) warnExposedDataDir(observability, backends.dataDir);
   const provider = createProvider(config.llm, config.providers);
+  observability.metrics.circuits.source = () => provider.circuits?.() ?? [];
   const memgate = createMemgate({
     store,
     provider,

@@ -2066,6 +2066,21 @@ export interface components {
                 checked_at: string;
                 error?: string;
             };
+            providers?: {
+                [key: string]: {
+                    reachable: boolean;
+                    error?: string;
+                };
+            };
+            /** @description Each provider's circuit breaker on this instance (absent for the offline model); every one `open` makes the instance unavailable. */
+            circuits?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    state: "closed" | "open" | "half_open";
+                    consecutive_failures: number;
+                    retry_at: string | null;
+                };
+            };
             node: string;
         } | {
             /** @constant */
@@ -2075,6 +2090,21 @@ export interface components {
                 reachable: boolean;
                 checked_at: string;
                 error?: string;
+            };
+            providers?: {
+                [key: string]: {
+                    reachable: boolean;
+                    error?: string;
+                };
+            };
+            /** @description Each provider's circuit breaker on this instance (absent for the offline model); every one `open` makes the instance unavailable. */
+            circuits?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    state: "closed" | "open" | "half_open";
+                    consecutive_failures: number;
+                    retry_at: string | null;
+                };
             };
             node: string;
         };

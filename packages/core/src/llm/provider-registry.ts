@@ -2,6 +2,8 @@ import type { ProviderModelConfig } from '../config-providers.ts';
 import { DEFAULT_PROVIDER_NAME } from '../config-providers.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { fieldError } from '../errors/validation.ts';
+import type { CircuitBreakerOptions, NamedCircuitReport } from './circuit-breaker.ts';
+import { GuardedProvider } from './guarded-provider.ts';
 import type {
   EmbeddingRequest,
   LlmCallOptions,
@@ -27,6 +29,8 @@ export interface ProviderRegistryOptions {
   defaultProvider?: LlmProvider;
   /** The providers file's upstreams, addressed as `name/model`. */
   providers: RegistryEntry[];
+  /** When given, each upstream (`default` included) is put behind a circuit breaker of its own. */
+  breaker?: CircuitBreakerOptions;
 }
 
 interface Named {
@@ -49,10 +53,13 @@ export class ProviderRegistry implements LlmProvider {
   readonly #named = new Map<string, Named>();
 
   constructor(options: ProviderRegistryOptions) {
-    this.#default = options.defaultProvider;
+    const { breaker } = options;
+    const guarded = (name: string, provider: LlmProvider) =>
+      breaker && !(provider instanceof GuardedProvider) ? new GuardedProvider(name, provider, breaker) : provider;
+    this.#default = options.defaultProvider && guarded(DEFAULT_PROVIDER_NAME, options.defaultProvider);
     for (const entry of options.providers) {
       const models = new Map(entry.models.map((model) => [model.id, capabilitiesOf(entry.name, model)]));
-      this.#named.set(entry.name, { provider: entry.provider, models });
+      this.#named.set(entry.name, { provider: guarded(entry.name, entry.provider), models });
     }
     const parts = [
       ...(this.#default ? [`${DEFAULT_PROVIDER_NAME}: ${this.#default.description}`] : []),
@@ -142,6 +149,15 @@ export class ProviderRegistry implements LlmProvider {
     const slash = model.indexOf('/');
     const prefix = slash > 0 ? model.slice(0, slash) : '';
     return this.#named.has(prefix) ? prefix : DEFAULT_PROVIDER_NAME;
+  }
+
+  /** Each upstream's circuit breaker, `default` first. */
+  circuits(): NamedCircuitReport[] {
+    const providers = [
+      ...(this.#default ? [this.#default] : []),
+      ...[...this.#named.values()].map((named) => named.provider),
+    ];
+    return providers.flatMap((provider) => provider.circuits?.() ?? []);
   }
 
   /** The provider of `model` and the id it knows the model by. */

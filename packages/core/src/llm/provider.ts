@@ -1,4 +1,5 @@
 import type { ToolCall, Usage } from '../domain/types.ts';
+import type { NamedCircuitReport } from './circuit-breaker.ts';
 
 /** A part of a user message sent upstream: text, or an image by URL or `data:` URI. */
 export type LlmContentPart =
@@ -153,4 +154,6 @@ export interface LlmProvider {
   pricing?(model: string): ModelPricing | null;
   /** The name of the provider a call for `model` goes to; absent: a single upstream, `default`. */
   providerName?(model: string): string;
+  /** Each upstream's circuit breaker (see circuit-breaker.ts); absent: no breaker (the offline model). */
+  circuits?(): NamedCircuitReport[];
 }

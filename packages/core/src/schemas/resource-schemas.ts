@@ -306,13 +306,41 @@ const upstreamReportSchema = z.union([
   z.object({ reachable: z.boolean(), checked_at: z.string(), error: z.string().optional() }),
 ]);
 
+const circuitsSchema = z
+  .record(
+    z.string(),
+    z.object({
+      state: z.enum(['closed', 'open', 'half_open']),
+      consecutive_failures: z.number().int().nonnegative(),
+      retry_at: z.string().nullable(),
+    }),
+  )
+  .optional()
+  .meta({
+    description:
+      "Each provider's circuit breaker on this instance (absent for the offline model); every one `open` makes the instance unavailable.",
+  });
+
+const providersReportSchema = z
+  .record(z.string(), z.object({ reachable: z.boolean(), error: z.string().optional() }))
+  .optional();
+
 export const readinessSchema = z
   .union([
-    z.object({ status: z.literal('ready'), llm: z.string(), upstream: upstreamReportSchema, node: z.string() }),
+    z.object({
+      status: z.literal('ready'),
+      llm: z.string(),
+      upstream: upstreamReportSchema,
+      providers: providersReportSchema,
+      circuits: circuitsSchema,
+      node: z.string(),
+    }),
     z.object({
       status: z.literal('unavailable'),
       reason: z.string(),
       upstream: upstreamReportSchema,
+      providers: providersReportSchema,
+      circuits: circuitsSchema,
       node: z.string(),
     }),
   ])

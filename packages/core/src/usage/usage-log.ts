@@ -56,6 +56,8 @@ export function outcomeOf(error: unknown): string {
   if (error instanceof MemgateError) {
     if (error.detailCode === 'context_length_exceeded') return 'context_length_exceeded';
     if (error.code === 'UPSTREAM_TIMEOUT') return 'timeout';
+    // No upstream call was made: its provider's circuit breaker is open.
+    if (error.detailCode === 'circuit_open') return 'circuit_open';
     return error.code.toLowerCase();
   }
   if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
