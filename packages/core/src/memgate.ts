@@ -3,10 +3,13 @@ import { TurnRunner } from './agent/turn-runner.ts';
 import type { AgentLock } from './concurrency/agent-lock.ts';
 import { InProcessAgentLock } from './concurrency/in-process-lock.ts';
 import type { MemgateConfig } from './config.ts';
+import { DEFAULT_PROVIDER_NAME } from './config-providers.ts';
 import { OpenAIConversations } from './conversations-api/openai-conversations.ts';
 import { ChatDispatcher } from './dispatcher/chat-dispatcher.ts';
 import type { Principal } from './domain/types.ts';
 import { type EventBus, InProcessEventBus } from './events/event-bus.ts';
+import { DEFAULT_BREAKER } from './llm/circuit-breaker.ts';
+import { GuardedProvider } from './llm/guarded-provider.ts';
 import { OfflineProvider } from './llm/offline-provider.ts';
 import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
@@ -92,7 +95,15 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const lock = options.lock ?? new InProcessAgentLock();
   const archival = new ArchivalMemory({ store, provider, embeddingModel: options.embeddingModel });
   const tools = BASE_AGENT_TOOLS;
-  const runner = new TurnRunner({ store, provider, events, maxSteps: options.maxSteps ?? 10, tools, archival });
+  const runner = new TurnRunner({
+    store,
+    provider,
+    events,
+    maxSteps: options.maxSteps ?? 10,
+    tools,
+    archival,
+    telemetry: options.telemetry,
+  });
   const defaultModel = options.defaultModel ?? provider.models[0] ?? 'memgate-offline';
   const agents = new AgentService(store, defaultModel, events, provider);
   const conversations = new ConversationService(store, agents, lock);
@@ -149,7 +160,8 @@ export function createMemgate(options: MemgateOptions): Memgate {
  * `default` when MEMGATE_LLM_BASE_URL is set. Timeouts and retries of MEMGATE_LLM_* apply to all.
  */
 export function createProvider(llm: MemgateConfig['llm'], providers: MemgateConfig['providers'] = []): LlmProvider {
-  const defaultProvider = llm.baseURL
+  const breaker = llm.breaker ?? DEFAULT_BREAKER;
+  const upstream = llm.baseURL
     ? new OpenAiCompatibleProvider({
         baseURL: llm.baseURL,
         apiKey: llm.apiKey,
@@ -158,9 +170,12 @@ export function createProvider(llm: MemgateConfig['llm'], providers: MemgateConf
         maxRetries: llm.maxRetries,
       })
     : undefined;
+  // The breaker sits around the upstream client, after its own retries (MEMGATE_LLM_MAX_RETRIES).
+  const defaultProvider = upstream && new GuardedProvider(DEFAULT_PROVIDER_NAME, upstream, breaker);
   if (providers.length === 0) return defaultProvider ?? new OfflineProvider();
   return new ProviderRegistry({
     defaultProvider,
+    breaker,
     providers: providers.map((provider) => ({
       name: provider.name,
       models: provider.models,

@@ -1,6 +1,9 @@
 import type { GenerateCall } from '../context/summariser.ts';
 import type { ContextSummary, MemoryBlock, StoredMessage, ToolCall, Usage } from '../domain/types.ts';
+import { callWithFallbacks } from '../llm/fallback-chain.ts';
+import { modelChain } from '../llm/fallback-reason.ts';
 import type { LlmProvider, LlmRequest, LlmToolDefinition } from '../llm/provider.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 import { type AgentTool, agentToolDefinitions } from './base-tools.ts';
 import { toLlmMessage } from './context-messages.ts';
 import { compileSystemPrompt } from './system-prompt.ts';
@@ -44,30 +47,50 @@ export function buildStepRequest(
   return request;
 }
 
-/** Upstream calls made for the turn besides its steps (summaries): timed, cancellable, in its usage. */
-export function accountedGenerate(provider: LlmProvider, input: TurnInput, usage: Usage): GenerateCall {
-  return async (asked, parent) => {
-    const started = performance.now();
-    const startedAt = Date.now();
-    const request = identifiedRequest(input, asked);
-    input.timing.upstreamCalls++;
-    const attributes = { model: request.model, streaming: false, purpose: 'summary' as const, attempt: 1 };
-    const { span, options } = startUpstreamCall(input, { ...attributes, messages: request.messages }, parent);
-    const record = { model: request.model, purpose: 'summary' as const, startedAt };
-    try {
-      const result = await provider.generate(request, options);
-      endUpstreamCall(span, result);
-      addUsage(usage, result.usage);
-      input.usage?.add({ ...record, latencyMs: performance.now() - started, usage: result.usage });
-      return result;
-    } catch (error) {
-      endUpstreamCall(span, undefined, error);
-      input.usage?.add({ ...record, latencyMs: performance.now() - started, error });
-      throw error;
-    } finally {
-      input.timing.upstreamMs += performance.now() - started;
-    }
+/** What summary calls need besides the turn: the provider, and where fallbacks are reported. */
+export interface SummaryCalls {
+  provider: LlmProvider;
+  telemetry?: Telemetry | undefined;
+}
+
+/**
+ * Upstream calls made for the turn besides its steps (summaries): timed, cancellable, in its usage;
+ * on the summary model, then each of the agent's fallback models while one fails for a reason to
+ * fall back (each attempt a usage record and a span of its own).
+ */
+export function accountedGenerate(calls: SummaryCalls, input: TurnInput, usage: Usage): GenerateCall {
+  const { provider } = calls;
+  const scope = {
+    provider,
+    telemetry: calls.telemetry,
+    requestId: input.trace.requestId,
+    agentId: input.agent.id,
+    purpose: 'summary' as const,
+    signal: input.signal,
   };
+  return (asked, parent) =>
+    callWithFallbacks(modelChain(asked.model, input.agent.settings.fallbackModels), scope, async (model, attempt) => {
+      const started = performance.now();
+      const startedAt = Date.now();
+      const request = identifiedRequest(input, model === asked.model ? asked : { ...asked, model });
+      input.timing.upstreamCalls++;
+      const attributes = { model, streaming: false, purpose: 'summary' as const, attempt };
+      const { span, options } = startUpstreamCall(input, { ...attributes, messages: request.messages }, parent);
+      const record = { model, purpose: 'summary' as const, startedAt };
+      try {
+        const result = await provider.generate(request, options);
+        endUpstreamCall(span, result);
+        addUsage(usage, result.usage);
+        input.usage?.add({ ...record, latencyMs: performance.now() - started, usage: result.usage });
+        return result;
+      } catch (error) {
+        endUpstreamCall(span, undefined, error);
+        input.usage?.add({ ...record, latencyMs: performance.now() - started, error });
+        throw error;
+      } finally {
+        input.timing.upstreamMs += performance.now() - started;
+      }
+    });
 }
 
 /** The pending-call record of a client tool call. */

@@ -2,11 +2,14 @@ import { ContextManager, type ContextWindowState, type FitInput } from '../conte
 import type { Agent, MemoryBlock, StoredMessage, Usage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { callWithFallbacks, reportFallback } from '../llm/fallback-chain.ts';
+import { fallbackReason, modelChain } from '../llm/fallback-reason.ts';
 import type { LlmProvider, LlmRequest } from '../llm/provider.ts';
 import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
 import { agentsOfBlock, publishBlockUpdate } from '../services/block-service.ts';
 import type { Store, TurnStep } from '../store/store.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 import { withIdentityHeaders, withSafetyIdentifier } from '../usage/upstream-identity.ts';
 import { UsageLog } from '../usage/usage-log.ts';
 import { type AgentTool, agentToolDefinitions, BASE_AGENT_TOOLS } from './base-tools.ts';
@@ -30,6 +33,8 @@ export interface TurnRunnerOptions {
   tools?: ReadonlyMap<string, AgentTool>;
   /** Defaults to archival memory without embeddings. */
   archival?: ArchivalMemory;
+  /** Where calls that fall back to another model are reported (a log line, a counter). */
+  telemetry?: Telemetry;
 }
 
 /** Tries of a step whose memory edits keep meeting newer writes from other conversations. */
@@ -48,6 +53,12 @@ interface TurnState {
   write: (step: TurnStep) => Promise<StoredMessage[]>;
   /** The first commit, overlapping the first upstream call. */
   gate: CommitGate;
+  /** The models a step may call, in order: the turn's, then the agent's fallbacks. */
+  models: string[];
+  /** Where the next step starts in `models`: a turn that fell back stays on the model that answered. */
+  modelIndex: number;
+  /** Archival memory as this agent embeds it (its `embedding_model`, else the server's). */
+  archival: ArchivalMemory;
 }
 
 /**
@@ -101,7 +112,7 @@ export class TurnRunner {
     const context = new ContextManager({
       store: this.options.store,
       commit: write,
-      generate: accountedGenerate(this.options.provider, input, usage),
+      generate: accountedGenerate({ provider: this.options.provider, telemetry: this.options.telemetry }, input, usage),
     });
     const window = input.window ?? (await context.load(input.conversationId));
     const memory = agent.memory.map((block) => ({ ...block }));
@@ -114,6 +125,9 @@ export class TurnRunner {
       held: input.replyFormat ? new HeldSteps(input.replyFormat, input.conversationId) : null,
       write,
       gate,
+      models: modelChain(input.model, agent.settings.fallbackModels),
+      modelIndex: 0,
+      archival: this.archival.withModel(agent.settings.embeddingModel),
     };
     const resultLimit = toolResultLimit(agent.contextWindow);
     // A client's tool result is capped like the agent's own: no single result may flood the window.
@@ -197,7 +211,7 @@ export class TurnRunner {
         agentId: agent.id,
         conversationId: input.conversationId,
         streamedSends,
-        archival: this.archival,
+        archival: turn.archival,
         recall: this.recall,
         maxResultCharacters: resultLimit,
         readOnly: input.ephemeral,
@@ -248,43 +262,79 @@ export class TurnRunner {
   }
 
   /**
-   * One upstream call with the prompt fitted to the context window first. An upstream that still
-   * finds it too long (its tokenizer is not ours) gets one retry after a forced summarisation.
+   * One upstream call with the prompt fitted to the context window first, on the turn's model or,
+   * while a call fails before any byte reached the client for a reason to fall back (429, 5xx,
+   * timeout, no connection, an open breaker), on the agent's next fallback model. An upstream that
+   * still finds the prompt too long (its tokenizer is not ours) moves the turn to the first fallback
+   * with a larger window than the agent's, else gets one retry after a forced summarisation.
    */
   private async *callWithRoom(turn: TurnState, step: number): AsyncGenerator<TurnEvent, UpstreamCall> {
-    const tools = toolsForStep(turn.input, this.tools, step);
+    const { input } = turn;
+    const tools = toolsForStep(input, this.tools, step);
     const fit: FitInput = {
-      agent: turn.input.agent,
-      model: turn.input.model,
+      agent: input.agent,
+      model: input.agent.settings.summaryModel ?? input.agent.model,
       memory: turn.memory,
-      instructions: turn.held
-        ? [...turn.input.turnInstructions, ...turn.held.llmMessages()]
-        : turn.input.turnInstructions,
+      instructions: turn.held ? [...input.turnInstructions, ...turn.held.llmMessages()] : input.turnInstructions,
       tools,
-      span: turn.input.trace.step ?? turn.input.trace.span,
+      span: input.trace.step ?? input.trace.span,
       // A summary moves the window by seq: it needs the new messages' stored seqs.
       beforeChange: () => turn.gate.durable(),
     };
     await turn.context.fit(turn.window, fit);
-    const progress: CallProgress & { attempt: number } = { relayed: false, attempt: 1 };
-    const call = () =>
-      callUpstream(
-        this.options.provider,
-        turn.input,
-        buildStepRequest(turn.input, promptContext(turn), tools, step),
-        turn.reply,
-        progress,
-      );
-    try {
-      return yield* this.gated(turn, call());
-    } catch (error) {
-      const overflow = error instanceof MemgateError && error.detailCode === 'context_length_exceeded';
-      if (!overflow || progress.relayed) throw error;
-      const { summarised } = await turn.context.fit(turn.window, { ...fit, force: true });
-      if (!summarised) throw error;
-      progress.attempt = 2;
-      return yield* this.gated(turn, call());
+    const progress: CallProgress & { attempt: number } = { relayed: false, attempt: 0 };
+    const scope = this.fallbackScope(input, 'step');
+    let summarised = false;
+    for (;;) {
+      const model = turn.models[turn.modelIndex]!;
+      const request = buildStepRequest(input, promptContext(turn), tools, step);
+      progress.attempt++;
+      const call = callUpstream(this.options.provider, input, { ...request, model }, turn.reply, progress);
+      try {
+        return yield* this.gated(turn, call);
+      } catch (error) {
+        // After a byte reached the client, or once it left, the error is the turn's.
+        if (progress.relayed || input.signal?.aborted) throw error;
+        const next = turn.models[turn.modelIndex + 1];
+        if (error instanceof MemgateError && error.detailCode === 'context_length_exceeded') {
+          const larger = this.largerWindow(turn);
+          if (larger !== null) {
+            reportFallback(scope, model, turn.models[larger]!, 'context_length_exceeded');
+            turn.modelIndex = larger;
+            continue;
+          }
+          if (summarised) throw error;
+          summarised = (await turn.context.fit(turn.window, { ...fit, force: true })).summarised;
+          if (!summarised) throw error;
+          continue;
+        }
+        const reason = fallbackReason(error);
+        if (reason === null || next === undefined) throw error;
+        reportFallback(scope, model, next, reason);
+        turn.modelIndex++;
+      }
     }
+  }
+
+  /** The first model after the current one whose window is larger than the agent's (the prompt was fitted to that). */
+  private largerWindow(turn: TurnState): number | null {
+    const { provider } = this.options;
+    for (let index = turn.modelIndex + 1; index < turn.models.length; index++) {
+      const window = provider.capabilities?.(turn.models[index]!)?.contextWindow ?? null;
+      if (window !== null && window > turn.input.agent.contextWindow) return index;
+    }
+    return null;
+  }
+
+  private fallbackScope(input: Pick<TurnInput, 'agent' | 'trace' | 'signal'>, purpose: 'step' | 'summary') {
+    return {
+      provider: this.options.provider,
+      telemetry: this.options.telemetry,
+      requestId: input.trace.requestId,
+      agentId: input.agent.id,
+      purpose,
+      signal: input.signal,
+    };
   }
 
   /**
@@ -451,25 +501,36 @@ export class TurnRunner {
       return stored;
     };
     const identity = { userId: agent.userId, agentId: agent.id };
-    const generate = async (request: LlmRequest) => {
-      const started = performance.now();
-      const record = { model: request.model, purpose: 'summary' as const, startedAt: Date.now() };
-      try {
-        const options = withIdentityHeaders({ ...(signal && { signal }) }, identity);
-        const result = await this.options.provider.generate(withSafetyIdentifier(request, identity), options);
-        usageLog.add({ ...record, latencyMs: performance.now() - started, usage: result.usage });
-        return result;
-      } catch (error) {
-        usageLog.add({ ...record, latencyMs: performance.now() - started, error });
-        throw error;
-      }
+    const scope = {
+      provider: this.options.provider,
+      telemetry: this.options.telemetry,
+      requestId: null,
+      agentId: agent.id,
+      purpose: 'summary' as const,
+      signal,
     };
+    // The summary model, then the agent's fallbacks, as in a turn.
+    const generate = (asked: LlmRequest) =>
+      callWithFallbacks(modelChain(asked.model, agent.settings.fallbackModels), scope, async (model) => {
+        const request = model === asked.model ? asked : { ...asked, model };
+        const started = performance.now();
+        const record = { model, purpose: 'summary' as const, startedAt: Date.now() };
+        try {
+          const options = withIdentityHeaders({ ...(signal && { signal }) }, identity);
+          const result = await this.options.provider.generate(withSafetyIdentifier(request, identity), options);
+          usageLog.add({ ...record, latencyMs: performance.now() - started, usage: result.usage });
+          return result;
+        } catch (error) {
+          usageLog.add({ ...record, latencyMs: performance.now() - started, error });
+          throw error;
+        }
+      });
     const context = new ContextManager({ store: this.options.store, commit, generate });
     try {
       const window = await context.load(conversationId);
       const { summarised } = await context.fit(window, {
         agent,
-        model: agent.model,
+        model: agent.settings.summaryModel ?? agent.model,
         memory: agent.memory,
         instructions: [],
         tools: agentToolDefinitions(this.tools),
@@ -500,7 +561,7 @@ export class TurnRunner {
       throw new MemgateError('NOT_FOUND', `Agent ${input.agent.id} not found.`, { detailCode: 'agent_not_found' });
     const { step: reapplied, memory: latest } = await reapplyMemoryEdits(step, agent.memory, {
       tools: this.tools,
-      archival: this.archival,
+      archival: this.archival.withModel(agent.settings.embeddingModel),
       recall: this.recall,
       maxResultCharacters: toolResultLimit(input.agent.contextWindow),
       signal: input.signal,

@@ -31,6 +31,16 @@ export class ArchivalMemory {
     this.#options = options;
   }
 
+  /**
+   * This archival memory as an agent with its own `embedding_model` uses it (that model, else the
+   * server's). Passages keep the model they were embedded with, and a search compares only vectors
+   * of its own model (text search still finds the rest).
+   */
+  withModel(embeddingModel: string | null | undefined): ArchivalMemory {
+    if (!embeddingModel || embeddingModel === this.#options.embeddingModel) return this;
+    return new ArchivalMemory({ ...this.#options, embeddingModel });
+  }
+
   /** A log for the embedding calls of work done for `owner` outside a turn. */
   usageLog(owner: UsageOwner): UsageLog {
     return new UsageLog(owner, this.#options.provider);

@@ -119,7 +119,8 @@ export class AgentFileService {
         // Vectors are never in a file: each passage is embedded again, as if inserted now.
         entry.passages = await Promise.all(
           entry.passages.map(async (passage) => {
-            const prepared = await archival.prepare(passage.agentId, passage.content, signal, usage);
+            const embedder = archival.withModel(entry.agent.settings.embeddingModel);
+            const prepared = await embedder.prepare(passage.agentId, passage.content, signal, usage);
             return { ...passage, embedding: prepared.embedding, embeddingModel: prepared.embeddingModel };
           }),
         );

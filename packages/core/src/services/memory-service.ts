@@ -60,10 +60,11 @@ export class MemoryService {
   async insertPassage(principal: Principal, agentId: string, body: unknown, signal?: AbortSignal): Promise<Passage> {
     requireWriteScope(principal);
     const { content } = parseOrThrow(passageCreateSchema, body);
-    await this.#options.agents.get(principal, agentId);
-    const usage = this.#options.archival.usageLog(usageOwner(principal, agentId));
+    const agent = await this.#options.agents.get(principal, agentId);
+    const archival = this.#options.archival.withModel(agent.settings.embeddingModel);
+    const usage = archival.usageLog(usageOwner(principal, agentId));
     try {
-      return await this.#options.archival.insert(agentId, content, signal, usage);
+      return await archival.insert(agentId, content, signal, usage);
     } finally {
       await usage.settle(this.#options.store);
     }
@@ -76,10 +77,11 @@ export class MemoryService {
     signal?: AbortSignal,
   ): Promise<SearchResults<Passage>> {
     const { q, page, limit } = parseOrThrow(passageSearchSchema, query ?? {}, 'query');
-    await this.#options.agents.get(principal, agentId);
-    const usage = this.#options.archival.usageLog(usageOwner(principal, agentId));
+    const agent = await this.#options.agents.get(principal, agentId);
+    const archival = this.#options.archival.withModel(agent.settings.embeddingModel);
+    const usage = archival.usageLog(usageOwner(principal, agentId));
     try {
-      return await this.#options.archival.search(agentId, q, { page, pageSize: limit }, signal, usage);
+      return await archival.search(agentId, q, { page, pageSize: limit }, signal, usage);
     } finally {
       await usage.settle(this.#options.store);
     }

@@ -1,4 +1,5 @@
 import type { Usage } from '../domain/types.ts';
+import type { FallbackReason } from '../llm/fallback-reason.ts';
 import type { LlmMessage, LlmResult } from '../llm/provider.ts';
 
 /**
@@ -102,6 +103,21 @@ export interface TelemetrySpan<K extends SpanKind = SpanKind> {
  */
 export interface Telemetry {
   startTurn(attributes: SpanStart['turn']): TelemetrySpan<'turn'>;
+  /** A call moved on to the next model of its chain (optional: one log line and one counter in the runtime). */
+  upstreamFallback?(event: UpstreamFallback): void;
+}
+
+/** One upstream call given up on one model and tried on the next of its chain (see `fallback_models`). */
+export interface UpstreamFallback {
+  /** The turn's request id; null for work outside a turn (a window compacted by a PATCH). */
+  requestId: string | null;
+  agentId: string;
+  purpose: 'step' | 'summary';
+  fromModel: string;
+  toModel: string;
+  fromProvider: string;
+  toProvider: string;
+  reason: FallbackReason;
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -120,7 +136,12 @@ export const NO_TELEMETRY: Telemetry = { startTurn: () => NOOP_SPAN as Telemetry
 export function combineTelemetry(...parts: Telemetry[]): Telemetry {
   if (parts.length === 0) return NO_TELEMETRY;
   if (parts.length === 1) return parts[0]!;
-  return { startTurn: (attributes) => combined(parts.map((part) => part.startTurn(attributes))) };
+  return {
+    startTurn: (attributes) => combined(parts.map((part) => part.startTurn(attributes))),
+    upstreamFallback: (event) => {
+      for (const part of parts) part.upstreamFallback?.(event);
+    },
+  };
 }
 
 function combined<K extends SpanKind>(spans: TelemetrySpan<K>[]): TelemetrySpan<K> {

@@ -1,3 +1,4 @@
+import type { CircuitState, NamedCircuitReport } from '@memgate/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Latency buckets (seconds) from a cached answer to a long agent turn. */
@@ -15,7 +16,11 @@ export function createMetrics(options: MetricsOptions = {}) {
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const queuedByAgent = new Map<string, number>();
+  // Set once the provider exists (it is built after the metrics): read at each scrape.
+  const circuits: { source: () => NamedCircuitReport[] } = { source: () => [] };
   return {
+    /** Where `memgate_provider_circuit_state` reads the providers' breakers (`provider.circuits()`). */
+    circuits,
     registry,
     /** Turns waiting for an agent's lock, by agent (the gauge reports the longest queue). */
     queuedByAgent,
@@ -113,6 +118,21 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['channel'] as const,
       registers,
     }),
+    providerCircuitState: new Gauge({
+      name: 'memgate_provider_circuit_state',
+      help: "Each provider's circuit breaker on this instance: 0 closed, 1 half-open, 2 open.",
+      labelNames: ['provider'] as const,
+      registers,
+      collect() {
+        for (const circuit of circuits.source()) this.set({ provider: circuit.name }, CIRCUIT_GAUGE[circuit.state]);
+      },
+    }),
+    upstreamFallbacks: new Counter({
+      name: 'memgate_upstream_fallbacks_total',
+      help: 'Upstream calls moved on to the next model of their chain, by provider left, provider tried and reason.',
+      labelNames: ['from_provider', 'to_provider', 'reason'] as const,
+      registers,
+    }),
     graphqlSubscriptions: new Gauge({
       name: 'memgate_graphql_subscriptions',
       help: 'GraphQL subscriptions running now (SSE and graphql-ws).',
@@ -120,5 +140,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     }),
   };
 }
+
+const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 
 export type MemgateMetrics = ReturnType<typeof createMetrics>;

@@ -30,6 +30,24 @@ export function observedTelemetry(options: ObservedTelemetryOptions): Telemetry 
       options.metrics.turnsInFlight.inc();
       return new ObservedSpan(options, 'turn', attributes, attributes);
     },
+    upstreamFallback(event) {
+      const { fromProvider, toProvider, reason } = event;
+      options.metrics.upstreamFallbacks.inc({ from_provider: fromProvider, to_provider: toProvider, reason });
+      // Ids and model names only: what moved where, and why.
+      options.logger.warn(
+        {
+          requestId: event.requestId,
+          agentId: event.agentId,
+          purpose: event.purpose,
+          fromModel: event.fromModel,
+          toModel: event.toModel,
+          fromProvider,
+          toProvider,
+          reason,
+        },
+        'upstream fallback',
+      );
+    },
   };
 }
 
