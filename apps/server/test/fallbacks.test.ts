@@ -397,11 +397,38 @@ describe('fallback models: a call that fails before any byte reached the client 
     expect(other.body.embedding_model).toBeNull();
     expect(setup.beta.embeddingRequests).toHaveLength(2);
   });
+  it('embedding_model embeds in turns (archival_memory_insert) and when an Agent File is imported', async () => {
+    const agent = await createAgent({ model: 'alpha/alpha-small', embedding_model: 'beta/beta-embed' });
+    setup.alpha.script(
+      {
+        toolCalls: [
+          { name: 'archival_memory_insert', arguments: { content: 'Ada likes tea.', request_heartbeat: true } },
+        ],
+      },
+      sendMessage('Noted.'),
+    );
+    const reply = await chat(agent.id, 'remember that I like tea');
+    expect(reply.status, reply.text).toBe(200);
+    expect(setup.beta.embeddingRequests.map((request) => request.body.model)).toEqual(['beta-embed']);
+    const passages = await call('GET', `/v1/agents/${agent.id}/archival`);
+    expect(passages.body.data).toMatchObject([{ content: 'Ada likes tea.', embedding_model: 'beta/beta-embed' }]);
+
+    const exported = await call('GET', `/v1/agents/${agent.id}/export`);
+    expect(exported.status).toBe(200);
+    setup.beta.reset();
+    const imported = await call('POST', '/v1/agents/import', JSON.parse(exported.text));
+    expect(imported.status, imported.text).toBeLessThan(300);
+    expect(setup.beta.embeddingRequests.map((request) => request.body.input)).toEqual([['Ada likes tea.']]);
+    expect(setup.beta.embeddingRequests.map((request) => request.body.model)).toEqual(['beta-embed']);
+    const [importedId] = imported.body['agent_ids'] as string[];
+    const copied = await call('GET', `/v1/agents/${importedId}/archival`);
+    expect(copied.body.data).toMatchObject([{ content: 'Ada likes tea.', embedding_model: 'beta/beta-embed' }]);
+  });
 });
 
 describe('circuit breaker: repeated failures put a provider in cooldown, a trial call after it closes it', () => {
   let setup: Setup;
-  const { call, createAgent, chat, usageRows } = client(() => setup);
+  const { createAgent, chat, usageRows } = client(() => setup);
 
   beforeAll(async () => {
     setup = await startSetup('memgate-breaker-', {
