@@ -11,6 +11,7 @@ import {
   startMockUpstream,
 } from '@memgate/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { newcomerEnv, type ServerProcess, startServerProcess } from './server-process.ts';
 
 /**
@@ -172,7 +173,10 @@ describe('fallback models: a call that fails before any byte reached the client 
   const { call, createAgent, chat, usageRows, logLines } = client(() => setup);
 
   beforeAll(async () => {
-    setup = await startSetup('memgate-fallbacks-', { MEMGATE_PROVIDER_FAILURE_THRESHOLD: '100' });
+    setup = await startSetup('memgate-fallbacks-', {
+      MEMGATE_PROVIDER_FAILURE_THRESHOLD: '100',
+      MEMGATE_LLM_TIMEOUT_MS: '1500',
+    });
   }, 30_000);
   afterAll(() => stopSetup(setup));
   beforeEach(() => {
@@ -249,6 +253,19 @@ describe('fallback models: a call that fails before any byte reached the client 
     expect(reasons).toEqual(['connection_error', 'server_error']);
   });
 
+  it('a primary that does not answer within MEMGATE_LLM_TIMEOUT_MS: the stream carries the fallback answer', async () => {
+    const agent = await createAgent({ model: 'alpha/alpha-small', fallback_models: ['beta/beta-large'] });
+    setup.alpha.script({ hang: true });
+    setup.beta.script(sendMessage('Beta was quicker.'));
+    const reply = await chat(agent.id, 'hello', { stream: true });
+    expect(readStream(reply.text)).toMatchObject({ content: 'Beta was quicker.', error: null, done: true });
+    expect(usageRows(agent.id).map((row) => [row.model, row.outcome])).toEqual([
+      ['alpha/alpha-small', 'timeout'],
+      ['beta/beta-large', 'ok'],
+    ]);
+    await setup.alpha.waitForAbort();
+  });
+
   it('a 400 is not a reason to fall back: the client gets it and the fallback is never called', async () => {
     const agent = await createAgent({ model: 'alpha/alpha-small', fallback_models: ['beta/beta-large'] });
     setup.alpha.script({ error: { status: 400 } });
@@ -273,6 +290,37 @@ describe('fallback models: a call that fails before any byte reached the client 
     expect(body.errors).toBeUndefined();
     expect(body.data?.createChatCompletion.choices[0]?.message.content).toBe('Beta over GraphQL.');
     expect(setup.beta.requests).toHaveLength(1);
+  });
+
+  it('WebSocket chat channel turns fall back the same way', async () => {
+    const agent = await createAgent({ model: 'alpha/alpha-small', fallback_models: ['beta/beta-large'] });
+    setup.alpha.script({ error: { status: 503 } });
+    setup.beta.script(sendMessage('Beta over the socket.'));
+    const socket = new WebSocket(`${setup.server.url.replace('http', 'ws')}/v1/chat/ws`, {
+      headers: { authorization: `Bearer ${setup.key}` },
+    });
+    let content = '';
+    const done = new Promise<Record<string, unknown>>((resolve, reject) => {
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as Record<string, unknown> & {
+          chunk?: { choices?: { delta?: { content?: string } }[] };
+        };
+        content += frame.chunk?.choices?.[0]?.delta?.content ?? '';
+        if (frame['type'] === 'chat.completion.done' || frame['type'] === 'error') resolve(frame);
+      });
+      socket.on('error', reject);
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const request = { model: agent.id, stream: true, messages: [{ role: 'user', content: 'hi' }] };
+    socket.send(JSON.stringify({ type: 'chat.completion.create', request_id: 'r1', request }));
+    const last = await done;
+    expect(last, JSON.stringify(last)).toMatchObject({ type: 'chat.completion.done', request_id: 'r1' });
+    socket.close();
+    expect(content).toBe('Beta over the socket.');
+    expect(usageRows(agent.id).map((row) => [row.model, row.outcome])).toEqual([
+      ['alpha/alpha-small', 'upstream_error'],
+      ['beta/beta-large', 'ok'],
+    ]);
   });
 
   it('after the first byte, never: the primary dies mid-stream, the error is in-band, the fallback is not called', async () => {
