@@ -144,3 +144,19 @@ export const callerLimitsSchema = z
   .meta({ id: 'CallerLimits' });
 
 export type CallerLimits = z.output<typeof callerLimitsSchema>;
+
+/** The JSON of a subject's own limits (`limits` null: none of its own). */
+export function limitsRecordResource(record: {
+  userId: string;
+  keyId: string | null;
+  limits: Limits | null;
+  updatedAt: string;
+}) {
+  return {
+    object: 'limits' as const,
+    user_id: record.userId,
+    key_id: record.keyId,
+    limits: record.limits && limitsResource(record.limits),
+    updated_at: record.updatedAt || null,
+  };
+}
