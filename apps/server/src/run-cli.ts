@@ -15,7 +15,18 @@ class UsageError extends Error {
 
 const OPTIONS = {
   json: { type: 'boolean' },
-  user: { type: 'string', short: 'u', default: 'default' },
+  user: { type: 'string', short: 'u' },
+  key: { type: 'string' },
+  rpm: { type: 'string' },
+  tpm: { type: 'string' },
+  concurrency: { type: 'string' },
+  'budget-usd': { type: 'string' },
+  'budget-tokens': { type: 'string' },
+  period: { type: 'string' },
+  exempt: { type: 'boolean' },
+  'group-by': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   model: { type: 'string' },
   scope: { type: 'string' },
   'expires-at': { type: 'string' },
@@ -46,9 +57,10 @@ function help(words: string[]): string {
 
 /** The command the positionals name, with its arguments checked. */
 function commandOf(positionals: string[]): { command: Command; args: string[] } {
-  const [group, action, ...args] = positionals;
+  const [group, action] = positionals;
   if (!group) throw new UsageError('missing command');
   const command = findCommand(group, action);
+  const args = positionals.slice(command?.action === '' ? 1 : 2);
   if (!command) throw new UsageError(`unknown command "${[group, action].filter(Boolean).join(' ')}"`);
   const commandHelp = helpFor(command.group, command.action);
   const missing = command.required.slice(args.length);
@@ -72,12 +84,24 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfigOrExit();
   const runtime = await createRuntime(config, { existingDataOnly: !command.createsData, bootstrap: false });
   try {
-    const run = COMMAND_RUNS[`${command.group} ${command.action}`];
+    const run = COMMAND_RUNS[`${command.group} ${command.action}`.trimEnd()];
     if (!run) throw new Error(`memgate: no implementation of ${command.group} ${command.action}`);
     const result = await run({
       memgate: runtime.memgate,
       args,
-      user: values.user,
+      user: values.user ?? 'default',
+      userGiven: values.user !== undefined,
+      key: values.key,
+      limits: {
+        rpm: values.rpm,
+        tpm: values.tpm,
+        concurrency: values.concurrency,
+        budgetUsd: values['budget-usd'],
+        budgetTokens: values['budget-tokens'],
+        period: values.period,
+        exempt: values.exempt,
+      },
+      usage: { groupBy: values['group-by'], from: values.from, to: values.to },
       model: values.model,
       scope: values.scope,
       expiresAt: values['expires-at'],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_IMPORT_BYTES } from './agent-file/index.ts';
 import { DEFAULT_MAX_INPUT_MESSAGES } from './dispatcher/new-input.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
+import { LIMIT_BOUNDS } from './limits/limit-schemas.ts';
 import { parseCorsOrigins } from './platform/cors-origins.ts';
 
 /*
@@ -59,6 +60,21 @@ export const envSchema = z.object({
   MEMGATE_SHUTDOWN_TIMEOUT_MS: integer(1).default(25_000),
   MEMGATE_MAX_CONNECTIONS: integer(1).optional(),
   MEMGATE_MAX_WS_CONNECTIONS_PER_USER: integer(1).default(32),
+  // Limits of users without their own (see docs/limits.md); the bounds are those of the admin API.
+  MEMGATE_DEFAULT_RPM: integer(1, LIMIT_BOUNDS.rpm).optional(),
+  MEMGATE_DEFAULT_TPM: integer(1, LIMIT_BOUNDS.tpm).optional(),
+  MEMGATE_DEFAULT_MAX_CONCURRENT_TURNS: integer(1, LIMIT_BOUNDS.maxConcurrentTurns).optional(),
+  MEMGATE_DEFAULT_BUDGET_USD: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, `an amount in USD, more than 0 and at most ${LIMIT_BOUNDS.budgetUsd}`)
+    .transform(Number)
+    .refine(
+      (value) => value > 0 && value <= LIMIT_BOUNDS.budgetUsd,
+      `an amount in USD, more than 0 and at most ${LIMIT_BOUNDS.budgetUsd}`,
+    )
+    .optional(),
+  MEMGATE_DEFAULT_BUDGET_TOKENS: integer(1, LIMIT_BOUNDS.budgetTokens).optional(),
+  MEMGATE_DEFAULT_BUDGET_PERIOD: z.enum(['day', 'month'], 'day or month').default('month'),
   // Read by the runtime's logger and /metrics; checked here so a bad value stops the start like any other.
   LOG_LEVEL: z
     .enum(

@@ -2,6 +2,7 @@ import { ENV_ALIASES, type Env, envSchema } from './config-env.ts';
 import { ConfigError, type ConfigProblem, maskConfigValue } from './config-error.ts';
 import { loadProvidersFile, type ProviderConfig } from './config-providers.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
+import { type Limits, limitsAnything } from './limits/limit-types.ts';
 import type { CorsOrigins } from './platform/cors-origins.ts';
 
 export { envSchema } from './config-env.ts';
@@ -64,6 +65,8 @@ export interface MemgateConfig {
   maxConnections: number | undefined;
   /** Open WebSocket connections (chat channel and graphql-ws together) per user. */
   maxWsConnectionsPerUser: number;
+  /** The limits of users without their own (MEMGATE_DEFAULT_*); null when none is set. */
+  defaultLimits: Limits | null;
 }
 
 /**
@@ -146,7 +149,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: value.MEMGATE_SHUTDOWN_TIMEOUT_MS,
     maxConnections: value.MEMGATE_MAX_CONNECTIONS,
     maxWsConnectionsPerUser: value.MEMGATE_MAX_WS_CONNECTIONS_PER_USER,
+    defaultLimits: defaultLimitsOf(value, env),
   };
+}
+
+/** The default limits of the environment; a budget in both USD and tokens is refused. */
+function defaultLimitsOf(value: Env, env: Record<string, string | undefined>): Limits | null {
+  const usd = value.MEMGATE_DEFAULT_BUDGET_USD;
+  const tokens = value.MEMGATE_DEFAULT_BUDGET_TOKENS;
+  if (usd !== undefined && tokens !== undefined) {
+    const variable = 'MEMGATE_DEFAULT_BUDGET_TOKENS';
+    throw new ConfigError([
+      {
+        variable,
+        value: maskConfigValue(variable, String(env[variable] ?? '')),
+        expected: 'unset when MEMGATE_DEFAULT_BUDGET_USD is set (a budget is in USD or in tokens, not both)',
+      },
+    ]);
+  }
+  const limits: Limits = {
+    rpm: value.MEMGATE_DEFAULT_RPM ?? null,
+    tpm: value.MEMGATE_DEFAULT_TPM ?? null,
+    maxConcurrentTurns: value.MEMGATE_DEFAULT_MAX_CONCURRENT_TURNS ?? null,
+    budget:
+      usd !== undefined || tokens !== undefined
+        ? {
+            ...(usd !== undefined && { usd }),
+            ...(tokens !== undefined && { tokens }),
+            period: value.MEMGATE_DEFAULT_BUDGET_PERIOD,
+          }
+        : null,
+    exempt: false,
+  };
+  return limitsAnything(limits) ? limits : null;
 }
 
 /** The traces URL under a base OTLP endpoint, as the OpenTelemetry SDK derives it (`…/v1/traces`). */

@@ -6,10 +6,14 @@ import type { MemgateConfig } from './config.ts';
 import { DEFAULT_PROVIDER_NAME } from './config-providers.ts';
 import { OpenAIConversations } from './conversations-api/openai-conversations.ts';
 import { ChatDispatcher } from './dispatcher/chat-dispatcher.ts';
+import { DEFAULT_TURN_TIMEOUT_MS } from './dispatcher/turn-deadline.ts';
 import type { Principal } from './domain/types.ts';
 import { type EventBus, InProcessEventBus } from './events/event-bus.ts';
 import { DEFAULT_BREAKER } from './llm/circuit-breaker.ts';
 import { GuardedProvider } from './llm/guarded-provider.ts';
+import { InProcessLimitCounters, type LimitCounters } from './limits/limit-counters.ts';
+import { LimitService } from './limits/limit-service.ts';
+import type { Limits } from './limits/limit-types.ts';
 import { OfflineProvider } from './llm/offline-provider.ts';
 import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
@@ -52,6 +56,10 @@ export interface MemgateOptions {
   telemetry?: Telemetry;
   /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS); default 5 minutes. */
   turnTimeoutMs?: number;
+  /** Counters of rpm, tpm and concurrency; default in-process (one instance). Redis shares them. */
+  limitCounters?: LimitCounters;
+  /** Limits of users without their own (MEMGATE_DEFAULT_*); default none. */
+  defaultLimits?: Limits | null;
 }
 
 /** The protocol-agnostic core that every app adapts: one instance per process. */
@@ -76,6 +84,8 @@ export interface Memgate {
   readonly admin: AdminService;
   /** What the upstream calls cost: the caller's, or (admin) every user's. */
   readonly usage: UsageService;
+  /** Rate, concurrency and budget limits per user and key: set by the admin, checked before every turn. */
+  readonly limits: LimitService;
   /** The caller's agents and the upstream models, in OpenAI's list shape. */
   models(principal: Principal): Promise<ModelList>;
   /** One model by agent id or upstream model id; NOT_FOUND (`model_not_found`) for any other. */
@@ -109,7 +119,18 @@ export function createMemgate(options: MemgateOptions): Memgate {
   const conversations = new ConversationService(store, agents, lock);
   const catalog = new ModelCatalog(store, provider);
   const upstream = new UpstreamMonitor(provider);
+  const counters = options.limitCounters ?? new InProcessLimitCounters();
+  const turnTimeoutMs = options.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
+  const limits = new LimitService({
+    store,
+    counters,
+    events,
+    defaults: options.defaultLimits ?? null,
+    // A turn cannot outlive its deadline: a slot whose instance died is free a minute after that.
+    leaseMs: turnTimeoutMs + 60_000,
+  });
   const chat = new ChatDispatcher({
+    limits,
     store,
     conversations,
     provider,
@@ -142,12 +163,14 @@ export function createMemgate(options: MemgateOptions): Memgate {
     }),
     admin: new AdminService(store, options.adminToken, events),
     usage: new UsageService(store),
+    limits,
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),
     upstream: () => upstream.status(),
     upstreams: () => upstream.detail(),
     async close() {
+      await counters.close();
       await events.close();
       await store.close();
     },

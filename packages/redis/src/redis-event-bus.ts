@@ -4,12 +4,15 @@ import {
   type EventBus,
   InProcessEventBus,
   type KeyRevocationListener,
+  type LimitsChangeListener,
 } from '@memgate/core';
 import { Redis } from 'ioredis';
 
 const DEFAULT_PREFIX = 'memgate:agent-events:';
 /** Appended to the prefix for the one channel of key revocations; agent ids never contain `!`. */
 const REVOCATIONS_SUFFIX = '!keys-revoked';
+/** The channel of limit changes (caches of users' and keys' limits forget them). */
+const LIMITS_SUFFIX = '!limits-changed';
 
 /**
  * Agent events over Redis pub/sub, so a subscriber on any instance sees messages stored by every
@@ -29,6 +32,11 @@ export class RedisEventBus implements EventBus {
     subscriber.on('message', (channel: string, payload: string) => {
       if (!channel.startsWith(prefix)) return;
       try {
+        if (channel === prefix + LIMITS_SUFFIX) {
+          const subjects: unknown = JSON.parse(payload);
+          if (Array.isArray(subjects)) this.local.deliverLimitsChanged(subjects.filter((id) => typeof id === 'string'));
+          return;
+        }
         if (channel === prefix + REVOCATIONS_SUFFIX) {
           const keyIds: unknown = JSON.parse(payload);
           if (Array.isArray(keyIds)) this.local.deliverKeysRevoked(keyIds.filter((id) => typeof id === 'string'));
@@ -48,7 +56,7 @@ export class RedisEventBus implements EventBus {
     const subscriber = new Redis(url, options);
     await Promise.all([publisher.connect(), subscriber.connect()]);
     // Every instance listens for revocations from the start: an open session must end wherever it is.
-    await subscriber.subscribe(prefix + REVOCATIONS_SUFFIX);
+    await subscriber.subscribe(prefix + REVOCATIONS_SUFFIX, prefix + LIMITS_SUFFIX);
     return new RedisEventBus(publisher, subscriber, prefix);
   }
 
@@ -63,6 +71,15 @@ export class RedisEventBus implements EventBus {
 
   onKeysRevoked(listener: KeyRevocationListener): () => void {
     return this.local.onKeysRevoked(listener);
+  }
+
+  async publishLimitsChanged(subjects: readonly string[]): Promise<void> {
+    if (subjects.length === 0) return;
+    await this.publisher.publish(this.prefix + LIMITS_SUFFIX, JSON.stringify(subjects));
+  }
+
+  onLimitsChanged(listener: LimitsChangeListener): () => void {
+    return this.local.onLimitsChanged(listener);
   }
 
   subscribe(agentId: string, listener: AgentEventListener): () => void {

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type AgentLock, type EventBus, type MemgateConfig, MemgateError, type Store } from '@memgate/core';
-import { RedisEventBus } from '@memgate/redis';
+import {
+  type AgentLock,
+  type EventBus,
+  type LimitCounters,
+  type MemgateConfig,
+  MemgateError,
+  type Store,
+} from '@memgate/core';
+import { RedisEventBus, RedisLimitCounters } from '@memgate/redis';
 import { describeConnection, PostgresAgentLock, PostgresStore } from '@memgate/store-postgres';
 import { type DataDirState, prepareDataDir, SqliteStore } from '@memgate/store-sqlite';
 
@@ -12,6 +19,8 @@ export interface Backends {
   lock: AgentLock | undefined;
   /** Undefined: the core's in-process event bus. */
   events: EventBus | undefined;
+  /** Undefined: the core's in-process limit counters (one instance). */
+  limitCounters: LimitCounters | undefined;
   /** Banner lines, label → what is in use. */
   descriptions: { store: string; locks: string; events: string };
   /** The SQLite data directory as found at startup (absent with PostgreSQL). */
@@ -35,6 +44,13 @@ export async function openBackends(config: MemgateConfig, options: { existingOnl
     );
   }
   const events = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : undefined;
+  // rpm, tpm and concurrent turns counted in Redis hold across instances.
+  const limitCounters = config.redisUrl
+    ? await RedisLimitCounters.connect(config.redisUrl).catch(async (error) => {
+        await events?.close();
+        throw error;
+      })
+    : undefined;
   const eventsDescription = config.redisUrl
     ? `Redis at ${describeConnection(config.redisUrl)} (shared by every instance)`
     : 'in-process (set REDIS_URL so that subscribers see the messages of other instances)';
@@ -50,6 +66,7 @@ export async function openBackends(config: MemgateConfig, options: { existingOnl
         }),
         lock,
         events,
+        limitCounters,
         descriptions: {
           store: `PostgreSQL at ${describeConnection(connectionString)}`,
           locks: 'PostgreSQL advisory locks (turns on one agent serialised across instances)',
@@ -64,6 +81,7 @@ export async function openBackends(config: MemgateConfig, options: { existingOnl
       dataDir,
       lock: undefined,
       events,
+      limitCounters,
       descriptions: {
         store: `SQLite at ${sqliteFile}`,
         locks: 'in-process (one instance; set DATABASE_URL to run several)',
@@ -73,6 +91,7 @@ export async function openBackends(config: MemgateConfig, options: { existingOnl
     };
   } catch (error) {
     await events?.close();
+    await limitCounters?.close();
     throw error;
   }
 }

@@ -79,7 +79,7 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     await tracing?.shutdown();
     throw error;
   });
-  const { store, lock, events, descriptions } = backends;
+  const { store, lock, events, limitCounters, descriptions } = backends;
   if (backends.dataDir?.exposed) warnExposedDataDir(observability, backends.dataDir);
   const provider = createProvider(config.llm, config.providers);
   observability.metrics.circuits.source = () => provider.circuits?.() ?? [];
@@ -98,6 +98,8 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     maxInputMessages: config.maxInputMessages,
     telemetry: tracing ? combineTelemetry(observability.telemetry, tracing.telemetry) : observability.telemetry,
     turnTimeoutMs: config.turnTimeoutMs,
+    limitCounters,
+    defaultLimits: config.defaultLimits,
   });
   const close = async () => {
     await memgate.close();

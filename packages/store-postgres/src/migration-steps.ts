@@ -2,6 +2,7 @@ import { BLOCKS_MIGRATION } from './blocks-migration.ts';
 import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
 import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
 import { FORK_MIGRATION } from './fork-migration.ts';
+import { LIMITS_MIGRATION } from './limits.ts';
 import { RESPONSES_MIGRATION } from './responses.ts';
 import { USAGE_MIGRATION } from './usage.ts';
 
@@ -187,5 +188,10 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'agent settings: model roles (summary, embedding, fallbacks) and per-turn limits',
     // A JSON object of AgentSettings; '{}' reads as every default.
     up: "ALTER TABLE agents ADD COLUMN settings JSONB NOT NULL DEFAULT '{}'::jsonb;",
+  },
+  {
+    version: 12,
+    description: 'limits per user and per API key: rpm, tpm, concurrent turns, budget, exempt',
+    up: LIMITS_MIGRATION,
   },
 ];

@@ -12,6 +12,7 @@ import type {
   ConversationFork,
   ConversationPatch,
   HistoryPage,
+  LimitsRecord,
   MemoryBlock,
   MessagePage,
   NewAgent,
@@ -51,6 +52,7 @@ import { ContextWindowCache } from './context-window-cache.ts';
 import { createPool, type PoolOptions } from './create-pool.ts';
 import { forkConversation, hideMessages, hideMessagesAfter, restoreMessages } from './fork-operations.ts';
 import { importAgents } from './import-agents.ts';
+import { PostgresLimits } from './limits.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
 import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
@@ -81,6 +83,7 @@ export class PostgresStore implements Store {
   readonly #pool: Pool;
   readonly #responses: PostgresResponses;
   readonly #usage: PostgresUsage;
+  readonly #limits: PostgresLimits;
   readonly #blocks: PostgresBlocks;
   readonly #windows: ContextWindowCache;
   #closed = false;
@@ -94,6 +97,7 @@ export class PostgresStore implements Store {
     this.#windows = new ContextWindowCache(this.#pool);
     this.#responses = new PostgresResponses(this.#pool);
     this.#usage = new PostgresUsage(this.#pool);
+    this.#limits = new PostgresLimits(this.#pool);
     this.#blocks = new PostgresBlocks(this.#pool);
   }
 
@@ -161,6 +165,23 @@ export class PostgresStore implements Store {
 
   async deleteApiKey(keyId: string): Promise<boolean> {
     return ((await this.#pool.query(SQL.deleteApiKey, [keyId])).rowCount ?? 0) > 0;
+  }
+
+  async getApiKey(keyId: string): Promise<ApiKeyRecord | null> {
+    const { rows } = await this.#pool.query<ApiKeyRow>(SQL.getApiKey, [keyId]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  setLimits(record: LimitsRecord): Promise<void> {
+    return this.#limits.set(record);
+  }
+
+  getLimits(subjects: readonly string[]): Promise<LimitsRecord[]> {
+    return this.#limits.get(subjects);
+  }
+
+  deleteLimits(subject: string): Promise<boolean> {
+    return this.#limits.delete(subject);
   }
 
   async createAgent(agent: NewAgent): Promise<Agent> {

@@ -67,6 +67,7 @@ export const SQL = {
   listApiKeys: `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE user_id = $1 ORDER BY created_at, id`,
   touchApiKey: 'UPDATE api_keys SET last_used_at = $1 WHERE id = $2',
   deleteApiKey: 'DELETE FROM api_keys WHERE id = $1',
+  getApiKey: `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = $1`,
 
   // With its default conversation (the agent's id), in the same statement: no extra round trip.
   insertAgent: `WITH agent AS (

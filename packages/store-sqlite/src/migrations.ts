@@ -1,6 +1,7 @@
 import { BLOCKS_MIGRATION } from './block-migration.ts';
 import { type Database, prepare, transaction } from './driver.ts';
 import { FORK_MIGRATION } from './fork-statements.ts';
+import { LIMITS_MIGRATION } from './limit-store.ts';
 import { RESPONSES_MIGRATION } from './response-migration.ts';
 import { USAGE_MIGRATION } from './usage-migration.ts';
 
@@ -262,6 +263,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // A JSON object of AgentSettings; '{}' reads as every default.
     up: "ALTER TABLE agents ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';",
   },
+  LIMITS_MIGRATION,
 ];
 
 /**

@@ -13,6 +13,7 @@ import type {
   ConversationFork,
   ConversationPatch,
   HistoryPage,
+  LimitsRecord,
   MemoryBlock,
   MessagePage,
   NewAgent,
@@ -38,6 +39,7 @@ import { withAttachments } from './attachments.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
 import type { Database } from './driver.ts';
+import { toLimitsRecord } from './limit-store.ts';
 import { applyMigrations } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
 import { readMessagePage, readPassagePage } from './read-message-page.ts';
@@ -148,6 +150,24 @@ export class SqliteStore implements Store {
 
   async listApiKeys(userId: string): Promise<ApiKeyRecord[]> {
     return this.#sql.listApiKeys.all(userId).map(toApiKey);
+  }
+
+  async getApiKey(keyId: string): Promise<ApiKeyRecord | null> {
+    const row = this.#sql.getApiKey.get(keyId);
+    return row ? toApiKey(row) : null;
+  }
+
+  async setLimits(record: LimitsRecord): Promise<void> {
+    await this.#writer.submit('setLimits', record);
+  }
+
+  async getLimits(subjects: readonly string[]): Promise<LimitsRecord[]> {
+    if (subjects.length === 0) return [];
+    return this.#sql.getLimits.all(JSON.stringify(subjects)).map(toLimitsRecord);
+  }
+
+  async deleteLimits(subject: string): Promise<boolean> {
+    return this.#writer.submit('deleteLimits', subject);
   }
 
   async touchApiKey(keyId: string, usedAt: string): Promise<void> {

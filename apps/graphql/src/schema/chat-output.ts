@@ -48,6 +48,7 @@ export function completionFields(completion: ChatCompletion) {
     choices: completion.choices.map((choice) => ({
       index: choice.index,
       finishReason: choice.finish_reason,
+      stopReason: choice.stop_reason ?? null,
       message: {
         role: choice.message.role,
         content: choice.message.content,
@@ -70,6 +71,7 @@ export function chunkFields(chunk: ChatCompletionChunk) {
     choices: chunk.choices.map((choice) => ({
       index: choice.index,
       finishReason: choice.finish_reason,
+      stopReason: choice.stop_reason ?? null,
       delta: {
         role: choice.delta.role ?? null,
         content: choice.delta.content ?? null,

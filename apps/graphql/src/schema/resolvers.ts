@@ -30,7 +30,7 @@ import {
 } from './chat-input.ts';
 import { chunkFields, completionFields } from './chat-output.ts';
 import { jsonScalar } from './json-scalar.ts';
-import { usageReportFields } from './usage-output.ts';
+import { callerLimitsFields, usageReportFields } from './usage-output.ts';
 
 type Root = unknown;
 
@@ -99,6 +99,8 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
         const query = present({ group_by: args.groupBy, from: args.from, to: args.to });
         return usageReportFields(await memgate.usage.report(context.principal, query));
       },
+      limits: async (_root: Root, _args: unknown, context: GraphqlContext) =>
+        callerLimitsFields(await memgate.limits.caller(context.principal)),
     },
     Block: {
       history: async (

@@ -181,6 +181,14 @@ export const typeDefs = /* GraphQL */ `
     index: Int!
     message: ChatMessage!
     finishReason: String
+    "Added: why the turn stopped before the agent answered (finishReason length); REST: stop_reason."
+    stopReason: StopReason
+  }
+  "Added: a per-turn limit or a budget that ended a turn."
+  type StopReason {
+    "max_steps_per_turn, max_tokens_per_turn or budget_exceeded."
+    code: String!
+    message: String!
   }
   type ChatCompletion {
     id: ID!
@@ -203,6 +211,8 @@ export const typeDefs = /* GraphQL */ `
     index: Int!
     delta: ChunkDelta!
     finishReason: String
+    "Added: on the chunk with finishReason, as on Choice."
+    stopReason: StopReason
   }
   type ChatCompletionChunk {
     id: ID!
@@ -257,6 +267,49 @@ export const typeDefs = /* GraphQL */ `
     completionTokens: Int!
     totalTokens: Int!
     costUsd: Float!
+  }
+  "Added: a spending cap over a calendar period (UTC): usd or tokens."
+  type Budget {
+    usd: Float
+    tokens: Float
+    "day or month"
+    period: String!
+  }
+  "Added: limits of a user or an API key; null fields limit nothing."
+  type LimitSet {
+    rpm: Int
+    tpm: Int
+    maxConcurrentTurns: Int
+    budget: Budget
+    exempt: Boolean!
+  }
+  type BudgetSpent {
+    usd: Float!
+    tokens: Float!
+    periodStart: String!
+  }
+  type LimitConsumption {
+    requestsLastMinute: Int!
+    tokensLastMinute: Int!
+    concurrentTurns: Int!
+    "Null without a budget."
+    budgetSpent: BudgetSpent
+  }
+  type EffectiveLimits {
+    "own, default (the server's, users only) or none."
+    source: String!
+    limits: LimitSet!
+    consumption: LimitConsumption!
+  }
+  "Added: your effective limits and what you used of them (REST: GET /v1/limits)."
+  type CallerLimits {
+    "True: no limit applies to you."
+    exempt: Boolean!
+    userId: ID!
+    user: EffectiveLimits!
+    "The key you called with; null (with key) for a caller without one."
+    keyId: ID
+    key: EffectiveLimits
   }
   type UsageReport {
     groupBy: UsageGroupBy!
@@ -405,6 +458,8 @@ export const typeDefs = /* GraphQL */ `
     days), grouped (default: by day). REST: GET /v1/usage.
     """
     usage(groupBy: UsageGroupBy, from: String, to: String): UsageReport!
+    "Added: your limits (your user's and your key's) and what you used of them. REST: GET /v1/limits."
+    limits: CallerLimits!
   }
   type Mutation {
     createAgent(input: CreateAgentInput!): Agent!

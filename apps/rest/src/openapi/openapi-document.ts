@@ -5,6 +5,7 @@ import { agentPaths } from './agent-paths.ts';
 import { blockPaths } from './block-paths.ts';
 import { chatPaths } from './chat-paths.ts';
 import { conversationPaths } from './conversation-paths.ts';
+import { limitPaths } from './limit-paths.ts';
 import { openaiConversationPaths } from './openai-conversation-paths.ts';
 import { probePaths } from './probe-paths.ts';
 import { responsePaths } from './response-paths.ts';
@@ -45,6 +46,7 @@ const definition: ZodOpenApiObject = {
     ...responsePaths,
     ...openaiConversationPaths,
     ...usagePaths,
+    ...limitPaths,
     ...adminPaths,
     ...probePaths,
   },

@@ -1,4 +1,4 @@
-import { apiKeyResource, type Memgate, userResource } from '@memgate/core';
+import { apiKeyResource, limitsRecordResource, type Memgate, userResource } from '@memgate/core';
 import { Router } from 'express';
 
 /** The admin API (contract §2): only when MEMGATE_ADMIN_TOKEN is set, with it as bearer. */
@@ -34,6 +34,27 @@ export function adminRoutes(memgate: Memgate): Router {
   router.get('/users/:userId/api-keys', async (request, response) => {
     const keys = await admin.listApiKeys(request.params.userId);
     response.json({ object: 'list', data: keys.map(apiKeyResource) });
+  });
+  const { limits } = memgate;
+  router.get('/users/:userId/limits', async (request, response) => {
+    response.json(limitsRecordResource(await limits.userLimits(request.params.userId)));
+  });
+  router.put('/users/:userId/limits', async (request, response) => {
+    response.json(limitsRecordResource(await limits.setUserLimits(request.params.userId, request.body)));
+  });
+  router.delete('/users/:userId/limits', async (request, response) => {
+    await limits.clearUserLimits(request.params.userId);
+    response.status(204).end();
+  });
+  router.get('/api-keys/:keyId/limits', async (request, response) => {
+    response.json(limitsRecordResource(await limits.keyLimits(request.params.keyId)));
+  });
+  router.put('/api-keys/:keyId/limits', async (request, response) => {
+    response.json(limitsRecordResource(await limits.setKeyLimits(request.params.keyId, request.body)));
+  });
+  router.delete('/api-keys/:keyId/limits', async (request, response) => {
+    await limits.clearKeyLimits(request.params.keyId);
+    response.status(204).end();
   });
   router.get('/usage', async (request, response) => {
     response.json(await memgate.usage.adminReport(request.query));

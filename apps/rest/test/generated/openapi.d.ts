@@ -616,6 +616,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s effective limits and what it has used of them */
+        get: operations["getLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{userId}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The limits of a user */
+        get: operations["getUserLimits"];
+        /** Sets (replaces) the limits of a user */
+        put: operations["setUserLimits"];
+        post?: never;
+        /** Removes the limits of a user (the server defaults apply again) */
+        delete: operations["clearUserLimits"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/api-keys/{keyId}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The limits of an API key (on top of its user’s) */
+        get: operations["getApiKeyLimits"];
+        /** Sets (replaces) the limits of an API key (on top of its user’s) */
+        put: operations["setApiKeyLimits"];
+        post?: never;
+        /** Removes the limits of an API key (on top of its user’s) */
+        delete: operations["clearApiKeyLimits"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users": {
         parameters: {
             query?: never;
@@ -1401,6 +1456,41 @@ export interface components {
             }))[];
             include?: string | string[];
         };
+        LimitsInput: {
+            /**
+             * @description Turns started per minute (sliding window).
+             * @default null
+             */
+            rpm: number | null;
+            /**
+             * @description Upstream tokens per minute (sliding window).
+             * @default null
+             */
+            tpm: number | null;
+            /**
+             * @description Turns running at once.
+             * @default null
+             */
+            max_concurrent_turns: number | null;
+            /** @default null */
+            budget: components["schemas"]["Budget"] | null;
+            /**
+             * @description Users only: exempt from every limit, the server defaults included.
+             * @default false
+             */
+            exempt: boolean;
+        };
+        Budget: {
+            /** @description Spend cap in USD (from the providers file prices; unpriced calls add nothing). */
+            usd?: number;
+            /** @description Spend cap in tokens (prompt + completion of every upstream call). */
+            tokens?: number;
+            /**
+             * @description The calendar period (UTC) the cap covers.
+             * @enum {string}
+             */
+            period: "day" | "month";
+        };
         CreateUserRequest: {
             name: string;
         };
@@ -1819,7 +1909,9 @@ export interface components {
             } | null;
             incomplete_details: {
                 /** @enum {string} */
-                reason: "max_output_tokens" | "content_filter";
+                reason: "max_output_tokens" | "content_filter" | "max_steps_per_turn" | "max_tokens_per_turn" | "budget_exceeded";
+                /** @description memgate: why a per-turn limit or a budget stopped the turn. */
+                message?: string;
             } | null;
             instructions: string | null;
             max_output_tokens: number | null;
@@ -1992,6 +2084,73 @@ export interface components {
             total_tokens: number;
             /** @description Sum of the priced calls’ costs; calls of models without prices add nothing. */
             cost_usd: number;
+        };
+        CallerLimits: {
+            /** @constant */
+            object: "limits";
+            /** @description True: no limit applies (an exempt user, or the CLI). */
+            exempt: boolean;
+            user: {
+                /**
+                 * @description Whose limits these are: set for it, the server defaults (users only), or none.
+                 * @enum {string}
+                 */
+                source: "own" | "default" | "none";
+                limits: components["schemas"]["Limits"];
+                consumption: {
+                    requests_last_minute: number;
+                    tokens_last_minute: number;
+                    concurrent_turns: number;
+                    /** @description Spend in the current budget period; null without a budget. */
+                    budget_spent: {
+                        usd: number;
+                        tokens: number;
+                        period_start: string;
+                    } | null;
+                };
+                user_id: string;
+            };
+            key: {
+                /**
+                 * @description Whose limits these are: set for it, the server defaults (users only), or none.
+                 * @enum {string}
+                 */
+                source: "own" | "default" | "none";
+                limits: components["schemas"]["Limits"];
+                consumption: {
+                    requests_last_minute: number;
+                    tokens_last_minute: number;
+                    concurrent_turns: number;
+                    /** @description Spend in the current budget period; null without a budget. */
+                    budget_spent: {
+                        usd: number;
+                        tokens: number;
+                        period_start: string;
+                    } | null;
+                };
+                key_id: string;
+            } | null;
+        };
+        Limits: {
+            rpm: number | null;
+            tpm: number | null;
+            max_concurrent_turns: number | null;
+            budget: {
+                usd?: number;
+                tokens?: number;
+                /** @enum {string} */
+                period: "day" | "month";
+            } | null;
+            exempt: boolean;
+        };
+        LimitsRecord: {
+            /** @constant */
+            object: "limits";
+            user_id: string;
+            key_id: string | null;
+            /** @description Null: none of its own (a user then has the defaults). */
+            limits: components["schemas"]["Limits"] | null;
+            updated_at: string | null;
         };
         User: {
             id: string;
@@ -5458,6 +5617,313 @@ export interface operations {
             };
             /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallerLimits"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUserLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user’s id or name. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its own limits (null: none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsRecord"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setUserLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user’s id or name. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitsInput"];
+            };
+        };
+        responses: {
+            /** @description The limits now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsRecord"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearUserLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user’s id or name. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (or there were none). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiKeyLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key’s id. */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its own limits (null: none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsRecord"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setApiKeyLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key’s id. */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitsInput"];
+            };
+        };
+        responses: {
+            /** @description The limits now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsRecord"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearApiKeyLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key’s id. */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (or there were none). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

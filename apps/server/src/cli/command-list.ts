@@ -3,7 +3,8 @@
 
 /** One `pnpm memgate GROUP ACTION` command. */
 export interface Command {
-  group: 'users' | 'keys' | 'agents';
+  group: 'users' | 'keys' | 'agents' | 'limits' | 'usage';
+  /** Empty for a command of one word (`usage`). */
   action: string;
   /** Its arguments, as help shows them, e.g. `NAME [--user USER]`. */
   synopsis: string;
@@ -99,11 +100,41 @@ export const COMMANDS: Command[] = [
     required: ['FILE'],
     document: true,
   },
+  {
+    group: 'limits',
+    action: 'set',
+    synopsis:
+      '[--user USER | --key KEY_ID] [--rpm N] [--tpm N] [--concurrency N] [--budget-usd USD | --budget-tokens N] [--period day|month] [--exempt]',
+    summary: "replace a user's (default) or a key's limits with those given; none given: no limit of its own",
+    required: [],
+  },
+  {
+    group: 'limits',
+    action: 'show',
+    synopsis: '[--user USER | --key KEY_ID]',
+    summary: "show a user's or a key's own limits",
+    required: [],
+  },
+  {
+    group: 'limits',
+    action: 'clear',
+    synopsis: '[--user USER | --key KEY_ID]',
+    summary: "remove a user's or a key's own limits (a user then has the MEMGATE_DEFAULT_* limits)",
+    required: [],
+  },
+  {
+    group: 'usage',
+    action: '',
+    synopsis: '[--user USER] [--group-by agent|key|model|day] [--from TIME] [--to TIME]',
+    summary: 'sum the upstream calls of every user (or one) per group over [from, to) (default: the last 30 days)',
+    required: [],
+  },
 ];
 
-export const GROUPS = ['users', 'keys', 'agents'] as const;
+export const GROUPS = ['users', 'keys', 'agents', 'limits', 'usage'] as const;
 
-/** The command `GROUP ACTION` names, if any. */
+/** The command `GROUP ACTION` names (`GROUP` alone for a one-word command), if any. */
 export function findCommand(group: string | undefined, action: string | undefined): Command | undefined {
-  return COMMANDS.find((command) => command.group === group && command.action === action);
+  const single = COMMANDS.find((command) => command.group === group && command.action === '');
+  return single ?? COMMANDS.find((command) => command.group === group && command.action === action);
 }

@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { agentResource, apiKeyResource, type Memgate, type Principal, userResource } from '@memgate/core';
+import {
+  agentResource,
+  apiKeyResource,
+  limitsRecordResource,
+  type Memgate,
+  type Principal,
+  userResource,
+} from '@memgate/core';
 
 /** What a command gets: the core, its positional arguments and the parsed options. */
 export interface CommandInput {
@@ -18,6 +25,49 @@ export interface CommandInput {
   messages?: string | undefined;
   /** `--dry-run`, for `agents import`. */
   dryRun?: boolean | undefined;
+  /** Whether `--user` was given (`usage`: one user's instead of everyone's). */
+  userGiven?: boolean;
+  /** `--key`, for `limits`: a key's limits instead of the user's. */
+  key?: string | undefined;
+  /** The options of `limits set`, as typed. */
+  limits?: LimitOptions;
+  /** The options of `usage`, as typed. */
+  usage?: { groupBy?: string | undefined; from?: string | undefined; to?: string | undefined };
+}
+
+export interface LimitOptions {
+  rpm?: string | undefined;
+  tpm?: string | undefined;
+  concurrency?: string | undefined;
+  budgetUsd?: string | undefined;
+  budgetTokens?: string | undefined;
+  period?: string | undefined;
+  exempt?: boolean | undefined;
+}
+
+/** A number as typed, or the text itself, so that the core's 422 names the field and what it got. */
+function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+}
+
+/** The `PUT …/limits` body of `limits set`'s options. */
+function limitsBody(options: LimitOptions = {}): Record<string, unknown> {
+  const budget =
+    options.budgetUsd !== undefined || options.budgetTokens !== undefined
+      ? {
+          ...(options.budgetUsd !== undefined && { usd: numeric(options.budgetUsd) }),
+          ...(options.budgetTokens !== undefined && { tokens: numeric(options.budgetTokens) }),
+          period: options.period ?? 'month',
+        }
+      : undefined;
+  return {
+    ...(options.rpm !== undefined && { rpm: numeric(options.rpm) }),
+    ...(options.tpm !== undefined && { tpm: numeric(options.tpm) }),
+    ...(options.concurrency !== undefined && { max_concurrent_turns: numeric(options.concurrency) }),
+    ...(budget && { budget }),
+    ...(options.exempt && { exempt: true }),
+  };
 }
 
 async function principalOf(memgate: Memgate, user: string): Promise<Principal> {
@@ -70,6 +120,28 @@ export const COMMAND_RUNS: Record<string, (input: CommandInput) => Promise<unkno
   },
   'agents export': async ({ memgate, args, user, messages }) =>
     memgate.agentFiles.export(await principalOf(memgate, user), args[0] ?? '', messages ? { messages } : {}),
+  'limits set': async ({ memgate, user, key, limits }) => {
+    const body = limitsBody(limits);
+    const record = key ? await memgate.limits.setKeyLimits(key, body) : await memgate.limits.setUserLimits(user, body);
+    return limitsRecordResource(record);
+  },
+  'limits show': async ({ memgate, user, key }) =>
+    limitsRecordResource(key ? await memgate.limits.keyLimits(key) : await memgate.limits.userLimits(user)),
+  'limits clear': async ({ memgate, user, key }) => {
+    if (key) await memgate.limits.clearKeyLimits(key);
+    else await memgate.limits.clearUserLimits(user);
+    return { [key ? 'key_id' : 'user']: key ?? user, cleared: true };
+  },
+  usage: async ({ memgate, user, userGiven, usage }) => {
+    const query = {
+      ...(userGiven && { user_id: (await memgate.admin.findUser(user)).id }),
+      ...(usage?.groupBy !== undefined && { group_by: usage.groupBy }),
+      ...(usage?.from !== undefined && { from: usage.from }),
+      ...(usage?.to !== undefined && { to: usage.to }),
+    };
+    const report = await memgate.usage.adminReport(query);
+    return [...report.data, { key: 'total', ...report.totals }];
+  },
   'agents import': async ({ memgate, args, user, dryRun }) => {
     const text = await readFile(args[0] ?? '', 'utf8');
     return memgate.agentFiles.import(await principalOf(memgate, user), text, dryRun ? { dry_run: 'true' } : {});

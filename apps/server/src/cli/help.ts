@@ -9,6 +9,15 @@ const OPTIONS = `options:
   --force            users delete: also delete the user's agents, with their memory and messages
   --messages WHICH   agents export: all (default), window (the context window only) or none
   --dry-run          agents import: check and plan the import, store nothing
+  --key KEY_ID       limits: a key's limits instead of a user's (they apply on top of its user's)
+  --rpm N            limits set: turns per minute
+  --tpm N            limits set: upstream tokens per minute
+  --concurrency N    limits set: turns running at once
+  --budget-usd USD   limits set: spend cap in USD per period (or --budget-tokens N: in tokens)
+  --period PERIOD    limits set: the budget's period, day or month (default: month)
+  --exempt           limits set: exempt the user from every limit (users only)
+  --group-by WHAT    usage: agent, key, model or day (default: day)
+  --from, --to TIME  usage: the range, ISO 8601 dates or date-times (default: the last 30 days)
   --help, -h         print help for the command and exit`;
 
 const FOOTER = `It uses the server's configuration (MEMGATE_DATA_DIR or DATABASE_URL, see the README).
@@ -16,14 +25,16 @@ No command but users create creates a data directory, a database or the default 
 Exit codes: 0 done, 1 failed (e.g. not found, no data), 2 bad usage or configuration.`;
 
 function line(command: Command): string {
-  return `  ${`${command.group} ${command.action} ${command.synopsis}`.trimEnd()}\n      ${command.summary}`;
+  const words = [command.group, command.action, command.synopsis].filter(Boolean).join(' ');
+  return `  ${words}\n      ${command.summary}`;
 }
 
 /** The whole usage: every command, the options, the exit codes. */
 export function usage(): string {
   return [
-    'usage: pnpm memgate <users|keys|agents> <command> [arguments] [options]',
-    '       pnpm memgate help [users|keys|agents] [command]',
+    'usage: pnpm memgate <users|keys|agents|limits> <command> [arguments] [options]',
+    '       pnpm memgate usage [options]',
+    '       pnpm memgate help [users|keys|agents|limits|usage] [command]',
     '',
     'commands:',
     ...COMMANDS.map(line),
@@ -43,6 +54,9 @@ export function helpFor(group: string, action?: string): string | undefined {
   const commands = COMMANDS.filter((command) => command.group === group && (!action || command.action === action));
   if (commands.length === 0) return undefined;
   const [only] = commands;
-  const title = action && only ? `${group} ${action} ${only.synopsis}`.trimEnd() : `${group} <command>`;
+  const title =
+    only && (action || only.action === '')
+      ? [group, only.action, only.synopsis].filter(Boolean).join(' ')
+      : `${group} <command>`;
   return [`usage: pnpm memgate ${title}`, '', ...commands.map(line), '', OPTIONS].join('\n');
 }

@@ -4,6 +4,7 @@ import { MemgateError } from '../errors/memgate-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { callWithFallbacks, reportFallback } from '../llm/fallback-chain.ts';
 import { fallbackReason, modelChain } from '../llm/fallback-reason.ts';
+import type { StopReason } from '../limits/limit-types.ts';
 import type { LlmProvider, LlmRequest } from '../llm/provider.ts';
 import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';
@@ -93,7 +94,12 @@ export class TurnRunner {
       agentId: agent.id,
       conversationId: clientInput.conversationId,
     };
-    const usageLog = new UsageLog(owner, this.options.provider);
+    const { admission } = clientInput;
+    const usageLog = new UsageLog(
+      owner,
+      this.options.provider,
+      admission && ((record) => admission.recordCall(record)),
+    );
     // The turn's upstream calls stop when the client leaves or when the first commit fails.
     const input: TurnInput = clientInput.ephemeral
       ? { ...clientInput, usage: usageLog }
@@ -167,7 +173,15 @@ export class TurnRunner {
     const resultLimit = toolResultLimit(agent.contextWindow);
     // The model asked for, reported on every chunk and completion alike (upstreams may add a date suffix).
     const model = input.model;
-    for (let step = 0; step < this.options.maxSteps; step++) {
+    const maxSteps = Math.min(agent.settings.maxStepsPerTurn ?? this.options.maxSteps, this.options.maxSteps);
+    for (let step = 0; step < maxSteps; step++) {
+      // Before each further call: a per-turn limit or a budget reached ends the turn here, where
+      // every stored tool call has its result.
+      const stop = step > 0 ? stopBeforeCall(input, usage) : null;
+      if (stop) {
+        yield { type: 'end', finishReason: 'length', model, usage, stopReason: stop };
+        return;
+      }
       // A block shared with other agents may have changed since the last step: read it again.
       if (step > 0 && turn.memory.some((block) => (block.agentCount ?? 1) > 1)) await this.refreshMemory(turn);
       input.trace.step?.end({});
@@ -254,11 +268,18 @@ export class TurnRunner {
     if (turn.held) {
       throw new MemgateError(
         'UPSTREAM_ERROR',
-        `The agent sent no reply matching response_format within ${this.options.maxSteps} steps.`,
+        `The agent sent no reply matching response_format within ${maxSteps} steps.`,
         { param: 'response_format', detailCode: 'invalid_structured_output' },
       );
     }
-    yield { type: 'end', finishReason: turn.reply.text() === null ? 'length' : 'stop', model, usage };
+    const stopReason: StopReason = {
+      code: 'max_steps_per_turn',
+      message:
+        maxSteps < this.options.maxSteps
+          ? `The turn made the agent's max_steps_per_turn (${maxSteps}) upstream calls and stopped.`
+          : `The turn made the server's most upstream calls per turn (MEMGATE_MAX_STEPS, ${maxSteps}) and stopped.`,
+    };
+    yield { type: 'end', finishReason: 'length', model, usage, stopReason };
   }
 
   /**
@@ -577,6 +598,18 @@ function promptContext(turn: TurnState) {
   const { summary, messages } = turn.window;
   const held = turn.held?.messages() ?? [];
   return { memory: turn.memory, summary, messages: held.length > 0 ? [...messages, ...held] : messages };
+}
+
+/** Why the turn must make no further upstream call: its token limit, or a budget now spent. */
+function stopBeforeCall(input: TurnInput, usage: Usage): StopReason | null {
+  const maxTokens = input.agent.settings.maxTokensPerTurn;
+  if (maxTokens !== null && usage.total_tokens >= maxTokens) {
+    return {
+      code: 'max_tokens_per_turn',
+      message: `The turn used ${usage.total_tokens} tokens, reaching the agent's max_tokens_per_turn (${maxTokens}), and stopped.`,
+    };
+  }
+  return input.admission?.budgetStop() ?? null;
 }
 
 /** The upstream's finish reason for a refusal, where it is one clients know ('stop' otherwise). */

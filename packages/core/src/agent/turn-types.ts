@@ -1,5 +1,7 @@
 import type { ContextWindowState } from '../context/context-manager.ts';
 import type { Agent, NewMessage, ToolCall, Usage } from '../domain/types.ts';
+import type { StopReason } from '../limits/limit-types.ts';
+import type { TurnAdmission } from '../limits/turn-admission.ts';
 import type { LlmMessage, LlmToolChoice, LlmToolDefinition, SamplingParams } from '../llm/provider.ts';
 import type { TelemetrySpan } from '../telemetry/telemetry.ts';
 import type { UsageLog } from '../usage/usage-log.ts';
@@ -55,6 +57,8 @@ export interface TurnInput {
   keyId?: string;
   /** The turn's usage records not stored yet: set by the runner, which stores them with its steps. */
   usage?: UsageLog;
+  /** The limits the turn was admitted under (tpm, budgets); absent when none applies. */
+  admission?: TurnAdmission;
 }
 
 /** Where a turn reports to, and how many steps it has run. */
@@ -91,6 +95,8 @@ export type TurnEvent =
       finishReason: 'stop' | 'length' | 'tool_calls' | 'function_call' | 'content_filter';
       model: string;
       usage: Usage;
+      /** Why a turn ended before the agent answered (`finishReason` `length`): a per-turn limit or a budget. */
+      stopReason?: StopReason;
     };
 
 export type { LlmToolDefinition };

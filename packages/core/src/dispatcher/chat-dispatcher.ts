@@ -9,6 +9,8 @@ import { loadContextWindow } from '../context/context-manager.ts';
 import type { Agent, Principal, StoredMessage } from '../domain/types.ts';
 import { errorOutcome, MemgateError } from '../errors/memgate-error.ts';
 import { fieldError, parseOrThrow } from '../errors/validation.ts';
+import type { LimitService } from '../limits/limit-service.ts';
+import type { TurnAdmission } from '../limits/turn-admission.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../schemas/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/chat-response.ts';
@@ -64,6 +66,8 @@ export interface ChatDispatcherOptions {
   telemetry?: Telemetry;
   /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS), lock wait included; default 5 minutes. */
   turnTimeoutMs?: number;
+  /** Admits each turn under its caller's limits; default: no limits. */
+  limits?: LimitService;
 }
 
 /** Messages read at first when looking for a failed attempt's input (it is usually one or two). */
@@ -169,6 +173,33 @@ export class ChatDispatcher {
     this.assertKnownModel(request.model, agentId);
     report.agentId = agentId;
     call.timing.agentId = agentId;
+    // Before anything is stored or waited for: a refused turn (429) changes nothing.
+    const admission = (await this.options.limits?.admit(principal)) ?? null;
+    try {
+      const turn = { agentId, replyFormat, clientTools, streaming, call, trace, report, clearDeadline, admission };
+      return await this.admitted(principal, request, turn);
+    } catch (error) {
+      await admission?.release();
+      throw error;
+    }
+  }
+
+  private async admitted(
+    principal: Principal,
+    request: ChatCompletionRequest,
+    turn: {
+      agentId: string;
+      replyFormat: ReplyFormat | null;
+      clientTools: ReturnType<typeof clientToolsOf>;
+      streaming: boolean;
+      call: ChatCallOptions & { timing: TurnTiming };
+      trace: TurnTrace;
+      report: SpanEnd['turn'];
+      clearDeadline: () => void;
+      admission: TurnAdmission | null;
+    },
+  ): Promise<PreparedTurn> {
+    const { agentId, replyFormat, clientTools, streaming, call, trace, report, clearDeadline, admission } = turn;
     const { conversationId, keyed } = await this.options.conversations.choose(principal, agentId, {
       named: call.conversationId,
       metadata: request.metadata?.['conversation_id'],
@@ -228,10 +259,15 @@ export class ChatDispatcher {
         trace,
         window,
         ...(principal.keyId !== undefined && { keyId: principal.keyId }),
+        ...(admission && { admission }),
       };
       const end = async () => {
         clearDeadline();
-        await release();
+        try {
+          await release();
+        } finally {
+          await admission?.release();
+        }
       };
       const events = finishing(this.options.runner.run(input), end, { trace, report, timing: call.timing });
       const turn: PreparedTurn = { request, model, events };

@@ -39,7 +39,15 @@ export async function collectCompletion(
         created: identity.created,
         model: event.model,
         system_fingerprint: null,
-        choices: [{ index: 0, message, finish_reason: event.finishReason, logprobs: null }],
+        choices: [
+          {
+            index: 0,
+            message,
+            finish_reason: event.finishReason,
+            logprobs: null,
+            ...(event.stopReason && { stop_reason: event.stopReason }),
+          },
+        ],
         usage: event.usage,
       };
     }
@@ -97,7 +105,9 @@ export async function* chunksOf(
         });
       }
     } else {
-      yield chunk({}, event.finishReason);
+      const last = chunk({}, event.finishReason);
+      if (event.stopReason && last.choices[0]) last.choices[0].stop_reason = event.stopReason;
+      yield last;
       if (options.includeUsage) yield usageChunk(options, model, event.usage);
     }
   }

@@ -47,13 +47,21 @@ export interface EventBus {
   publishKeysRevoked(keyIds: readonly string[]): Promise<void>;
   /** Listens for revocations published by any instance (this one included); returns the unsubscribe function. */
   onKeysRevoked(listener: KeyRevocationListener): () => void;
+  /** Announces to every instance that the limits of these users or keys changed (their caches forget them). */
+  publishLimitsChanged?(subjects: readonly string[]): Promise<void>;
+  /** Listens for limit changes published by any instance (this one included). */
+  onLimitsChanged?(listener: LimitsChangeListener): () => void;
   close(): Promise<void>;
 }
+
+/** Told the user or key ids whose limits changed. */
+export type LimitsChangeListener = (subjects: readonly string[]) => void;
 
 /** Delivers events to the listeners of this process. */
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<AgentEventListener>>();
   private readonly revocationListeners = new Set<KeyRevocationListener>();
+  private readonly limitListeners = new Set<LimitsChangeListener>();
 
   async publish(event: AgentEvent): Promise<void> {
     this.deliver(event);
@@ -105,8 +113,29 @@ export class InProcessEventBus implements EventBus {
     return () => this.revocationListeners.delete(listener);
   }
 
+  async publishLimitsChanged(subjects: readonly string[]): Promise<void> {
+    this.deliverLimitsChanged(subjects);
+  }
+
+  /** Hands a limit change to local listeners; also used by distributed buses for received ones. */
+  deliverLimitsChanged(subjects: readonly string[]): void {
+    for (const listener of this.limitListeners) {
+      try {
+        listener(subjects);
+      } catch {
+        // A cache that fails to forget must not stop the others.
+      }
+    }
+  }
+
+  onLimitsChanged(listener: LimitsChangeListener): () => void {
+    this.limitListeners.add(listener);
+    return () => this.limitListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
     this.revocationListeners.clear();
+    this.limitListeners.clear();
   }
 }

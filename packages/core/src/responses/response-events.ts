@@ -1,4 +1,5 @@
 import { MemgateError, toErrorObject } from '../errors/memgate-error.ts';
+import type { StopReason } from '../limits/limit-types.ts';
 import type { ChatCompletionChunk, FinishReason } from '../schemas/chat-response.ts';
 import { itemId } from './response-input.ts';
 import { finishedStatus, type ResponseObject, type ResponseOutputItem, responseUsage } from './response-object.ts';
@@ -45,6 +46,7 @@ export async function* responseEventsOf(
   let refusing = false;
   const calls = new Map<number, CallItem>();
   let finishReason: FinishReason = 'stop';
+  let stopReason: StopReason | undefined;
 
   function* closeMessage(): Generator<ResponseStreamEvent> {
     if (!message) return;
@@ -136,10 +138,11 @@ export async function* responseEventsOf(
         }
       }
       if (choice.finish_reason) finishReason = choice.finish_reason;
+      if (choice.stop_reason) stopReason = choice.stop_reason;
     }
     yield* closeMessage();
     yield* closeCalls();
-    Object.assign(response, finishedStatus(finishReason), { completed_at: Math.floor(Date.now() / 1000) });
+    Object.assign(response, finishedStatus(finishReason, stopReason), { completed_at: Math.floor(Date.now() / 1000) });
     await options.finish(snapshot());
     yield event(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', {
       response: snapshot(),

@@ -1,4 +1,5 @@
 import type { ToolCall, Usage } from '../domain/types.ts';
+import type { StopCode, StopReason } from '../limits/limit-types.ts';
 import type { ChatCompletion, FinishReason } from '../schemas/chat-response.ts';
 import { itemId } from './response-input.ts';
 import type { ResponseRequest } from './response-request.ts';
@@ -49,7 +50,8 @@ export interface ResponseObject {
    * the HTTP status the failure would have had, the request id, and seconds to wait for a 429.
    */
   error: { code: string; message: string; status?: number; request_id?: string; retry_after?: number } | null;
-  incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
+  /** OpenAI's reasons, plus memgate's stop reasons (a per-turn limit or a budget) with their message. */
+  incomplete_details: { reason: 'max_output_tokens' | 'content_filter' | StopCode; message?: string } | null;
   instructions: string | null;
   max_output_tokens: number | null;
   max_tool_calls: number | null;
@@ -181,7 +183,13 @@ export function outputItemsOf(
 }
 
 /** The status a finished turn gives its response, and why it is incomplete when it is. */
-export function finishedStatus(finishReason: FinishReason): Pick<ResponseObject, 'status' | 'incomplete_details'> {
+export function finishedStatus(
+  finishReason: FinishReason,
+  stopReason?: StopReason,
+): Pick<ResponseObject, 'status' | 'incomplete_details'> {
+  if (stopReason) {
+    return { status: 'incomplete', incomplete_details: { reason: stopReason.code, message: stopReason.message } };
+  }
   if (finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
   if (finishReason === 'content_filter')
     return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
@@ -192,7 +200,7 @@ export function finishedStatus(finishReason: FinishReason): Pick<ResponseObject,
 export function completedResponse(initial: ResponseObject, completion: ChatCompletion): ResponseObject {
   const choice = completion.choices[0];
   const output = choice?.message ? outputItemsOf(choice.message) : [];
-  const finished = finishedStatus(choice?.finish_reason ?? 'stop');
+  const finished = finishedStatus(choice?.finish_reason ?? 'stop', choice?.stop_reason);
   return {
     ...initial,
     ...finished,

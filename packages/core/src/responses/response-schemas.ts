@@ -63,7 +63,21 @@ export const responseObjectSchema = z
         retry_after: z.number().int().optional().meta({ description: 'Seconds to wait, for a rate limit.' }),
       })
       .nullable(),
-    incomplete_details: z.object({ reason: z.enum(['max_output_tokens', 'content_filter']) }).nullable(),
+    incomplete_details: z
+      .object({
+        reason: z.enum([
+          'max_output_tokens',
+          'content_filter',
+          'max_steps_per_turn',
+          'max_tokens_per_turn',
+          'budget_exceeded',
+        ]),
+        message: z
+          .string()
+          .optional()
+          .meta({ description: 'memgate: why a per-turn limit or a budget stopped the turn.' }),
+      })
+      .nullable(),
     instructions: z.string().nullable(),
     max_output_tokens: z.number().int().nullable(),
     max_tool_calls: z.number().int().nullable(),

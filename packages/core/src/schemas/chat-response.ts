@@ -1,4 +1,5 @@
 import type { ToolCall, Usage } from '../domain/types.ts';
+import type { StopReason } from '../limits/limit-types.ts';
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'function_call' | 'content_filter';
 
@@ -17,7 +18,14 @@ export interface ChatCompletion {
   created: number;
   model: string;
   system_fingerprint: string | null;
-  choices: { index: number; message: ChatCompletionMessage; finish_reason: FinishReason; logprobs: null }[];
+  choices: {
+    index: number;
+    message: ChatCompletionMessage;
+    finish_reason: FinishReason;
+    logprobs: null;
+    /** memgate's own: why the turn stopped before the agent answered (with `finish_reason` `length`). */
+    stop_reason?: StopReason;
+  }[];
   usage: Usage;
 }
 
@@ -43,6 +51,13 @@ export interface ChatCompletionChunk {
   created: number;
   model: string;
   system_fingerprint: string | null;
-  choices: { index: number; delta: ChunkDelta; finish_reason: FinishReason | null; logprobs: null }[];
+  choices: {
+    index: number;
+    delta: ChunkDelta;
+    finish_reason: FinishReason | null;
+    logprobs: null;
+    /** On the chunk with `finish_reason` only, as in the completion. */
+    stop_reason?: StopReason;
+  }[];
   usage?: Usage | null;
 }

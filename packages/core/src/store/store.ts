@@ -18,6 +18,7 @@ import type {
   UsageRecord,
   User,
 } from '../domain/types.ts';
+import type { LimitsRecord } from '../limits/limit-types.ts';
 import type { ResponseRecord } from '../responses/response-record.ts';
 import type { PassageSearch, SearchPage, TextSearch } from './search.ts';
 
@@ -201,6 +202,14 @@ export interface Store {
   touchApiKey(keyId: string, usedAt: string): Promise<void>;
   /** True when a key was deleted. */
   deleteApiKey(keyId: string): Promise<boolean>;
+  /** A key by id (without its secret), or null. */
+  getApiKey(keyId: string): Promise<ApiKeyRecord | null>;
+  /** Creates or replaces a user's or a key's limits (migration 12); the user or key exists. */
+  setLimits(record: LimitsRecord): Promise<void>;
+  /** The limits stored for these subjects (user or key ids); subjects without any are left out. */
+  getLimits(subjects: readonly string[]): Promise<LimitsRecord[]>;
+  /** Deletes a subject's limits; true when it had some. They also go with their user or key. */
+  deleteLimits(subject: string): Promise<boolean>;
 
   /** Creates the agent with its default conversation (whose id is the agent's id). */
   createAgent(agent: NewAgent): Promise<Agent>;

@@ -75,9 +75,13 @@ export class UsageLog {
   readonly #provider: LlmProvider;
   #pending: UsageRecord[] = [];
 
-  constructor(owner: UsageOwner, provider: LlmProvider) {
+  /** Told of every call as it is recorded (the turn's limits count its tokens and cost). */
+  readonly #onCall: ((record: UsageRecord) => void) | undefined;
+
+  constructor(owner: UsageOwner, provider: LlmProvider, onCall?: (record: UsageRecord) => void) {
     this.#owner = owner;
     this.#provider = provider;
+    this.#onCall = onCall;
   }
 
   /** The user the calls are made for. */
@@ -89,7 +93,7 @@ export class UsageLog {
   add(call: FinishedCall): void {
     const prompt = call.usage?.prompt_tokens ?? 0;
     const completion = call.usage?.completion_tokens ?? 0;
-    this.#pending.push({
+    const record: UsageRecord = {
       id: `usage-${randomUUID()}`,
       at: new Date(call.startedAt).toISOString(),
       ...this.#owner,
@@ -102,7 +106,9 @@ export class UsageLog {
       costUsd: costOf(this.#provider, call.model, { prompt, completion }),
       latencyMs: Math.round(call.latencyMs),
       outcome: call.error === undefined ? 'ok' : outcomeOf(call.error),
-    });
+    };
+    this.#pending.push(record);
+    this.#onCall?.(record);
   }
 
   /** The records not stored yet, for a step to carry; undefined when there are none. */

@@ -136,6 +136,14 @@ export class ChatChannelSession {
         return this.subscriptions.subscribe(principal, frame.agent_id);
       case 'agent.unsubscribe':
         return this.subscriptions.unsubscribe(frame.agent_id);
+      case 'usage.get': {
+        const usage = await this.options.memgate.usage.report(principal, frame.query ?? {});
+        return transport.send({ type: 'usage', request_id: frame.request_id, usage });
+      }
+      case 'limits.get': {
+        const limits = await this.options.memgate.limits.caller(principal);
+        return transport.send({ type: 'limits', request_id: frame.request_id, limits });
+      }
     }
   }
 

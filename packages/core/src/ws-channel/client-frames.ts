@@ -28,6 +28,14 @@ export const completionCancelFrameSchema = z.strictObject({
 export const agentSubscribeFrameSchema = z.strictObject({ type: z.literal('agent.subscribe'), agent_id: agentId });
 export const agentUnsubscribeFrameSchema = z.strictObject({ type: z.literal('agent.unsubscribe'), agent_id: agentId });
 export const pingFrameSchema = z.strictObject({ type: z.literal('ping') });
+/** Asks for the caller's usage (`GET /v1/usage`): `query` holds its `group_by`, `from` and `to`. */
+export const usageGetFrameSchema = z.strictObject({
+  type: z.literal('usage.get'),
+  request_id: requestId,
+  query: z.record(z.string(), z.unknown()).optional(),
+});
+/** Asks for the caller's effective limits and consumption (`GET /v1/limits`). */
+export const limitsGetFrameSchema = z.strictObject({ type: z.literal('limits.get'), request_id: requestId });
 
 /** Every frame a client may send on the chat channel (contract §8). */
 export const clientFrameSchema = z.discriminatedUnion('type', [
@@ -37,6 +45,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   agentSubscribeFrameSchema,
   agentUnsubscribeFrameSchema,
   pingFrameSchema,
+  usageGetFrameSchema,
+  limitsGetFrameSchema,
 ]);
 
 export type ClientFrame = z.output<typeof clientFrameSchema>;
@@ -49,6 +59,8 @@ export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
   'agent.subscribe',
   'agent.unsubscribe',
   'ping',
+  'usage.get',
+  'limits.get',
 ];
 
 /** A parsed frame, or the error to report; the ids are kept so the error can name its request. */

@@ -1,4 +1,5 @@
 import type { ToolCall, Usage } from '../domain/types.ts';
+import type { StopReason } from '../limits/limit-types.ts';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -19,6 +20,7 @@ export class CompletionAssembler {
   private functionCall: { name: string; arguments: string } | null = null;
   private finishReason: FinishReason | null = null;
   private usage: Usage | null = null;
+  private stopReason: StopReason | null = null;
 
   add(chunk: ChatCompletionChunk): void {
     this.identity ??= { id: chunk.id, created: chunk.created, model: chunk.model };
@@ -48,6 +50,7 @@ export class CompletionAssembler {
       this.functionCall.arguments += delta.function_call.arguments ?? '';
     }
     if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    if (choice.stop_reason) this.stopReason = choice.stop_reason;
   }
 
   /** The completion, or null while the stream has not reported its finish reason and usage. */
@@ -63,7 +66,15 @@ export class CompletionAssembler {
       created: this.identity.created,
       model: this.identity.model,
       system_fingerprint: null,
-      choices: [{ index: 0, message, finish_reason: this.finishReason, logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message,
+          finish_reason: this.finishReason,
+          logprobs: null,
+          ...(this.stopReason && { stop_reason: this.stopReason }),
+        },
+      ],
       usage: this.usage,
     };
   }

@@ -1,6 +1,7 @@
 import type { BlockActor } from '../domain/types.ts';
 import { type ErrorObject, MemgateError, toErrorObject } from '../errors/memgate-error.ts';
 import type { AgentEvent } from '../events/event-bus.ts';
+import type { CallerLimits } from '../limits/limit-schemas.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/chat-response.ts';
 import {
   type MemoryBlockResource,
@@ -8,6 +9,7 @@ import {
   memoryBlockResource,
   messageResource,
 } from '../services/resources.ts';
+import type { UsageReport } from '../usage/usage-schemas.ts';
 
 /** OpenAI's error object plus the HTTP status REST would have answered. */
 export interface ChannelErrorObject extends ErrorObject {
@@ -77,6 +79,20 @@ export interface PongFrame {
   type: 'pong';
 }
 
+/** Answers `usage.get` with what `GET /v1/usage` answers. */
+export interface UsageFrame {
+  type: 'usage';
+  request_id: string;
+  usage: UsageReport;
+}
+
+/** Answers `limits.get` with what `GET /v1/limits` answers. */
+export interface LimitsFrame {
+  type: 'limits';
+  request_id: string;
+  limits: CallerLimits;
+}
+
 /** Every frame the server sends on the chat channel (contract §8). */
 export type ServerFrame =
   | SessionCreatedFrame
@@ -85,7 +101,9 @@ export type ServerFrame =
   | AgentEventFrame
   | AgentSubscriptionFrame
   | ErrorFrame
-  | PongFrame;
+  | PongFrame
+  | UsageFrame
+  | LimitsFrame;
 
 /** Normalises anything thrown into the channel's error object. */
 export function channelErrorObject(error: unknown, traceId?: string): ChannelErrorObject {

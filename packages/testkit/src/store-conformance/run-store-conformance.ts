@@ -11,6 +11,7 @@ import { describeConversations } from './conversations.ts';
 import { describeDurability } from './durability.ts';
 import { describeHiddenItems } from './hidden-items.ts';
 import { describeHistory } from './history.ts';
+import { describeLimits } from './limits.ts';
 import { describeNulText } from './nul-text.ts';
 import { describeRecallSearch } from './recall-search.ts';
 import { describeResponses } from './responses.ts';
@@ -33,6 +34,7 @@ import { describeUsersAndKeys } from './users-and-keys.ts';
  *   and `agentCount`; a block made with an agent starts with a history entry (version 1, actor `user`);
  * - a failed block write, attach or import (label_conflict, memory_conflict, NOT_FOUND) changes nothing;
  * - usage records are written with their step or not at all; they outlive their agent, not their user;
+ * - limits of a user or a key go with their user or key;
  * - search results are ranked best first; the suite asserts orders and counts, never scores, so a
  *   store may rank with BM25, ts_rank or anything that puts the passage with the query words first.
  */
@@ -60,5 +62,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeNulText(harness);
     describeResponses(harness);
     describeUsageRecords(harness);
+    describeLimits(harness);
   });
 }
