@@ -2,6 +2,7 @@ import { ENV_ALIASES, type Env, envSchema } from './config-env.ts';
 import { ConfigError, type ConfigProblem, maskConfigValue } from './config-error.ts';
 import { loadProvidersFile, type ProviderConfig } from './config-providers.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
+import { loadMcpServersFile, type McpFileServer } from './mcp/mcp-servers-file.ts';
 import type { CorsOrigins } from './platform/cors-origins.ts';
 
 export { envSchema } from './config-env.ts';
@@ -62,6 +63,19 @@ export interface MemgateConfig {
   maxConnections: number | undefined;
   /** Open WebSocket connections (chat channel and graphql-ws together) per user. */
   maxWsConnectionsPerUser: number;
+  /** MCP in both directions: servers as tool sources, and memgate's own `/mcp` endpoint. */
+  mcp: {
+    /** MEMGATE_SECRET_KEY: MCP server headers are encrypted under a key derived from it. */
+    secretKey: string | undefined;
+    /** MEMGATE_MCP_ALLOW_PRIVATE: users' servers may be on loopback, link-local and private addresses. */
+    allowPrivate: boolean;
+    /** MEMGATE_MCP_SERVERS_FILE's servers (stdio ones only with MEMGATE_MCP_STDIO=1). */
+    fileServers: McpFileServer[];
+    /** Open `/mcp` sessions per user (MEMGATE_MCP_MAX_SESSIONS_PER_USER). */
+    maxSessionsPerUser: number;
+    /** A `/mcp` session unused this long is closed (MEMGATE_MCP_SESSION_IDLE_MS). */
+    sessionIdleMs: number;
+  };
 }
 
 /**
@@ -140,6 +154,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: value.MEMGATE_SHUTDOWN_TIMEOUT_MS,
     maxConnections: value.MEMGATE_MAX_CONNECTIONS,
     maxWsConnectionsPerUser: value.MEMGATE_MAX_WS_CONNECTIONS_PER_USER,
+    mcp: {
+      secretKey: value.MEMGATE_SECRET_KEY,
+      allowPrivate: value.MEMGATE_MCP_ALLOW_PRIVATE,
+      fileServers: value.MEMGATE_MCP_SERVERS_FILE
+        ? loadMcpServersFile(value.MEMGATE_MCP_SERVERS_FILE, value.MEMGATE_MCP_STDIO)
+        : [],
+      maxSessionsPerUser: value.MEMGATE_MCP_MAX_SESSIONS_PER_USER,
+      sessionIdleMs: value.MEMGATE_MCP_SESSION_IDLE_MS,
+    },
   };
 }
 

@@ -26,6 +26,7 @@ export * from './llm/offline-provider.ts';
 export * from './llm/openai-provider.ts';
 export * from './llm/provider.ts';
 export * from './llm/provider-registry.ts';
+export * from './mcp/index.ts';
 export * from './memgate.ts';
 export * from './memory/archival-memory.ts';
 export * from './memory/recall-memory.ts';

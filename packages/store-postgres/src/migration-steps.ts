@@ -2,6 +2,7 @@ import { BLOCKS_MIGRATION } from './blocks-migration.ts';
 import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
 import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
 import { FORK_MIGRATION } from './fork-migration.ts';
+import { MCP_SERVERS_MIGRATION } from './mcp-servers.ts';
 import { RESPONSES_MIGRATION } from './responses.ts';
 import { USAGE_MIGRATION } from './usage.ts';
 
@@ -181,5 +182,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 10,
     description: 'usage records: one row per upstream call, with its tokens, cost and outcome',
     up: USAGE_MIGRATION,
+  },
+  // 11 and 12 belong to other work in progress; a gap is fine (versions only need to grow).
+  {
+    version: 13,
+    description: "MCP servers: a user's tool sources, headers encrypted",
+    up: MCP_SERVERS_MIGRATION,
   },
 ];

@@ -1,6 +1,7 @@
 import { BLOCKS_MIGRATION } from './block-migration.ts';
 import { type Database, prepare, transaction } from './driver.ts';
 import { FORK_MIGRATION } from './fork-statements.ts';
+import { MCP_SERVERS_MIGRATION } from './mcp-server-migration.ts';
 import { RESPONSES_MIGRATION } from './response-migration.ts';
 import { USAGE_MIGRATION } from './usage-migration.ts';
 
@@ -256,6 +257,8 @@ export const MIGRATIONS: readonly Migration[] = [
   RESPONSES_MIGRATION,
   BLOCKS_MIGRATION,
   USAGE_MIGRATION,
+  // 11 and 12 belong to other work in progress; a gap is fine (versions only need to grow).
+  MCP_SERVERS_MIGRATION,
 ];
 
 /**

@@ -9,6 +9,7 @@ import type { AttachmentRow } from './attachments.ts';
 import { prepareBlockStatements } from './block-statements.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
 import { prepareForkStatements } from './fork-statements.ts';
+import { prepareMcpServerStatements } from './mcp-server-statements.ts';
 import { MESSAGE_COLUMNS, prepareMemoryStatements } from './memory-statements.ts';
 import { prepareResponseStatements } from './response-statements.ts';
 import type { AgentRow, ConversationRow, MessageParams, MessageRow } from './rows.ts';
@@ -34,6 +35,7 @@ export function prepareStatements(db: Database) {
     ...prepareResponseStatements(db),
     ...prepareBlockStatements(db),
     ...prepareUsageStatements(db),
+    ...prepareMcpServerStatements(db),
     // Reads a table only migrate() creates, so a ping fails on an unmigrated database too.
     schemaVersion: prepare(db, 'SELECT MAX(version) FROM schema_migrations'),
     insertUser: prepare<UserRow>(db, 'INSERT INTO users (id, name, created_at) VALUES (@id, @name, @created_at)'),

@@ -11,6 +11,7 @@ import { describeConversations } from './conversations.ts';
 import { describeDurability } from './durability.ts';
 import { describeHiddenItems } from './hidden-items.ts';
 import { describeHistory } from './history.ts';
+import { describeMcpServers } from './mcp-servers.ts';
 import { describeNulText } from './nul-text.ts';
 import { describeRecallSearch } from './recall-search.ts';
 import { describeResponses } from './responses.ts';
@@ -60,5 +61,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeNulText(harness);
     describeResponses(harness);
     describeUsageRecords(harness);
+    describeMcpServers(harness);
   });
 }
