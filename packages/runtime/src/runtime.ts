@@ -9,6 +9,7 @@ import {
   type MemgateConfig,
   MemgateError,
 } from '@memgate/core';
+import { SdkMcpClientPool } from '@memgate/mcp';
 import type { DataDirState } from '@memgate/store-sqlite';
 import { type Backends, openBackends } from './backends.ts';
 import { logLevelFrom, metricsTokenFrom } from './observability/log-level.ts';
@@ -97,6 +98,12 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     maxInputMessages: config.maxInputMessages,
     telemetry: tracing ? combineTelemetry(observability.telemetry, tracing.telemetry) : observability.telemetry,
     turnTimeoutMs: config.turnTimeoutMs,
+    mcp: {
+      pool: new SdkMcpClientPool({ allowPrivate: config.mcp.allowPrivate }),
+      secretKey: config.mcp.secretKey,
+      allowPrivate: config.mcp.allowPrivate,
+      fileServers: config.mcp.fileServers,
+    },
   });
   const close = async () => {
     await memgate.close();

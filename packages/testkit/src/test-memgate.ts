@@ -1,4 +1,11 @@
-import { createMemgate, type Memgate, OpenAiCompatibleProvider, type Store, type Telemetry } from '@memgate/core';
+import {
+  createMemgate,
+  type Memgate,
+  type MemgateMcpOptions,
+  OpenAiCompatibleProvider,
+  type Store,
+  type Telemetry,
+} from '@memgate/core';
 
 export interface TestMemgate {
   memgate: Memgate;
@@ -34,6 +41,8 @@ export interface TestMemgateOptions {
   telemetry?: Telemetry;
   /** Whole-turn deadline (MEMGATE_TURN_TIMEOUT_MS); the core's default (5 min) when absent. */
   turnTimeoutMs?: number;
+  /** MCP servers as tool sources: the client pool (`@memgate/mcp`), secret key, private addresses. */
+  mcp?: MemgateMcpOptions;
 }
 
 /**
@@ -59,6 +68,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     maxInputMessages: options.maxInputMessages,
     telemetry: options.telemetry,
     turnTimeoutMs: options.turnTimeoutMs,
+    mcp: options.mcp,
   });
   const readKeyOf = async (user: string) => (await memgate.admin.createApiKey(user, { scope: 'read' })).key;
   if (options.keys) return { memgate, ...options.keys, readApiKey: await readKeyOf('alice') };

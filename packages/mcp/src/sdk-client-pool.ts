@@ -1,0 +1,227 @@
+import {
+  isAbortError,
+  type McpClientPool,
+  type McpConnectionConfig,
+  type McpRemoteTool,
+  type McpToolResult,
+  MemgateError,
+} from '@memgate/core';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { publicOnlyFetch } from './guarded-fetch.ts';
+import { toolResultText } from './tool-result-text.ts';
+import { createTransport } from './transports.ts';
+
+/** Most pages of `tools/list` read from one server (a server that pages forever is cut off). */
+const MAX_TOOL_PAGES = 20;
+
+/**
+ * `tools/list` read loosely: the SDK's own schema rejects the whole list when one tool's input
+ * schema is not an object, and memgate must list such a tool with a warning instead.
+ */
+const looseToolList = z.looseObject({
+  tools: z.array(z.looseObject({ name: z.string(), description: z.string().optional(), inputSchema: z.unknown() })),
+  nextCursor: z.string().optional(),
+});
+
+export interface SdkMcpClientPoolOptions {
+  /** MEMGATE_MCP_ALLOW_PRIVATE: connections to users' servers may reach private addresses. */
+  allowPrivate?: boolean;
+  /** Reported to servers in `initialize`. */
+  clientVersion?: string;
+}
+
+interface Connection {
+  revision: string;
+  client: Promise<Client>;
+}
+
+/**
+ * The MCP client pool over the official SDK: one connected `Client` per server, made on first
+ * use and reused by every call; dropped when the server's settings change (`revision`), on
+ * `release`, when the transport closes or fails, and on `close`. Every request runs under the
+ * server's timeout (connecting included), so a dead server fails fast instead of hanging.
+ */
+export class SdkMcpClientPool implements McpClientPool {
+  readonly #connections = new Map<string, Connection>();
+  readonly #fetch: typeof fetch | undefined;
+  readonly #clientVersion: string;
+  #closed = false;
+
+  constructor(options: SdkMcpClientPoolOptions = {}) {
+    this.#fetch = options.allowPrivate ? undefined : publicOnlyFetch();
+    this.#clientVersion = options.clientVersion ?? '0.1.0';
+  }
+
+  async listTools(server: McpConnectionConfig, options: { signal?: AbortSignal }): Promise<{ tools: McpRemoteTool[] }> {
+    return this.#run(server, server.timeoutMs, options.signal, async (client, signal) => {
+      const tools: McpRemoteTool[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
+        const request = { method: 'tools/list' as const, ...(cursor && { params: { cursor } }) };
+        const result = await client.request(request, looseToolList, { signal, timeout: server.timeoutMs });
+        for (const tool of result.tools) {
+          tools.push({ name: tool.name, description: tool.description ?? null, inputSchema: tool.inputSchema });
+        }
+        cursor = result.nextCursor;
+        if (!cursor) break;
+      }
+      return { tools };
+    });
+  }
+
+  async callTool(
+    server: McpConnectionConfig,
+    toolName: string,
+    args: Record<string, unknown>,
+    options: { signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<McpToolResult> {
+    const timeoutMs = options.timeoutMs ?? server.timeoutMs;
+    return this.#run(server, timeoutMs, options.signal, async (client, signal) => {
+      try {
+        const result = await client.callTool({ name: toolName, arguments: args }, undefined, {
+          signal,
+          timeout: timeoutMs,
+        });
+        // A legacy (protocol 2024-10-07) server answers with `toolResult` instead of `content`.
+        if ('toolResult' in result && !('content' in result)) {
+          return { content: JSON.stringify(result.toolResult), isError: false };
+        }
+        return {
+          content: toolResultText(result as { content?: unknown; structuredContent?: unknown }),
+          isError: result.isError === true,
+        };
+      } catch (error) {
+        // The server answered, with a JSON-RPC error for this call (unknown tool, bad arguments…): a failed result.
+        if (error instanceof McpError && !isTransportFailure(error)) return { content: error.message, isError: true };
+        throw error;
+      }
+    });
+  }
+
+  async release(serverId: string): Promise<void> {
+    const connection = this.#connections.get(serverId);
+    if (!connection) return;
+    this.#connections.delete(serverId);
+    await closeQuietly(connection);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const connections = [...this.#connections.values()];
+    this.#connections.clear();
+    await Promise.all(connections.map(closeQuietly));
+  }
+
+  /** Runs one request on the server's client under a deadline; a failure of the connection drops it. */
+  async #run<T>(
+    server: McpConnectionConfig,
+    timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+    work: (client: Client, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    if (this.#closed)
+      throw new MemgateError('SERVICE_UNAVAILABLE', 'memgate is shutting down.', { detailCode: 'shutting_down' });
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+    const connection = this.#connection(server);
+    try {
+      const client = await abortable(connection.client, signal);
+      return await work(client, signal);
+    } catch (error) {
+      if (callerSignal?.aborted) throw callerSignal.reason ?? error;
+      // Whatever went wrong with the connection, the next call starts a fresh one.
+      if (this.#connections.get(server.id) === connection) this.#connections.delete(server.id);
+      void closeQuietly(connection);
+      throw toMemgateError(server, error, deadline.aborted);
+    }
+  }
+
+  #connection(server: McpConnectionConfig): Connection {
+    const existing = this.#connections.get(server.id);
+    if (existing && existing.revision === server.revision) return existing;
+    if (existing) void closeQuietly(existing);
+    const connection: Connection = { revision: server.revision, client: this.#connect(server) };
+    // Awaited by #run; this only keeps a failed connect from being an unhandled rejection.
+    connection.client.catch(() => undefined);
+    this.#connections.set(server.id, connection);
+    return connection;
+  }
+
+  async #connect(server: McpConnectionConfig): Promise<Client> {
+    const client = new Client({ name: 'memgate', version: this.#clientVersion }, { capabilities: {} });
+    const transport = createTransport(server, this.#fetch);
+    client.onclose = () => {
+      const current = this.#connections.get(server.id);
+      if (current && current.client === connecting) this.#connections.delete(server.id);
+    };
+    // Transport errors surface on the pending request; between requests there is no one to tell.
+    client.onerror = () => undefined;
+    const connecting = client.connect(transport, { timeout: server.timeoutMs }).then(
+      () => client,
+      async (error: unknown) => {
+        await client.close().catch(() => undefined);
+        throw error;
+      },
+    );
+    return connecting;
+  }
+}
+
+async function closeQuietly(connection: Connection): Promise<void> {
+  const client = await connection.client.catch(() => null);
+  await client?.close().catch(() => undefined);
+}
+
+/** Resolves with the promise, or rejects as soon as the signal aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function isTransportFailure(error: McpError): boolean {
+  return error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.RequestTimeout;
+}
+
+function toMemgateError(server: McpConnectionConfig, error: unknown, timedOut: boolean): MemgateError {
+  if (error instanceof MemgateError) return error;
+  if (timedOut || (error instanceof McpError && error.code === ErrorCode.RequestTimeout) || isAbortError(error)) {
+    return new MemgateError(
+      'UPSTREAM_TIMEOUT',
+      `MCP server "${server.name}" did not answer within ${server.timeoutMs} ms.`,
+      {
+        detailCode: 'mcp_server_timeout',
+        cause: error,
+      },
+    );
+  }
+  return new MemgateError('UPSTREAM_ERROR', `MCP server "${server.name}" is unreachable: ${reasonOf(error)}`, {
+    detailCode: 'mcp_server_unreachable',
+    cause: error,
+  });
+}
+
+/** A short, one-line reason: the error's own message, or its cause's (fetch failures hide it there). */
+function reasonOf(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = cause && message === 'fetch failed' ? cause.message : message;
+  // A schema failure's message is a JSON dump of its issues: say what it means instead.
+  if (error instanceof z.ZodError || detail.startsWith('[')) return 'its answer is not valid MCP.';
+  const line = detail.split('\n')[0] ?? 'unknown error';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
