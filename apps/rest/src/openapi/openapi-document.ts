@@ -5,6 +5,7 @@ import { agentPaths } from './agent-paths.ts';
 import { blockPaths } from './block-paths.ts';
 import { chatPaths } from './chat-paths.ts';
 import { conversationPaths } from './conversation-paths.ts';
+import { mcpServerPaths } from './mcp-server-paths.ts';
 import { openaiConversationPaths } from './openai-conversation-paths.ts';
 import { probePaths } from './probe-paths.ts';
 import { responsePaths } from './response-paths.ts';
@@ -34,6 +35,7 @@ const definition: ZodOpenApiObject = {
     { name: 'Conversations', description: 'Threads of an agent; core and archival memory are shared by all of them.' },
     { name: 'Responses', description: 'OpenAI’s Responses API over the same agents and conversations.' },
     { name: 'Usage', description: 'What the upstream calls cost, from one record per call.' },
+    { name: 'MCP', description: 'MCP servers as tool sources, and their tools.' },
     { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
     { name: 'Operations' },
   ],
@@ -45,6 +47,7 @@ const definition: ZodOpenApiObject = {
     ...responsePaths,
     ...openaiConversationPaths,
     ...usagePaths,
+    ...mcpServerPaths,
     ...adminPaths,
     ...probePaths,
   },
