@@ -35,6 +35,8 @@ export interface SdkMcpClientPoolOptions {
 interface Connection {
   revision: string;
   client: Promise<Client>;
+  /** The transport error that ended it, the reason a failed call reports. */
+  failure?: unknown;
 }
 
 /**
@@ -134,7 +136,8 @@ export class SdkMcpClientPool implements McpClientPool {
       // Whatever went wrong with the connection, the next call starts a fresh one.
       if (this.#connections.get(server.id) === connection) this.#connections.delete(server.id);
       void closeQuietly(connection);
-      throw toMemgateError(server, error, deadline.aborted);
+      const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+      throw toMemgateError(server, closed && connection.failure ? connection.failure : error, deadline.aborted);
     }
   }
 
@@ -142,22 +145,28 @@ export class SdkMcpClientPool implements McpClientPool {
     const existing = this.#connections.get(server.id);
     if (existing && existing.revision === server.revision) return existing;
     if (existing) void closeQuietly(existing);
-    const connection: Connection = { revision: server.revision, client: this.#connect(server) };
+    const connection = { revision: server.revision } as Connection;
+    connection.client = this.#connect(server, connection);
     // Awaited by #run; this only keeps a failed connect from being an unhandled rejection.
     connection.client.catch(() => undefined);
     this.#connections.set(server.id, connection);
     return connection;
   }
 
-  async #connect(server: McpConnectionConfig): Promise<Client> {
+  async #connect(server: McpConnectionConfig, connection: Connection): Promise<Client> {
     const client = new Client({ name: 'memgate', version: this.#clientVersion }, { capabilities: {} });
     const transport = createTransport(server, this.#fetch);
     client.onclose = () => {
       const current = this.#connections.get(server.id);
       if (current && current.client === connecting) this.#connections.delete(server.id);
     };
-    // Transport errors surface on the pending request; between requests there is no one to tell.
-    client.onerror = () => undefined;
+    // A transport error (a stream cut mid-call, a server gone) leaves pending requests waiting for
+    // answers that will never come: closing the client fails them at once (ConnectionClosed → 502),
+    // and the next call reconnects.
+    client.onerror = (error) => {
+      connection.failure ??= error;
+      void client.close().catch(() => undefined);
+    };
     const connecting = client.connect(transport, { timeout: server.timeoutMs }).then(
       () => client,
       async (error: unknown) => {
