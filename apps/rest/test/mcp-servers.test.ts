@@ -324,3 +324,69 @@ describe('MCP server addresses and secrets, as the operator configures them', ()
     expect((await call('GET', '/v1/mcp-servers')).body['data']).toEqual([]);
   });
 });
+
+describe('the operator’s MCP servers (MEMGATE_MCP_SERVERS_FILE)', () => {
+  let harness: RestHarness;
+  let mcp: TestMcpServer;
+
+  beforeAll(async () => {
+    mcp = await startTestMcpServer();
+    // No MEMGATE_MCP_ALLOW_PRIVATE: the operator's own server may still be on a private address.
+    harness = await startRestHarness({
+      mcp: {
+        pool: new SdkMcpClientPool(),
+        fileServers: [
+          {
+            name: 'ops',
+            transport: 'streamable_http',
+            url: mcp.url,
+            headers: { 'X-Ops': 'operator-secret' },
+            allowedTools: ['echo'],
+            requireApproval: 'never',
+            timeoutMs: 5000,
+          },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await mcp?.close();
+  });
+
+  it('lists them to every user, read-only, with their tools, and keeps their names', async () => {
+    for (const key of [harness.apiKey, harness.otherApiKey]) {
+      const list = await api(harness.baseUrl, key)('GET', '/v1/mcp-servers');
+      expect(list.body['data']).toEqual([
+        {
+          id: 'mcp-file-ops',
+          object: 'mcp_server',
+          name: 'ops',
+          transport: 'streamable_http',
+          url: mcp.url,
+          header_names: ['X-Ops'],
+          allowed_tools: ['echo'],
+          require_approval: 'never',
+          timeout_ms: 5000,
+          source: 'file',
+          created_at: null,
+          updated_at: null,
+        },
+      ]);
+    }
+    const call = api(harness.baseUrl, harness.apiKey);
+    const tools = await call('GET', '/v1/mcp-servers/mcp-file-ops/tools');
+    expect(tools.status, JSON.stringify(tools.body)).toBe(200);
+    expect((tools.body as unknown as ToolList).data.find((tool) => tool.tool === 'echo')).toMatchObject({
+      name: 'ops__echo',
+      allowed: true,
+      requires_approval: false,
+    });
+    expect(mcp.requests.at(-1)?.['x-ops']).toBe('operator-secret');
+    expect((await call('PATCH', '/v1/mcp-servers/mcp-file-ops', { name: 'mine' })).status).toBe(403);
+    expect((await call('DELETE', '/v1/mcp-servers/mcp-file-ops')).status).toBe(403);
+    const clash = await call('POST', '/v1/mcp-servers', { name: 'ops', url: 'https://93.184.215.14/mcp' });
+    expect(clash.status).toBe(409);
+    expect(clash.body['error']).toMatchObject({ code: 'mcp_server_name_taken' });
+  });
+});

@@ -155,7 +155,7 @@ export class SdkMcpClientPool implements McpClientPool {
 
   async #connect(server: McpConnectionConfig, connection: Connection): Promise<Client> {
     const client = new Client({ name: 'memgate', version: this.#clientVersion }, { capabilities: {} });
-    const transport = createTransport(server, this.#fetch);
+    const transport = createTransport(server, server.trusted ? undefined : this.#fetch);
     client.onclose = () => {
       const current = this.#connections.get(server.id);
       if (current && current.client === connecting) this.#connections.delete(server.id);

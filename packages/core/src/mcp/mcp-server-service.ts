@@ -153,21 +153,19 @@ export class McpServerService {
     signal?: AbortSignal,
   ): Promise<McpToolListing> {
     const { refresh } = parseOrThrow(mcpToolsQuerySchema, query, 'query');
-    const connection = await this.connection(principal, serverId);
-    const server = await this.get(principal, serverId);
+    const file = this.#fileServer(serverId);
+    const record = file ? null : await this.#record(principal, serverId);
+    const server = file ? fileServerOf(file) : toMcpServer(record as McpServerRecord);
+    const revision = record ? record.updatedAt : 'file';
     const cached = this.#cache.get(serverId);
-    if (
-      refresh !== 'true' &&
-      cached &&
-      cached.revision === connection.revision &&
-      Date.now() - cached.at < this.#cacheMs
-    ) {
+    if (refresh !== 'true' && cached && cached.revision === revision && Date.now() - cached.at < this.#cacheMs) {
       return { server, ...cached.listing, cached: true };
     }
     const pool = this.#requirePool();
+    const connection = file ? fileConnection(file) : await this.#connectionOf(record as McpServerRecord);
     const { tools } = await pool.listTools(connection, signal ? { signal } : {});
     const listing = { tools: mcpToolEntries(server, tools), fetchedAt: new Date().toISOString() };
-    this.#remember(serverId, { revision: connection.revision, at: Date.now(), listing });
+    this.#remember(serverId, { revision, at: Date.now(), listing });
     return { server, ...listing, cached: false };
   }
 
@@ -178,7 +176,10 @@ export class McpServerService {
   async connection(principal: Principal, serverId: string): Promise<McpConnectionConfig> {
     const file = this.#fileServer(serverId);
     if (file) return fileConnection(file);
-    const record = await this.#record(principal, serverId);
+    return this.#connectionOf(await this.#record(principal, serverId));
+  }
+
+  async #connectionOf(record: McpServerRecord): Promise<McpConnectionConfig> {
     const problem = await mcpUrlProblem(record.url, this.#allowPrivate);
     if (problem) {
       throw new MemgateError('UPSTREAM_ERROR', `MCP server "${record.name}" cannot be reached: ${problem}`, {
@@ -299,6 +300,7 @@ function fileConnection(server: McpFileServer): McpConnectionConfig {
     name: server.name,
     // File servers change only with a restart.
     revision: 'file',
+    trusted: true,
     transport: server.transport,
     ...(server.url !== undefined && { url: server.url, headers: server.headers ?? {} }),
     ...(server.command !== undefined && { command: server.command, args: server.args ?? [], env: server.env ?? {} }),

@@ -74,6 +74,8 @@ export interface McpConnectionConfig {
   env?: Record<string, string>;
   cwd?: string;
   timeoutMs: number;
+  /** An operator's server (MEMGATE_MCP_SERVERS_FILE): it may be on a private address. */
+  trusted?: boolean;
 }
 
 /** One tool as an MCP server describes it. */
