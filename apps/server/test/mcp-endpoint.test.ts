@@ -146,6 +146,42 @@ describe('memgate as an MCP server at /mcp', () => {
       });
       expect(tooLong.isError).toBe(true);
       expect(textOf(tooLong)).toContain('422');
+
+      // A conversation of the agent, named by the tool's argument.
+      const conversation = await fetch(`${server.url}/v1/agents/${agentId}/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${test.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'from mcp' }),
+      }).then((response) => response.json() as Promise<{ id: string }>);
+      upstream.script(sendMessage('In the side conversation.'));
+      const side = await client.callTool({
+        name: 'chat',
+        arguments: { agent_id: agentId, message: 'Side question', conversation_id: conversation.id },
+      });
+      expect(textOf(side)).toBe('In the side conversation.');
+      const inSide = await fetch(`${server.url}/v1/agents/${agentId}/conversations/${conversation.id}/messages`, {
+        headers: { authorization: `Bearer ${test.apiKey}` },
+      }).then((response) => response.text());
+      expect(inSide).toContain('Side question');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('lets a read-only key read but not chat or write, with the core’s 403', async () => {
+    const client = await connect(server.url, test.readApiKey);
+    try {
+      const memory = await client.callTool({ name: 'read_memory', arguments: { agent_id: agentId } });
+      expect(memory.isError).toBeFalsy();
+      for (const [name, args] of [
+        ['chat', { agent_id: agentId, message: 'Hi' }],
+        ['update_memory_block', { agent_id: agentId, label: 'human', value: 'x' }],
+        ['archival_insert', { agent_id: agentId, content: 'x' }],
+      ] as const) {
+        const refused = await client.callTool({ name, arguments: args });
+        expect(refused.isError, name).toBe(true);
+        expect(textOf(refused), name).toContain('403 (insufficient_scope)');
+      }
     } finally {
       await client.close();
     }
