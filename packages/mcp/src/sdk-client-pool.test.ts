@@ -108,6 +108,28 @@ describe.each(['streamable_http', 'sse'] as const)('SdkMcpClientPool over %s', (
   });
 });
 
+describe('SdkMcpClientPool connection bounds', () => {
+  it('closes idle connections and the least recently used one past its maximum; the next call reconnects', async () => {
+    const server = await startTestMcpServer();
+    const pool = new SdkMcpClientPool({ allowPrivate: true, idleMs: 200, maxConnections: 2 });
+    try {
+      const target = (id: string) => config(server, { id });
+      await pool.callTool(target('a'), 'echo', { text: '1' }, {});
+      await pool.callTool(target('b'), 'echo', { text: '2' }, {});
+      expect(pool.size).toBe(2);
+      await pool.callTool(target('c'), 'echo', { text: '3' }, {});
+      expect(pool.size).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(pool.size).toBe(0);
+      expect(await pool.callTool(target('a'), 'echo', { text: 'back' }, {})).toMatchObject({ content: 'echo: back' });
+      expect(server.sessions()).toBe(4);
+    } finally {
+      await pool.close();
+      await server.close();
+    }
+  });
+});
+
 describe('SdkMcpClientPool guards', () => {
   it('refuses to connect to a private address without allowPrivate, whatever the DNS says at connect time', async () => {
     const server = await startTestMcpServer();

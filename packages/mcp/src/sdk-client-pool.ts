@@ -30,6 +30,10 @@ export interface SdkMcpClientPoolOptions {
   allowPrivate?: boolean;
   /** Reported to servers in `initialize`. */
   clientVersion?: string;
+  /** A connection unused this long is closed (the next call reconnects). Default 5 minutes. */
+  idleMs?: number;
+  /** Most open connections; one more closes the least recently used. Default 1000. */
+  maxConnections?: number;
 }
 
 interface Connection {
@@ -37,6 +41,9 @@ interface Connection {
   client: Promise<Client>;
   /** The transport error that ended it, the reason a failed call reports. */
   failure?: unknown;
+  lastUsed: number;
+  /** Requests running on it: a busy connection is never idle. */
+  active: number;
 }
 
 /**
@@ -49,11 +56,23 @@ export class SdkMcpClientPool implements McpClientPool {
   readonly #connections = new Map<string, Connection>();
   readonly #fetch: typeof fetch | undefined;
   readonly #clientVersion: string;
+  readonly #idleMs: number;
+  readonly #maxConnections: number;
+  readonly #sweeper: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: SdkMcpClientPoolOptions = {}) {
     this.#fetch = options.allowPrivate ? undefined : publicOnlyFetch();
     this.#clientVersion = options.clientVersion ?? '0.1.0';
+    this.#idleMs = options.idleMs ?? 5 * 60_000;
+    this.#maxConnections = options.maxConnections ?? 1000;
+    this.#sweeper = setInterval(() => this.#sweep(), Math.min(60_000, Math.max(100, this.#idleMs / 2)));
+    this.#sweeper.unref();
+  }
+
+  /** Open (or opening) connections. */
+  get size(): number {
+    return this.#connections.size;
   }
 
   async listTools(server: McpConnectionConfig, options: { signal?: AbortSignal }): Promise<{ tools: McpRemoteTool[] }> {
@@ -111,6 +130,7 @@ export class SdkMcpClientPool implements McpClientPool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#sweeper);
     const connections = [...this.#connections.values()];
     this.#connections.clear();
     await Promise.all(connections.map(closeQuietly));
@@ -128,6 +148,7 @@ export class SdkMcpClientPool implements McpClientPool {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
     const connection = this.#connection(server);
+    connection.active += 1;
     try {
       const client = await abortable(connection.client, signal);
       return await work(client, signal);
@@ -138,15 +159,38 @@ export class SdkMcpClientPool implements McpClientPool {
       void closeQuietly(connection);
       const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
       throw toMemgateError(server, closed && connection.failure ? connection.failure : error, deadline.aborted);
+    } finally {
+      connection.active -= 1;
+      connection.lastUsed = Date.now();
     }
+  }
+
+  /** Closes connections unused for `idleMs`, then the least recently used past `maxConnections`. */
+  #sweep(): void {
+    const now = Date.now();
+    const idle = [...this.#connections].filter(([, connection]) => connection.active === 0);
+    for (const [id, connection] of idle) {
+      if (now - connection.lastUsed > this.#idleMs) this.#drop(id, connection);
+    }
+  }
+
+  #drop(id: string, connection: Connection): void {
+    if (this.#connections.get(id) === connection) this.#connections.delete(id);
+    void closeQuietly(connection);
   }
 
   #connection(server: McpConnectionConfig): Connection {
     const existing = this.#connections.get(server.id);
     if (existing && existing.revision === server.revision) return existing;
     if (existing) void closeQuietly(existing);
-    const connection = { revision: server.revision } as Connection;
+    const connection = { revision: server.revision, lastUsed: Date.now(), active: 0 } as Connection;
     connection.client = this.#connect(server, connection);
+    if (this.#connections.size >= this.#maxConnections) {
+      const oldest = [...this.#connections]
+        .filter(([, open]) => open.active === 0)
+        .sort(([, a], [, b]) => a.lastUsed - b.lastUsed)[0];
+      if (oldest) this.#drop(oldest[0], oldest[1]);
+    }
     // Awaited by #run; this only keeps a failed connect from being an unhandled rejection.
     connection.client.catch(() => undefined);
     this.#connections.set(server.id, connection);
