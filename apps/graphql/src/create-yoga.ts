@@ -13,6 +13,8 @@ import { createContextFactory, type GraphqlContext, type GraphqlServerContext } 
 import { isUnexpectedError, maskError } from './graphql-errors.ts';
 import { type OperationLimitOptions, operationLimitPlugins } from './operation-limits.ts';
 import { requestBodyLimit } from './request-body-limit.ts';
+import { createMcpResolvers } from './schema/mcp-resolvers.ts';
+import { mcpTypeDefs } from './schema/mcp-type-defs.ts';
 import { createResolvers } from './schema/resolvers.ts';
 import { typeDefs } from './schema/type-defs.ts';
 
@@ -75,7 +77,10 @@ export interface MemgateYogaOptions extends OperationLimitOptions {
 export function createMemgateYoga(memgate: Memgate, shutdown: AbortSignal, options: MemgateYogaOptions) {
   const { observability } = options;
   return createYoga<GraphqlServerContext, GraphqlContext>({
-    schema: createSchema<GraphqlContext>({ typeDefs, resolvers: createResolvers(memgate, shutdown, observability) }),
+    schema: createSchema<GraphqlContext>({
+      typeDefs: [typeDefs, mcpTypeDefs],
+      resolvers: [createResolvers(memgate, shutdown, observability), createMcpResolvers(memgate)],
+    }),
     plugins: [...operationLimitPlugins(options), operationNaming, requestBodyLimit()],
     // Replaced by `requestBodyLimit`: the same limit, without a stream pipeline for sized bodies.
     maxRequestBodySize: false,

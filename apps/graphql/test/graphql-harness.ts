@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MemgateMcpOptions } from '@memgate/core';
 import { createRestApp } from '@memgate/rest';
 import { SqliteStore } from '@memgate/store-sqlite';
 import {
@@ -31,6 +32,8 @@ export interface GraphqlHarness extends TestMemgate {
 export interface UpstreamOptions {
   upstreamUrl?: string;
   timeoutMs?: number;
+  /** MCP servers as tool sources (the client pool, secret key, private addresses). */
+  mcp?: MemgateMcpOptions;
 }
 
 const isGraphql = (url: string | undefined) => (url ?? '/').split('?')[0] === '/graphql';
@@ -46,6 +49,7 @@ export async function startGraphqlHarness(options: GraphqlAppOptions & UpstreamO
     store: SqliteStore.open(dataDir),
     upstreamUrl: options.upstreamUrl ?? upstream.url,
     timeoutMs: options.timeoutMs,
+    mcp: options.mcp,
   });
   const rest = createRestApp(test.memgate);
   const app = createGraphqlApp(test.memgate, options);

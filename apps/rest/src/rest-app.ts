@@ -21,6 +21,7 @@ import { agentRoutes } from './routes/agent-routes.ts';
 import { blockRoutes } from './routes/block-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
+import { mcpServerRoutes } from './routes/mcp-server-routes.ts';
 import { usageRoutes } from './routes/usage-routes.ts';
 
 export interface RestAppOptions {
@@ -74,6 +75,7 @@ export function createRestApp(memgate: Memgate, options: RestAppOptions = {}): E
     responseRoutes(memgate, options.stream),
     openaiConversationRoutes(memgate),
     usageRoutes(memgate),
+    mcpServerRoutes(memgate),
   );
   app.use((request, _response, next) => {
     next(

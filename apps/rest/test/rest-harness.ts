@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MemgateMcpOptions } from '@memgate/core';
 import { SqliteStore } from '@memgate/store-sqlite';
 import {
   type ConformanceTarget,
@@ -39,6 +40,8 @@ export interface RestHarnessOptions {
   keepData?: boolean;
   /** Point the server at this upstream instead of the harness's mock (e.g. a refused port). */
   upstreamUrl?: string;
+  /** MCP servers as tool sources (the client pool, secret key, private addresses). */
+  mcp?: MemgateMcpOptions;
 }
 
 /** A real REST server on port 0 over a real SQLite file, with the mock upstream behind it. */
@@ -56,6 +59,7 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
     maxImportBytes: options.maxImportBytes,
     maxInputMessages: options.maxInputMessages,
     keys: options.reopen?.keys,
+    mcp: options.mcp,
   });
   const server = createServer(createRestApp(test.memgate, { bodyLimitBytes: options.bodyLimitBytes }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

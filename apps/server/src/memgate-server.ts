@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { CorsOrigins, Memgate } from '@memgate/core';
 import { createGraphqlApp } from '@memgate/graphql';
+import { createMcpApp } from '@memgate/mcp-server';
 import { createRestApp } from '@memgate/rest';
 import {
   closeServer,
@@ -36,6 +37,8 @@ export interface MemgateServerOptions {
   maxWsConnectionsPerUser?: number;
   /** How long `close()` lets in-flight WebSocket turns (chat channel, graphql-ws) run before cancelling them. Default 30 s. */
   shutdownTimeoutMs?: number;
+  /** `/mcp` sessions: per user (MEMGATE_MCP_MAX_SESSIONS_PER_USER) and their idle timeout (MEMGATE_MCP_SESSION_IDLE_MS). Default 16, 30 min. */
+  mcpSessions?: { maxPerUser?: number; idleMs?: number };
 }
 
 /** A running all-in-one server. */
@@ -74,6 +77,12 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
     ...(options.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: options.shutdownTimeoutMs }),
   });
   mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });
+  const mcp = createMcpApp(options.memgate, {
+    bodyLimitBytes,
+    maxSessionsPerUser: options.mcpSessions?.maxPerUser,
+    sessionIdleMs: options.mcpSessions?.idleMs,
+  });
+  mounts.push({ path: '/mcp', request: mcp.handleRequest });
   const server = createSharedServer(mounts, rest, { maxConnections: options.maxConnections });
   const url = await listen(server, options.port ?? 8283, options.host ?? '127.0.0.1');
   return {
@@ -86,6 +95,8 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
         closeServer(server),
         chatChannel.close().catch((error: unknown) => console.error('memgate: closing the chat channel failed', error)),
         graphql.close().catch((error: unknown) => console.error('memgate: closing GraphQL failed', error)),
+        // Open MCP notification streams never end by themselves either.
+        mcp.close().catch((error: unknown) => console.error('memgate: closing the MCP sessions failed', error)),
       ]);
     },
   };

@@ -15,6 +15,7 @@ const server = await startMemgateServer({
   stream: config.stream,
   maxConnections: config.maxConnections,
   maxWsConnectionsPerUser: config.maxWsConnectionsPerUser,
+  mcpSessions: { maxPerUser: config.mcp.maxSessionsPerUser, idleMs: config.mcp.sessionIdleMs },
   // The chat channel cancels what is left a little before the process's own deadline, so that its
   // clients still get their `done` frames and a 1001.
   shutdownTimeoutMs: Math.max(0, config.shutdownTimeoutMs - 1_000),

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessageCreatedEvent } from '@memgate/core';
 import { RedisEventBus } from '@memgate/redis';
-import { echoResponder, type MockUpstream, startMockUpstream } from '@memgate/testkit';
+import { echoResponder, type MockUpstream, startMockUpstream, startTestMcpServer } from '@memgate/testkit';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_EVENTS } from '../../graphql/test/graphql-operations.ts';
 import { wsClient } from '../../graphql/test/graphql-transport.ts';
@@ -45,7 +48,14 @@ describe.skipIf(!databaseUrl || !redisUrl)('several instances on one PostgreSQL 
     const env = () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'memgate-scale-out-'));
       dataDirs.push(dataDir);
-      const extra = { DATABASE_URL: schema.databaseUrl, REDIS_URL: redisUrl!, MEMGATE_LLM_BASE_URL: upstream.url };
+      const extra = {
+        DATABASE_URL: schema.databaseUrl,
+        REDIS_URL: redisUrl!,
+        MEMGATE_LLM_BASE_URL: upstream.url,
+        // MCP servers: the same key on every instance; the test's MCP server is on 127.0.0.1.
+        MEMGATE_SECRET_KEY: 'a-scale-out-secret-key-of-at-least-32-chars',
+        MEMGATE_MCP_ALLOW_PRIVATE: '1',
+      };
       return newcomerEnv(dataDir, { ...extra, MEMGATE_LLM_API_KEY: 'sk-test' });
     };
     // Started together on an empty schema: they race to migrate and to create the default user.
@@ -222,6 +232,53 @@ describe.skipIf(!databaseUrl || !redisUrl)('several instances on one PostgreSQL 
   async function until(check: () => boolean | Promise<boolean>): Promise<void> {
     while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
   }
+
+  it('shares MCP servers between instances (headers sealed by one, used by the other) and notifies /mcp subscribers of writes made on another instance', {
+    timeout: 30_000,
+  }, async () => {
+    const mcp = await startTestMcpServer();
+    const client = new Client({ name: 'scale-out', version: '1' });
+    try {
+      const created = await fetch(`${server(0).url}/v1/mcp-servers`, {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify({ name: 'shared', url: mcp.url, headers: { Authorization: 'Bearer scale-out-token' } }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const tools = await fetch(`${server(1).url}/v1/mcp-servers/${id}/tools`, { headers: headers() });
+      expect(tools.status).toBe(200);
+      expect(mcp.requests.at(-1)?.authorization).toBe('Bearer scale-out-token');
+
+      const agentId = await createAgent(server(0));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${server(0).url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${key}` } },
+        }),
+      );
+      const updates: string[] = [];
+      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+        updates.push(notification.params.uri);
+      });
+      const uri = `memgate://agents/${agentId}/blocks/human`;
+      await client.subscribeResource({ uri });
+      const put = await fetch(`${server(1).url}/v1/agents/${agentId}/memory/human`, {
+        method: 'PUT',
+        headers: headers(),
+        body: JSON.stringify({ value: 'Written on the other instance.' }),
+      });
+      expect(put.status).toBe(200);
+      const deadline = Date.now() + 5000;
+      while (updates.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(updates).toEqual([uri]);
+      expect((await client.readResource({ uri })).contents[0]).toMatchObject({
+        text: 'Written on the other instance.',
+      });
+    } finally {
+      await client.close();
+      await mcp.close();
+    }
+  });
 
   it('stops a turn whose lock connection breaks (503) and cancels its upstream call', { timeout: 60_000 }, async () => {
     const holder = server(1);

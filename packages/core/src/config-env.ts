@@ -30,6 +30,14 @@ function url(schemes: string[], what: string) {
   }, expected);
 }
 
+/** `0` or `1`, off by default. */
+function flag() {
+  return z
+    .enum(['0', '1'], '0 or 1')
+    .default('0')
+    .transform((value) => value === '1');
+}
+
 export const envSchema = z.object({
   PORT: integer(0, 65_535).default(8283),
   HOST: z.string().default('127.0.0.1'),
@@ -91,6 +99,12 @@ export const envSchema = z.object({
     .enum(['0', '1'], '0 or 1')
     .default('0')
     .transform((value) => value === '1'),
+  MEMGATE_SECRET_KEY: z.string().min(32, 'a secret of at least 32 characters').optional(),
+  MEMGATE_MCP_ALLOW_PRIVATE: flag(),
+  MEMGATE_MCP_STDIO: flag(),
+  MEMGATE_MCP_SERVERS_FILE: z.string().optional(),
+  MEMGATE_MCP_MAX_SESSIONS_PER_USER: integer(1).default(16),
+  MEMGATE_MCP_SESSION_IDLE_MS: integer(1000).default(30 * 60_000),
   MEMGATE_CORS_ORIGINS: z
     .string()
     .optional()

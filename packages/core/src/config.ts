@@ -3,6 +3,7 @@ import { ConfigError, type ConfigProblem, maskConfigValue } from './config-error
 import { loadProvidersFile, type ProviderConfig } from './config-providers.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './dispatcher/user-content.ts';
 import { type Limits, limitsAnything } from './limits/limit-types.ts';
+import { loadMcpServersFile, type McpFileServer } from './mcp/mcp-servers-file.ts';
 import type { CorsOrigins } from './platform/cors-origins.ts';
 
 export { envSchema } from './config-env.ts';
@@ -67,6 +68,19 @@ export interface MemgateConfig {
   maxWsConnectionsPerUser: number;
   /** The limits of users without their own (MEMGATE_DEFAULT_*); null when none is set. */
   defaultLimits: Limits | null;
+  /** MCP in both directions: servers as tool sources, and memgate's own `/mcp` endpoint. */
+  mcp: {
+    /** MEMGATE_SECRET_KEY: MCP server headers are encrypted under a key derived from it. */
+    secretKey: string | undefined;
+    /** MEMGATE_MCP_ALLOW_PRIVATE: users' servers may be on loopback, link-local and private addresses. */
+    allowPrivate: boolean;
+    /** MEMGATE_MCP_SERVERS_FILE's servers (stdio ones only with MEMGATE_MCP_STDIO=1). */
+    fileServers: McpFileServer[];
+    /** Open `/mcp` sessions per user (MEMGATE_MCP_MAX_SESSIONS_PER_USER). */
+    maxSessionsPerUser: number;
+    /** A `/mcp` session unused this long is closed (MEMGATE_MCP_SESSION_IDLE_MS). */
+    sessionIdleMs: number;
+  };
 }
 
 /**
@@ -150,6 +164,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnections: value.MEMGATE_MAX_CONNECTIONS,
     maxWsConnectionsPerUser: value.MEMGATE_MAX_WS_CONNECTIONS_PER_USER,
     defaultLimits: defaultLimitsOf(value, env),
+    mcp: {
+      secretKey: value.MEMGATE_SECRET_KEY,
+      allowPrivate: value.MEMGATE_MCP_ALLOW_PRIVATE,
+      fileServers: value.MEMGATE_MCP_SERVERS_FILE
+        ? loadMcpServersFile(value.MEMGATE_MCP_SERVERS_FILE, value.MEMGATE_MCP_STDIO)
+        : [],
+      maxSessionsPerUser: value.MEMGATE_MCP_MAX_SESSIONS_PER_USER,
+      sessionIdleMs: value.MEMGATE_MCP_SESSION_IDLE_MS,
+    },
   };
 }
 

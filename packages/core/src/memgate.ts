@@ -9,15 +9,19 @@ import { ChatDispatcher } from './dispatcher/chat-dispatcher.ts';
 import { DEFAULT_TURN_TIMEOUT_MS } from './dispatcher/turn-deadline.ts';
 import type { Principal } from './domain/types.ts';
 import { type EventBus, InProcessEventBus } from './events/event-bus.ts';
-import { DEFAULT_BREAKER } from './llm/circuit-breaker.ts';
-import { GuardedProvider } from './llm/guarded-provider.ts';
 import { InProcessLimitCounters, type LimitCounters } from './limits/limit-counters.ts';
 import { LimitService } from './limits/limit-service.ts';
 import type { Limits } from './limits/limit-types.ts';
+import { DEFAULT_BREAKER } from './llm/circuit-breaker.ts';
+import { GuardedProvider } from './llm/guarded-provider.ts';
 import { OfflineProvider } from './llm/offline-provider.ts';
 import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
 import { ProviderRegistry } from './llm/provider-registry.ts';
+import { McpSecrets } from './mcp/mcp-secrets.ts';
+import { McpServerService } from './mcp/mcp-server-service.ts';
+import type { McpFileServer } from './mcp/mcp-servers-file.ts';
+import type { McpClientPool } from './mcp/mcp-types.ts';
 import { ArchivalMemory } from './memory/archival-memory.ts';
 import { type ProvidersReport, UpstreamMonitor, type UpstreamReport } from './platform/upstream-monitor.ts';
 import { ResponseService } from './responses/response-service.ts';
@@ -60,6 +64,22 @@ export interface MemgateOptions {
   limitCounters?: LimitCounters;
   /** Limits of users without their own (MEMGATE_DEFAULT_*); default none. */
   defaultLimits?: Limits | null;
+  /** MCP servers as tool sources. */
+  mcp?: MemgateMcpOptions;
+}
+
+/** How the core reaches MCP servers and keeps their secrets. */
+export interface MemgateMcpOptions {
+  /** The MCP client (`@memgate/mcp`); without one, listing a server's tools is refused. */
+  pool?: McpClientPool;
+  /** MEMGATE_SECRET_KEY: headers of MCP servers are encrypted under a key derived from it. */
+  secretKey?: string;
+  /** MEMGATE_MCP_ALLOW_PRIVATE: users' servers may be on loopback, link-local and private addresses. */
+  allowPrivate?: boolean;
+  /** MEMGATE_MCP_SERVERS_FILE's servers. */
+  fileServers?: McpFileServer[];
+  /** How long a server's tool list is cached; default 5 minutes. */
+  toolsCacheMs?: number;
 }
 
 /** The protocol-agnostic core that every app adapts: one instance per process. */
@@ -86,6 +106,8 @@ export interface Memgate {
   readonly usage: UsageService;
   /** Rate, concurrency and budget limits per user and key: set by the admin, checked before every turn. */
   readonly limits: LimitService;
+  /** MCP servers as tool sources: the user's own and the operator's, with their live tool lists. */
+  readonly mcpServers: McpServerService;
   /** The caller's agents and the upstream models, in OpenAI's list shape. */
   models(principal: Principal): Promise<ModelList>;
   /** One model by agent id or upstream model id; NOT_FOUND (`model_not_found`) for any other. */
@@ -164,6 +186,14 @@ export function createMemgate(options: MemgateOptions): Memgate {
     admin: new AdminService(store, options.adminToken, events),
     usage: new UsageService(store),
     limits,
+    mcpServers: new McpServerService({
+      store,
+      pool: options.mcp?.pool,
+      secrets: new McpSecrets(options.mcp?.secretKey),
+      allowPrivate: options.mcp?.allowPrivate,
+      fileServers: options.mcp?.fileServers,
+      toolsCacheMs: options.mcp?.toolsCacheMs,
+    }),
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),
@@ -171,6 +201,7 @@ export function createMemgate(options: MemgateOptions): Memgate {
     upstreams: () => upstream.detail(),
     async close() {
       await counters.close();
+      await options.mcp?.pool?.close();
       await events.close();
       await store.close();
     },

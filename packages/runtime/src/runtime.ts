@@ -9,6 +9,7 @@ import {
   type MemgateConfig,
   MemgateError,
 } from '@memgate/core';
+import { SdkMcpClientPool } from '@memgate/mcp';
 import type { DataDirState } from '@memgate/store-sqlite';
 import { type Backends, openBackends } from './backends.ts';
 import { logLevelFrom, metricsTokenFrom } from './observability/log-level.ts';
@@ -100,6 +101,12 @@ export async function createRuntime(config: MemgateConfig, options: RuntimeOptio
     turnTimeoutMs: config.turnTimeoutMs,
     limitCounters,
     defaultLimits: config.defaultLimits,
+    mcp: {
+      pool: new SdkMcpClientPool({ allowPrivate: config.mcp.allowPrivate }),
+      secretKey: config.mcp.secretKey,
+      allowPrivate: config.mcp.allowPrivate,
+      fileServers: config.mcp.fileServers,
+    },
   });
   const close = async () => {
     await memgate.close();

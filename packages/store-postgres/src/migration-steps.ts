@@ -3,6 +3,7 @@ import { COMMIT_STEP_MIGRATION } from './commit-step-function.ts';
 import { CONVERSATIONS_MIGRATION } from './conversations-migration.ts';
 import { FORK_MIGRATION } from './fork-migration.ts';
 import { LIMITS_MIGRATION } from './limits.ts';
+import { MCP_SERVERS_MIGRATION } from './mcp-servers.ts';
 import { RESPONSES_MIGRATION } from './responses.ts';
 import { USAGE_MIGRATION } from './usage.ts';
 
@@ -193,5 +194,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 12,
     description: 'limits per user and per API key: rpm, tpm, concurrent turns, budget, exempt',
     up: LIMITS_MIGRATION,
+  },
+  {
+    version: 13,
+    description: "MCP servers: a user's tool sources, headers encrypted",
+    up: MCP_SERVERS_MIGRATION,
   },
 ];

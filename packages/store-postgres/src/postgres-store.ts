@@ -13,6 +13,8 @@ import type {
   ConversationPatch,
   HistoryPage,
   LimitsRecord,
+  McpServerPatch,
+  McpServerRecord,
   MemoryBlock,
   MessagePage,
   NewAgent,
@@ -53,6 +55,7 @@ import { createPool, type PoolOptions } from './create-pool.ts';
 import { forkConversation, hideMessages, hideMessagesAfter, restoreMessages } from './fork-operations.ts';
 import { importAgents } from './import-agents.ts';
 import { PostgresLimits } from './limits.ts';
+import { PostgresMcpServers } from './mcp-servers.ts';
 import { MEMORY_SQL } from './memory-queries.ts';
 import { applyMigrations } from './migrations.ts';
 import { storable, translateConstraints } from './postgres-errors.ts';
@@ -85,6 +88,7 @@ export class PostgresStore implements Store {
   readonly #usage: PostgresUsage;
   readonly #limits: PostgresLimits;
   readonly #blocks: PostgresBlocks;
+  readonly #mcpServers: PostgresMcpServers;
   readonly #windows: ContextWindowCache;
   #closed = false;
 
@@ -99,6 +103,7 @@ export class PostgresStore implements Store {
     this.#usage = new PostgresUsage(this.#pool);
     this.#limits = new PostgresLimits(this.#pool);
     this.#blocks = new PostgresBlocks(this.#pool);
+    this.#mcpServers = new PostgresMcpServers(this.#pool);
   }
 
   async migrate(): Promise<void> {
@@ -450,6 +455,26 @@ export class PostgresStore implements Store {
     search: TextSearch & { conversationId?: string },
   ): Promise<SearchPage<StoredMessage>> {
     return searchMessages(this.#pool, agentId, search);
+  }
+
+  async createMcpServer(record: McpServerRecord): Promise<McpServerRecord> {
+    return this.#mcpServers.create(record);
+  }
+
+  async listMcpServers(userId: string): Promise<McpServerRecord[]> {
+    return this.#mcpServers.list(userId);
+  }
+
+  async getMcpServer(userId: string, serverId: string): Promise<McpServerRecord | null> {
+    return this.#mcpServers.get(userId, serverId);
+  }
+
+  async updateMcpServer(userId: string, serverId: string, patch: McpServerPatch): Promise<McpServerRecord | null> {
+    return this.#mcpServers.update(userId, serverId, patch);
+  }
+
+  async deleteMcpServer(userId: string, serverId: string): Promise<boolean> {
+    return this.#mcpServers.delete(userId, serverId);
   }
 }
 

@@ -2,6 +2,7 @@ import { BLOCKS_MIGRATION } from './block-migration.ts';
 import { type Database, prepare, transaction } from './driver.ts';
 import { FORK_MIGRATION } from './fork-statements.ts';
 import { LIMITS_MIGRATION } from './limit-store.ts';
+import { MCP_SERVERS_MIGRATION } from './mcp-server-migration.ts';
 import { RESPONSES_MIGRATION } from './response-migration.ts';
 import { USAGE_MIGRATION } from './usage-migration.ts';
 
@@ -264,6 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
     up: "ALTER TABLE agents ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';",
   },
   LIMITS_MIGRATION,
+  MCP_SERVERS_MIGRATION,
 ];
 
 /**

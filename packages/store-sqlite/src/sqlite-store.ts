@@ -14,6 +14,8 @@ import type {
   ConversationPatch,
   HistoryPage,
   LimitsRecord,
+  McpServerPatch,
+  McpServerRecord,
   MemoryBlock,
   MessagePage,
   NewAgent,
@@ -34,7 +36,7 @@ import type {
   User,
 } from '@memgate/core';
 import { toApiKey, toContextSummary, toPendingToolCall, toResponseRecord, toUser } from '@memgate/core';
-import { storableStep, toUsageGroup } from '@memgate/core/store-kit';
+import { storableStep, toMcpServerRecord, toUsageGroup } from '@memgate/core/store-kit';
 import { withAttachments } from './attachments.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
@@ -386,5 +388,26 @@ export class SqliteStore implements Store {
     search: TextSearch & { conversationId?: string },
   ): Promise<SearchPage<StoredMessage>> {
     return searchMessages(this.#sql, agentId, search);
+  }
+
+  async createMcpServer(record: McpServerRecord): Promise<McpServerRecord> {
+    return this.#writer.submit('createMcpServer', record);
+  }
+
+  async listMcpServers(userId: string): Promise<McpServerRecord[]> {
+    return this.#sql.listMcpServers.all(userId).map(toMcpServerRecord);
+  }
+
+  async getMcpServer(userId: string, serverId: string): Promise<McpServerRecord | null> {
+    const row = this.#sql.getMcpServer.get(serverId, userId);
+    return row ? toMcpServerRecord(row) : null;
+  }
+
+  async updateMcpServer(userId: string, serverId: string, patch: McpServerPatch): Promise<McpServerRecord | null> {
+    return this.#writer.submit('updateMcpServer', userId, serverId, patch);
+  }
+
+  async deleteMcpServer(userId: string, serverId: string): Promise<boolean> {
+    return this.#writer.submit('deleteMcpServer', userId, serverId);
   }
 }

@@ -10,6 +10,7 @@ import { prepareBlockStatements } from './block-statements.ts';
 import { type Database, prepare, prepareValue } from './driver.ts';
 import { prepareForkStatements } from './fork-statements.ts';
 import { prepareLimitStatements } from './limit-store.ts';
+import { prepareMcpServerStatements } from './mcp-server-statements.ts';
 import { MESSAGE_COLUMNS, prepareMemoryStatements } from './memory-statements.ts';
 import { prepareResponseStatements } from './response-statements.ts';
 import type { AgentRow, ConversationRow, MessageParams, MessageRow } from './rows.ts';
@@ -36,6 +37,7 @@ export function prepareStatements(db: Database) {
     ...prepareBlockStatements(db),
     ...prepareUsageStatements(db),
     ...prepareLimitStatements(db),
+    ...prepareMcpServerStatements(db),
     // Reads a table only migrate() creates, so a ping fails on an unmigrated database too.
     schemaVersion: prepare(db, 'SELECT MAX(version) FROM schema_migrations'),
     insertUser: prepare<UserRow>(db, 'INSERT INTO users (id, name, created_at) VALUES (@id, @name, @created_at)'),

@@ -17,6 +17,7 @@ import { BLOCK_WRITE_OPERATIONS } from './block-write-operations.ts';
 import { type Database, transaction } from './driver.ts';
 import { writeFork, writeHideIds, writeRestore, writeRewind } from './fork-operations.ts';
 import { LIMIT_WRITE_OPERATIONS } from './limit-store.ts';
+import { MCP_SERVER_WRITE_OPERATIONS } from './mcp-server-write-operations.ts';
 import { RESPONSE_WRITE_OPERATIONS } from './response-write-operations.ts';
 import { storableMetadata, toConversation } from './row-mapping.ts';
 import { translateConstraints } from './sqlite-errors.ts';
@@ -40,6 +41,7 @@ export interface WriteContext {
 export const WRITE_OPERATIONS = {
   ...RESPONSE_WRITE_OPERATIONS,
   ...LIMIT_WRITE_OPERATIONS,
+  ...MCP_SERVER_WRITE_OPERATIONS,
   createUser({ sql }: WriteContext, user: User): void {
     const row = { id: user.id, name: user.name, created_at: user.createdAt };
     const messages = { conflict: `A user named "${user.name}" already exists.` };

@@ -1,5 +1,6 @@
 export * from './agent-file-fixtures.ts';
 export * from './image-fixtures.ts';
+export * from './mcp/test-mcp-server.ts';
 export * from './mock-upstream/index.ts';
 export * from './otlp-receiver.ts';
 export * from './postgres-round-trips.ts';

@@ -2,6 +2,7 @@ import {
   createMemgate,
   type Limits,
   type Memgate,
+  type MemgateMcpOptions,
   OpenAiCompatibleProvider,
   type Store,
   type Telemetry,
@@ -43,6 +44,8 @@ export interface TestMemgateOptions {
   turnTimeoutMs?: number;
   /** Limits of users without their own (MEMGATE_DEFAULT_*). */
   defaultLimits?: Limits | null;
+  /** MCP servers as tool sources: the client pool (`@memgate/mcp`), secret key, private addresses. */
+  mcp?: MemgateMcpOptions;
 }
 
 /**
@@ -69,6 +72,7 @@ export async function createTestMemgate(options: TestMemgateOptions): Promise<Te
     telemetry: options.telemetry,
     turnTimeoutMs: options.turnTimeoutMs,
     defaultLimits: options.defaultLimits,
+    mcp: options.mcp,
   });
   const readKeyOf = async (user: string) => (await memgate.admin.createApiKey(user, { scope: 'read' })).key;
   if (options.keys) return { memgate, ...options.keys, readApiKey: await readKeyOf('alice') };

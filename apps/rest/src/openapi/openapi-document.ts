@@ -6,6 +6,7 @@ import { blockPaths } from './block-paths.ts';
 import { chatPaths } from './chat-paths.ts';
 import { conversationPaths } from './conversation-paths.ts';
 import { limitPaths } from './limit-paths.ts';
+import { mcpServerPaths } from './mcp-server-paths.ts';
 import { openaiConversationPaths } from './openai-conversation-paths.ts';
 import { probePaths } from './probe-paths.ts';
 import { responsePaths } from './response-paths.ts';
@@ -35,6 +36,7 @@ const definition: ZodOpenApiObject = {
     { name: 'Conversations', description: 'Threads of an agent; core and archival memory are shared by all of them.' },
     { name: 'Responses', description: 'OpenAI’s Responses API over the same agents and conversations.' },
     { name: 'Usage', description: 'What the upstream calls cost, from one record per call.' },
+    { name: 'MCP', description: 'MCP servers as tool sources, and their tools.' },
     { name: 'Admin', description: 'Only when MEMGATE_ADMIN_TOKEN is set.' },
     { name: 'Operations' },
   ],
@@ -47,6 +49,7 @@ const definition: ZodOpenApiObject = {
     ...openaiConversationPaths,
     ...usagePaths,
     ...limitPaths,
+    ...mcpServerPaths,
     ...adminPaths,
     ...probePaths,
   },

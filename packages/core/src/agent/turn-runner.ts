@@ -2,9 +2,9 @@ import { ContextManager, type ContextWindowState, type FitInput } from '../conte
 import type { Agent, MemoryBlock, StoredMessage, Usage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { StopReason } from '../limits/limit-types.ts';
 import { callWithFallbacks, reportFallback } from '../llm/fallback-chain.ts';
 import { fallbackReason, modelChain } from '../llm/fallback-reason.ts';
-import type { StopReason } from '../limits/limit-types.ts';
 import type { LlmProvider, LlmRequest } from '../llm/provider.ts';
 import { ArchivalMemory } from '../memory/archival-memory.ts';
 import { RecallMemory } from '../memory/recall-memory.ts';

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { agentToolDefinitions } from '../agent/base-tools.ts';
 import { requireWriteScope } from '../auth/key-scope.ts';
 import { measureContext } from '../context/context-budget.ts';
-import type { Passage, Principal } from '../domain/types.ts';
+import type { Passage, Principal, StoredMessage } from '../domain/types.ts';
 import { MemgateError } from '../errors/memgate-error.ts';
 import { parseOrThrow } from '../errors/validation.ts';
 import type { LlmToolDefinition } from '../llm/provider.ts';
 import { type ArchivalMemory, MAX_PASSAGE_CHARACTERS } from '../memory/archival-memory.ts';
+import { RecallMemory } from '../memory/recall-memory.ts';
 import type { SearchResults } from '../memory/search-results.ts';
 import { NUL_MESSAGE, noNul } from '../schemas/json-limits.ts';
 import type { Store } from '../store/store.ts';
@@ -25,6 +26,12 @@ export const passageSearchSchema = z.strictObject({
   q: z.string().min(1).max(2000),
   page: z.coerce.number().int().min(1).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+/** A search of an agent's history (recall memory), as the agent's `conversation_search` tool makes it. */
+export const messageSearchSchema = passageSearchSchema.extend({
+  /** Only this conversation of the agent; default: all of them. */
+  conversation_id: z.string().min(1).max(200).optional(),
 });
 
 /** Whose embedding calls an archival request makes: the caller's, for the agent, in no conversation. */
@@ -85,6 +92,13 @@ export class MemoryService {
     } finally {
       await usage.settle(this.#options.store);
     }
+  }
+
+  /** Ranks the agent's history (every conversation, or one) by text relevance, best first. */
+  async searchMessages(principal: Principal, agentId: string, query: unknown): Promise<SearchResults<StoredMessage>> {
+    const { q, page, limit, conversation_id } = parseOrThrow(messageSearchSchema, query ?? {}, 'query');
+    await this.#options.agents.get(principal, agentId);
+    return new RecallMemory(this.#options.store).search(agentId, q, { page, pageSize: limit }, conversation_id);
   }
 
   async deletePassage(principal: Principal, agentId: string, passageId: string): Promise<void> {

@@ -6,6 +6,7 @@
 export * from '../errors/memgate-error.ts';
 export * from '../memory/search-text.ts';
 export * from './agent-settings-row.ts';
+export * from './mcp-server-rows.ts';
 export * from './sql-rows.ts';
 export * from './storable-text.ts';
 export * from './store-support.ts';

@@ -19,6 +19,7 @@ import type {
   User,
 } from '../domain/types.ts';
 import type { LimitsRecord } from '../limits/limit-types.ts';
+import type { McpServerPatch, McpServerRecord } from '../mcp/mcp-types.ts';
 import type { ResponseRecord } from '../responses/response-record.ts';
 import type { PassageSearch, SearchPage, TextSearch } from './search.ts';
 
@@ -345,4 +346,15 @@ export interface Store {
   recordUsage(records: UsageRecord[]): Promise<void>;
   /** The query's usage records summed per group, ordered by group key (nulls last). */
   summariseUsage(query: UsageQuery): Promise<UsageGroup[]>;
+
+  /** Stores a user's MCP server; CONFLICT when the user has one of that name, NOT_FOUND for an unknown user. */
+  createMcpServer(record: McpServerRecord): Promise<McpServerRecord>;
+  /** The user's MCP servers, oldest first. */
+  listMcpServers(userId: string): Promise<McpServerRecord[]>;
+  /** The user's MCP server, or null (another user's is null too). */
+  getMcpServer(userId: string, serverId: string): Promise<McpServerRecord | null>;
+  /** Changes the given fields; null when the user has no such server; CONFLICT for a name the user already uses. */
+  updateMcpServer(userId: string, serverId: string, patch: McpServerPatch): Promise<McpServerRecord | null>;
+  /** True when the user had that server. */
+  deleteMcpServer(userId: string, serverId: string): Promise<boolean>;
 }

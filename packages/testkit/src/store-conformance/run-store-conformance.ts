@@ -12,6 +12,7 @@ import { describeDurability } from './durability.ts';
 import { describeHiddenItems } from './hidden-items.ts';
 import { describeHistory } from './history.ts';
 import { describeLimits } from './limits.ts';
+import { describeMcpServers } from './mcp-servers.ts';
 import { describeNulText } from './nul-text.ts';
 import { describeRecallSearch } from './recall-search.ts';
 import { describeResponses } from './responses.ts';
@@ -63,5 +64,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeResponses(harness);
     describeUsageRecords(harness);
     describeLimits(harness);
+    describeMcpServers(harness);
   });
 }

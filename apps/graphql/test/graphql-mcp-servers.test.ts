@@ -1,0 +1,144 @@
+import { SdkMcpClientPool } from '@memgate/mcp';
+import { startTestMcpServer, type TestMcpServer } from '@memgate/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GraphqlHarness, startGraphqlHarness } from './graphql-harness.ts';
+import { postGraphql } from './graphql-transport.ts';
+
+const FIELDS = 'id name transport url headerNames allowedTools requireApproval timeoutMs source createdAt updatedAt';
+
+interface ServerFields {
+  id: string;
+  name: string;
+  headerNames: string[];
+  requireApproval: unknown;
+}
+
+describe('GraphQL MCP server management', () => {
+  let harness: GraphqlHarness;
+  let mcp: TestMcpServer;
+  const graphql = <Data>(query: string, variables: Record<string, unknown> = {}, key?: string) =>
+    postGraphql<Data>(harness.graphqlUrl, key ?? harness.apiKey, query, variables);
+  const rest = async (path: string, key = harness.apiKey) =>
+    (await fetch(`${harness.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } })).json() as Promise<
+      Record<string, unknown>
+    >;
+
+  beforeAll(async () => {
+    mcp = await startTestMcpServer({ transport: 'sse' });
+    harness = await startGraphqlHarness({
+      mcp: {
+        pool: new SdkMcpClientPool({ allowPrivate: true }),
+        secretKey: 'a-graphql-test-secret-key-of-32-chars-or-more',
+        allowPrivate: true,
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await mcp?.close();
+  });
+
+  it('creates, reads (with live tools), updates and deletes a server, answering as REST does', async () => {
+    const created = await graphql<{ createMcpServer: ServerFields }>(
+      `mutation($input: McpServerInput!) { createMcpServer(input: $input) { ${FIELDS} } }`,
+      {
+        input: {
+          name: 'gql_tools',
+          url: mcp.url,
+          transport: 'sse',
+          headers: { Authorization: 'Bearer gql-secret' },
+          requireApproval: ['add'],
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+    const server = created.data!.createMcpServer;
+    expect(server).toMatchObject({
+      name: 'gql_tools',
+      headerNames: ['Authorization'],
+      requireApproval: ['add'],
+      source: 'api',
+    });
+    expect(JSON.stringify(created.data)).not.toContain('gql-secret');
+    // The same object as REST's, field for field.
+    const viaRest = await rest(`/v1/mcp-servers/${server.id}`);
+    expect(viaRest).toMatchObject({
+      id: server.id,
+      name: 'gql_tools',
+      header_names: ['Authorization'],
+      require_approval: ['add'],
+    });
+
+    const read = await graphql<{
+      mcpServer: ServerFields & {
+        tools: { name: string; requiresApproval: boolean; usable: boolean; warning: string | null }[];
+      };
+    }>(
+      `query($id: ID!) { mcpServer(id: $id) { ${FIELDS} tools(refresh: true) { name tool requiresApproval usable warning allowed inputSchema } } }`,
+      { id: server.id },
+    );
+    expect(read.errors).toBeUndefined();
+    const tools = read.data!.mcpServer.tools;
+    expect(tools.find((tool) => tool.name === 'gql_tools__add')).toMatchObject({
+      requiresApproval: true,
+      usable: true,
+    });
+    expect(tools.find((tool) => tool.name === 'gql_tools__echo')).toMatchObject({
+      requiresApproval: false,
+      usable: true,
+    });
+    expect(tools.find((tool) => tool.name === 'gql_tools__array_schema')).toMatchObject({
+      usable: false,
+      warning: expect.any(String),
+    });
+
+    const listed = await graphql<{ mcpServers: ServerFields[] }>(`{ mcpServers { ${FIELDS} } }`);
+    expect(listed.data!.mcpServers.map((entry) => entry.id)).toEqual([server.id]);
+
+    const updated = await graphql<{ updateMcpServer: ServerFields }>(
+      `mutation($id: ID!, $input: McpServerInput!) { updateMcpServer(id: $id, input: $input) { ${FIELDS} } }`,
+      { id: server.id, input: { headers: null, requireApproval: 'never' } },
+    );
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data!.updateMcpServer).toMatchObject({
+      headerNames: [],
+      requireApproval: 'never',
+      name: 'gql_tools',
+    });
+
+    const deleted = await graphql<{ deleteMcpServer: boolean }>(`mutation($id: ID!) { deleteMcpServer(id: $id) }`, {
+      id: server.id,
+    });
+    expect(deleted.data!.deleteMcpServer).toBe(true);
+    const gone = await graphql<{ mcpServer: ServerFields | null }>(`query($id: ID!) { mcpServer(id: $id) { id } }`, {
+      id: server.id,
+    });
+    expect(gone.data?.mcpServer ?? null).toBeNull();
+    expect(gone.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reports the core’s errors with the same codes: 422s, 409 and another user’s server', async () => {
+    const bad = await graphql(`mutation { createMcpServer(input: { name: "x", url: "ftp://example.com" }) { id } }`);
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(bad.errors?.[0]?.message).toContain('http');
+    const noName = await graphql(`mutation { createMcpServer(input: { url: "https://example.com/mcp" }) { id } }`);
+    expect(noName.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+
+    const created = await graphql<{ createMcpServer: ServerFields }>(
+      `mutation($url: String!) { createMcpServer(input: { name: "mine", url: $url }) { id } }`,
+      { url: mcp.url },
+    );
+    const id = created.data!.createMcpServer.id;
+    const clash = await graphql(
+      `mutation($url: String!) { createMcpServer(input: { name: "mine", url: $url }) { id } }`,
+      { url: mcp.url },
+    );
+    expect(clash.errors?.[0]?.message).toContain('already');
+
+    const theirs = await graphql(`query($id: ID!) { mcpServer(id: $id) { id } }`, { id }, harness.otherApiKey);
+    expect(theirs.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const deleteTheirs = await graphql(`mutation($id: ID!) { deleteMcpServer(id: $id) }`, { id }, harness.otherApiKey);
+    expect(deleteTheirs.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await rest(`/v1/mcp-servers/${id}`))['name']).toBe('mine');
+  });
+});

@@ -1,0 +1,1 @@
+export { createMcpApp, type McpApp, type McpAppOptions } from './mcp-app.ts';
