@@ -212,4 +212,40 @@ describe('pnpm memgate: users, keys and agents on a real data directory', () => 
       stderr: 'memgate: User dave not found.\n',
     });
   }, 120_000);
+
+  it('sets, shows and clears limits of users and keys; sums usage; refuses bad limits naming the field', async () => {
+    await json(['users', 'create', 'erin']);
+    const key = await json(['keys', 'create', 'erin']);
+    const set = await json(['limits', 'set', '-u', 'erin', '--rpm', '30', '--budget-usd', '2.5', '--period', 'day']);
+    expect(set).toMatchObject({
+      object: 'limits',
+      key_id: null,
+      limits: { rpm: 30, tpm: null, max_concurrent_turns: null, budget: { usd: 2.5, period: 'day' }, exempt: false },
+    });
+    await json(['limits', 'set', '--key', String(key['id']), '--tpm', '1000', '--concurrency', '2']);
+    expect(await json(['limits', 'show', '--key', String(key['id'])])).toMatchObject({
+      key_id: key['id'],
+      limits: { tpm: 1000, max_concurrent_turns: 2 },
+    });
+    expect(await json(['limits', 'show', '-u', 'erin'])).toMatchObject({ limits: { rpm: 30 } });
+    const bad = await runCli(['limits', 'set', '-u', 'erin', '--rpm=-3'], env);
+    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    expect(bad.stderr).toMatch(/^memgate: .*rpm/);
+    const both = await runCli(['limits', 'set', '-u', 'erin', '--budget-usd', '1', '--budget-tokens', '5'], env);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/exactly one of usd and tokens/);
+    expect(await json(['limits', 'show', '-u', 'erin'])).toMatchObject({ limits: { rpm: 30 } });
+    expect(await json(['limits', 'clear', '-u', 'erin'])).toEqual({ user: 'erin', cleared: true });
+    expect(await json(['limits', 'show', '-u', 'erin'])).toMatchObject({ limits: null });
+
+    const usage = (await json(['usage', '--group-by', 'model'])) as unknown as { key: string; calls: number }[];
+    expect(usage.at(-1)).toMatchObject({ key: 'total' });
+    const erins = (await json(['usage', '-u', 'erin'])) as unknown as { key: string; calls: number }[];
+    expect(erins).toEqual([expect.objectContaining({ key: 'total', calls: 0 })]);
+    const badRange = await runCli(['usage', '--from', 'yesterday'], env);
+    expect(badRange.code).toBe(1);
+    expect(badRange.stderr).toMatch(/from/);
+    const help = await runCli(['help', 'usage'], env);
+    expect(help.stdout).toMatch(/^usage: pnpm memgate usage \[--user USER\] \[--group-by/);
+  }, 120_000);
 });

@@ -209,4 +209,53 @@ describe('MEMGATE_GRAPHQL_INTROSPECTION', () => {
       /MEMGATE_GRAPHQL_INTROSPECTION="no": expected true or false/,
     );
   });
+
+  it('reads the default limits of users without their own, with one-line errors', () => {
+    expect(loadConfig({}).defaultLimits).toBeNull();
+    expect(
+      loadConfig({
+        MEMGATE_DEFAULT_RPM: '60',
+        MEMGATE_DEFAULT_TPM: '100000',
+        MEMGATE_DEFAULT_MAX_CONCURRENT_TURNS: '4',
+        MEMGATE_DEFAULT_BUDGET_USD: '12.5',
+      }).defaultLimits,
+    ).toEqual({
+      rpm: 60,
+      tpm: 100_000,
+      maxConcurrentTurns: 4,
+      budget: { usd: 12.5, period: 'month' },
+      exempt: false,
+    });
+    expect(
+      loadConfig({ MEMGATE_DEFAULT_BUDGET_TOKENS: '5000', MEMGATE_DEFAULT_BUDGET_PERIOD: 'day' }).defaultLimits,
+    ).toMatchObject({ rpm: null, budget: { tokens: 5000, period: 'day' } });
+    // A period alone limits nothing.
+    expect(loadConfig({ MEMGATE_DEFAULT_BUDGET_PERIOD: 'day' }).defaultLimits).toBeNull();
+    const bad: [Record<string, string>, RegExp][] = [
+      [
+        { MEMGATE_DEFAULT_RPM: '0' },
+        /^invalid configuration: MEMGATE_DEFAULT_RPM="0": expected a whole number from 1 to 1000000/,
+      ],
+      [{ MEMGATE_DEFAULT_RPM: '2000000' }, /MEMGATE_DEFAULT_RPM/],
+      [{ MEMGATE_DEFAULT_TPM: '-5' }, /MEMGATE_DEFAULT_TPM/],
+      [{ MEMGATE_DEFAULT_MAX_CONCURRENT_TURNS: '1.5' }, /MEMGATE_DEFAULT_MAX_CONCURRENT_TURNS/],
+      [{ MEMGATE_DEFAULT_BUDGET_USD: '0' }, /MEMGATE_DEFAULT_BUDGET_USD="0": expected an amount in USD/],
+      [{ MEMGATE_DEFAULT_BUDGET_PERIOD: 'week' }, /MEMGATE_DEFAULT_BUDGET_PERIOD="week": expected day or month/],
+      [
+        { MEMGATE_DEFAULT_BUDGET_USD: '5', MEMGATE_DEFAULT_BUDGET_TOKENS: '100' },
+        /MEMGATE_DEFAULT_BUDGET_TOKENS=".*": expected unset when MEMGATE_DEFAULT_BUDGET_USD is set/,
+      ],
+    ];
+    for (const [env, message] of bad) {
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
 });
