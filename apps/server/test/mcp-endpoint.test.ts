@@ -259,6 +259,32 @@ describe('memgate as an MCP server at /mcp', () => {
     }
   });
 
+  it('ends the sessions of a revoked key: afterwards its session id is unknown, even to another key of the user', async () => {
+    const alice = (await test.memgate.admin.authenticate(`Bearer ${test.apiKey}`)).userId;
+    const extra = await test.memgate.admin.createApiKey(alice);
+    const client = await connect(server.url, extra.key);
+    try {
+      expect((await client.listTools()).tools.length).toBe(7);
+      const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId ?? '';
+      await test.memgate.admin.deleteApiKey(extra.id);
+      await expect(client.listTools()).rejects.toThrow();
+      const withOtherKey = await fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${test.apiKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+      });
+      expect(withOtherKey.status).toBe(404);
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  });
+
   it('keeps sessions per user bounded and refuses a session of another user or one that is gone', async () => {
     const first = await connect(server.url, test.apiKey);
     const sessionId = (first.transport as StreamableHTTPClientTransport).sessionId;
