@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Memgate, MemgateError, toErrorBody } from '@memgate/core';
+import { type CorsOrigins, type Memgate, MemgateError, toErrorBody } from '@memgate/core';
+import { handleCors } from './mcp-cors.ts';
 import { McpSession } from './mcp-session.ts';
 import { McpSessions } from './mcp-sessions.ts';
 
@@ -13,6 +14,8 @@ export interface McpAppOptions {
   bodyLimitBytes?: number;
   /** Reported to clients in `initialize`. */
   version?: string;
+  /** Browser origins allowed (MEMGATE_CORS_ORIGINS); a browser request from another gets 403. Default: none. */
+  corsOrigins?: CorsOrigins;
 }
 
 export interface McpApp {
@@ -74,7 +77,10 @@ export function createMcpApp(memgate: Memgate, options: McpAppOptions = {}): Mcp
   const version = options.version ?? '0.1.0';
   const stopRevocations = memgate.events.onKeysRevoked((keyIds) => sessions.closeKeys(keyIds));
 
+  const corsOrigins = options.corsOrigins ?? [];
+
   const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string) => {
+    if (handleCors(request, response, corsOrigins)) return;
     const principal = await memgate.admin.authenticate(request.headers.authorization);
     const sessionId = request.headers['mcp-session-id'];
     const body = request.method === 'POST' ? await readBody(request, limit) : undefined;

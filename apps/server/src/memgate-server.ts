@@ -79,6 +79,7 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
   mounts.push({ path: '/v1/chat/ws', upgrade: chatChannel.handleUpgrade });
   const mcp = createMcpApp(options.memgate, {
     bodyLimitBytes,
+    corsOrigins,
     maxSessionsPerUser: options.mcpSessions?.maxPerUser,
     sessionIdleMs: options.mcpSessions?.idleMs,
   });

@@ -93,6 +93,49 @@ describe('memgate as an MCP server at /mcp', () => {
     await expect(connect(server.url, 'mg-wrong')).rejects.toThrow();
   });
 
+  it('checks Origin (DNS rebinding): a browser origin not in MEMGATE_CORS_ORIGINS gets 403, a listed one CORS headers', async () => {
+    const refused = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        origin: 'https://evil.example',
+        authorization: `Bearer ${test.apiKey}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
+
+    const withCors = await startMemgateServer({
+      memgate: test.memgate,
+      port: 0,
+      corsOrigins: ['https://app.example.com'],
+    });
+    try {
+      const preflight = await fetch(`${withCors.url}/mcp`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://app.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, mcp-session-id',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('mcp-session-id');
+      const unauthorised = await fetch(`${withCors.url}/mcp`, {
+        method: 'POST',
+        headers: { origin: 'https://app.example.com', 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(unauthorised.status).toBe(401);
+      expect(unauthorised.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(unauthorised.headers.get('access-control-expose-headers')).toContain('mcp-session-id');
+    } finally {
+      await withCors.close();
+    }
+  });
+
   it('lists its tools and chats with an agent through a real turn', async () => {
     const client = await connect(server.url, test.apiKey);
     try {
@@ -256,6 +299,32 @@ describe('memgate as an MCP server at /mcp', () => {
       }
     } finally {
       await client.close();
+    }
+  });
+
+  it('ends the sessions of a revoked key: afterwards its session id is unknown, even to another key of the user', async () => {
+    const alice = (await test.memgate.admin.authenticate(`Bearer ${test.apiKey}`)).userId;
+    const extra = await test.memgate.admin.createApiKey(alice);
+    const client = await connect(server.url, extra.key);
+    try {
+      expect((await client.listTools()).tools.length).toBe(7);
+      const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId ?? '';
+      await test.memgate.admin.deleteApiKey(extra.id);
+      await expect(client.listTools()).rejects.toThrow();
+      const withOtherKey = await fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${test.apiKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+      });
+      expect(withOtherKey.status).toBe(404);
+    } finally {
+      await client.close().catch(() => undefined);
     }
   });
 
