@@ -289,6 +289,30 @@ describe('MCP tools attached to agents, in turns (REST, Chat Completions)', () =
     expect(seen.message).toMatch(/declined.*not today/);
   });
 
+  it('approval on the Responses API: a function_call item, approved with function_call_output', async () => {
+    expect((await attach([{ server: 'tools', tool: 'record' }])).status).toBe(200);
+    harness.upstream.script(
+      { toolCalls: [{ id: 'call_resp', name: 'tools__record', arguments: { note: 'via responses' } }] },
+      sendMessage('Recorded via Responses.'),
+    );
+    const first = await call('POST', '/v1/responses', { model: agentId, input: 'record it' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const [item] = first.body['output'] as { type: string; name: string; call_id: string; arguments: string }[];
+    expect(item).toMatchObject({ type: 'function_call', name: 'tools__record', call_id: 'call_resp' });
+    expect(JSON.parse(String(item?.arguments))).toEqual({ note: 'via responses' });
+    expect(received).toEqual([]);
+    const second = await call('POST', '/v1/responses', {
+      model: agentId,
+      previous_response_id: first.body['id'],
+      input: [{ type: 'function_call_output', call_id: 'call_resp', output: '{"approve": true}' }],
+    });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    const output = second.body['output'] as { type: string; content?: { text: string }[] }[];
+    expect(output.find((entry) => entry.type === 'message')?.content?.[0]?.text).toBe('Recorded via Responses.');
+    expect(received).toEqual([{ note: 'via responses' }]);
+    expect(lastTool(1)?.content).toBe('recorded via responses');
+  });
+
   it('a deleted server’s attachment stays, listed as missing, and its tools leave the turn', async () => {
     const made = await call('POST', '/v1/mcp-servers', {
       name: 'gone',
