@@ -84,6 +84,8 @@ describe('MCP approvals over the WebSocket chat channel', () => {
     });
     expect(view.tools.map((tool) => tool.name)).toEqual(['notes__record']);
     received.length = 0;
+    client.send({ type: 'agent.subscribe', agent_id: agentId });
+    await client.next((frame) => frame.type === 'agent.subscribed' && frame.agent_id === agentId);
     const history = await askApproval(agentId, 'call_yes', 'ws-approved');
     expect(received).toEqual([]);
 
@@ -112,6 +114,15 @@ describe('MCP approvals over the WebSocket chat channel', () => {
     expect(seen?.content).toBe('recorded ws-approved');
     const stored = await harness.rest.messages(agentId);
     expect(stored).toContainEqual(expect.objectContaining({ role: 'tool', content: 'recorded ws-approved' }));
+    // The tool's result reached the agent's subscribers as a message.created event.
+    const event = await client.next(
+      (frame) =>
+        frame.type === 'agent.event' &&
+        frame.event.type === 'message.created' &&
+        frame.event.message.role === 'tool' &&
+        frame.event.message.content === 'recorded ws-approved',
+    );
+    expect(event).toMatchObject({ agent_id: agentId, event: { message: { name: 'notes__record' } } });
   });
 
   it('refuse: the tool never runs, the agent reads that the user declined, and answers', async () => {
