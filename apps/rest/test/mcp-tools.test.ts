@@ -52,6 +52,22 @@ describe('MCP tools attached to agents, in turns (REST, Chat Completions)', () =
       return new Promise(() => undefined);
     },
   };
+  /** Calls of `hold` the server saw cancelled. */
+  let cancelled = 0;
+  let holding = 0;
+  const hold: TestMcpTool = {
+    name: 'hold',
+    inputSchema: { type: 'object', properties: {} },
+    run: (_args, signal) => {
+      holding++;
+      return new Promise((resolve) => {
+        signal.addEventListener('abort', () => {
+          cancelled++;
+          resolve({ text: 'cancelled' });
+        });
+      });
+    },
+  };
   let ids: { tools: string; sse: string; dying: string };
   let agentId: string;
 
@@ -225,6 +241,36 @@ describe('MCP tools attached to agents, in turns (REST, Chat Completions)', () =
     expect(Date.now() - started).toBeLessThan(6000);
     expect(JSON.parse(String(lastTool(1)?.content))).toMatchObject({ status: 'Failed' });
     expect((turn.body['choices'] as { message: { content: string } }[])[0]?.message.content).toBe('It died.');
+  });
+
+  it('a client that leaves during an MCP call cancels it on the server', async () => {
+    const holder = await startTestMcpServer({ tools: [hold] });
+    const made = await call('POST', '/v1/mcp-servers', {
+      name: 'holder',
+      url: holder.url,
+      transport: 'streamable_http',
+      require_approval: 'never',
+    });
+    expect(made.status).toBe(201);
+    expect((await attach([{ server: 'holder', tool: 'hold' }])).status).toBe(200);
+    harness.upstream.script({ toolCalls: [{ name: 'holder__hold', arguments: {} }] }, sendMessage('Never.'));
+    const controller = new AbortController();
+    const request = fetch(`${harness.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${harness.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-model', user: agentId, messages: [{ role: 'user', content: 'hold' }] }),
+      signal: controller.signal,
+    }).catch(() => null);
+    const started = Date.now();
+    while (holding === 0 && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(holding).toBe(1);
+    controller.abort();
+    await request;
+    while (cancelled === 0 && Date.now() - started < 4000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cancelled).toBe(1);
+    // The upstream was never asked for a next step.
+    expect(harness.upstream.requests).toHaveLength(1);
+    await holder.close();
   });
 
   it('a client tool named like an attached server’s tools is refused (422), nothing stored', async () => {
