@@ -199,6 +199,19 @@ describe('MCP tools attached to agents, in turns (REST, Chat Completions)', () =
     expect(messages).toContainEqual(expect.objectContaining({ role: 'tool', content: 'echo: over SSE' }));
   });
 
+  it('an oversized result is cut like every tool result, with a note the agent can act on', async () => {
+    agentId = (await call('POST', '/v1/agents', { context_window: 4000 })).body['id'] as string;
+    expect((await attach([{ server: 'legacy', tool: 'echo' }])).status).toBe(200);
+    harness.upstream.script(
+      { toolCalls: [{ name: 'legacy__echo', arguments: { text: 'x'.repeat(5000), request_heartbeat: true } }] },
+      sendMessage('Long.'),
+    );
+    expect((await chat([{ role: 'user', content: 'echo a lot' }])).status).toBe(200);
+    const content = String(lastTool(1)?.content);
+    expect(content.startsWith(`echo: ${'x'.repeat(100)}`)).toBe(true);
+    expect(content).toContain('[Result truncated: 5006 characters, only the first 2000 are shown.');
+  });
+
   it('the MCP server receives the arguments (request_heartbeat is memgate’s, not sent on)', async () => {
     expect((await attach([{ server: 'legacy', tool: 'record' }])).status).toBe(200);
     harness.upstream.script(
