@@ -141,4 +141,59 @@ describe('GraphQL MCP server management', () => {
     expect(deleteTheirs.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     expect((await rest(`/v1/mcp-servers/${id}`))['name']).toBe('mine');
   });
+  it('attaches an agent’s MCP tools with setAgentTools and lists them with agentTools, as REST does', async () => {
+    const created = await graphql<{ createMcpServer: ServerFields }>(
+      'mutation($input: McpServerInput!) { createMcpServer(input: $input) { id name } }',
+      { input: { name: 'gql_attach', url: mcp.url, transport: 'sse', requireApproval: ['add'] } },
+    );
+    expect(created.errors).toBeUndefined();
+    const agent = (await (
+      await fetch(`${harness.baseUrl}/v1/agents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${harness.apiKey}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { id: string };
+    const fields =
+      'agentId attachments { serverId serverName tool all missing } tools { name tool requiresApproval } warnings { message }';
+    const set = await graphql<{ setAgentTools: { tools: { name: string; requiresApproval: boolean }[] } }>(
+      `mutation($agentId: ID!, $tools: [AgentToolInput!]!) { setAgentTools(agentId: $agentId, tools: $tools) { ${fields} } }`,
+      {
+        agentId: agent.id,
+        tools: [
+          { server: 'gql_attach', tool: 'echo' },
+          { server: 'gql_attach', tool: 'add' },
+        ],
+      },
+    );
+    expect(set.errors).toBeUndefined();
+    expect(set.data?.setAgentTools.tools).toEqual([
+      { name: 'gql_attach__echo', tool: 'echo', requiresApproval: false },
+      { name: 'gql_attach__add', tool: 'add', requiresApproval: true },
+    ]);
+    const read = await graphql<{ agentTools: unknown }>(
+      `query($agentId: ID!) { agentTools(agentId: $agentId) { ${fields} } }`,
+      {
+        agentId: agent.id,
+      },
+    );
+    expect(read.data?.agentTools).toEqual(set.data?.setAgentTools);
+    const view = await rest(`/v1/agents/${agent.id}/tools`);
+    expect((view['tools'] as { name: string }[]).map((tool) => tool.name)).toEqual([
+      'gql_attach__echo',
+      'gql_attach__add',
+    ]);
+
+    const unknown = await graphql(
+      'mutation($agentId: ID!) { setAgentTools(agentId: $agentId, tools: [{ server: "nope", all: true }]) { agentId } }',
+      { agentId: agent.id },
+    );
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const theirs = await graphql(
+      `query($agentId: ID!) { agentTools(agentId: $agentId) { agentId } }`,
+      { agentId: agent.id },
+      harness.otherApiKey,
+    );
+    expect(theirs.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

@@ -77,6 +77,8 @@ const ROUTES = [
   'patch /v1/mcp-servers/{serverId}',
   'delete /v1/mcp-servers/{serverId}',
   'get /v1/mcp-servers/{serverId}/tools',
+  'get /v1/agents/{agentId}/tools',
+  'put /v1/agents/{agentId}/tools',
   'get /v1/admin/usage',
   'get /v1/limits',
   'get /v1/admin/users/{userId}/limits',

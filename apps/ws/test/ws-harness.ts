@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MemgateMcpOptions } from '@memgate/core';
 import { createRestApp } from '@memgate/rest';
 import { SqliteStore } from '@memgate/store-sqlite';
 import {
@@ -37,7 +38,7 @@ export interface WsHarness extends TestMemgate {
  */
 export async function startWsHarness(
   options: ChatChannelOptions = {},
-  upstreamOptions: { upstreamUrl?: string; timeoutMs?: number } = {},
+  upstreamOptions: { upstreamUrl?: string; timeoutMs?: number; mcp?: MemgateMcpOptions } = {},
 ): Promise<WsHarness> {
   const upstream = await startMockUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'memgate-ws-'));
@@ -45,6 +46,7 @@ export async function startWsHarness(
     store: SqliteStore.open(dataDir),
     upstreamUrl: upstreamOptions.upstreamUrl ?? upstream.url,
     timeoutMs: upstreamOptions.timeoutMs,
+    mcp: upstreamOptions.mcp,
   });
   const channel = createChatChannel(test.memgate, options);
   const server = createServer(createRestApp(test.memgate));

@@ -1,4 +1,5 @@
 export * from './agent/base-tools.ts';
+export * from './agent/mcp-tools.ts';
 export * from './agent/system-prompt.ts';
 export * from './agent/turn-runner.ts';
 export * from './agent/turn-types.ts';

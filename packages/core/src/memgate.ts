@@ -1,4 +1,5 @@
 import { agentToolDefinitions, BASE_AGENT_TOOLS } from './agent/base-tools.ts';
+import { McpToolSource } from './agent/mcp-tools.ts';
 import { TurnRunner } from './agent/turn-runner.ts';
 import type { AgentLock } from './concurrency/agent-lock.ts';
 import { InProcessAgentLock } from './concurrency/in-process-lock.ts';
@@ -18,6 +19,7 @@ import { OfflineProvider } from './llm/offline-provider.ts';
 import { OpenAiCompatibleProvider } from './llm/openai-provider.ts';
 import type { LlmProvider } from './llm/provider.ts';
 import { ProviderRegistry } from './llm/provider-registry.ts';
+import { AgentToolsService } from './mcp/agent-tools-service.ts';
 import { McpSecrets } from './mcp/mcp-secrets.ts';
 import { McpServerService } from './mcp/mcp-server-service.ts';
 import type { McpFileServer } from './mcp/mcp-servers-file.ts';
@@ -108,6 +110,8 @@ export interface Memgate {
   readonly limits: LimitService;
   /** MCP servers as tool sources: the user's own and the operator's, with their live tool lists. */
   readonly mcpServers: McpServerService;
+  /** The MCP tools attached to each agent, which its turns offer the model. */
+  readonly agentTools: AgentToolsService;
   /** The caller's agents and the upstream models, in OpenAI's list shape. */
   models(principal: Principal): Promise<ModelList>;
   /** One model by agent id or upstream model id; NOT_FOUND (`model_not_found`) for any other. */
@@ -151,7 +155,17 @@ export function createMemgate(options: MemgateOptions): Memgate {
     // A turn cannot outlive its deadline: a slot whose instance died is free a minute after that.
     leaseMs: turnTimeoutMs + 60_000,
   });
+  const mcpServers = new McpServerService({
+    store,
+    pool: options.mcp?.pool,
+    secrets: new McpSecrets(options.mcp?.secretKey),
+    allowPrivate: options.mcp?.allowPrivate,
+    fileServers: options.mcp?.fileServers,
+    toolsCacheMs: options.mcp?.toolsCacheMs,
+  });
+  const mcpTools = new McpToolSource(mcpServers);
   const chat = new ChatDispatcher({
+    mcpTools,
     limits,
     store,
     conversations,
@@ -186,14 +200,8 @@ export function createMemgate(options: MemgateOptions): Memgate {
     admin: new AdminService(store, options.adminToken, events),
     usage: new UsageService(store),
     limits,
-    mcpServers: new McpServerService({
-      store,
-      pool: options.mcp?.pool,
-      secrets: new McpSecrets(options.mcp?.secretKey),
-      allowPrivate: options.mcp?.allowPrivate,
-      fileServers: options.mcp?.fileServers,
-      toolsCacheMs: options.mcp?.toolsCacheMs,
-    }),
+    mcpServers,
+    agentTools: new AgentToolsService(store, mcpServers, mcpTools),
     models: (principal) => catalog.list(principal),
     model: (principal, id) => catalog.get(principal, id),
     ready: () => store.ping(),

@@ -200,4 +200,10 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "MCP servers: a user's tool sources, headers encrypted",
     up: MCP_SERVERS_MIGRATION,
   },
+  {
+    version: 14,
+    description: 'MCP tools attached to agents, read with the agent row',
+    // A JSON array of {serverId, tool}; tool null: all of the server's allowed tools.
+    up: "ALTER TABLE agents ADD COLUMN mcp_tools JSONB NOT NULL DEFAULT '[]'::jsonb;",
+  },
 ];

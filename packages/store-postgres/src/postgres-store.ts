@@ -1,6 +1,7 @@
 import type {
   Agent,
   AgentBundle,
+  AgentMcpTool,
   AgentPatch,
   ApiKeyRecord,
   Block,
@@ -46,6 +47,7 @@ import {
   toUser,
   type UserRow,
 } from '@memgate/core';
+import { storableMcpTools } from '@memgate/core/store-kit';
 import type { Pool } from 'pg';
 import { deleteAgent, setMemoryBlock, updateAgent } from './agent-operations.ts';
 import { PostgresBlocks } from './block-operations.ts';
@@ -475,6 +477,11 @@ export class PostgresStore implements Store {
 
   async deleteMcpServer(userId: string, serverId: string): Promise<boolean> {
     return this.#mcpServers.delete(userId, serverId);
+  }
+
+  async setAgentMcpTools(userId: string, agentId: string, tools: AgentMcpTool[]): Promise<boolean> {
+    const result = await this.#pool.query(SQL.setAgentMcpTools, [agentId, userId, storableMcpTools(tools)]);
+    return (result.rowCount ?? 0) > 0;
   }
 }
 

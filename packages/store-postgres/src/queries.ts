@@ -28,7 +28,7 @@ export const ATTACHMENTS_OF_M = `(
  * `a` is the agents row (or an UPDATE's RETURNING of it).
  */
 export const AGENT_WITH_MEMORY = `
-  a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at, a.tags, a.metadata, a.settings,
+  a.id, a.user_id, a.name, a.model, a.system, a.context_window, a.created_at, a.tags, a.metadata, a.settings, a.mcp_tools,
   COALESCE(
     (SELECT json_agg(
        json_build_object('id', b.id, 'label', b.label, 'value', b.value, 'limit', b."limit",
@@ -88,6 +88,8 @@ export const SQL = {
   deleteAgent: `WITH attached AS (SELECT array_agg(block_id) AS block_ids FROM agent_blocks WHERE agent_id = $1),
                 deleted AS (DELETE FROM agents WHERE id = $1 AND user_id = $2 RETURNING id)
                 SELECT COALESCE(attached.block_ids, '{}') AS block_ids FROM deleted, attached`,
+  /** [agent, user, mcp tools JSON] */
+  setAgentMcpTools: 'UPDATE agents SET mcp_tools = $3::jsonb WHERE id = $1 AND user_id = $2',
   /** [block ids]: locks them, waiting for any attach of them in progress to end. */
   lockBlocks: 'SELECT 1 FROM blocks WHERE id = ANY ($1::text[]) ORDER BY id FOR UPDATE',
   /** [block ids]: those that are no standalone block and that no agent uses any more. */

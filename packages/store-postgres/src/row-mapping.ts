@@ -11,7 +11,7 @@ import type {
   StoredRole,
   ToolCall,
 } from '@memgate/core';
-import { agentSettingsOf } from '@memgate/core/store-kit';
+import { agentMcpToolsOf, agentSettingsOf } from '@memgate/core/store-kit';
 import type {
   AgentRow,
   AttachmentJson,
@@ -45,6 +45,7 @@ export function toAgent(row: AgentRow): Agent {
     tags: row.tags,
     metadata: row.metadata,
     settings: agentSettingsOf(row.settings),
+    mcpTools: agentMcpToolsOf(row.mcp_tools),
   };
 }
 

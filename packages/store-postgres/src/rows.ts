@@ -14,6 +14,8 @@ export interface AgentRow {
   metadata: Record<string, string> | null;
   /** JSONB object: the agent's settings (see `AgentSettings`); keys it lacks have their defaults. */
   settings: unknown;
+  /** JSONB array of `{serverId, tool}`: the agent's MCP attachments (migration 14). */
+  mcp_tools: unknown;
   /** The agent's blocks in order, aggregated by the query (no second round trip), in MemoryBlock's names. */
   memory: MemoryBlock[];
 }

@@ -1,5 +1,5 @@
-import type { McpServerPatch, McpServerRecord } from '@memgate/core';
-import { applyMcpServerPatch, toMcpServerRecord, toMcpServerRow } from '@memgate/core/store-kit';
+import type { AgentMcpTool, McpServerPatch, McpServerRecord } from '@memgate/core';
+import { applyMcpServerPatch, storableMcpTools, toMcpServerRecord, toMcpServerRow } from '@memgate/core/store-kit';
 import { transaction } from './driver.ts';
 import { translateConstraints } from './sqlite-errors.ts';
 import type { WriteContext } from './write-operations.ts';
@@ -28,6 +28,9 @@ export const MCP_SERVER_WRITE_OPERATIONS = {
       translateConstraints(messages, () => sql.updateMcpServer.run(toMcpServerRow(updated)));
       return updated;
     });
+  },
+  setAgentMcpTools({ sql }: WriteContext, userId: string, agentId: string, tools: AgentMcpTool[]): boolean {
+    return sql.setAgentMcpTools.run(storableMcpTools(tools), agentId, userId).changes > 0;
   },
   deleteMcpServer({ sql }: WriteContext, userId: string, serverId: string): boolean {
     return sql.deleteMcpServer.run(serverId, userId).changes > 0;

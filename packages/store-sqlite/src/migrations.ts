@@ -266,6 +266,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   LIMITS_MIGRATION,
   MCP_SERVERS_MIGRATION,
+  {
+    version: 14,
+    description: 'MCP tools attached to agents, read with the agent row',
+    // A JSON array of {serverId, tool}; tool null: all of the server's allowed tools.
+    up: "ALTER TABLE agents ADD COLUMN mcp_tools TEXT NOT NULL DEFAULT '[]';",
+  },
 ];
 
 /**

@@ -13,7 +13,7 @@ import type {
   StoredRole,
   ToolCall,
 } from '@memgate/core';
-import { agentSettingsOf, storableText } from '@memgate/core/store-kit';
+import { agentMcpToolsOf, agentSettingsOf, storableText } from '@memgate/core/store-kit';
 import type {
   AgentRow,
   BlockHistoryRow,
@@ -92,6 +92,7 @@ export function toAgent(row: AgentRow, memory: MemoryBlock[]): Agent {
     tags: JSON.parse(row.tags) as string[],
     metadata: parseMetadata(row.metadata),
     settings: agentSettingsOf(JSON.parse(row.settings)),
+    mcpTools: agentMcpToolsOf(row.mcp_tools),
   };
 }
 

@@ -15,6 +15,8 @@ export interface AgentRow {
   metadata: string | null;
   /** JSON object: the agent's settings (see `AgentSettings`); keys it lacks have their defaults. */
   settings: string;
+  /** JSON array of `{serverId, tool}`: the agent's MCP attachments (migration 14). */
+  mcp_tools: string;
 }
 
 /** The columns a block has wherever it is read. */

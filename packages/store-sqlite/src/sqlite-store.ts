@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type {
   Agent,
   AgentBundle,
+  AgentMcpTool,
   AgentPatch,
   ApiKeyRecord,
   Block,
@@ -409,5 +410,9 @@ export class SqliteStore implements Store {
 
   async deleteMcpServer(userId: string, serverId: string): Promise<boolean> {
     return this.#writer.submit('deleteMcpServer', userId, serverId);
+  }
+
+  async setAgentMcpTools(userId: string, agentId: string, tools: AgentMcpTool[]): Promise<boolean> {
+    return this.#writer.submit('setAgentMcpTools', userId, agentId, tools);
   }
 }

@@ -20,7 +20,8 @@ import { prepareUsageStatements } from './usage-statements.ts';
 const MESSAGE_COLUMNS_OF_M = MESSAGE_COLUMNS.split(', ')
   .map((column) => `m.${column}`)
   .join(', ');
-const AGENT_COLUMNS = 'id, user_id, name, model, system, context_window, created_at, tags, metadata, settings';
+const AGENT_COLUMNS =
+  'id, user_id, name, model, system, context_window, created_at, tags, metadata, settings, mcp_tools';
 const CONVERSATION_COLUMNS = 'id, agent_id, name, metadata, created_at, updated_at';
 const CONVERSATION_COLUMNS_OF_C = CONVERSATION_COLUMNS.split(', ')
   .map((column) => `c.${column}`)
@@ -64,7 +65,7 @@ export function prepareStatements(db: Database) {
     insertAgent: prepare<AgentRow>(
       db,
       `INSERT INTO agents (${AGENT_COLUMNS})
-       VALUES (@id, @user_id, @name, @model, @system, @context_window, @created_at, @tags, @metadata, @settings)`,
+       VALUES (@id, @user_id, @name, @model, @system, @context_window, @created_at, @tags, @metadata, @settings, @mcp_tools)`,
     ),
     getAgent: prepare<[string, string], AgentRow>(
       db,
@@ -75,6 +76,11 @@ export function prepareStatements(db: Database) {
       `SELECT ${AGENT_COLUMNS} FROM agents WHERE user_id = ? ORDER BY created_at, rowid`,
     ),
     deleteAgent: prepare<[string, string]>(db, 'DELETE FROM agents WHERE id = ? AND user_id = ?'),
+    /** [mcp tools JSON, agent id, user id] */
+    setAgentMcpTools: prepare<[string, string, string]>(
+      db,
+      'UPDATE agents SET mcp_tools = ? WHERE id = ? AND user_id = ?',
+    ),
     /** [name, model, system, context window, tags, metadata, settings, agent id, user id] */
     updateAgent: prepare<[string, string, string, number, string, string | null, string, string, string], AgentRow>(
       db,

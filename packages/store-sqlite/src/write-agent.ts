@@ -22,6 +22,7 @@ export function writeAgent(sql: Statements, agent: NewAgent, actor: BlockActor):
     tags: JSON.stringify(agent.tags.map((tag) => storableText(tag))),
     metadata: storableMetadata(agent.metadata),
     settings: storableSettings(agent.settings),
+    mcp_tools: '[]',
   });
   // The default conversation: the agent's id, holding the history of clients that name no conversation.
   sql.insertConversation.run({

@@ -1,4 +1,10 @@
-import { type McpServer, type Memgate, mcpServerResource, mcpToolListResource } from '@memgate/core';
+import {
+  type AgentToolsView,
+  type McpServer,
+  type Memgate,
+  mcpServerResource,
+  mcpToolListResource,
+} from '@memgate/core';
 import type { GraphqlContext } from '../graphql-context.ts';
 
 type Root = unknown;
@@ -51,6 +57,38 @@ function mcpServerFields(server: McpServer) {
   };
 }
 
+/** The REST view of an agent's tools in GraphQL's field names. */
+function agentToolsFields(view: AgentToolsView) {
+  return {
+    agentId: view.agent_id,
+    attachments: view.attachments.map((attachment) => ({
+      serverId: attachment.server_id,
+      serverName: attachment.server_name,
+      tool: attachment.tool,
+      all: attachment.all,
+      missing: attachment.missing,
+    })),
+    tools: view.tools.map((tool) => ({
+      name: tool.name,
+      serverId: tool.server_id,
+      tool: tool.tool,
+      description: tool.description,
+      requiresApproval: tool.requires_approval,
+    })),
+    warnings: view.warnings.map((warning) => ({
+      serverId: warning.server_id,
+      tool: warning.tool,
+      message: warning.message,
+    })),
+  };
+}
+
+interface AgentToolInput {
+  server: string;
+  tool?: string | null;
+  all?: boolean | null;
+}
+
 /** MCP server management through the core's McpServerService, as REST does. */
 export function createMcpResolvers(memgate: Memgate) {
   const { mcpServers } = memgate;
@@ -60,6 +98,8 @@ export function createMcpResolvers(memgate: Memgate) {
         (await mcpServers.list(context.principal)).map(mcpServerFields),
       mcpServer: async (_root: Root, args: { id: string }, context: GraphqlContext) =>
         mcpServerFields(await mcpServers.get(context.principal, args.id)),
+      agentTools: async (_root: Root, args: { agentId: string }, context: GraphqlContext) =>
+        agentToolsFields(await memgate.agentTools.get(context.principal, args.agentId)),
     },
     McpServer: {
       tools: async (server: { id: string }, args: { refresh?: boolean | null }, context: GraphqlContext) => {
@@ -78,6 +118,19 @@ export function createMcpResolvers(memgate: Memgate) {
       },
     },
     Mutation: {
+      setAgentTools: async (
+        _root: Root,
+        args: { agentId: string; tools: AgentToolInput[] },
+        context: GraphqlContext,
+      ) => {
+        // REST's body: absent and null fields are left out, so the core validates one shape.
+        const tools = args.tools.map((entry) => ({
+          server: entry.server,
+          ...(entry.tool != null && { tool: entry.tool }),
+          ...(entry.all != null && { all: entry.all }),
+        }));
+        return agentToolsFields(await memgate.agentTools.set(context.principal, args.agentId, { tools }));
+      },
       createMcpServer: async (_root: Root, args: { input: McpServerInput }, context: GraphqlContext) =>
         mcpServerFields(await mcpServers.create(context.principal, mcpServerBody(args.input))),
       updateMcpServer: async (_root: Root, args: { id: string; input: McpServerInput }, context: GraphqlContext) =>

@@ -51,13 +51,55 @@ export const mcpTypeDefs = /* GraphQL */ `
     requireApproval: JSON
     timeoutMs: Int
   }
+  "Added: one MCP attachment of an agent (REST: an entry of GET /v1/agents/{id}/tools attachments)."
+  type AgentToolAttachment {
+    serverId: ID!
+    "Null when the server was deleted: the attachment stays, missing, and offers nothing."
+    serverName: String
+    "Null: all of the server's allowed tools."
+    tool: String
+    all: Boolean!
+    missing: Boolean!
+  }
+  "Added: a tool an agent's attachments give its model now."
+  type AgentMcpTool {
+    "The name the model sees: server__tool."
+    name: String!
+    serverId: ID!
+    tool: String!
+    description: String
+    requiresApproval: Boolean!
+  }
+  "Added: why an attachment gives no tool now."
+  type AgentToolWarning {
+    serverId: ID!
+    tool: String
+    message: String!
+  }
+  "Added: the MCP tools attached to an agent (REST: GET and PUT /v1/agents/{id}/tools)."
+  type AgentTools {
+    agentId: ID!
+    attachments: [AgentToolAttachment!]!
+    tools: [AgentMcpTool!]!
+    warnings: [AgentToolWarning!]!
+  }
+  "Added: one attachment: a server (id or name) and one of its tools, or all: true."
+  input AgentToolInput {
+    server: String!
+    tool: String
+    all: Boolean
+  }
   extend type Query {
+    "Added: the MCP tools attached to one of your agents (REST: GET /v1/agents/{id}/tools)."
+    agentTools(agentId: ID!): AgentTools!
     "Added: the operator's MCP servers, then yours (REST: GET /v1/mcp-servers)."
     mcpServers: [McpServer!]!
     "Added: one MCP server; an unknown one (or another user's) is null with a NOT_FOUND error."
     mcpServer(id: ID!): McpServer
   }
   extend type Mutation {
+    "Added: replaces an agent's MCP attachments (REST: PUT /v1/agents/{id}/tools)."
+    setAgentTools(agentId: ID!, tools: [AgentToolInput!]!): AgentTools!
     "Added (REST: POST /v1/mcp-servers)."
     createMcpServer(input: McpServerInput!): McpServer!
     "Added: absent fields stay (REST: PATCH /v1/mcp-servers/{id})."

@@ -1,4 +1,6 @@
 import {
+  agentToolsBodySchema,
+  agentToolsViewSchema,
   listSchema,
   mcpServerCreateSchema,
   mcpServerResourceSchema,
@@ -17,6 +19,12 @@ const errors = (...statuses: number[]) => errorResponses(...AUTHENTICATED_ERRORS
 const description =
   'Headers are encrypted at rest (MEMGATE_SECRET_KEY) and never returned: answers name them only. URLs must be ' +
   'http(s) and, unless MEMGATE_MCP_ALLOW_PRIVATE=1, resolve to public addresses. See docs/mcp.md.';
+
+const agentId = z.object({ agentId: z.string().meta({ description: 'The agent’s id.' }) });
+const toolsDescription =
+  'Attachments are `{server, tool}` (one tool) or `{server, all: true}` (all of the server’s allowed tools); `server` ' +
+  'is a server’s id or name. The model sees each as `server__tool` with the server’s JSON Schema. A deleted server’s ' +
+  'attachments stay, listed with `missing: true`, and offer nothing. See docs/mcp.md.';
 
 /** MCP servers as tool sources. */
 export const mcpServerPaths: ZodOpenApiPathsObject = {
@@ -72,6 +80,27 @@ export const mcpServerPaths: ZodOpenApiPathsObject = {
         'listed with `usable: false` and a `warning`. An unreachable server is a 502, one that does not answer in time a 504.',
       requestParams: { path: serverId, query: mcpToolsQuerySchema },
       responses: { '200': json('The tools.', mcpToolListSchema), ...errors(404, 409, 422, 502, 504) },
+    },
+  },
+  '/v1/agents/{agentId}/tools': {
+    get: {
+      operationId: 'getAgentTools',
+      tags: ['MCP'],
+      summary: 'The MCP tools attached to an agent, and the tools they give its model now',
+      description: toolsDescription,
+      requestParams: { path: agentId },
+      responses: { '200': json('The attachments and tools.', agentToolsViewSchema), ...errors(404) },
+    },
+    put: {
+      operationId: 'setAgentTools',
+      tags: ['MCP'],
+      summary: 'Replace the MCP tools attached to an agent',
+      description:
+        toolsDescription +
+        ' An unknown server (another user’s included) or a tool outside the server’s `allowed_tools` is a 422.',
+      requestParams: { path: agentId },
+      requestBody: { content: { 'application/json': { schema: agentToolsBodySchema } } },
+      responses: { '200': json('The attachments and tools.', agentToolsViewSchema), ...errors(403, 404, 422) },
     },
   },
 };

@@ -31,5 +31,14 @@ export function mcpServerRoutes(memgate: Memgate): Router {
     const listing = await mcpServers.tools(principalOf(response), request.params.serverId, request.query, signal);
     response.json(mcpToolListResource(listing));
   });
+  // The MCP tools attached to an agent: the same core service as GraphQL's agentTools/setAgentTools.
+  router.get('/agents/:agentId/tools', async (request, response) => {
+    const { signal } = clientSignal(response);
+    response.json(await memgate.agentTools.get(principalOf(response), request.params.agentId, signal));
+  });
+  router.put('/agents/:agentId/tools', async (request, response) => {
+    const { signal } = clientSignal(response);
+    response.json(await memgate.agentTools.set(principalOf(response), request.params.agentId, request.body, signal));
+  });
   return router;
 }

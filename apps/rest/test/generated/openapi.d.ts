@@ -734,6 +734,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/{agentId}/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The MCP tools attached to an agent, and the tools they give its model now
+         * @description Attachments are `{server, tool}` (one tool) or `{server, all: true}` (all of the server’s allowed tools); `server` is a server’s id or name. The model sees each as `server__tool` with the server’s JSON Schema. A deleted server’s attachments stay, listed with `missing: true`, and offer nothing. See docs/mcp.md.
+         */
+        get: operations["getAgentTools"];
+        /**
+         * Replace the MCP tools attached to an agent
+         * @description Attachments are `{server, tool}` (one tool) or `{server, all: true}` (all of the server’s allowed tools); `server` is a server’s id or name. The model sees each as `server__tool` with the server’s JSON Schema. A deleted server’s attachments stay, listed with `missing: true`, and offer nothing. See docs/mcp.md. An unknown server (another user’s included) or a tool outside the server’s `allowed_tools` is a 422.
+         */
+        put: operations["setAgentTools"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users": {
         parameters: {
             query?: never;
@@ -1554,6 +1578,14 @@ export interface components {
              */
             period: "day" | "month";
         };
+        AgentToolsUpdate: {
+            tools: {
+                server: string;
+                tool?: string;
+                /** @constant */
+                all?: true;
+            }[];
+        };
         CreateUserRequest: {
             name: string;
         };
@@ -2269,6 +2301,36 @@ export interface components {
                 usable: boolean;
                 warning: string | null;
             }[];
+        };
+        AgentTools: {
+            /** @constant */
+            object: "agent.tools";
+            agent_id: string;
+            attachments: components["schemas"]["AgentToolAttachment"][];
+            /** @description The tools a turn offers the model now. */
+            tools: {
+                /** @description The name the model sees: `server__tool`. */
+                name: string;
+                server_id: string;
+                tool: string;
+                description: string | null;
+                requires_approval: boolean;
+            }[];
+            /** @description Why an attachment gives no tool now (server down or deleted, tool gone, not allowed, unusable). */
+            warnings: {
+                server_id: string;
+                tool: string | null;
+                message: string;
+            }[];
+        };
+        AgentToolAttachment: {
+            server_id: string;
+            /** @description Null when the server was deleted: the attachment stays, listed as missing, and offers nothing. */
+            server_name: string | null;
+            /** @description Null: all of the server's allowed tools. */
+            tool: string | null;
+            all: boolean;
+            missing: boolean;
         };
         User: {
             id: string;
@@ -6459,6 +6521,130 @@ export interface operations {
             /** @description The upstream timed out. */
             504: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAgentTools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id. */
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments and tools. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentTools"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setAgentTools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id. */
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AgentToolsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The attachments and tools. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentTools"];
+                };
+            };
+            /** @description No API key, or an unknown one (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: a read-only API key (scope `read`, code `insufficient_scope`) on a turn or a write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or another user’s). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request: `detail` lists each invalid field (`loc`, `msg`, `type`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable (shutting down, cancelled, or the store is down); may carry `Retry-After`. */
+            503: {
+                headers: {
+                    "retry-after"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -43,7 +43,7 @@ export interface ToolExecutionResult {
   sentMessages: { message: string; streamed: boolean }[];
   /** Why structured replies of this step were refused (each one was answered with a repair request). */
   rejectedReplies: string[];
-  /** Client tool calls, left for the client to run. */
+  /** Client tool calls (and calls awaiting the client's approval), left for the client. */
   pending: ToolCall[];
   /** True when a call asked for a heartbeat or failed: the agent gets another step. */
   continueLoop: boolean;
@@ -87,7 +87,7 @@ export async function executeToolCalls(input: ToolExecutionInput): Promise<ToolE
   };
   for (const [index, call] of input.calls.entries()) {
     const name = call.function.name;
-    if (input.clientToolNames.has(name)) {
+    if (input.clientToolNames.has(name) || input.tools.get(name)?.requiresApproval) {
       result.pending.push(call);
       continue;
     }

@@ -39,6 +39,11 @@ export interface AgentTool {
    * memory when another conversation wrote a block since the turn read it (memory-reapply.ts).
    */
   editsMemory?: true;
+  /**
+   * Not run by the turn: the call goes to the client as a client tool call, which approves or
+   * declines it with its result (`{"approve": true}`); an approved call runs on the next request.
+   */
+  requiresApproval?: true;
   run(args: Record<string, unknown>, context: ToolContext): Promise<ToolOutcome> | ToolOutcome;
 }
 

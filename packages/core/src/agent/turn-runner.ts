@@ -19,7 +19,8 @@ import { HeldSteps } from './held-steps.ts';
 import { isMemoryConflict, reapplyMemoryEdits } from './memory-reapply.ts';
 import { plainTextReply, repairInstruction } from './reply-format.ts';
 import { ReplyWriter } from './reply-writer.ts';
-import { executeToolCalls, toolResultLimit, truncateResult } from './tool-execution.ts';
+import { executeToolCalls, parseArguments, runSafely, toolResultLimit, truncateResult } from './tool-execution.ts';
+import { toolFailure } from './tool-helpers.ts';
 import { addUsage, assistantMessage, normaliseToolCallIds, systemAlert, withTokenCount } from './turn-messages.ts';
 import { accountedGenerate, buildStepRequest, pendingCall, toolsForStep } from './turn-request.ts';
 import type { TurnEvent, TurnInput } from './turn-types.ts';
@@ -60,6 +61,8 @@ interface TurnState {
   modelIndex: number;
   /** Archival memory as this agent embeds it (its `embedding_model`, else the server's). */
   archival: ArchivalMemory;
+  /** The agent's tools in this turn: the runner's own, plus its attached MCP tools. */
+  tools: ReadonlyMap<string, AgentTool>;
 }
 
 /**
@@ -134,8 +137,11 @@ export class TurnRunner {
       models: modelChain(input.model, agent.settings.fallbackModels),
       modelIndex: 0,
       archival: this.archival.withModel(agent.settings.embeddingModel),
+      tools: input.mcpTools?.size ? new Map([...this.tools, ...input.mcpTools]) : this.tools,
     };
     const resultLimit = toolResultLimit(agent.contextWindow);
+    // Calls the client approved run now: their results, not the approval, are what is stored.
+    if (input.approvedCalls?.length) await this.runApproved(turn, resultLimit);
     // A client's tool result is capped like the agent's own: no single result may flood the window.
     const newMessages = input.newMessages.map((message) =>
       withTokenCount(
@@ -218,7 +224,7 @@ export class TurnRunner {
 
       const outcome = await executeToolCalls({
         calls: toolCalls,
-        tools: this.tools,
+        tools: turn.tools,
         clientToolNames: new Set(clientTools?.definitions.map((tool) => tool.function.name)),
         replyFormat: input.replyFormat,
         memory: turn.memory,
@@ -291,7 +297,7 @@ export class TurnRunner {
    */
   private async *callWithRoom(turn: TurnState, step: number): AsyncGenerator<TurnEvent, UpstreamCall> {
     const { input } = turn;
-    const tools = toolsForStep(input, this.tools, step);
+    const tools = toolsForStep(input, turn.tools, step);
     const fit: FitInput = {
       agent: input.agent,
       model: input.agent.settings.summaryModel ?? input.agent.model,
@@ -376,6 +382,45 @@ export class TurnRunner {
     } finally {
       // A consumer that stops early (the client left) ends the call too.
       if (!next?.done) await call.return(undefined as T);
+    }
+  }
+
+  /**
+   * Runs the MCP calls the client approved, in order, each result (a failure included: the tool may
+   * be gone, its server down) written into the call's tool message, capped like any result.
+   */
+  private async runApproved(turn: TurnState, resultLimit: number): Promise<void> {
+    const { input } = turn;
+    for (const { call, message } of input.approvedCalls ?? []) {
+      const tool = turn.tools.get(call.name);
+      const args = parseArguments(call.arguments);
+      const context = {
+        agentId: input.agent.id,
+        conversationId: input.conversationId,
+        memory: turn.memory,
+        changedLabels: new Set<string>(),
+        archival: turn.archival,
+        recall: this.recall,
+        newPassages: [],
+        maxResultCharacters: resultLimit,
+        readOnly: input.ephemeral,
+        ...(input.signal && { signal: input.signal }),
+      };
+      const span = input.trace.span.child('tool', {
+        name: call.name,
+        callId: call.toolCallId,
+        arguments: call.arguments,
+      });
+      const outcome = !tool
+        ? toolFailure(`The tool ${call.name} is no longer available to this agent; it was not run.`)
+        : !args
+          ? toolFailure(`The arguments of ${call.name} are not a valid JSON object.`)
+          : await runSafely(tool, args, context).catch((error: unknown) => {
+              span.end({ failed: true }, error);
+              throw error;
+            });
+      span.end({ failed: outcome.failed, output: outcome.result });
+      message.content = truncateResult(outcome.result, resultLimit);
     }
   }
 
@@ -581,6 +626,7 @@ export class TurnRunner {
     if (!agent)
       throw new MemgateError('NOT_FOUND', `Agent ${input.agent.id} not found.`, { detailCode: 'agent_not_found' });
     const { step: reapplied, memory: latest } = await reapplyMemoryEdits(step, agent.memory, {
+      // Only memory-editing tools are run again: the runner's own (MCP tools never are).
       tools: this.tools,
       archival: this.archival.withModel(agent.settings.embeddingModel),
       recall: this.recall,

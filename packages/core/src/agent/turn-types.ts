@@ -1,11 +1,12 @@
 import type { ContextWindowState } from '../context/context-manager.ts';
-import type { Agent, NewMessage, ToolCall, Usage } from '../domain/types.ts';
+import type { Agent, NewMessage, PendingToolCall, ToolCall, Usage } from '../domain/types.ts';
 import type { StopReason } from '../limits/limit-types.ts';
 import type { TurnAdmission } from '../limits/turn-admission.ts';
 import type { LlmMessage, LlmToolChoice, LlmToolDefinition, SamplingParams } from '../llm/provider.ts';
 import type { TelemetrySpan } from '../telemetry/telemetry.ts';
 import type { UsageLog } from '../usage/usage-log.ts';
 import type { ReplyFormat } from './reply-format.ts';
+import type { AgentTool } from './tool-helpers.ts';
 
 /** Tools the client offered for this turn, and how it asked for them to be used. */
 export interface ClientTools {
@@ -59,6 +60,19 @@ export interface TurnInput {
   usage?: UsageLog;
   /** The limits the turn was admitted under (tpm, budgets); absent when none applies. */
   admission?: TurnAdmission;
+  /**
+   * The agent's attached MCP tools for this turn, by the name the model sees (beside its own tools).
+   * Absent for an agent with none: its turn costs nothing more.
+   */
+  mcpTools?: ReadonlyMap<string, AgentTool>;
+  /** Approved MCP calls whose tool messages (in `newMessages`) get the tool's result before they are stored. */
+  approvedCalls?: ApprovedCall[];
+}
+
+/** A call the client approved: run at the turn's start, its result written into `message`. */
+export interface ApprovedCall {
+  call: PendingToolCall;
+  message: NewMessage;
 }
 
 /** Where a turn reports to, and how many steps it has run. */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isReservedToolName } from '../agent/base-tools.ts';
+import type { McpToolSource } from '../agent/mcp-tools.ts';
 import { type ReplyFormat, replyFormatOf } from '../agent/reply-format.ts';
 import type { TurnRunner } from '../agent/turn-runner.ts';
-import type { TurnEvent, TurnInput, TurnTiming, TurnTrace } from '../agent/turn-types.ts';
+import type { ClientTools, TurnEvent, TurnInput, TurnTiming, TurnTrace } from '../agent/turn-types.ts';
 import { requireWriteScope } from '../auth/key-scope.ts';
 import type { AgentLock } from '../concurrency/agent-lock.ts';
 import { loadContextWindow } from '../context/context-manager.ts';
@@ -73,6 +74,8 @@ export interface ChatDispatcherOptions {
   turnTimeoutMs?: number;
   /** Admits each turn under its caller's limits; default: no limits. */
   limits?: LimitService;
+  /** The agents' attached MCP tools; without it, attachments are ignored. */
+  mcpTools?: McpToolSource;
 }
 
 /** Messages read at first when looking for a failed attempt's input (it is usually one or two). */
@@ -246,6 +249,9 @@ export class ChatDispatcher {
       }
       // Re-read under the lock: the previous turn may have changed memory or pending calls.
       const agent = await this.requireAgent(principal, agentId);
+      // Only an agent with MCP tools attached asks for them (cached listings): others pay nothing.
+      const mcp = agent.mcpTools?.length ? await this.options.mcpTools?.forTurn(agent, signal) : undefined;
+      if (mcp) assertNoMcpClash(clientTools, mcp.prefixes);
       // The window is read here rather than in the runner: its tail is where a failed attempt's input
       // sits, so the retry check needs no read of its own on almost every turn.
       const [pending, window] = await Promise.all([
@@ -255,6 +261,7 @@ export class ChatDispatcher {
       const retryTail = await this.unansweredInput(agent.id, conversationId, window.messages);
       const newInput = extractNewInput(agent.id, request.messages, pending, retryTail, {
         maxAttachmentBytes: this.options.maxAttachmentBytes,
+        ...(mcp && { isApprovalCall: (call) => mcp.prefixes.some((prefix) => call.name.startsWith(prefix)) }),
       });
       const model = this.modelFor(agent, request);
       report.model = model;
@@ -275,6 +282,7 @@ export class ChatDispatcher {
         window,
         ...(principal.keyId !== undefined && { keyId: principal.keyId }),
         ...(admission && { admission }),
+        ...(mcp && { mcpTools: mcp.tools }),
       };
       const end = async () => {
         clearDeadline();
@@ -383,6 +391,24 @@ export class ChatDispatcher {
     if (provider.offline) return provider.models[0] ?? 'memgate-offline';
     return namesAgent(request.model, agent.id) ? agent.model : request.model;
   }
+}
+
+/** A client tool named like one of the agent's MCP tools (`server__…`) would be ambiguous: 422. */
+function assertNoMcpClash(clientTools: ClientTools | null, prefixes: string[]): void {
+  clientTools?.definitions.forEach((definition, index) => {
+    const name = definition.function.name;
+    const prefix = prefixes.find((candidate) => name.startsWith(candidate));
+    if (!prefix) return;
+    const loc =
+      clientTools.style === 'function'
+        ? ['body', 'functions', index, 'name']
+        : ['body', 'tools', index, 'function', 'name'];
+    throw fieldError(
+      loc,
+      `The tool name "${name}" is reserved for the agent's MCP tools (server "${prefix.slice(0, -2)}" is attached to it).`,
+      'reserved_tool_name',
+    );
+  });
 }
 
 /** Whether the request's `model` names the agent (any agent id) rather than the turn's upstream model. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { declinedResult } from '../agent/mcp-tools.ts';
+import type { ApprovedCall } from '../agent/turn-types.ts';
 import type { NewMessage, PendingToolCall, StoredMessage } from '../domain/types.ts';
 import { fieldError } from '../errors/validation.ts';
 import type { LlmMessage } from '../llm/provider.ts';
@@ -10,11 +12,15 @@ export interface NewInput {
   newMessages: NewMessage[];
   resolvedToolCallIds: string[];
   turnInstructions: LlmMessage[];
+  /** Approval calls the client approved: their tool runs before the messages are stored. */
+  approvedCalls: ApprovedCall[];
 }
 
 export interface NewInputOptions {
   /** Largest decoded `data:` image a user message may carry (413 above it). */
   maxAttachmentBytes?: number;
+  /** Whether a pending call awaits the client's approval (an MCP tool), rather than its result. */
+  isApprovalCall?: (call: PendingToolCall) => boolean;
 }
 
 /** Most new input messages one request may bring, by default (MEMGATE_MAX_INPUT_MESSAGES). */
@@ -97,6 +103,7 @@ export function extractNewInput(
   const userMessages: NewMessage[] = [];
   const open = new Map(pending.map((call) => [call.toolCallId, call]));
   const retry = new RetryMatcher(retryTail);
+  const approvedCalls: ApprovedCall[] = [];
   let retried = 0;
 
   messages.forEach((input, index) => {
@@ -145,14 +152,15 @@ export function extractNewInput(
       );
     }
     open.delete(call.toolCallId);
-    toolResults.push(
-      message(agentId, {
-        role: 'tool',
-        content: resultText,
-        toolCallId: call.toolCallId,
-        name: call.name,
-      }),
-    );
+    const decision = options.isApprovalCall?.(call) ? approvalOf(resultText, loc, call.name) : null;
+    const result = message(agentId, {
+      role: 'tool',
+      content: decision && !decision.approve ? declinedResult(call.name, decision.reason) : resultText,
+      toolCallId: call.toolCallId,
+      name: call.name,
+    });
+    if (decision?.approve) approvedCalls.push({ call, message: result });
+    toolResults.push(result);
   });
 
   if (toolResults.length > 0 && open.size > 0) {
@@ -181,5 +189,32 @@ export function extractNewInput(
     newMessages: [...toolResults, ...userMessages],
     resolvedToolCallIds: pending.map((call) => call.toolCallId),
     turnInstructions,
+    approvedCalls,
   };
+}
+
+/**
+ * The client's answer to an approval call: `{"approve": true}`, or `{"approve": false, "reason"}`.
+ * Anything else is refused (422), since storing it would leave the agent with neither a result nor a
+ * decision.
+ */
+function approvalOf(text: string, loc: (string | number)[], name: string): { approve: boolean; reason: string | null } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const answer = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
+  const approve = answer ? (answer as { approve?: unknown }).approve : undefined;
+  const reason = answer ? (answer as { reason?: unknown }).reason : undefined;
+  if (typeof approve !== 'boolean' || (reason !== undefined && reason !== null && typeof reason !== 'string')) {
+    throw fieldError(
+      loc,
+      `The tool call ${name} awaits your approval: answer with the content {"approve": true} to run it, or ` +
+        '{"approve": false, "reason": "..."} to decline it.',
+      'invalid_approval',
+    );
+  }
+  return { approve, reason: typeof reason === 'string' && reason !== '' ? reason : null };
 }

@@ -102,6 +102,17 @@ export interface Agent {
   metadata: Record<string, string> | null;
   /** Its model roles and per-turn limits. */
   settings: AgentSettings;
+  /**
+   * The MCP tools attached to it (`PUT /v1/agents/{id}/tools`), read with the agent row so a turn
+   * needs no query of its own for them; the stores always fill it ([] when none).
+   */
+  mcpTools?: AgentMcpTool[];
+}
+
+/** One MCP attachment of an agent: a server's tool, or (`tool: null`) all of its allowed tools. */
+export interface AgentMcpTool {
+  serverId: string;
+  tool: string | null;
 }
 
 /** An agent's model roles (besides its `model`) and the limits of each of its turns. */

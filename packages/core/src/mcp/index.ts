@@ -1,3 +1,5 @@
+export * from './agent-tools-schemas.ts';
+export * from './agent-tools-service.ts';
 export * from './mcp-resource-schemas.ts';
 export * from './mcp-resources.ts';
 export * from './mcp-secrets.ts';

@@ -13,7 +13,14 @@ import {
 } from './mcp-server-schemas.ts';
 import type { McpFileServer } from './mcp-servers-file.ts';
 import { type McpToolEntry, mcpToolEntries } from './mcp-tool-listing.ts';
-import type { McpClientPool, McpConnectionConfig, McpServer, McpServerPatch, McpServerRecord } from './mcp-types.ts';
+import type {
+  McpClientPool,
+  McpConnectionConfig,
+  McpServer,
+  McpServerPatch,
+  McpServerRecord,
+  McpToolResult,
+} from './mcp-types.ts';
 import { mcpUrlProblem } from './url-guard.ts';
 
 /** Default lifetime of a server's cached tool list. */
@@ -167,6 +174,30 @@ export class McpServerService {
     const listing = { tools: mcpToolEntries(server, tools), fetchedAt: new Date().toISOString() };
     this.#remember(serverId, { revision, at: Date.now(), listing });
     return { server, ...listing, cached: false };
+  }
+
+  /**
+   * Runs one of a server's tools with the server's timeout: an unreachable or silent server throws
+   * (`mcp_server_unreachable`, `mcp_server_timeout`), a tool error is a result with `isError`.
+   */
+  async callTool(
+    principal: Principal,
+    serverId: string,
+    tool: string,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<McpToolResult> {
+    const pool = this.#requirePool();
+    const connection = await this.connection(principal, serverId);
+    return pool.callTool(connection, tool, args, { ...(signal && { signal }), timeoutMs: connection.timeoutMs });
+  }
+
+  /** One of the caller's servers (or a file server) by id or by name; null when there is none. */
+  async find(principal: Principal, reference: string): Promise<McpServer | null> {
+    const servers = await this.list(principal);
+    return (
+      servers.find((server) => server.id === reference) ?? servers.find((server) => server.name === reference) ?? null
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { AgentSettings } from '../domain/types.ts';
+import type { AgentMcpTool, AgentSettings } from '../domain/types.ts';
 
 const same = (text: string): string => text;
 
@@ -21,4 +21,21 @@ export function agentSettingsOf(stored: unknown, text: (value: string) => string
     maxStepsPerTurn: count(raw.maxStepsPerTurn),
     maxTokensPerTurn: count(raw.maxTokensPerTurn),
   };
+}
+
+/** An agent's MCP attachments from their stored JSON array (`agents.mcp_tools`); malformed entries are dropped. */
+export function agentMcpToolsOf(stored: unknown): AgentMcpTool[] {
+  const raw = typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry: unknown) => {
+    if (entry === null || typeof entry !== 'object') return [];
+    const { serverId, tool } = entry as { serverId?: unknown; tool?: unknown };
+    if (typeof serverId !== 'string') return [];
+    return [{ serverId, tool: typeof tool === 'string' ? tool : null }];
+  });
+}
+
+/** The attachments as stored: a JSON array of `{serverId, tool}`. */
+export function storableMcpTools(tools: readonly AgentMcpTool[]): string {
+  return JSON.stringify(tools.map(({ serverId, tool }) => ({ serverId, tool })));
 }

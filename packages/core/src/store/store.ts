@@ -1,5 +1,6 @@
 import type {
   Agent,
+  AgentMcpTool,
   AgentSettings,
   ApiKeyRecord,
   Block,
@@ -357,4 +358,9 @@ export interface Store {
   updateMcpServer(userId: string, serverId: string, patch: McpServerPatch): Promise<McpServerRecord | null>;
   /** True when the user had that server. */
   deleteMcpServer(userId: string, serverId: string): Promise<boolean>;
+  /**
+   * Replaces the MCP tools attached to the user's agent (read back as `Agent.mcpTools`); false when
+   * the agent is not the user's.
+   */
+  setAgentMcpTools(userId: string, agentId: string, tools: AgentMcpTool[]): Promise<boolean>;
 }

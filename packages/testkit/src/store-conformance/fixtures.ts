@@ -73,6 +73,7 @@ export function newAgent(userId: string, overrides: Partial<NewAgent> = {}): New
     tags: [],
     metadata: null,
     settings: { ...DEFAULT_AGENT_SETTINGS },
+    mcpTools: [],
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { McpServerRecord } from '@memgate/core';
 import { describe, expect, it } from 'vitest';
-import { expectMemgateError, newUser } from './fixtures.ts';
+import { expectMemgateError, newAgent, newUser } from './fixtures.ts';
 import type { StoreHarness } from './store-harness.ts';
 
 function mcpServer(userId: string, overrides: Partial<McpServerRecord> = {}): McpServerRecord {
@@ -104,6 +104,32 @@ export function describeMcpServers(harness: StoreHarness): void {
       expect(await store.listMcpServers(alice.id)).toEqual([kept]);
       await store.deleteUser(alice.id);
       expect(await store.getMcpServer(alice.id, kept.id)).toBeNull();
+    });
+
+    it('attaches MCP tools to an agent (read with the agent, replaced whole), never to another user’s agent', async () => {
+      const { store } = harness;
+      const alice = await store.createUser(newUser());
+      const bob = await store.createUser(newUser());
+      const agent = await store.createAgent(newAgent(alice.id));
+      expect(agent.mcpTools).toEqual([]);
+      expect((await store.getAgent(alice.id, agent.id))?.mcpTools).toEqual([]);
+      const tools = [
+        { serverId: 'mcp-a', tool: 'search' },
+        { serverId: 'mcp-b', tool: null },
+      ];
+      expect(await store.setAgentMcpTools(alice.id, agent.id, tools)).toBe(true);
+      expect((await store.getAgent(alice.id, agent.id))?.mcpTools).toEqual(tools);
+      expect((await store.listAgents(alice.id)).find((candidate) => candidate.id === agent.id)?.mcpTools).toEqual(
+        tools,
+      );
+      expect(await store.setAgentMcpTools(bob.id, agent.id, [])).toBe(false);
+      expect(await store.setAgentMcpTools(alice.id, 'agent-missing', [])).toBe(false);
+      const reopened = await harness.reopen();
+      expect((await reopened.getAgent(alice.id, agent.id))?.mcpTools).toEqual(tools);
+      expect(await reopened.setAgentMcpTools(alice.id, agent.id, [{ serverId: 'mcp-c', tool: 'fetch' }])).toBe(true);
+      expect((await reopened.getAgent(alice.id, agent.id))?.mcpTools).toEqual([{ serverId: 'mcp-c', tool: 'fetch' }]);
+      const updated = await reopened.updateAgent(alice.id, agent.id, { name: 'renamed' });
+      expect(updated?.mcpTools).toEqual([{ serverId: 'mcp-c', tool: 'fetch' }]);
     });
   });
 }
