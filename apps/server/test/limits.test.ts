@@ -278,16 +278,24 @@ describe.each(BACKENDS)('limits on %s', (_name, openBackend, skip) => {
 
   it.skipIf(skip)('rpm: refused with 429 rate_limited on every protocol, nothing stored', async () => {
     const caller = await newCaller();
-    await admin('PUT', `/users/${caller.userId}/limits`, { rpm: 2 });
+    await admin('PUT', `/users/${caller.userId}/limits`, { rpm: 3 });
+    const first = await respond(caller);
+    expect(first.status).toBe(200);
+    expect((await respond(caller, { previous_response_id: first.body['id'] })).status).toBe(200);
     expect((await chat(caller)).status).toBe(200);
-    expect((await respond(caller)).status).toBe(200);
     const stored = (await messages(caller)).length;
+    const conversations = async () =>
+      ((await call('GET', `/v1/agents/${caller.agentId}/conversations`, caller.key)).body['data'] as Json[]).length;
+    const conversationCount = await conversations();
     const requests = upstream.requests.length;
 
     expectLimited(await chat(caller), 'rate_limited');
     expectLimited(await chat(caller, { stream: true }), 'rate_limited');
     expectLimited(await respond(caller), 'rate_limited');
     expectLimited(await respond(caller, { stream: true }), 'rate_limited');
+    // Continuing a response that is not the last of its conversation would fork it: refused before the fork.
+    expectLimited(await respond(caller, { previous_response_id: first.body['id'] }), 'rate_limited');
+    expect(await conversations()).toBe(conversationCount);
     const viaGraphql = await graphqlChat(caller);
     expect(viaGraphql.body['errors'][0]['extensions']).toMatchObject({
       code: 'RATE_LIMITED',

@@ -74,6 +74,16 @@ describe.each(['streamable_http', 'sse'] as const)('SdkMcpClientPool over %s', (
     expect(await pool.callTool(target, 'echo', { text: 'again' }, {})).toMatchObject({ content: 'echo: again' });
   });
 
+  it('times out one call without failing another running beside it on the same connection', async () => {
+    const target = config(server);
+    const [slow, quick] = await Promise.allSettled([
+      pool.callTool(target, 'slow', { ms: 5000 }, { timeoutMs: 200 }),
+      pool.callTool(target, 'slow', { ms: 400 }, { timeoutMs: 2000 }),
+    ]);
+    expect(slow).toMatchObject({ status: 'rejected', reason: { code: 'UPSTREAM_TIMEOUT' } });
+    expect(quick).toEqual({ status: 'fulfilled', value: { content: 'slow done', isError: false } });
+  });
+
   it('stops a call when the caller aborts', async () => {
     const controller = new AbortController();
     const call = pool.callTool(config(server), 'slow', { ms: 5000 }, { signal: controller.signal });

@@ -149,14 +149,19 @@ export class SdkMcpClientPool implements McpClientPool {
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
     const connection = this.#connection(server);
     connection.active += 1;
+    let connected = false;
     try {
       const client = await abortable(connection.client, signal);
+      connected = true;
       return await work(client, signal);
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason ?? error;
-      // Whatever went wrong with the connection, the next call starts a fresh one.
-      if (this.#connections.get(server.id) === connection) this.#connections.delete(server.id);
-      void closeQuietly(connection);
+      // A call that timed out on a working connection leaves it to the calls running beside it (the
+      // SDK tells the server the request is cancelled); any other failure is the connection's: the
+      // next call starts a fresh one.
+      const callTimedOut =
+        connected && (deadline.aborted || (error instanceof McpError && error.code === ErrorCode.RequestTimeout));
+      if (!callTimedOut) this.#drop(server.id, connection);
       const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
       throw toMemgateError(server, closed && connection.failure ? connection.failure : error, deadline.aborted);
     } finally {

@@ -50,6 +50,11 @@ export interface ChatCallOptions {
    * (`conversationKey`), else `append`.
    */
   transcript?: TranscriptMode;
+  /**
+   * The turn was already admitted under its caller's limits (`admit`, by an adapter that stores
+   * something before the turn); the turn takes it over and releases it. Absent: the dispatcher admits.
+   */
+  admission?: TurnAdmission | null;
 }
 
 export interface ChatDispatcherOptions {
@@ -151,9 +156,19 @@ export class ChatDispatcher {
       return await this.prepareTurn(principal, body, streaming, options, trace, report, deadline.clear);
     } catch (error) {
       deadline.clear();
+      // An admission made before the call (see `admission`) goes with a turn refused before it ran.
+      await call.admission?.release();
       endTurn(trace, report, timing, error);
       throw error;
     }
+  }
+
+  /**
+   * Admits a turn of the caller under its limits, or throws 429 `RATE_LIMITED`; null when no limit
+   * applies. For callers that store something before the turn: pass it as the call's `admission`.
+   */
+  async admit(principal: Principal): Promise<TurnAdmission | null> {
+    return (await this.options.limits?.admit(principal)) ?? null;
   }
 
   private async prepareTurn(
@@ -177,7 +192,7 @@ export class ChatDispatcher {
     report.agentId = agentId;
     call.timing.agentId = agentId;
     // Before anything is stored or waited for: a refused turn (429) changes nothing.
-    const admission = (await this.options.limits?.admit(principal)) ?? null;
+    const admission = call.admission !== undefined ? call.admission : await this.admit(principal);
     try {
       const turn = { agentId, replyFormat, clientTools, streaming, call, trace, report, clearDeadline, admission };
       return await this.admitted(principal, request, turn);

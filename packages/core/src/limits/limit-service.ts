@@ -21,6 +21,9 @@ export interface LimitServiceOptions {
   leaseMs: number;
 }
 
+/** A subject's own limits as the admin reads them: `limits` null (and `updatedAt` '') when it has none. */
+export type OwnLimits = Omit<LimitsRecord, 'limits'> & { limits: Limits | null };
+
 /** Subjects whose own limits (or their absence) are remembered; past it the oldest are forgotten. */
 const CACHE_SIZE = 10_000;
 
@@ -66,7 +69,13 @@ export class LimitService {
       .map((rate) => rate.subject);
     const turnId = `turn-${randomUUID()}`;
     if (subjects.length > 0) {
-      const refusal = await this.options.counters.admit(turnId, rates, this.options.leaseMs);
+      const refusal = await this.options.counters.admit(turnId, rates, this.options.leaseMs).catch((error: unknown) => {
+        // Limits that cannot be checked are not waived: the turn is refused as the service being down.
+        throw new MemgateError('SERVICE_UNAVAILABLE', 'The limit counters cannot be reached; retry shortly.', {
+          detailCode: 'limits_unavailable',
+          cause: error,
+        });
+      });
       if (refusal) throw refused(refusal, principal, rates);
     }
     const { counters } = this.options;
@@ -77,7 +86,8 @@ export class LimitService {
         if (tpmSubjects.length > 0) void counters.addTokens(tpmSubjects, tokens).catch(() => undefined);
       },
       release: async () => {
-        if (slotSubjects.length > 0) await counters.release(turnId, slotSubjects);
+        // A release that fails (Redis away) is not the turn's failure: the slot's lease ends it.
+        if (slotSubjects.length > 0) await counters.release(turnId, slotSubjects).catch(() => undefined);
       },
       budgets,
     });
@@ -118,17 +128,17 @@ export class LimitService {
   }
 
   /** A user's own limits (admin); `limits` null when they have none. 404 for an unknown user. */
-  async userLimits(userId: string): Promise<LimitsRecord & { limits: Limits | null }> {
+  async userLimits(userId: string): Promise<OwnLimits> {
     const user = await this.#requireUser(userId);
     const [record] = await this.options.store.getLimits([user.id]);
-    return record ?? { subject: user.id, userId: user.id, keyId: null, limits: null as never, updatedAt: '' };
+    return record ?? { subject: user.id, userId: user.id, keyId: null, limits: null, updatedAt: '' };
   }
 
   /** A key's own limits (admin). 404 for an unknown key. */
-  async keyLimits(keyId: string): Promise<LimitsRecord & { limits: Limits | null }> {
+  async keyLimits(keyId: string): Promise<OwnLimits> {
     const key = await this.#requireKey(keyId);
     const [record] = await this.options.store.getLimits([key.id]);
-    return record ?? { subject: key.id, userId: key.userId, keyId: key.id, limits: null as never, updatedAt: '' };
+    return record ?? { subject: key.id, userId: key.userId, keyId: key.id, limits: null, updatedAt: '' };
   }
 
   /** Replaces a user's limits (admin); 422 for a bad body, 404 for an unknown user. */

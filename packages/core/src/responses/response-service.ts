@@ -231,14 +231,22 @@ export class ResponseService {
     // Refuse a bad body before a fork is made for it: nothing is stored for a refused request.
     parseOrThrow(chatCompletionRequestSchema, chatBody);
     this.options.chat.assertKnownModel(chatBody['model'] as string, agentId);
-    const forked = await conversationOfTarget(this.options, principal, target);
+    // A turn over its caller's limits is refused before a fork is made for it, too.
+    const admission = await this.options.chat.admit(principal);
+    let forked: string | undefined;
+    try {
+      forked = await conversationOfTarget(this.options, principal, target);
+    } catch (error) {
+      await admission?.release();
+      throw error;
+    }
     const timing = call.timing ?? { upstreamMs: 0, upstreamCalls: 0 };
     return {
       id: newResponseId(),
       request,
       agentId,
       chatBody,
-      call: { ...call, timing, ...(forked !== undefined && { conversationId: forked }) },
+      call: { ...call, timing, admission, ...(forked !== undefined && { conversationId: forked }) },
       inputItems: storedInputItems(items),
       createdAt: Math.floor(Date.now() / 1000),
     };
