@@ -1,7 +1,8 @@
 import { SdkMcpClientPool } from '@memgate/mcp';
-import { startTestMcpServer, type TestMcpServer } from '@memgate/testkit';
+import { sendMessage, startTestMcpServer, type TestMcpServer } from '@memgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphqlHarness, startGraphqlHarness } from './graphql-harness.ts';
+import { COMPLETE } from './graphql-operations.ts';
 import { postGraphql } from './graphql-transport.ts';
 
 const FIELDS = 'id name transport url headerNames allowedTools requireApproval timeoutMs source createdAt updatedAt';
@@ -195,5 +196,69 @@ describe('GraphQL MCP server management', () => {
       harness.otherApiKey,
     );
     expect(theirs.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('an approval round trip on GraphQL: the call comes back as toolCalls, {"approve": true} runs it', async () => {
+    const created = await graphql<{ createMcpServer: ServerFields }>(
+      'mutation($input: McpServerInput!) { createMcpServer(input: $input) { id name } }',
+      { input: { name: 'gql_approve', url: mcp.url, transport: 'sse', requireApproval: ['add'] } },
+    );
+    expect(created.errors).toBeUndefined();
+    const agentId = (
+      (await (
+        await fetch(`${harness.baseUrl}/v1/agents`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${harness.apiKey}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).json()) as { id: string }
+    ).id;
+    const set = await graphql(
+      'mutation($agentId: ID!, $tools: [AgentToolInput!]!) { setAgentTools(agentId: $agentId, tools: $tools) { agentId } }',
+      { agentId, tools: [{ server: 'gql_approve', tool: 'add' }] },
+    );
+    expect(set.errors).toBeUndefined();
+    harness.upstream.reset();
+    harness.upstream.script(
+      { toolCalls: [{ id: 'call_add', name: 'gql_approve__add', arguments: { a: 2, b: 3 } }] },
+      sendMessage('It is 5.'),
+    );
+    type Completion = {
+      createChatCompletion: {
+        choices: { finishReason: string; message: { content: string | null; toolCalls: unknown[] | null } }[];
+      };
+    };
+    const user = { role: 'user', content: 'add 2 and 3' };
+    const asked = await graphql<Completion>(COMPLETE, {
+      input: { model: 'mock-model', agentId, messages: [user] },
+    });
+    expect(asked.errors).toBeUndefined();
+    const choice = asked.data!.createChatCompletion.choices[0]!;
+    expect(choice.finishReason).toBe('tool_calls');
+    expect(choice.message.toolCalls).toEqual([
+      {
+        index: null,
+        id: 'call_add',
+        type: 'function',
+        function: { name: 'gql_approve__add', arguments: '{"a":2,"b":3}' },
+      },
+    ]);
+    // Nothing ran yet: the upstream was asked once, and no tool result exists.
+    expect(harness.upstream.requests).toHaveLength(1);
+    const toolCalls = [
+      { id: 'call_add', type: 'function', function: { name: 'gql_approve__add', arguments: '{"a":2,"b":3}' } },
+    ];
+    const assistant = { role: 'assistant', content: null, toolCalls };
+    const approved = await graphql<Completion>(COMPLETE, {
+      input: {
+        model: 'mock-model',
+        agentId,
+        messages: [user, assistant, { role: 'tool', toolCallId: 'call_add', content: '{"approve": true}' }],
+      },
+    });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.createChatCompletion.choices[0]!.message.content).toBe('It is 5.');
+    const fed = harness.upstream.requests[1]?.body.messages.findLast((message) => message.role === 'tool');
+    expect(fed?.content).toBe('5');
   });
 });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SdkMcpClientPool } from '@memgate/mcp';
 import {
   type ChatRequestMessage,
@@ -370,6 +372,43 @@ describe('MCP tools attached to agents, in turns (REST, Chat Completions)', () =
     expect(output.find((entry) => entry.type === 'message')?.content?.[0]?.text).toBe('Recorded via Responses.');
     expect(received).toEqual([{ note: 'via responses' }]);
     expect(lastTool(1)?.content).toBe('recorded via responses');
+  });
+
+  it('a server that does not answer its listing costs one turn its timeout, not every turn after it', async () => {
+    // Accepts connections and never answers: each listing waits for the server's timeout.
+    let asked = 0;
+    const silent = createServer(() => {
+      asked++;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const made = await call('POST', '/v1/mcp-servers', {
+        name: 'silent',
+        url: `http://127.0.0.1:${port}/mcp`,
+        transport: 'streamable_http',
+        timeout_ms: 300,
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      const attached = await attach([{ server: 'silent', tool: 'echo' }]);
+      expect(attached.status, JSON.stringify(attached.body)).toBe(200);
+      for (const content of ['first', 'second', 'third']) {
+        harness.upstream.script(sendMessage('Hi.'));
+        expect((await chat([{ role: 'user', content }])).status).toBe(200);
+      }
+      // Its tools are left out of every turn; only the first turn asked the server.
+      for (const request of harness.upstream.requests) {
+        expect((request.body.tools as UpstreamTool[]).map((tool) => tool.function.name)).toEqual(MEMORY_TOOLS);
+      }
+      const askedByTurns = asked;
+      expect(askedByTurns).toBeGreaterThan(0);
+      harness.upstream.script(sendMessage('Hi.'));
+      expect((await chat([{ role: 'user', content: 'fourth' }])).status).toBe(200);
+      expect(asked).toBe(askedByTurns);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('a deleted server’s attachment stays, listed as missing, and its tools leave the turn', async () => {

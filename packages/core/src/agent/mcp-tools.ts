@@ -20,13 +20,23 @@ export interface ResolvedMcpServer {
   problem: string | null;
 }
 
+/** How long a server whose tool listing failed is left out of turns (its tools absent) before it is asked again. */
+export const FAILED_LISTING_RETRY_MS = 30_000;
+
 /**
  * MCP tools as a tool source of the core: the tools attached to an agent, each run through the
  * server's MCP client with its timeout. A tool whose server asks for approval is not run by the
  * turn: it goes to the client as a client tool call (`requiresApproval`).
  */
 export class McpToolSource {
-  constructor(private readonly servers: McpServerService) {}
+  /** Servers whose listing failed lately, by id: when, and why. */
+  readonly #failed = new Map<string, { at: number; problem: string }>();
+
+  constructor(
+    private readonly servers: McpServerService,
+    /** How long a server whose listing failed is left out of turns before it is asked again. */
+    private readonly retryFailedMs = FAILED_LISTING_RETRY_MS,
+  ) {}
 
   /** The attached servers with their (cached) tool listings; a server that fails is reported, not thrown. */
   async resolve(agent: Agent, signal?: AbortSignal): Promise<ResolvedMcpServer[]> {
@@ -36,12 +46,20 @@ export class McpToolSource {
       serverIds.map(async (serverId): Promise<ResolvedMcpServer> => {
         const server = await this.servers.get(principal, serverId).catch(() => null);
         if (!server) return { serverId, server: null, entries: [], problem: 'The MCP server no longer exists.' };
+        // A server that just failed is not waited on again by every turn: each would pay its timeout.
+        const failed = this.#failed.get(serverId);
+        if (failed && Date.now() - failed.at < this.retryFailedMs) {
+          return { serverId, server, entries: [], problem: failed.problem };
+        }
         try {
           const listing = await this.servers.tools(principal, serverId, {}, signal);
+          this.#failed.delete(serverId);
           return { serverId, server: listing.server, entries: listing.tools, problem: null };
         } catch (error) {
           if (signal?.aborted) throw error;
           const problem = error instanceof Error ? error.message : String(error);
+          this.#failed.set(serverId, { at: Date.now(), problem });
+          if (this.#failed.size > 1000) this.#failed.delete(this.#failed.keys().next().value as string);
           return { serverId, server, entries: [], problem };
         }
       }),

@@ -19,6 +19,8 @@ export interface LimitServiceOptions {
   defaults: Limits | null;
   /** How long a concurrency slot outlives a turn that never released it (a dead instance). */
   leaseMs: number;
+  /** How long a subject's own limits are kept in memory; default LIMITS_CACHE_MS (30 s). */
+  cacheMs?: number;
 }
 
 /** A subject's own limits as the admin reads them: `limits` null (and `updatedAt` '') when it has none. */
@@ -26,6 +28,8 @@ export type OwnLimits = Omit<LimitsRecord, 'limits'> & { limits: Limits | null }
 
 /** Subjects whose own limits (or their absence) are remembered; past it the oldest are forgotten. */
 const CACHE_SIZE = 10_000;
+/** How long a subject's own limits are served from memory before they are read again. */
+export const LIMITS_CACHE_MS = 30_000;
 
 /**
  * Rate, concurrency and budget limits per user and per API key: kept by the admin, checked
@@ -35,7 +39,8 @@ const CACHE_SIZE = 10_000;
  */
 export class LimitService {
   /** subject → its own limits (null: none), as stored. */
-  readonly #own = new Map<string, Limits | null>();
+  /** Own limits by subject, with when they were read: kept `cacheMs` at most. */
+  readonly #own = new Map<string, { limits: Limits | null; at: number }>();
 
   constructor(private readonly options: LimitServiceOptions) {
     options.events.onLimitsChanged?.((subjects) => {
@@ -212,17 +217,26 @@ export class LimitService {
   /** The user's and the key's own limits: from the cache, else one query for both. */
   async #ownOf(principal: Principal): Promise<{ userOwn: Limits | null; keyOwn: Limits | null }> {
     const subjects = principal.keyId === undefined ? [principal.userId] : [principal.userId, principal.keyId];
-    const missing = subjects.filter((subject) => !this.#own.has(subject));
+    const now = Date.now();
+    const cacheMs = this.options.cacheMs ?? LIMITS_CACHE_MS;
+    // Read again after a while: a change made where no event reaches this instance (the CLI
+    // without Redis) still applies within `cacheMs`.
+    const missing = subjects.filter((subject) => {
+      const cached = this.#own.get(subject);
+      return !cached || now - cached.at >= cacheMs;
+    });
     if (missing.length > 0) {
       const records = await this.options.store.getLimits(missing);
       for (const subject of missing) {
+        this.#own.delete(subject);
         if (this.#own.size >= CACHE_SIZE) this.#own.delete(this.#own.keys().next().value as string);
-        this.#own.set(subject, records.find((record) => record.subject === subject)?.limits ?? null);
+        const limits = records.find((record) => record.subject === subject)?.limits ?? null;
+        this.#own.set(subject, { limits, at: now });
       }
     }
     return {
-      userOwn: this.#own.get(principal.userId) ?? null,
-      keyOwn: principal.keyId === undefined ? null : (this.#own.get(principal.keyId) ?? null),
+      userOwn: this.#own.get(principal.userId)?.limits ?? null,
+      keyOwn: principal.keyId === undefined ? null : (this.#own.get(principal.keyId)?.limits ?? null),
     };
   }
 
