@@ -1,0 +1,82 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment MessageFields on AgentMessage {\n    id\n    role\n    content\n    toolCalls\n    toolCallId\n    name\n    createdAt\n    conversationId\n    contentParts\n  }\n": typeof types.MessageFieldsFragmentDoc,
+    "\n  fragment BlockFields on MemoryBlock {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n": typeof types.BlockFieldsFragmentDoc,
+    "\n  fragment AgentEventFields on AgentEvent {\n    type\n    agentId\n    conversationId\n    actor\n    byAgentId\n    message {\n      ...MessageFields\n    }\n    block {\n      ...BlockFields\n    }\n  }\n": typeof types.AgentEventFieldsFragmentDoc,
+    "\n  subscription AgentEvents($agentId: ID!) {\n    agentEvents(agentId: $agentId) {\n      ...AgentEventFields\n    }\n  }\n": typeof types.AgentEventsDocument,
+    "\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n": typeof types.AgentPageDocument,
+    "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n": typeof types.AgentsDocument,
+    "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n": typeof types.WhoAmIDocument,
+};
+const documents: Documents = {
+    "\n  fragment MessageFields on AgentMessage {\n    id\n    role\n    content\n    toolCalls\n    toolCallId\n    name\n    createdAt\n    conversationId\n    contentParts\n  }\n": types.MessageFieldsFragmentDoc,
+    "\n  fragment BlockFields on MemoryBlock {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n": types.BlockFieldsFragmentDoc,
+    "\n  fragment AgentEventFields on AgentEvent {\n    type\n    agentId\n    conversationId\n    actor\n    byAgentId\n    message {\n      ...MessageFields\n    }\n    block {\n      ...BlockFields\n    }\n  }\n": types.AgentEventFieldsFragmentDoc,
+    "\n  subscription AgentEvents($agentId: ID!) {\n    agentEvents(agentId: $agentId) {\n      ...AgentEventFields\n    }\n  }\n": types.AgentEventsDocument,
+    "\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n": types.AgentPageDocument,
+    "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n": types.AgentsDocument,
+    "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n": types.WhoAmIDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MessageFields on AgentMessage {\n    id\n    role\n    content\n    toolCalls\n    toolCallId\n    name\n    createdAt\n    conversationId\n    contentParts\n  }\n"): (typeof documents)["\n  fragment MessageFields on AgentMessage {\n    id\n    role\n    content\n    toolCalls\n    toolCallId\n    name\n    createdAt\n    conversationId\n    contentParts\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BlockFields on MemoryBlock {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n"): (typeof documents)["\n  fragment BlockFields on MemoryBlock {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AgentEventFields on AgentEvent {\n    type\n    agentId\n    conversationId\n    actor\n    byAgentId\n    message {\n      ...MessageFields\n    }\n    block {\n      ...BlockFields\n    }\n  }\n"): (typeof documents)["\n  fragment AgentEventFields on AgentEvent {\n    type\n    agentId\n    conversationId\n    actor\n    byAgentId\n    message {\n      ...MessageFields\n    }\n    block {\n      ...BlockFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AgentEvents($agentId: ID!) {\n    agentEvents(agentId: $agentId) {\n      ...AgentEventFields\n    }\n  }\n"): (typeof documents)["\n  subscription AgentEvents($agentId: ID!) {\n    agentEvents(agentId: $agentId) {\n      ...AgentEventFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n"): (typeof documents)["\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n"): (typeof documents)["\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n"): (typeof documents)["\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
