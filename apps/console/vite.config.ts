@@ -15,6 +15,6 @@ export default defineConfig({
   },
   server: {
     // `pnpm --filter @memgate/console dev` against a server on the default port.
-    proxy: { '/graphql': { target: 'http://127.0.0.1:8283', ws: true } },
+    proxy: { '/graphql': { target: 'http://127.0.0.1:8283', ws: true, changeOrigin: true } },
   },
 });

@@ -7,6 +7,7 @@ import { currentTheme, storeTheme, type Theme } from './ui/theme.ts';
 import { UsagePage } from './usage/usage-page.tsx';
 
 const LINK_TEXT = {
+  idle: 'Idle',
   connecting: 'Connecting…',
   connected: 'Live',
   reconnecting: 'Reconnecting…',

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
-import { useSubscription } from 'urql';
+import { useClient } from 'urql';
 import type { AgentEventFieldsFragment } from '../gql/graphql.ts';
 import { graphql } from '../gql/index.ts';
 
@@ -66,10 +66,17 @@ const ListenersContext = createContext<Set<{ current: Listener }> | null>(null);
  */
 export function AgentEventsProvider({ agentId, children }: { agentId: string; children: ReactNode }) {
   const listeners = useRef(new Set<{ current: Listener }>()).current;
-  useSubscription({ query: AgentEventsSubscription, variables: { agentId } }, (_previous, data) => {
-    for (const listener of listeners) listener.current(data.agentEvents);
-    return data;
-  });
+  const client = useClient();
+  // Subscribed in an effect, not through useSubscription: listeners set state in other components,
+  // which React forbids during a render (where useSubscription's reducer runs).
+  useEffect(() => {
+    const subscription = client.subscription(AgentEventsSubscription, { agentId }).subscribe((result) => {
+      const event = result.data?.agentEvents;
+      if (!event) return;
+      for (const listener of listeners) listener.current(event);
+    });
+    return () => subscription.unsubscribe();
+  }, [client, agentId, listeners]);
   return <ListenersContext.Provider value={listeners}>{children}</ListenersContext.Provider>;
 }
 

@@ -22,7 +22,7 @@ export function useAuth(): Auth {
 /** Holds the key (sessionStorage) and the GraphQL client made with it; children get urql's Provider. */
 export function AuthProvider({ signedOut, children }: { signedOut: ReactNode; children: ReactNode }) {
   const [apiKey, setApiKey] = useState<string | null>(() => storedApiKey());
-  const [linkState, setLinkState] = useState<LinkState>('connecting');
+  const [linkState, setLinkState] = useState<LinkState>('idle');
   const client = useMemo<ConsoleClient | null>(
     () => (apiKey ? createConsoleClient({ apiKey, onLinkState: setLinkState }) : null),
     [apiKey],

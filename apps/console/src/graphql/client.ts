@@ -1,8 +1,8 @@
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
+import { Client, cacheExchange, type ExecutionResult, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
 /** What the live connection (graphql-ws) is doing, for the status line. */
-export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
+export type LinkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
 
 /** graphql-ws closes with this code when the key is refused (apps/graphql ws-server). */
 const UNAUTHORIZED_CLOSE_CODE = 4401;
@@ -22,6 +22,54 @@ export interface ConsoleClientOptions {
 export function backoffMs(retries: number): number {
   const base = Math.min(15_000, 500 * 2 ** retries);
   return base / 2 + Math.random() * (base / 2);
+}
+
+function closeCode(event: unknown): number | null {
+  return typeof event === 'object' && event !== null && typeof (event as { code?: unknown }).code === 'number'
+    ? (event as { code: number }).code
+    : null;
+}
+
+/** What urql's subscriptionExchange hands to forwardSubscription. */
+interface ResultSink {
+  next(value: ExecutionResult): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/**
+ * graphql-ws gives up for good on some close codes (1011 and 4500, a server error; 1002…): a server
+ * restarting or failing for a moment must not end the console's live view, so a subscription the
+ * socket ended that way is started again after a backoff. A refused key (4401) and a GraphQL error
+ * of the operation itself (an array of errors, not a close) still end it.
+ */
+function resubscribing(ws: WsClient, input: Parameters<WsClient['subscribe']>[0], sink: ResultSink) {
+  let stopped = false;
+  let attempts = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let unsubscribe = () => {};
+  const start = () => {
+    unsubscribe = ws.subscribe<Record<string, unknown>>(input, {
+      next: (value) => {
+        attempts = 0;
+        sink.next(value as ExecutionResult);
+      },
+      complete: () => sink.complete(),
+      error: (error) => {
+        const code = closeCode(error);
+        if (stopped || code === null || code === UNAUTHORIZED_CLOSE_CODE) return sink.error(error);
+        timer = setTimeout(start, backoffMs(attempts++));
+      },
+    });
+  };
+  start();
+  return {
+    unsubscribe() {
+      stopped = true;
+      clearTimeout(timer);
+      unsubscribe();
+    },
+  };
 }
 
 /**
@@ -48,7 +96,10 @@ export function createConsoleClient({ apiKey, onLinkState }: ConsoleClientOption
         onLinkState('connected');
       },
       closed: (event) => {
-        if (event instanceof CloseEvent && event.code === UNAUTHORIZED_CLOSE_CODE) onLinkState('unauthorized');
+        const code = closeCode(event);
+        if (code === UNAUTHORIZED_CLOSE_CODE) onLinkState('unauthorized');
+        // 1000: the lazy socket closed itself because no subscription is open.
+        else if (code === 1000) onLinkState('idle');
         else if (everConnected) onLinkState('reconnecting');
       },
     },
@@ -66,8 +117,7 @@ export function createConsoleClient({ apiKey, onLinkState }: ConsoleClientOption
           const input = { ...request, query: request.query ?? '' };
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
-              return { unsubscribe };
+              return resubscribing(ws, input, sink);
             },
           };
         },

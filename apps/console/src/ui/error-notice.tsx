@@ -9,7 +9,7 @@ export function ErrorNotice({ error, title }: { error: CombinedError | undefined
     <div role="alert" className="error-notice">
       {title && <strong>{title}: </strong>}
       <span>{shown.message}</span>
-      {shown.requestId && (
+      {shown.requestId && !shown.message.includes(shown.requestId) && (
         <span className="request-id">
           {' '}
           (request id <code>{shown.requestId}</code>)
