@@ -70,11 +70,13 @@ export function AgentEventsProvider({ agentId, children }: { agentId: string; ch
   // Subscribed in an effect, not through useSubscription: listeners set state in other components,
   // which React forbids during a render (where useSubscription's reducer runs).
   useEffect(() => {
-    const subscription = client.subscription(AgentEventsSubscription, { agentId }).subscribe((result) => {
-      const event = result.data?.agentEvents;
-      if (!event) return;
-      for (const listener of listeners) listener.current(event);
-    });
+    const subscription = client
+      .subscription(AgentEventsSubscription, { agentId }, { restartable: true })
+      .subscribe((result) => {
+        const event = result.data?.agentEvents;
+        if (!event) return;
+        for (const listener of listeners) listener.current(event);
+      });
     return () => subscription.unsubscribe();
   }, [client, agentId, listeners]);
   return <ListenersContext.Provider value={listeners}>{children}</ListenersContext.Provider>;

@@ -38,12 +38,18 @@ interface ResultSink {
 }
 
 /**
- * graphql-ws gives up for good on some close codes (1011 and 4500, a server error; 1002…): a server
- * restarting or failing for a moment must not end the console's live view, so a subscription the
- * socket ended that way is started again after a backoff. A refused key (4401) and a GraphQL error
- * of the operation itself (an array of errors, not a close) still end it.
+ * graphql-ws gives up for good on some close codes (1011 and 4500, a server error; 1002…). A
+ * subscription marked `restartable` in its urql context (one that only watches, as `agentEvents`:
+ * never a chat turn, which would run twice) is started again after a backoff when the socket ended
+ * it that way, so a server restarting or failing for a moment does not end the console's live view.
+ * A refused key (4401) and a GraphQL error of the operation itself (not a close) still end it.
  */
-function resubscribing(ws: WsClient, input: Parameters<WsClient['subscribe']>[0], sink: ResultSink) {
+function resubscribing(
+  ws: WsClient,
+  input: Parameters<WsClient['subscribe']>[0],
+  sink: ResultSink,
+  restartable: boolean,
+) {
   let stopped = false;
   let attempts = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -57,7 +63,7 @@ function resubscribing(ws: WsClient, input: Parameters<WsClient['subscribe']>[0]
       complete: () => sink.complete(),
       error: (error) => {
         const code = closeCode(error);
-        if (stopped || code === null || code === UNAUTHORIZED_CLOSE_CODE) return sink.error(error);
+        if (stopped || !restartable || code === null || code === UNAUTHORIZED_CLOSE_CODE) return sink.error(error);
         timer = setTimeout(start, backoffMs(attempts++));
       },
     });
@@ -82,6 +88,8 @@ export function createConsoleClient({ apiKey, onLinkState }: ConsoleClientOption
   const wsUrl = new URL('/graphql', window.location.href);
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   let everConnected = false;
+  // Subscriptions the console has open: a clean close (1000) with none is the lazy socket going idle.
+  let open = 0;
   const ws = createWsClient({
     url: wsUrl.href,
     connectionParams: { authorization },
@@ -98,8 +106,7 @@ export function createConsoleClient({ apiKey, onLinkState }: ConsoleClientOption
       closed: (event) => {
         const code = closeCode(event);
         if (code === UNAUTHORIZED_CLOSE_CODE) onLinkState('unauthorized');
-        // 1000: the lazy socket closed itself because no subscription is open.
-        else if (code === 1000) onLinkState('idle');
+        else if (code === 1000 && open === 0) onLinkState('idle');
         else if (everConnected) onLinkState('reconnecting');
       },
     },
@@ -113,11 +120,35 @@ export function createConsoleClient({ apiKey, onLinkState }: ConsoleClientOption
       cacheExchange,
       fetchExchange,
       subscriptionExchange({
-        forwardSubscription(request) {
+        forwardSubscription(request, operation) {
           const input = { ...request, query: request.query ?? '' };
+          const restartable = operation.context['restartable'] === true;
           return {
             subscribe(sink) {
-              return resubscribing(ws, input, sink);
+              open += 1;
+              let counted = true;
+              const done = () => {
+                if (counted) open -= 1;
+                counted = false;
+              };
+              const ended: ResultSink = {
+                next: (value) => sink.next(value),
+                error: (error) => {
+                  done();
+                  sink.error(error);
+                },
+                complete: () => {
+                  done();
+                  sink.complete();
+                },
+              };
+              const subscription = resubscribing(ws, input, ended, restartable);
+              return {
+                unsubscribe() {
+                  done();
+                  subscription.unsubscribe();
+                },
+              };
             },
           };
         },
