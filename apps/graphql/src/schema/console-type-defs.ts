@@ -97,7 +97,10 @@ export const consoleTypeDefs = /* GraphQL */ `
   }
 
   extend type Query {
-    "The agent's archival passages, newest first, before a passage id (REST: GET /v1/agents/{id}/archival)."
+    """
+    The agent's archival passages, oldest first: the newest limit (default 100, at most 1000), or those
+    before the passage before (REST: GET /v1/agents/{id}/archival).
+    """
     archivalPassages(agentId: ID!, limit: Int, before: ID): [ArchivalPassage!]!
     "Searches archival memory: query 1 to 2000 characters, page from 1, limit 1 to 100 (default 10)."
     searchArchival(agentId: ID!, query: String!, page: Int, limit: Int): ArchivalSearch!
