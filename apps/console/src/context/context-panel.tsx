@@ -22,7 +22,7 @@ export function ContextPanel({ agentId }: { agentId: string }) {
           </p>
           <h3>Summary</h3>
           {context.summary ? (
-            <p className="context-summary">{context.summary}</p>
+            <p className="context-summary-text">{context.summary}</p>
           ) : (
             <p className="muted">No summary yet</p>
           )}
