@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, mayHaveMore } from './passage-pages.ts';
+import { appendPage, mayHaveMore, newestFirst } from './passage-pages.ts';
 
 const passage = (id: string) => ({ id, content: `text ${id}`, createdAt: '2026-12-03T00:00:00Z' });
 
@@ -8,6 +8,12 @@ describe('passage pages', () => {
     const shown = [passage('p5'), passage('p4')];
     expect(appendPage(shown, [passage('p4'), passage('p3')]).map((entry) => entry.id)).toEqual(['p5', 'p4', 'p3']);
     expect(appendPage([], [passage('p1')]).map((entry) => entry.id)).toEqual(['p1']);
+  });
+
+  it('turns a page (oldest first, as the server sends it) newest first, leaving the page as it was', () => {
+    const page = [passage('p1'), passage('p2'), passage('p3')];
+    expect(newestFirst(page).map((entry) => entry.id)).toEqual(['p3', 'p2', 'p1']);
+    expect(page[0]?.id).toBe('p1');
   });
 
   it('offers more only after a full page', () => {

@@ -6,6 +6,14 @@ export interface ShownPassage {
 }
 
 /**
+ * A page as the console lists it, newest first. The server answers a page like a page of history:
+ * the newest `limit` passages before the cursor, oldest first (the store's MessagePage order).
+ */
+export function newestFirst<T>(page: readonly T[]): T[] {
+  return [...page].reverse();
+}
+
+/**
  * The list after one more page (older passages): appended in order, skipping any already shown,
  * since a passage inserted meanwhile shifts the pages the server hands out.
  */

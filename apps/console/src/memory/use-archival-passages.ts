@@ -2,7 +2,7 @@ import type { CombinedError } from '@urql/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '../gql/index.ts';
-import { appendPage, mayHaveMore, type ShownPassage } from './passage-pages.ts';
+import { appendPage, mayHaveMore, newestFirst, type ShownPassage } from './passage-pages.ts';
 
 const ArchivalPassagesQuery = graphql(`
   query ArchivalPassages($agentId: ID!, $limit: Int, $before: ID) {
@@ -16,7 +16,10 @@ const ArchivalPassagesQuery = graphql(`
 
 const PAGE_SIZE = 20;
 
-/** The agent's archival passages, newest first, a page at a time ("Load more" asks for older ones). */
+/**
+ * The agent's archival passages, newest first, a page at a time: "Load more" asks for the page
+ * before the oldest one shown.
+ */
 export function useArchivalPassages(agentId: string) {
   const client = useClient();
   const [passages, setPassages] = useState<ShownPassage[]>([]);
@@ -37,8 +40,8 @@ export function useArchivalPassages(agentId: string) {
       if (mine !== generation.current) return;
       setLoading(false);
       setError(result.error ?? null);
-      const page = result.data?.archivalPassages;
-      if (!page) return;
+      if (!result.data) return;
+      const page = newestFirst(result.data.archivalPassages);
       setPassages((shown) => (before === null ? page : appendPage(shown, page)));
       setHasMore(mayHaveMore(page, PAGE_SIZE));
     },
