@@ -27,7 +27,7 @@ export function ArchivalPanel({ agentId }: { agentId: string }) {
   return (
     <div className="archival-panel">
       <h2 className="panel-title">Archival memory</h2>
-      <ArchivalSearch agentId={agentId} deleted={deleted} onDeleted={onDeleted} />
+      <ArchivalSearch key={agentId} agentId={agentId} deleted={deleted} onDeleted={onDeleted} />
       <ArchivalInsert agentId={agentId} onInserted={() => void reload()} />
       <section aria-label="Passages">
         <h3>Passages, newest first</h3>
