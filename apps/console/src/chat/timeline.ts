@@ -80,7 +80,13 @@ export function buildTimeline(messages: readonly TimelineMessage[]): TimelineIte
       if (step) step.result = content;
       else {
         const call = { id: callId || message.id, name: message.name ?? 'tool', arguments: '' };
-        currentReply(message.id).steps.push({ kind: 'tool', key: message.id, call, result: content, clientTool: false });
+        currentReply(message.id).steps.push({
+          kind: 'tool',
+          key: message.id,
+          call,
+          result: content,
+          clientTool: false,
+        });
       }
     } else if (content) {
       currentReply(message.id).steps.push({ kind: 'note', key: message.id, text: content });
@@ -97,5 +103,7 @@ export function buildTimeline(messages: readonly TimelineMessage[]): TimelineIte
 export function pendingCalls(items: readonly TimelineItem[]): StoredToolCall[] {
   const last = items.at(-1);
   if (last?.kind !== 'reply') return [];
-  return last.steps.flatMap((step) => (step.kind === 'tool' && step.clientTool && step.result === null ? [step.call] : []));
+  return last.steps.flatMap((step) =>
+    step.kind === 'tool' && step.clientTool && step.result === null ? [step.call] : [],
+  );
 }

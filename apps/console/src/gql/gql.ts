@@ -21,6 +21,11 @@ type Documents = {
     "\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n": typeof types.AgentPageDocument,
     "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n": typeof types.AgentsDocument,
     "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n": typeof types.WhoAmIDocument,
+    "\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n": typeof types.ConversationsDocument,
+    "\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n": typeof types.CreateConversationDocument,
+    "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": typeof types.ApprovalToolsDocument,
+    "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": typeof types.ChatStreamDocument,
+    "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": typeof types.ChatMessagesDocument,
 };
 const documents: Documents = {
     "\n  fragment MessageFields on AgentMessage {\n    id\n    role\n    content\n    toolCalls\n    toolCallId\n    name\n    createdAt\n    conversationId\n    contentParts\n  }\n": types.MessageFieldsFragmentDoc,
@@ -30,6 +35,11 @@ const documents: Documents = {
     "\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n": types.AgentPageDocument,
     "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n": types.AgentsDocument,
     "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n": types.WhoAmIDocument,
+    "\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n": types.ConversationsDocument,
+    "\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n": types.CreateConversationDocument,
+    "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": types.ApprovalToolsDocument,
+    "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": types.ChatStreamDocument,
+    "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": types.ChatMessagesDocument,
 };
 
 /**
@@ -74,6 +84,26 @@ export function graphql(source: "\n  query Agents {\n    agents {\n      id\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n"): (typeof documents)["\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"): (typeof documents)["\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
