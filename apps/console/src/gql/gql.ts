@@ -32,6 +32,7 @@ type Documents = {
     "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": typeof types.ApprovalToolsDocument,
     "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": typeof types.ChatStreamDocument,
     "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": typeof types.ChatMessagesDocument,
+    "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": typeof types.UsageByDayDocument,
 };
 const documents: Documents = {
     "\n  fragment MessageFields on AgentMessage {\n    id\n    role\n    content\n    toolCalls\n    toolCallId\n    name\n    createdAt\n    conversationId\n    contentParts\n  }\n": types.MessageFieldsFragmentDoc,
@@ -52,6 +53,7 @@ const documents: Documents = {
     "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": types.ApprovalToolsDocument,
     "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": types.ChatStreamDocument,
     "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": types.ChatMessagesDocument,
+    "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": types.UsageByDayDocument,
 };
 
 /**
@@ -140,6 +142,10 @@ export function graphql(source: "\n  subscription ChatStream($input: ChatComplet
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"): (typeof documents)["\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
