@@ -77,6 +77,7 @@ export function useChatStream() {
     [client],
   );
 
-  const clear = useCallback(() => setLive(null), []);
+  /** Drops the live copy of this turn (once the stored messages have it), not of a later one. */
+  const clear = useCallback((ended: StreamState) => setLive((current) => (current === ended ? null : current)), []);
   return { live, send, clear };
 }
