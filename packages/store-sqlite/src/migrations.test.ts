@@ -101,6 +101,16 @@ describe('applyMigrations', () => {
     expect(db.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'table'").all()).toEqual([]);
   });
 
+  it('keeps the usage rows of a version-14 database, their turn unknown (v15)', () => {
+    applyMigrations(db, MIGRATIONS.filter((migration) => migration.version <= 14));
+    db.exec(`INSERT INTO users (id, name, created_at) VALUES ('user-1', 'old', '2026-01-01T00:00:00.000Z');
+      INSERT INTO usage_records (id, at, user_id, model, provider, purpose, prompt_tokens, cached_tokens,
+        completion_tokens, latency_ms, outcome)
+      VALUES ('usage-1', '2026-01-02T00:00:00.000Z', 'user-1', 'm', 'default', 'step', 10, 0, 5, 40, 'ok')`);
+    expect(applyMigrations(db)).toEqual([15]);
+    expect(db.prepare('SELECT id, turn_id FROM usage_records').all()).toEqual([{ id: 'usage-1', turn_id: null }]);
+  });
+
   it('rolls a failing step back entirely and records nothing for it', () => {
     applyMigrations(db);
     const broken = { ...next, up: 'CREATE TABLE later (x INTEGER); INSERT INTO no_such_table VALUES (1);' };
