@@ -102,7 +102,10 @@ describe('applyMigrations', () => {
   });
 
   it('keeps the usage rows of a version-14 database, their turn unknown (v15)', () => {
-    applyMigrations(db, MIGRATIONS.filter((migration) => migration.version <= 14));
+    applyMigrations(
+      db,
+      MIGRATIONS.filter((migration) => migration.version <= 14),
+    );
     db.exec(`INSERT INTO users (id, name, created_at) VALUES ('user-1', 'old', '2026-01-01T00:00:00.000Z');
       INSERT INTO usage_records (id, at, user_id, model, provider, purpose, prompt_tokens, cached_tokens,
         completion_tokens, latency_ms, outcome)
