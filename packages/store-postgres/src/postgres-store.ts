@@ -33,6 +33,7 @@ import type {
   UsageGroup,
   UsageQuery,
   UsageRecord,
+  UsageTurnCounts,
   User,
 } from '@memgate/core';
 import {
@@ -293,6 +294,10 @@ export class PostgresStore implements Store {
 
   async summariseUsage(query: UsageQuery): Promise<UsageGroup[]> {
     return this.#usage.summarise(query);
+  }
+
+  async countUsageTurns(query: UsageQuery): Promise<UsageTurnCounts> {
+    return this.#usage.countTurns(query);
   }
 
   async forkConversation(fork: ConversationFork): Promise<Conversation> {

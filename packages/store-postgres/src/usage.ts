@@ -1,12 +1,15 @@
-import type { UsageGroup, UsageGroupBy, UsageQuery, UsageRecord } from '@memgate/core';
+import type { UsageGroup, UsageGroupBy, UsageQuery, UsageRecord, UsageTurnCounts } from '@memgate/core';
 import {
   toUsageGroup,
   toUsageRow,
+  toUsageTurnCounts,
   USAGE_COLUMNS,
   USAGE_GROUP_COLUMNS,
   USAGE_SUMS,
   type UsageGroupRow,
   type UsageRow,
+  type UsageTurnsRow,
+  usageTurnsSql,
 } from '@memgate/core/store-kit';
 import type { Pool } from 'pg';
 import { translateConstraints } from './postgres-errors.ts';
@@ -38,6 +41,13 @@ export const USAGE_MIGRATION = `
   CREATE INDEX usage_records_at ON usage_records(at);
 `;
 
+/**
+ * Migration 15: the turn each call was made for (`UsageRecord.turnId`), so that a summary counts
+ * turns. Older rows keep null: their turns are unknown and count none. No index: the summaries
+ * read it from rows their range already selects.
+ */
+export const USAGE_TURNS_MIGRATION = 'ALTER TABLE usage_records ADD COLUMN turn_id TEXT;';
+
 const COLUMN_TYPES: Record<(typeof USAGE_COLUMNS)[number], string> = {
   id: 'text',
   at: 'text',
@@ -45,6 +55,7 @@ const COLUMN_TYPES: Record<(typeof USAGE_COLUMNS)[number], string> = {
   key_id: 'text',
   agent_id: 'text',
   conversation_id: 'text',
+  turn_id: 'text',
   model: 'text',
   provider: 'text',
   purpose: 'text',
@@ -82,6 +93,14 @@ function summary(groupBy: UsageGroupBy, allUsers: boolean) {
   };
 }
 
+function turnCounts(groupBy: UsageGroupBy, allUsers: boolean) {
+  const where = allUsers ? 'at >= $1 AND at < $2' : 'user_id = $3 AND at >= $1 AND at < $2';
+  return {
+    name: `memgate_usage_turns_by_${groupBy}${allUsers ? '_all' : ''}`,
+    text: usageTurnsSql(USAGE_GROUP_COLUMNS[groupBy], where),
+  };
+}
+
 /** The usage records of the PostgreSQL store. */
 export class PostgresUsage {
   readonly #pool: Pool;
@@ -101,5 +120,13 @@ export class PostgresUsage {
     const values = all ? [query.from, query.to] : [query.from, query.to, query.userId];
     const { rows } = await this.#pool.query<UsageGroupRow>({ ...summary(query.groupBy, all), values });
     return rows.map(toUsageGroup);
+  }
+
+  /** One round trip: the groups' turns and the range's total in one statement. */
+  async countTurns(query: UsageQuery): Promise<UsageTurnCounts> {
+    const all = query.userId === null;
+    const values = all ? [query.from, query.to] : [query.from, query.to, query.userId];
+    const { rows } = await this.#pool.query<UsageTurnsRow>({ ...turnCounts(query.groupBy, all), values });
+    return toUsageTurnCounts(rows);
   }
 }

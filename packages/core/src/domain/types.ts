@@ -282,6 +282,12 @@ export interface UsageRecord {
   agentId: string | null;
   /** The conversation of the turn, when the call was made in one. */
   conversationId: string | null;
+  /**
+   * The turn the call was made for (the turn's completion id): every call of one turn (its steps,
+   * summaries, embeddings, fallbacks) carries it. Null for a call made outside a turn (an archival
+   * request's embedding, a compaction, an Agent File import).
+   */
+  turnId: string | null;
   /** The model as memgate addressed it (`provider/model` or a bare name). */
   model: string;
   /** `default` for a bare model name, else the prefix of `provider/model`. */
@@ -316,4 +322,16 @@ export interface UsageTotals {
 /** A group of a usage summary: `key` is the agent id, key id, model or day (`YYYY-MM-DD`); null for calls with none. */
 export interface UsageGroup extends UsageTotals {
   key: string | null;
+}
+
+/**
+ * The turns of a usage summary: distinct non-null turn ids per group, and over the whole range. A
+ * turn whose calls fall in two groups (two days, two models) counts in each, so the groups may sum
+ * to more than the total. Kept apart from the sums: a distinct count costs what the budget checks,
+ * which read the sums on every turn, should not pay.
+ */
+export interface UsageTurnCounts {
+  /** The groups with at least one turn, keyed as the summary groups; the others have none. */
+  groups: { key: string | null; turns: number }[];
+  total: number;
 }

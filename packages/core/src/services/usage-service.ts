@@ -36,7 +36,9 @@ export class UsageService {
     groupBy: UsageGroupBy,
     range: { from: string; to: string },
   ): Promise<UsageReport> {
-    const groups = await this.store.summariseUsage({ userId, groupBy, ...range });
+    const query = { userId, groupBy, ...range };
+    const [groups, turns] = await Promise.all([this.store.summariseUsage(query), this.store.countUsageTurns(query)]);
+    const turnsOf = new Map(turns.groups.map((group) => [group.key, group.turns]));
     const totals = groups.reduce<UsageTotals>(
       (sum, group) => ({
         calls: sum.calls + group.calls,
@@ -53,15 +55,16 @@ export class UsageService {
       group_by: groupBy,
       ...range,
       user_id: userId,
-      data: groups.map((group) => ({ key: group.key, ...totalsResource(group) })),
-      totals: totalsResource(totals),
+      data: groups.map((group) => ({ key: group.key, ...totalsResource(group, turnsOf.get(group.key) ?? 0) })),
+      totals: totalsResource(totals, turns.total),
     };
   }
 }
 
-function totalsResource(totals: UsageTotals | UsageGroup) {
+function totalsResource(totals: UsageTotals | UsageGroup, turns: number) {
   return {
     calls: totals.calls,
+    turns,
     failed_calls: totals.failedCalls,
     prompt_tokens: totals.promptTokens,
     cached_tokens: totals.cachedTokens,

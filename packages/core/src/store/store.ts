@@ -17,6 +17,7 @@ import type {
   UsageGroup,
   UsageGroupBy,
   UsageRecord,
+  UsageTurnCounts,
   User,
 } from '../domain/types.ts';
 import type { LimitsRecord } from '../limits/limit-types.ts';
@@ -347,6 +348,8 @@ export interface Store {
   recordUsage(records: UsageRecord[]): Promise<void>;
   /** The query's usage records summed per group, ordered by group key (nulls last). */
   summariseUsage(query: UsageQuery): Promise<UsageGroup[]>;
+  /** The distinct turns (non-null `turnId`s) of the query's usage records, per group and over the range. */
+  countUsageTurns(query: UsageQuery): Promise<UsageTurnCounts>;
 
   /** Stores a user's MCP server; CONFLICT when the user has one of that name, NOT_FOUND for an unknown user. */
   createMcpServer(record: McpServerRecord): Promise<McpServerRecord>;

@@ -1,11 +1,11 @@
-import type { UsageGroup, UsageGroupBy, UsageRecord } from '../domain/types.ts';
+import type { UsageGroup, UsageGroupBy, UsageRecord, UsageTurnCounts } from '../domain/types.ts';
 
 /**
  * The usage table's rows and summary SQL, shared by the SQL stores: the same columns, and one
  * grouping expression per `group_by`, so both stores group a day or a missing key alike.
  */
 
-/** A `usage_records` row (migration 10). */
+/** A `usage_records` row (migration 10; `turn_id` since migration 15). */
 export interface UsageRow {
   id: string;
   at: string;
@@ -13,6 +13,7 @@ export interface UsageRow {
   key_id: string | null;
   agent_id: string | null;
   conversation_id: string | null;
+  turn_id: string | null;
   model: string;
   provider: string;
   purpose: string;
@@ -32,6 +33,7 @@ export const USAGE_COLUMNS = [
   'key_id',
   'agent_id',
   'conversation_id',
+  'turn_id',
   'model',
   'provider',
   'purpose',
@@ -68,6 +70,7 @@ export interface UsageGroupRow {
   cost_usd: number | string;
 }
 
+/** A usage record as its row. */
 export function toUsageRow(record: UsageRecord): UsageRow {
   return {
     id: record.id,
@@ -76,6 +79,7 @@ export function toUsageRow(record: UsageRecord): UsageRow {
     key_id: record.keyId,
     agent_id: record.agentId,
     conversation_id: record.conversationId,
+    turn_id: record.turnId,
     model: record.model,
     provider: record.provider,
     purpose: record.purpose,
@@ -88,6 +92,7 @@ export function toUsageRow(record: UsageRecord): UsageRow {
   };
 }
 
+/** A summary row as a `UsageGroup`, its sums as numbers. */
 export function toUsageGroup(row: UsageGroupRow): UsageGroup {
   return {
     key: row.key,
@@ -98,4 +103,35 @@ export function toUsageGroup(row: UsageGroupRow): UsageGroup {
     completionTokens: Number(row.completion_tokens),
     costUsd: Number(row.cost_usd),
   };
+}
+
+/**
+ * The turns of a summary in one statement, given its grouping column and its WHERE clause (which
+ * each store writes with its own placeholders; PostgreSQL reuses them, SQLite names them): one row
+ * per group with a turn (`whole` 0), then the range's total (`whole` 1). Only rows with a turn are
+ * read for the groups, and `count(DISTINCT …)` skips nulls, so calls outside a turn count none.
+ */
+export function usageTurnsSql(column: string, where: string): string {
+  return (
+    `SELECT 0 AS whole, ${column} AS key, count(DISTINCT turn_id) AS turns FROM usage_records ` +
+    `WHERE ${where} AND turn_id IS NOT NULL GROUP BY ${column} ` +
+    `UNION ALL SELECT 1 AS whole, NULL AS key, count(DISTINCT turn_id) AS turns FROM usage_records WHERE ${where}`
+  );
+}
+
+/** A row of `usageTurnsSql`; drivers may return the count as a string (bigint). */
+export interface UsageTurnsRow {
+  whole: number | string;
+  key: string | null;
+  turns: number | string;
+}
+
+/** The rows of `usageTurnsSql` as `UsageTurnCounts`. */
+export function toUsageTurnCounts(rows: UsageTurnsRow[]): UsageTurnCounts {
+  const counts: UsageTurnCounts = { groups: [], total: 0 };
+  for (const row of rows) {
+    if (Number(row.whole) === 1) counts.total = Number(row.turns);
+    else counts.groups.push({ key: row.key, turns: Number(row.turns) });
+  }
+  return counts;
 }
