@@ -54,8 +54,8 @@ export function frontendOperations(): NamedOperation[] {
 const typeName = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : typeName(type.type));
 
 /**
- * Values for an operation's variables, by input type, then by name; an unknown required variable
- * throws, so that a new operation gets a value here rather than a silent pass.
+ * Values for an operation's variables: by `Operation.variable` (where a name like `$id` means a
+ * passage or a block), by input type, then by name; an unknown required variable throws, so that a new operation gets a value here rather than a silent pass.
  */
 export function variablesFor(document: string, values: Record<string, unknown>): Record<string, unknown> {
   const variables: Record<string, unknown> = {};
@@ -64,7 +64,7 @@ export function variablesFor(document: string, values: Record<string, unknown>):
       for (const definition of operation.variableDefinitions ?? []) {
         const name = definition.variable.name.value;
         const type = typeName(definition.type);
-        const value = values[type] ?? values[name];
+        const value = values[`${operation.name?.value}.${name}`] ?? values[type] ?? values[name];
         if (value !== undefined) variables[name] = value;
         else if (definition.type.kind === Kind.NON_NULL_TYPE) {
           throw new Error(`No test value for $${name} (${type}) of ${operation.name?.value ?? 'an operation'}.`);
