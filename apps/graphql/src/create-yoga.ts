@@ -13,10 +13,12 @@ import { createContextFactory, type GraphqlContext, type GraphqlServerContext } 
 import { isUnexpectedError, maskError } from './graphql-errors.ts';
 import { type OperationLimitOptions, operationLimitPlugins } from './operation-limits.ts';
 import { requestBodyLimit } from './request-body-limit.ts';
+import { createAgentFileResolvers } from './schema/agent-file-resolvers.ts';
+import { createArchivalResolvers } from './schema/archival-resolvers.ts';
+import { createBlockEditResolvers } from './schema/block-edit-resolvers.ts';
 import { createMcpResolvers } from './schema/mcp-resolvers.ts';
-import { mcpTypeDefs } from './schema/mcp-type-defs.ts';
 import { createResolvers } from './schema/resolvers.ts';
-import { typeDefs } from './schema/type-defs.ts';
+import { schemaTypeDefs } from './schema/schema-sdl.ts';
 
 /** Yoga's logger, without the error lines for expected errors (a 404 or a 422 is no incident). */
 function quietLogger(): YogaLogger {
@@ -78,8 +80,14 @@ export function createMemgateYoga(memgate: Memgate, shutdown: AbortSignal, optio
   const { observability } = options;
   return createYoga<GraphqlServerContext, GraphqlContext>({
     schema: createSchema<GraphqlContext>({
-      typeDefs: [typeDefs, mcpTypeDefs],
-      resolvers: [createResolvers(memgate, shutdown, observability), createMcpResolvers(memgate)],
+      typeDefs: schemaTypeDefs,
+      resolvers: [
+        createResolvers(memgate, shutdown, observability),
+        createMcpResolvers(memgate),
+        createArchivalResolvers(memgate),
+        createAgentFileResolvers(memgate),
+        createBlockEditResolvers(memgate),
+      ],
     }),
     plugins: [...operationLimitPlugins(options), operationNaming, requestBodyLimit()],
     // Replaced by `requestBodyLimit`: the same limit, without a stream pipeline for sized bodies.

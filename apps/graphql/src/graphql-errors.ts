@@ -62,6 +62,17 @@ function memgateExtensions(error: MemgateError): MemgateErrorExtensions {
 }
 
 /**
+ * A core error reported with more `extensions` than its own (e.g. a CONFLICT's `currentBlock`),
+ * shaped as `maskError` shapes it, request id included.
+ */
+export function errorWithExtensions(error: MemgateError, requestId: string, more: Record<string, unknown>) {
+  return createGraphQLError(error.message, {
+    originalError: error,
+    extensions: { ...memgateExtensions(error), request_id: requestId, ...more },
+  });
+}
+
+/**
  * Yoga's `maskError`: a MemgateError keeps its message and gets `code`/`status` (and over HTTP an
  * unauthenticated request also gets the 401 status line); GraphQL's own errors (syntax,
  * validation, variables) are bad input; anything else goes through the core's normaliser, which

@@ -34,6 +34,8 @@ export interface UpstreamOptions {
   timeoutMs?: number;
   /** MCP servers as tool sources (the client pool, secret key, private addresses). */
   mcp?: MemgateMcpOptions;
+  /** MEMGATE_MAX_IMPORT_BYTES; the core's default when absent. */
+  maxImportBytes?: number;
 }
 
 const isGraphql = (url: string | undefined) => (url ?? '/').split('?')[0] === '/graphql';
@@ -50,6 +52,7 @@ export async function startGraphqlHarness(options: GraphqlAppOptions & UpstreamO
     upstreamUrl: options.upstreamUrl ?? upstream.url,
     timeoutMs: options.timeoutMs,
     mcp: options.mcp,
+    maxImportBytes: options.maxImportBytes,
   });
   const rest = createRestApp(test.memgate);
   const app = createGraphqlApp(test.memgate, options);

@@ -6,7 +6,6 @@ import { type AgentEventItem, agentEventSource } from '../streams/agent-event-so
 import { type ChatStreamEvent, openChatStream } from '../streams/chat-stream-source.ts';
 import { linkedAbort } from '../streams/linked-abort.ts';
 import {
-  agentBlockFields,
   agentEventFields,
   agentFields,
   blockFields,
@@ -14,6 +13,7 @@ import {
   conversationFields,
   messageFields,
 } from './agent-output.ts';
+import { editAgentBlock } from './block-edit-resolvers.ts';
 import {
   type BlockInput,
   blockBody,
@@ -130,15 +130,11 @@ export function createResolvers(memgate: Memgate, shutdown: AbortSignal, observa
         context.request.agentId = args.id;
         return agentFields(await memgate.agents.update(context.principal, args.id, updateAgentBody(args.input)));
       },
-      updateMemory: async (
+      updateMemory: (
         _root: Root,
-        args: { agentId: string; label: string; value: string },
+        args: { agentId: string; label: string; value: string; version?: number | null },
         context: GraphqlContext,
-      ) => {
-        context.request.agentId = args.agentId;
-        const body = { value: args.value };
-        return agentBlockFields(await memgate.agents.updateMemory(context.principal, args.agentId, args.label, body));
-      },
+      ) => editAgentBlock(memgate, args, context),
       createBlock: async (_root: Root, args: { input: BlockInput }, context: GraphqlContext) =>
         blockFields(await memgate.blocks.create(context.principal, blockBody(args.input))),
       updateBlock: async (_root: Root, args: { id: string; input: UpdateBlockInput }, context: GraphqlContext) =>

@@ -466,8 +466,11 @@ export const typeDefs = /* GraphQL */ `
     deleteAgent(id: ID!): Boolean!
     "Added: changes the agent's settings (REST: PATCH /v1/agents/{id})."
     updateAgent(id: ID!, input: UpdateAgentInput!): Agent!
-    "Added: writes the agent's block with this label (REST: PUT /v1/agents/{id}/memory/{label})."
-    updateMemory(agentId: ID!, label: String!, value: String!): MemoryBlock!
+    """
+    Added: writes the agent's block with this label (REST: PUT /v1/agents/{id}/memory/{label}).
+    Added: with version, as updateAgentBlock: a block written since then is a CONFLICT.
+    """
+    updateMemory(agentId: ID!, label: String!, value: String!, version: Int): MemoryBlock!
     "Added (REST: POST /v1/blocks)."
     createBlock(input: BlockInput!): Block!
     "Added: every agent it is attached to sees the change on its next step (REST: PATCH /v1/blocks/{id})."

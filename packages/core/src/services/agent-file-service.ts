@@ -8,10 +8,10 @@ import {
   planAgentImport,
 } from '../agent-file/index.ts';
 import { requireWriteScope } from '../auth/key-scope.ts';
-import type { Principal } from '../domain/types.ts';
+import type { Agent, Principal } from '../domain/types.ts';
 import type { LlmProvider } from '../llm/provider.ts';
 import type { ArchivalMemory } from '../memory/archival-memory.ts';
-import type { Store } from '../store/store.ts';
+import type { AgentBundle, Store } from '../store/store.ts';
 import type { AgentService } from './agent-service.ts';
 
 /** What an import answers: the new agents, and everything of the file memgate will not run. */
@@ -32,7 +32,30 @@ export interface AgentFileServiceOptions {
   maxImportBytes?: number;
 }
 
+/**
+ * An import's result with its agents: as stored, or on a dry run as planned (ids they would have,
+ * blocks without versions), for a protocol that answers with agents rather than ids (GraphQL).
+ */
+export interface AgentFileImportOutcome extends AgentFileImportResult {
+  agents: Agent[];
+}
+
 const PAGE = 1000;
+
+/** An agent of an import plan as it would be stored: its own blocks, then the file's shared ones. */
+function plannedAgent(entry: AgentBundle['agents'][number], shared: AgentBundle['blocks']): Agent {
+  const { blockIds = [], memory, ...agent } = entry.agent;
+  const attached = blockIds.flatMap((id) => shared.filter((block) => block.id === id));
+  const blocks = [...memory, ...attached].map(({ id, label, value, limit, description, readOnly }) => ({
+    id,
+    label,
+    value,
+    limit,
+    description: description ?? null,
+    readOnly: readOnly ?? false,
+  }));
+  return { ...agent, memory: blocks };
+}
 
 /** Every item of a paged list (newest page first, each oldest first), oldest first. */
 async function readAll<T extends { id: string }>(page: (before: string | undefined) => Promise<T[]>): Promise<T[]> {
@@ -95,6 +118,17 @@ export class AgentFileService {
     query: unknown,
     signal?: AbortSignal,
   ): Promise<AgentFileImportResult> {
+    const { agent_ids, warnings, dry_run } = await this.importAgents(principal, text, query, signal);
+    return { agent_ids, warnings, dry_run };
+  }
+
+  /** `import`, answering with the agents too: the stored ones, or on a dry run the planned ones. */
+  async importAgents(
+    principal: Principal,
+    text: string,
+    query: unknown,
+    signal?: AbortSignal,
+  ): Promise<AgentFileImportOutcome> {
     requireWriteScope(principal);
     const { dryRun } = parseAgentFileImportQuery(query);
     const document = parseAgentFile(text, { maxBytes: this.maxImportBytes });
@@ -105,8 +139,10 @@ export class AgentFileService {
       models: provider.models.length > 0 ? provider.models : null,
       embeddingModel: archival.embeddingModel,
     });
-    const agentIds = plan.bundle.agents.map((entry) => entry.agent.id);
-    if (dryRun) return { agent_ids: agentIds, warnings: plan.warnings, dry_run: true };
+    if (dryRun) {
+      const agents = plan.bundle.agents.map((entry) => plannedAgent(entry, plan.bundle.blocks));
+      return { agents, agent_ids: agents.map((agent) => agent.id), warnings: plan.warnings, dry_run: true };
+    }
     // The embedding calls are the caller's, recorded for no agent: the agents may not exist yet.
     const usage = archival.usageLog({
       userId: principal.userId,
@@ -126,7 +162,7 @@ export class AgentFileService {
         );
       }
       const stored = await this.options.store.importAgents(plan.bundle);
-      return { agent_ids: stored.map((agent) => agent.id), warnings: plan.warnings, dry_run: false };
+      return { agents: stored, agent_ids: stored.map((agent) => agent.id), warnings: plan.warnings, dry_run: false };
     } finally {
       await usage.settle(this.options.store);
     }
