@@ -19,8 +19,20 @@ type Documents = {
     "\n  fragment AgentEventFields on AgentEvent {\n    type\n    agentId\n    conversationId\n    actor\n    byAgentId\n    message {\n      ...MessageFields\n    }\n    block {\n      ...BlockFields\n    }\n  }\n": typeof types.AgentEventFieldsFragmentDoc,
     "\n  subscription AgentEvents($agentId: ID!) {\n    agentEvents(agentId: $agentId) {\n      ...AgentEventFields\n    }\n  }\n": typeof types.AgentEventsDocument,
     "\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n": typeof types.AgentPageDocument,
-    "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n": typeof types.AgentsDocument,
+    "\n  mutation DeleteAgent($id: ID!) {\n    deleteAgent(id: $id)\n  }\n": typeof types.DeleteAgentDocument,
+    "\n  query ExportAgent($id: ID!) {\n    exportAgent(id: $id)\n  }\n": typeof types.ExportAgentDocument,
+    "\n  query Agents {\n    agents {\n      id\n      name\n      model\n      memory {\n        label\n        value\n        limit\n      }\n    }\n  }\n": typeof types.AgentsDocument,
+    "\n  query AgentImportPlan($file: JSON!) {\n    agentImportPlan(file: $file) {\n      dryRun\n      warnings\n      agents {\n        id\n        name\n        model\n      }\n    }\n  }\n": typeof types.AgentImportPlanDocument,
+    "\n  mutation ImportAgent($file: JSON!) {\n    importAgent(file: $file) {\n      agent {\n        id\n      }\n      agentIds\n      warnings\n    }\n  }\n": typeof types.ImportAgentDocument,
+    "\n  query Models {\n    models {\n      id\n      name\n      ownedBy\n    }\n  }\n": typeof types.ModelsDocument,
+    "\n  mutation CreateAgent($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateAgentDocument,
     "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n": typeof types.WhoAmIDocument,
+    "\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n": typeof types.ConversationsDocument,
+    "\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n": typeof types.CreateConversationDocument,
+    "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": typeof types.ApprovalToolsDocument,
+    "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": typeof types.ChatStreamDocument,
+    "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": typeof types.ChatMessagesDocument,
+    "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": typeof types.UsageByDayDocument,
 };
 const documents: Documents = {
     "\n  fragment MessageFields on AgentMessage {\n    id\n    role\n    content\n    toolCalls\n    toolCallId\n    name\n    createdAt\n    conversationId\n    contentParts\n  }\n": types.MessageFieldsFragmentDoc,
@@ -28,8 +40,20 @@ const documents: Documents = {
     "\n  fragment AgentEventFields on AgentEvent {\n    type\n    agentId\n    conversationId\n    actor\n    byAgentId\n    message {\n      ...MessageFields\n    }\n    block {\n      ...BlockFields\n    }\n  }\n": types.AgentEventFieldsFragmentDoc,
     "\n  subscription AgentEvents($agentId: ID!) {\n    agentEvents(agentId: $agentId) {\n      ...AgentEventFields\n    }\n  }\n": types.AgentEventsDocument,
     "\n  query AgentPage($id: ID!) {\n    agent(id: $id) {\n      id\n      name\n      model\n      contextWindow\n    }\n  }\n": types.AgentPageDocument,
-    "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n": types.AgentsDocument,
+    "\n  mutation DeleteAgent($id: ID!) {\n    deleteAgent(id: $id)\n  }\n": types.DeleteAgentDocument,
+    "\n  query ExportAgent($id: ID!) {\n    exportAgent(id: $id)\n  }\n": types.ExportAgentDocument,
+    "\n  query Agents {\n    agents {\n      id\n      name\n      model\n      memory {\n        label\n        value\n        limit\n      }\n    }\n  }\n": types.AgentsDocument,
+    "\n  query AgentImportPlan($file: JSON!) {\n    agentImportPlan(file: $file) {\n      dryRun\n      warnings\n      agents {\n        id\n        name\n        model\n      }\n    }\n  }\n": types.AgentImportPlanDocument,
+    "\n  mutation ImportAgent($file: JSON!) {\n    importAgent(file: $file) {\n      agent {\n        id\n      }\n      agentIds\n      warnings\n    }\n  }\n": types.ImportAgentDocument,
+    "\n  query Models {\n    models {\n      id\n      name\n      ownedBy\n    }\n  }\n": types.ModelsDocument,
+    "\n  mutation CreateAgent($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n    }\n  }\n": types.CreateAgentDocument,
     "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n": types.WhoAmIDocument,
+    "\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n": types.ConversationsDocument,
+    "\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n": types.CreateConversationDocument,
+    "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": types.ApprovalToolsDocument,
+    "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": types.ChatStreamDocument,
+    "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": types.ChatMessagesDocument,
+    "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": types.UsageByDayDocument,
 };
 
 /**
@@ -69,11 +93,59 @@ export function graphql(source: "\n  query AgentPage($id: ID!) {\n    agent(id: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n"): (typeof documents)["\n  query Agents {\n    agents {\n      id\n      name\n      model\n    }\n  }\n"];
+export function graphql(source: "\n  mutation DeleteAgent($id: ID!) {\n    deleteAgent(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteAgent($id: ID!) {\n    deleteAgent(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportAgent($id: ID!) {\n    exportAgent(id: $id)\n  }\n"): (typeof documents)["\n  query ExportAgent($id: ID!) {\n    exportAgent(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Agents {\n    agents {\n      id\n      name\n      model\n      memory {\n        label\n        value\n        limit\n      }\n    }\n  }\n"): (typeof documents)["\n  query Agents {\n    agents {\n      id\n      name\n      model\n      memory {\n        label\n        value\n        limit\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentImportPlan($file: JSON!) {\n    agentImportPlan(file: $file) {\n      dryRun\n      warnings\n      agents {\n        id\n        name\n        model\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentImportPlan($file: JSON!) {\n    agentImportPlan(file: $file) {\n      dryRun\n      warnings\n      agents {\n        id\n        name\n        model\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ImportAgent($file: JSON!) {\n    importAgent(file: $file) {\n      agent {\n        id\n      }\n      agentIds\n      warnings\n    }\n  }\n"): (typeof documents)["\n  mutation ImportAgent($file: JSON!) {\n    importAgent(file: $file) {\n      agent {\n        id\n      }\n      agentIds\n      warnings\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Models {\n    models {\n      id\n      name\n      ownedBy\n    }\n  }\n"): (typeof documents)["\n  query Models {\n    models {\n      id\n      name\n      ownedBy\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAgent($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAgent($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n"): (typeof documents)["\n  query WhoAmI {\n    limits {\n      userId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query Conversations($agentId: ID!) {\n    agent(id: $agentId) {\n      id\n      conversations(limit: 100) {\n        id\n        name\n        isDefault\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateConversation($agentId: ID!) {\n    createConversation(agentId: $agentId) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"): (typeof documents)["\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
