@@ -1,4 +1,33 @@
-/** Archival memory: search, insert, delete (placeholder until the memory screen lands). */
+import { ErrorNotice } from '../ui/error-notice.tsx';
+import { ArchivalInsert } from './archival-insert.tsx';
+import { ArchivalSearch } from './archival-search.tsx';
+import { PassageItem } from './passage-item.tsx';
+import { useArchivalPassages } from './use-archival-passages.ts';
+
+/** Archival memory: search it, insert a passage, and list (newest first) and delete passages. */
 export function ArchivalPanel({ agentId }: { agentId: string }) {
-  return <p className="muted">Archival memory of {agentId}.</p>;
+  const { passages, hasMore, loading, error, reload, loadMore, removed } = useArchivalPassages(agentId);
+  return (
+    <div className="archival-panel">
+      <h2 className="panel-title">Archival memory</h2>
+      <ArchivalSearch agentId={agentId} />
+      <ArchivalInsert agentId={agentId} onInserted={() => void reload()} />
+      <section aria-label="Passages">
+        <h3>Passages, newest first</h3>
+        <ErrorNotice error={error} title="Could not load the passages" />
+        {!loading && !error && passages.length === 0 && <p className="muted">No passages yet.</p>}
+        <ul className="passage-list">
+          {passages.map((passage) => (
+            <PassageItem key={passage.id} agentId={agentId} passage={passage} onDeleted={removed} />
+          ))}
+        </ul>
+        {loading && <p aria-busy="true">Loading…</p>}
+        {hasMore && !loading && (
+          <button type="button" onClick={() => void loadMore()}>
+            Load more
+          </button>
+        )}
+      </section>
+    </div>
+  );
 }
