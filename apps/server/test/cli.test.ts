@@ -241,7 +241,7 @@ describe('pnpm memgate: users, keys and agents on a real data directory', () => 
     const usage = (await json(['usage', '--group-by', 'model'])) as unknown as { key: string; calls: number }[];
     expect(usage.at(-1)).toMatchObject({ key: 'total' });
     const erins = (await json(['usage', '-u', 'erin'])) as unknown as { key: string; calls: number }[];
-    expect(erins).toEqual([expect.objectContaining({ key: 'total', calls: 0 })]);
+    expect(erins).toEqual([expect.objectContaining({ key: 'total', calls: 0, turns: 0 })]);
     const badRange = await runCli(['usage', '--from', 'yesterday'], env);
     expect(badRange.code).toBe(1);
     expect(badRange.stderr).toMatch(/from/);

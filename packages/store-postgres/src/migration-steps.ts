@@ -5,7 +5,7 @@ import { FORK_MIGRATION } from './fork-migration.ts';
 import { LIMITS_MIGRATION } from './limits.ts';
 import { MCP_SERVERS_MIGRATION } from './mcp-servers.ts';
 import { RESPONSES_MIGRATION } from './responses.ts';
-import { USAGE_MIGRATION } from './usage.ts';
+import { USAGE_MIGRATION, USAGE_TURNS_MIGRATION } from './usage.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -205,5 +205,10 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'MCP tools attached to agents, read with the agent row',
     // A JSON array of {serverId, tool}; tool null: all of the server's allowed tools.
     up: "ALTER TABLE agents ADD COLUMN mcp_tools JSONB NOT NULL DEFAULT '[]'::jsonb;",
+  },
+  {
+    version: 15,
+    description: 'usage records: the turn each call was made for',
+    up: USAGE_TURNS_MIGRATION,
   },
 ];

@@ -107,7 +107,7 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
       [at],
     );
 
-    expect(await applyMigrations(pool)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(await applyMigrations(pool)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
 
     const store = new PostgresStore({ connectionString: schema.connectionString });
     try {
@@ -198,7 +198,7 @@ describe.skipIf(!databaseUrl)('applyMigrations on a real PostgreSQL', () => {
       );
     }
 
-    expect(await applyMigrations(pool)).toEqual([9, 10, 11, 12, 13, 14]);
+    expect(await applyMigrations(pool)).toEqual([9, 10, 11, 12, 13, 14, 15]);
     expect(await hasTable('memory_blocks')).toBe(false);
 
     const store = new PostgresStore({ connectionString: schema.connectionString });

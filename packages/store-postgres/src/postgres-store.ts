@@ -295,6 +295,10 @@ export class PostgresStore implements Store {
     return this.#usage.summarise(query);
   }
 
+  async countUsageTurns(query: Omit<UsageQuery, 'groupBy'>): Promise<number> {
+    return this.#usage.countTurns(query);
+  }
+
   async forkConversation(fork: ConversationFork): Promise<Conversation> {
     const messages = {
       conflict: `Conversation ${fork.conversation.id} already exists.`,

@@ -38,6 +38,13 @@ export const USAGE_MIGRATION = `
   CREATE INDEX usage_records_at ON usage_records(at);
 `;
 
+/**
+ * Migration 15: the turn each call was made for (`UsageRecord.turnId`), so that a summary counts
+ * turns. Older rows keep null: their turns are unknown and count none. No index: the summaries
+ * read it from rows their range already selects.
+ */
+export const USAGE_TURNS_MIGRATION = 'ALTER TABLE usage_records ADD COLUMN turn_id TEXT;';
+
 const COLUMN_TYPES: Record<(typeof USAGE_COLUMNS)[number], string> = {
   id: 'text',
   at: 'text',
@@ -45,6 +52,7 @@ const COLUMN_TYPES: Record<(typeof USAGE_COLUMNS)[number], string> = {
   key_id: 'text',
   agent_id: 'text',
   conversation_id: 'text',
+  turn_id: 'text',
   model: 'text',
   provider: 'text',
   purpose: 'text',
@@ -82,6 +90,14 @@ function summary(groupBy: UsageGroupBy, allUsers: boolean) {
   };
 }
 
+function turnCount(allUsers: boolean) {
+  const where = allUsers ? 'at >= $1 AND at < $2' : 'user_id = $3 AND at >= $1 AND at < $2';
+  return {
+    name: `memgate_usage_turns${allUsers ? '_all' : ''}`,
+    text: `SELECT count(DISTINCT turn_id) AS turns FROM usage_records WHERE ${where}`,
+  };
+}
+
 /** The usage records of the PostgreSQL store. */
 export class PostgresUsage {
   readonly #pool: Pool;
@@ -101,5 +117,13 @@ export class PostgresUsage {
     const values = all ? [query.from, query.to] : [query.from, query.to, query.userId];
     const { rows } = await this.#pool.query<UsageGroupRow>({ ...summary(query.groupBy, all), values });
     return rows.map(toUsageGroup);
+  }
+
+  async countTurns(query: Omit<UsageQuery, 'groupBy'>): Promise<number> {
+    const all = query.userId === null;
+    const values = all ? [query.from, query.to] : [query.from, query.to, query.userId];
+    // count() is a bigint, which pg returns as a string.
+    const { rows } = await this.#pool.query<{ turns: string }>({ ...turnCount(all), values });
+    return Number(rows[0]?.turns ?? 0);
   }
 }

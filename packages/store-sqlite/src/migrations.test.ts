@@ -36,7 +36,7 @@ describe('applyMigrations', () => {
     db.exec(`INSERT INTO users (id, name, created_at) VALUES ('user-1', 'old', '2026-01-01T00:00:00.000Z');
       INSERT INTO api_keys (id, user_id, key_hash, prefix, created_at)
       VALUES ('key-1', 'user-1', 'hash', 'mg-abc', '2026-01-01T00:00:00.000Z')`);
-    expect(applyMigrations(db)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(applyMigrations(db)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(db.prepare('SELECT scope, expires_at, last_used_at FROM api_keys').all()).toEqual([
       { scope: 'full', expires_at: null, last_used_at: null },
     ]);
@@ -52,7 +52,7 @@ describe('applyMigrations', () => {
       INSERT INTO memory_blocks (agent_id, label, value, "limit", position, version)
       VALUES ('agent-1', 'persona', 'I help.', 2000, 0, 3), ('agent-1', 'human', 'Ada', 500, 1, 1),
              ('agent-2', 'human', 'Bob', 2000, 0, 2)`);
-    expect(applyMigrations(db)).toEqual([9, 10, 11, 12, 13, 14]);
+    expect(applyMigrations(db)).toEqual([9, 10, 11, 12, 13, 14, 15]);
     expect(hasTable('memory_blocks')).toBe(false);
     const blocks = db
       .prepare(
@@ -99,6 +99,19 @@ describe('applyMigrations', () => {
     ]);
     // The temporary table of the move is gone with it.
     expect(db.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'table'").all()).toEqual([]);
+  });
+
+  it('keeps the usage rows of a version-14 database, their turn unknown (v15)', () => {
+    applyMigrations(
+      db,
+      MIGRATIONS.filter((migration) => migration.version <= 14),
+    );
+    db.exec(`INSERT INTO users (id, name, created_at) VALUES ('user-1', 'old', '2026-01-01T00:00:00.000Z');
+      INSERT INTO usage_records (id, at, user_id, model, provider, purpose, prompt_tokens, cached_tokens,
+        completion_tokens, latency_ms, outcome)
+      VALUES ('usage-1', '2026-01-02T00:00:00.000Z', 'user-1', 'm', 'default', 'step', 10, 0, 5, 40, 'ok')`);
+    expect(applyMigrations(db)).toEqual([15]);
+    expect(db.prepare('SELECT id, turn_id FROM usage_records').all()).toEqual([{ id: 'usage-1', turn_id: null }]);
   });
 
   it('rolls a failing step back entirely and records nothing for it', () => {

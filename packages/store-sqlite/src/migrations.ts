@@ -4,7 +4,7 @@ import { FORK_MIGRATION } from './fork-statements.ts';
 import { LIMITS_MIGRATION } from './limit-store.ts';
 import { MCP_SERVERS_MIGRATION } from './mcp-server-migration.ts';
 import { RESPONSES_MIGRATION } from './response-migration.ts';
-import { USAGE_MIGRATION } from './usage-migration.ts';
+import { USAGE_MIGRATION, USAGE_TURNS_MIGRATION } from './usage-migration.ts';
 
 /** One schema change. Versions only ever grow; a released step is never edited, only followed. */
 export interface Migration {
@@ -272,6 +272,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // A JSON array of {serverId, tool}; tool null: all of the server's allowed tools.
     up: "ALTER TABLE agents ADD COLUMN mcp_tools TEXT NOT NULL DEFAULT '[]';",
   },
+  USAGE_TURNS_MIGRATION,
 ];
 
 /**

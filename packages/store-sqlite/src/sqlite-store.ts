@@ -285,6 +285,14 @@ export class SqliteStore implements Store {
     return rows.map(toUsageGroup);
   }
 
+  async countUsageTurns(query: Omit<UsageQuery, 'groupBy'>): Promise<number> {
+    const turns =
+      query.userId === null
+        ? this.#sql.usageTurnsOfAll.get(query.from, query.to)
+        : this.#sql.usageTurnsOfUser.get(query.userId, query.from, query.to);
+    return turns ?? 0;
+  }
+
   async createConversation(conversation: Conversation): Promise<Conversation> {
     return this.#writer.submit('createConversation', conversation);
   }

@@ -30,3 +30,14 @@ export const USAGE_MIGRATION: Migration = {
     CREATE INDEX usage_records_at ON usage_records(at);
   `,
 };
+
+/**
+ * Migration 15: the turn each call was made for (`UsageRecord.turnId`), so that a summary counts
+ * turns. Older rows keep null: their turns are unknown and count none. No index: the summaries
+ * read it from rows their range already selects.
+ */
+export const USAGE_TURNS_MIGRATION: Migration = {
+  version: 15,
+  description: 'usage records: the turn each call was made for',
+  up: 'ALTER TABLE usage_records ADD COLUMN turn_id TEXT;',
+};

@@ -6,12 +6,12 @@ import {
   type UsageGroupRow,
   type UsageRow,
 } from '@memgate/core/store-kit';
-import { type Database, prepare, type Statement } from './driver.ts';
+import { type Database, prepare, prepareValue, type Statement } from './driver.ts';
 
 type Summaries = Record<UsageGroupBy, Statement<[string, string], UsageGroupRow>>;
 type UserSummaries = Record<UsageGroupBy, Statement<[string, string, string], UsageGroupRow>>;
 
-/** The statements of the usage records (migration 10): one insert, and a summary per grouping. */
+/** The statements of the usage records (migrations 10, 15): one insert, a summary per grouping, the turns of a range. */
 export function prepareUsageStatements(db: Database) {
   const groupings = Object.entries(USAGE_GROUP_COLUMNS) as [UsageGroupBy, string][];
   const summary = (column: string, where: string) =>
@@ -34,5 +34,15 @@ export function prepareUsageStatements(db: Database) {
         prepare(db, summary(column, 'user_id = ? AND at >= ? AND at < ?')),
       ]),
     ) as UserSummaries,
+    /** [from, to] */
+    usageTurnsOfAll: prepareValue<[string, string], number>(
+      db,
+      'SELECT count(DISTINCT turn_id) FROM usage_records WHERE at >= ? AND at < ?',
+    ),
+    /** [user, from, to] */
+    usageTurnsOfUser: prepareValue<[string, string, string], number>(
+      db,
+      'SELECT count(DISTINCT turn_id) FROM usage_records WHERE user_id = ? AND at >= ? AND at < ?',
+    ),
   };
 }

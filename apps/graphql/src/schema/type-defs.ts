@@ -248,6 +248,8 @@ export const typeDefs = /* GraphQL */ `
   "Sums over upstream calls (turn steps, summaries, embeddings; failed ones too)."
   type UsageTotals {
     calls: Int!
+    "Distinct turns the calls were made for; calls outside a turn (an archival request's embedding) count none."
+    turns: Int!
     failedCalls: Int!
     promptTokens: Int!
     "Prompt tokens served from the upstream's cache (part of promptTokens)."
@@ -261,6 +263,8 @@ export const typeDefs = /* GraphQL */ `
   type UsageGroup {
     key: String
     calls: Int!
+    "Distinct turns of the group's calls: a turn whose calls fall in two groups counts in each."
+    turns: Int!
     failedCalls: Int!
     promptTokens: Int!
     cachedTokens: Int!

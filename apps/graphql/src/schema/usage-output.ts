@@ -5,6 +5,7 @@ type Totals = UsageReport['totals'];
 function totalsFields(totals: Totals) {
   return {
     calls: totals.calls,
+    turns: totals.turns,
     failedCalls: totals.failed_calls,
     promptTokens: totals.prompt_tokens,
     cachedTokens: totals.cached_tokens,

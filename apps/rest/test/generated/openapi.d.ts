@@ -2157,6 +2157,8 @@ export interface components {
             key: string | null;
             /** @description Upstream calls, failed ones included. */
             calls: number;
+            /** @description Turns the calls were made for (a turn: one request to an agent, which may make several calls); calls outside a turn (an archival request’s embedding) count none. A turn whose calls fall in two groups counts in each, so the groups may sum to more than the totals. */
+            turns: number;
             /** @description Calls whose outcome was not `ok`. */
             failed_calls: number;
             prompt_tokens: number;
@@ -2170,6 +2172,8 @@ export interface components {
         UsageTotals: {
             /** @description Upstream calls, failed ones included. */
             calls: number;
+            /** @description Turns the calls were made for (a turn: one request to an agent, which may make several calls); calls outside a turn (an archival request’s embedding) count none. A turn whose calls fall in two groups counts in each, so the groups may sum to more than the totals. */
+            turns: number;
             /** @description Calls whose outcome was not `ok`. */
             failed_calls: number;
             prompt_tokens: number;

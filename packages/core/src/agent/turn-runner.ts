@@ -96,6 +96,7 @@ export class TurnRunner {
       keyId: clientInput.keyId ?? null,
       agentId: agent.id,
       conversationId: clientInput.conversationId,
+      turnId: clientInput.trace.turnId,
     };
     const { admission } = clientInput;
     const usageLog = new UsageLog(
@@ -546,8 +547,9 @@ export class TurnRunner {
     call: { signal?: AbortSignal | undefined; keyId?: string | undefined } = {},
   ): Promise<boolean> {
     const { signal } = call;
-    // The summary calls are recorded as the key's whose change of the window asked for them.
-    const owner = { userId: agent.userId, keyId: call.keyId ?? null, agentId: agent.id, conversationId };
+    // The summary calls are recorded as the key's whose change of the window asked for them; they
+    // are made outside any turn.
+    const owner = { userId: agent.userId, keyId: call.keyId ?? null, agentId: agent.id, conversationId, turnId: null };
     const usageLog = new UsageLog(owner, this.options.provider);
     const commit = async (step: TurnStep) => {
       const usage = usageLog.take();

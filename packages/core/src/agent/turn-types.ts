@@ -79,6 +79,11 @@ export interface ApprovedCall {
 export interface TurnTrace {
   /** Sent upstream as `x-request-id` on every call of the turn. */
   requestId: string;
+  /**
+   * The turn's own id: the id of the completion it answers with (`chatcmpl-…`), unique per turn
+   * where a request id may repeat (a client's `x-request-id`). Kept in every usage record of the turn.
+   */
+  turnId: string;
   span: TelemetrySpan<'turn'>;
   /** The running step: upstream calls, tools and commits are its children (the turn's before the first). */
   step: TelemetrySpan<'step'> | null;

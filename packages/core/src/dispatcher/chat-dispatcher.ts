@@ -95,8 +95,9 @@ export class ChatDispatcher {
 
   /** Runs one turn and returns its `chat.completion`. */
   async complete(principal: Principal, body: unknown, call: ChatCallOptions = {}): Promise<ChatCompletion> {
-    const turn = await this.prepare(principal, body, false, call);
-    return collectCompletion(turn.events, { id: completionId(), created: unixSeconds() });
+    const id = completionId();
+    const turn = await this.prepare(principal, body, { streaming: false, id }, call);
+    return collectCompletion(turn.events, { id, created: unixSeconds() });
   }
 
   /**
@@ -109,9 +110,10 @@ export class ChatDispatcher {
     body: unknown,
     call: ChatCallOptions = {},
   ): Promise<AsyncIterableIterator<ChatCompletionChunk>> {
-    const turn = await this.prepare(principal, body, true, call);
+    const id = completionId();
+    const turn = await this.prepare(principal, body, { streaming: true, id }, call);
     const iterator = chunksOf(turn.events, {
-      id: completionId(),
+      id,
       created: unixSeconds(),
       model: turn.model,
       includeUsage: turn.request.stream_options?.include_usage === true,
@@ -131,11 +133,18 @@ export class ChatDispatcher {
     return stream;
   }
 
-  private async prepare(principal: Principal, body: unknown, streaming: boolean, call: ChatCallOptions) {
+  /** Prepares the turn; `id` is its completion's id, which is also the turn's id (`TurnTrace.turnId`). */
+  private async prepare(
+    principal: Principal,
+    body: unknown,
+    { streaming, id }: { streaming: boolean; id: string },
+    call: ChatCallOptions,
+  ) {
     const context = call.context ?? { requestId: randomUUID(), protocol: 'internal' };
     const telemetry = this.options.telemetry ?? NO_TELEMETRY;
     const trace: TurnTrace = {
       requestId: context.requestId,
+      turnId: id,
       span: telemetry.startTurn({ ...context, userId: principal.userId, streaming }),
       step: null,
       steps: 0,

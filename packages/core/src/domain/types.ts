@@ -282,6 +282,12 @@ export interface UsageRecord {
   agentId: string | null;
   /** The conversation of the turn, when the call was made in one. */
   conversationId: string | null;
+  /**
+   * The turn the call was made for (the turn's completion id): every call of one turn (its steps,
+   * summaries, embeddings, fallbacks) carries it. Null for a call made outside a turn (an archival
+   * request's embedding, a compaction, an Agent File import).
+   */
+  turnId: string | null;
   /** The model as memgate addressed it (`provider/model` or a bare name). */
   model: string;
   /** `default` for a bare model name, else the prefix of `provider/model`. */
@@ -304,6 +310,11 @@ export type UsageGroupBy = 'agent' | 'key' | 'model' | 'day';
 /** One group of a usage summary: the calls of one agent, key, model or day. */
 export interface UsageTotals {
   calls: number;
+  /**
+   * Distinct turns the calls were made for (calls outside a turn count none). A turn whose calls
+   * fall in two groups (two days, two models) counts in each, so groups may sum to more than the total.
+   */
+  turns: number;
   /** Calls whose outcome was not `ok`. */
   failedCalls: number;
   promptTokens: number;

@@ -149,6 +149,7 @@ export class AgentFileService {
       keyId: principal.keyId ?? null,
       agentId: null,
       conversationId: null,
+      turnId: null,
     });
     try {
       for (const entry of plan.bundle.agents) {

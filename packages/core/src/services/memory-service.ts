@@ -36,7 +36,7 @@ export const messageSearchSchema = passageSearchSchema.extend({
 
 /** Whose embedding calls an archival request makes: the caller's, for the agent, in no conversation. */
 function usageOwner(principal: Principal, agentId: string) {
-  return { userId: principal.userId, keyId: principal.keyId ?? null, agentId, conversationId: null };
+  return { userId: principal.userId, keyId: principal.keyId ?? null, agentId, conversationId: null, turnId: null };
 }
 
 export interface MemoryServiceOptions {

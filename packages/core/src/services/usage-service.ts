@@ -36,17 +36,21 @@ export class UsageService {
     groupBy: UsageGroupBy,
     range: { from: string; to: string },
   ): Promise<UsageReport> {
-    const groups = await this.store.summariseUsage({ userId, groupBy, ...range });
+    const [groups, turns] = await Promise.all([
+      this.store.summariseUsage({ userId, groupBy, ...range }),
+      this.store.countUsageTurns({ userId, ...range }),
+    ]);
     const totals = groups.reduce<UsageTotals>(
       (sum, group) => ({
         calls: sum.calls + group.calls,
+        turns,
         failedCalls: sum.failedCalls + group.failedCalls,
         promptTokens: sum.promptTokens + group.promptTokens,
         cachedTokens: sum.cachedTokens + group.cachedTokens,
         completionTokens: sum.completionTokens + group.completionTokens,
         costUsd: sum.costUsd + group.costUsd,
       }),
-      { calls: 0, failedCalls: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 },
+      { calls: 0, turns, failedCalls: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 },
     );
     return {
       object: 'usage',
@@ -62,6 +66,7 @@ export class UsageService {
 function totalsResource(totals: UsageTotals | UsageGroup) {
   return {
     calls: totals.calls,
+    turns: totals.turns,
     failed_calls: totals.failedCalls,
     prompt_tokens: totals.promptTokens,
     cached_tokens: totals.cachedTokens,

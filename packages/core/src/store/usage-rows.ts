@@ -5,7 +5,7 @@ import type { UsageGroup, UsageGroupBy, UsageRecord } from '../domain/types.ts';
  * grouping expression per `group_by`, so both stores group a day or a missing key alike.
  */
 
-/** A `usage_records` row (migration 10). */
+/** A `usage_records` row (migration 10; `turn_id` since migration 15). */
 export interface UsageRow {
   id: string;
   at: string;
@@ -13,6 +13,7 @@ export interface UsageRow {
   key_id: string | null;
   agent_id: string | null;
   conversation_id: string | null;
+  turn_id: string | null;
   model: string;
   provider: string;
   purpose: string;
@@ -32,6 +33,7 @@ export const USAGE_COLUMNS = [
   'key_id',
   'agent_id',
   'conversation_id',
+  'turn_id',
   'model',
   'provider',
   'purpose',
@@ -51,9 +53,13 @@ export const USAGE_GROUP_COLUMNS: Record<UsageGroupBy, string> = {
   day: 'substr(at, 1, 10)',
 };
 
-/** The sums a summary selects per group, named as `UsageGroupRow`'s columns. */
+/**
+ * The sums a summary selects per group, named as `UsageGroupRow`'s columns. `count(DISTINCT …)`
+ * skips nulls, so calls made outside a turn count no turn.
+ */
 export const USAGE_SUMS =
-  "count(*) AS calls, count(*) FILTER (WHERE outcome <> 'ok') AS failed_calls, " +
+  'count(*) AS calls, count(DISTINCT turn_id) AS turns, ' +
+  "count(*) FILTER (WHERE outcome <> 'ok') AS failed_calls, " +
   'sum(prompt_tokens) AS prompt_tokens, sum(cached_tokens) AS cached_tokens, ' +
   'sum(completion_tokens) AS completion_tokens, coalesce(sum(cost_usd), 0) AS cost_usd';
 
@@ -61,6 +67,7 @@ export const USAGE_SUMS =
 export interface UsageGroupRow {
   key: string | null;
   calls: number | string;
+  turns: number | string;
   failed_calls: number | string;
   prompt_tokens: number | string;
   cached_tokens: number | string;
@@ -68,6 +75,7 @@ export interface UsageGroupRow {
   cost_usd: number | string;
 }
 
+/** A usage record as its row. */
 export function toUsageRow(record: UsageRecord): UsageRow {
   return {
     id: record.id,
@@ -76,6 +84,7 @@ export function toUsageRow(record: UsageRecord): UsageRow {
     key_id: record.keyId,
     agent_id: record.agentId,
     conversation_id: record.conversationId,
+    turn_id: record.turnId,
     model: record.model,
     provider: record.provider,
     purpose: record.purpose,
@@ -88,10 +97,12 @@ export function toUsageRow(record: UsageRecord): UsageRow {
   };
 }
 
+/** A summary row as a `UsageGroup`, its sums as numbers. */
 export function toUsageGroup(row: UsageGroupRow): UsageGroup {
   return {
     key: row.key,
     calls: Number(row.calls),
+    turns: Number(row.turns),
     failedCalls: Number(row.failed_calls),
     promptTokens: Number(row.prompt_tokens),
     cachedTokens: Number(row.cached_tokens),

@@ -41,7 +41,13 @@ describe('usage records', () => {
   });
 
   it('hands its records to one step only, and takes back those a failed commit did not store', () => {
-    const owner = { userId: 'user-1', keyId: null, agentId: 'agent-1', conversationId: 'agent-1' };
+    const owner = {
+      userId: 'user-1',
+      keyId: null,
+      agentId: 'agent-1',
+      conversationId: 'agent-1',
+      turnId: 'chatcmpl-1',
+    };
     const log = new UsageLog(owner, priced({ m: { inputPrice: 1, outputPrice: 1 } }));
     const usage = {
       prompt_tokens: 10,

@@ -10,6 +10,8 @@ export interface UsageOwner {
   keyId: string | null;
   agentId: string | null;
   conversationId: string | null;
+  /** The turn the calls are made for; null for work outside a turn. */
+  turnId: string | null;
 }
 
 /** One finished upstream call, as the code that made it saw it. */

@@ -27,6 +27,15 @@ export const adminUsageQuerySchema = usageQuerySchema.extend({
 
 const totalsShape = {
   calls: z.number().int().meta({ description: 'Upstream calls, failed ones included.' }),
+  turns: z
+    .number()
+    .int()
+    .meta({
+      description:
+        'Turns the calls were made for (a turn: one request to an agent, which may make several calls); ' +
+        'calls outside a turn (an archival request’s embedding) count none. A turn whose calls fall in ' +
+        'two groups counts in each, so the groups may sum to more than the totals.',
+    }),
   failed_calls: z.number().int().meta({ description: 'Calls whose outcome was not `ok`.' }),
   prompt_tokens: z.number().int(),
   cached_tokens: z

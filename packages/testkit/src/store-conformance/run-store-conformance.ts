@@ -19,6 +19,7 @@ import { describeResponses } from './responses.ts';
 import { type StoreConformanceOptions, StoreHarness } from './store-harness.ts';
 import { describeTurnSteps } from './turn-steps.ts';
 import { describeUsageRecords } from './usage-records.ts';
+import { describeUsageTurns } from './usage-turns.ts';
 import { describeUsersAndKeys } from './users-and-keys.ts';
 
 /**
@@ -63,6 +64,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeNulText(harness);
     describeResponses(harness);
     describeUsageRecords(harness);
+    describeUsageTurns(harness);
     describeLimits(harness);
     describeMcpServers(harness);
   });

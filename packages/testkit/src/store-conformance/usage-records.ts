@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { expectMemgateError, seedAgent, userMessage } from './fixtures.ts';
 import type { StoreHarness } from './store-harness.ts';
 
-function usageRecord(userId: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
+/** A usage record of `userId`, made outside a turn unless `overrides` give it a `turnId`. */
+export function usageRecord(userId: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
   return {
     id: `usage-${randomUUID()}`,
     at: '2026-03-01T10:00:00.000Z',
@@ -12,6 +13,7 @@ function usageRecord(userId: string, overrides: Partial<UsageRecord> = {}): Usag
     keyId: 'key-1',
     agentId: 'agent-1',
     conversationId: null,
+    turnId: null,
     model: 'gpt-test',
     provider: 'default',
     purpose: 'step',
@@ -61,6 +63,7 @@ export function describeUsageRecords(harness: StoreHarness): void {
         {
           key: agent.id,
           calls: 2,
+          turns: 0,
           failedCalls: 1,
           promptTokens: 200,
           cachedTokens: 40,
@@ -70,6 +73,7 @@ export function describeUsageRecords(harness: StoreHarness): void {
         {
           key: null,
           calls: 1,
+          turns: 0,
           failedCalls: 0,
           promptTokens: 100,
           cachedTokens: 20,
