@@ -32,6 +32,14 @@ type Documents = {
     "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": typeof types.ApprovalToolsDocument,
     "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": typeof types.ChatStreamDocument,
     "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": typeof types.ChatMessagesDocument,
+    "\n  query AgentContext($agentId: ID!) {\n    agentContext(agentId: $agentId) {\n      agentId\n      contextWindow\n      tokens {\n        system\n        tools\n        memory\n        summary\n        messages\n        total\n      }\n      thresholds {\n        memoryPressure\n        summarise\n      }\n      messagesInContext\n      summarisedMessages\n      summary\n    }\n  }\n": typeof types.AgentContextDocument,
+    "\n  mutation InsertArchivalPassage($agentId: ID!, $content: String!) {\n    insertArchivalPassage(agentId: $agentId, content: $content) {\n      id\n    }\n  }\n": typeof types.InsertArchivalPassageDocument,
+    "\n  query ArchivalSearch($agentId: ID!, $query: String!, $page: Int, $limit: Int) {\n    searchArchival(agentId: $agentId, query: $query, page: $page, limit: $limit) {\n      query\n      searchMode\n      total\n      page\n      pages\n      data {\n        id\n        content\n        createdAt\n      }\n    }\n  }\n": typeof types.ArchivalSearchDocument,
+    "\n  mutation DeleteArchivalPassage($agentId: ID!, $id: ID!) {\n    deleteArchivalPassage(agentId: $agentId, id: $id)\n  }\n": typeof types.DeleteArchivalPassageDocument,
+    "\n  query ArchivalPassages($agentId: ID!, $limit: Int, $before: ID) {\n    archivalPassages(agentId: $agentId, limit: $limit, before: $before) {\n      id\n      content\n      createdAt\n    }\n  }\n": typeof types.ArchivalPassagesDocument,
+    "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": typeof types.UpdateMemoryBlockDocument,
+    "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": typeof types.CurrentMemoryBlockDocument,
+    "\n  query AgentMemory($id: ID!) {\n    agent(id: $id) {\n      id\n      memory {\n        ...BlockFields\n      }\n    }\n  }\n": typeof types.AgentMemoryDocument,
     "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": typeof types.UsageByDayDocument,
 };
 const documents: Documents = {
@@ -53,6 +61,14 @@ const documents: Documents = {
     "\n  query ApprovalTools($agentId: ID!) {\n    agentTools(agentId: $agentId) {\n      tools {\n        name\n        requiresApproval\n      }\n    }\n  }\n": types.ApprovalToolsDocument,
     "\n  subscription ChatStream($input: ChatCompletionInput!) {\n    chatCompletionStream(input: $input) {\n      id\n      choices {\n        delta {\n          content\n        }\n        finishReason\n        stopReason {\n          message\n        }\n      }\n    }\n  }\n": types.ChatStreamDocument,
     "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n": types.ChatMessagesDocument,
+    "\n  query AgentContext($agentId: ID!) {\n    agentContext(agentId: $agentId) {\n      agentId\n      contextWindow\n      tokens {\n        system\n        tools\n        memory\n        summary\n        messages\n        total\n      }\n      thresholds {\n        memoryPressure\n        summarise\n      }\n      messagesInContext\n      summarisedMessages\n      summary\n    }\n  }\n": types.AgentContextDocument,
+    "\n  mutation InsertArchivalPassage($agentId: ID!, $content: String!) {\n    insertArchivalPassage(agentId: $agentId, content: $content) {\n      id\n    }\n  }\n": types.InsertArchivalPassageDocument,
+    "\n  query ArchivalSearch($agentId: ID!, $query: String!, $page: Int, $limit: Int) {\n    searchArchival(agentId: $agentId, query: $query, page: $page, limit: $limit) {\n      query\n      searchMode\n      total\n      page\n      pages\n      data {\n        id\n        content\n        createdAt\n      }\n    }\n  }\n": types.ArchivalSearchDocument,
+    "\n  mutation DeleteArchivalPassage($agentId: ID!, $id: ID!) {\n    deleteArchivalPassage(agentId: $agentId, id: $id)\n  }\n": types.DeleteArchivalPassageDocument,
+    "\n  query ArchivalPassages($agentId: ID!, $limit: Int, $before: ID) {\n    archivalPassages(agentId: $agentId, limit: $limit, before: $before) {\n      id\n      content\n      createdAt\n    }\n  }\n": types.ArchivalPassagesDocument,
+    "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": types.UpdateMemoryBlockDocument,
+    "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": types.CurrentMemoryBlockDocument,
+    "\n  query AgentMemory($id: ID!) {\n    agent(id: $id) {\n      id\n      memory {\n        ...BlockFields\n      }\n    }\n  }\n": types.AgentMemoryDocument,
     "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": types.UsageByDayDocument,
 };
 
@@ -142,6 +158,38 @@ export function graphql(source: "\n  subscription ChatStream($input: ChatComplet
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"): (typeof documents)["\n  query ChatMessages($agentId: ID!, $conversationId: ID, $limit: Int, $before: ID) {\n    messages(agentId: $agentId, conversationId: $conversationId, limit: $limit, before: $before) {\n      ...MessageFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentContext($agentId: ID!) {\n    agentContext(agentId: $agentId) {\n      agentId\n      contextWindow\n      tokens {\n        system\n        tools\n        memory\n        summary\n        messages\n        total\n      }\n      thresholds {\n        memoryPressure\n        summarise\n      }\n      messagesInContext\n      summarisedMessages\n      summary\n    }\n  }\n"): (typeof documents)["\n  query AgentContext($agentId: ID!) {\n    agentContext(agentId: $agentId) {\n      agentId\n      contextWindow\n      tokens {\n        system\n        tools\n        memory\n        summary\n        messages\n        total\n      }\n      thresholds {\n        memoryPressure\n        summarise\n      }\n      messagesInContext\n      summarisedMessages\n      summary\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InsertArchivalPassage($agentId: ID!, $content: String!) {\n    insertArchivalPassage(agentId: $agentId, content: $content) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation InsertArchivalPassage($agentId: ID!, $content: String!) {\n    insertArchivalPassage(agentId: $agentId, content: $content) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ArchivalSearch($agentId: ID!, $query: String!, $page: Int, $limit: Int) {\n    searchArchival(agentId: $agentId, query: $query, page: $page, limit: $limit) {\n      query\n      searchMode\n      total\n      page\n      pages\n      data {\n        id\n        content\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ArchivalSearch($agentId: ID!, $query: String!, $page: Int, $limit: Int) {\n    searchArchival(agentId: $agentId, query: $query, page: $page, limit: $limit) {\n      query\n      searchMode\n      total\n      page\n      pages\n      data {\n        id\n        content\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteArchivalPassage($agentId: ID!, $id: ID!) {\n    deleteArchivalPassage(agentId: $agentId, id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteArchivalPassage($agentId: ID!, $id: ID!) {\n    deleteArchivalPassage(agentId: $agentId, id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ArchivalPassages($agentId: ID!, $limit: Int, $before: ID) {\n    archivalPassages(agentId: $agentId, limit: $limit, before: $before) {\n      id\n      content\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query ArchivalPassages($agentId: ID!, $limit: Int, $before: ID) {\n    archivalPassages(agentId: $agentId, limit: $limit, before: $before) {\n      id\n      content\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"): (typeof documents)["\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentMemory($id: ID!) {\n    agent(id: $id) {\n      id\n      memory {\n        ...BlockFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentMemory($id: ID!) {\n    agent(id: $id) {\n      id\n      memory {\n        ...BlockFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
