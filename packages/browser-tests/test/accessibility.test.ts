@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './axe.ts';
-import { chat, createAndOpenAgent, openPanel, sendChatMessage, signIn } from './console-actions.ts';
+import { createAndOpenAgent, openPanel, sendChatMessage, signIn, waitForReply } from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -22,7 +22,7 @@ async function scanEveryScreen(page: Page, agentName: string): Promise<Record<st
   await page.keyboard.press('Escape');
   await createAndOpenAgent(page, agentName);
   await sendChatMessage(page, 'Hello, my name is Ada');
-  await chat(page).getByText('Nice to meet you, Ada.').waitFor();
+  await waitForReply(page, 'Nice to meet you, Ada.');
   await scan('chat and memory');
   await openPanel(page, 'Archival');
   await scan('archival');
@@ -69,6 +69,6 @@ describe('accessibility (axe-core)', () => {
         .evaluate((element) => element === document.activeElement),
     ).toBe(true);
     await page.keyboard.press('Enter');
-    await chat(page).getByText('Echo: Typed by keyboard').waitFor();
+    await waitForReply(page, 'Echo: Typed by keyboard');
   });
 });

@@ -18,8 +18,9 @@ describe('editing a core block', () => {
     const editor = persona.getByRole('textbox');
     await editor.fill('I am a careful archivist who loves tea.');
     await persona.getByRole('button', { name: /^Save/ }).click();
+    // The editor closes once saved, and the block shows the new value.
+    await persona.getByRole('textbox').waitFor({ state: 'detached' });
     await persona.getByText('I am a careful archivist who loves tea.').waitFor();
-    expect(await persona.getByRole('textbox').count()).toBe(0);
     const memory = await env.server.rest<MemoryBlocks>(`/v1/agents/${agentIdOf(page)}/memory`);
     expect(memory.blocks.find((entry) => entry.label === 'persona')?.value).toBe(
       'I am a careful archivist who loves tea.',

@@ -1,6 +1,15 @@
 import { sendMessage } from '@memgate/testkit';
 import { describe, expect, it } from 'vitest';
-import { chat, createAgent, createAndOpenAgent, occurrences, sendChatMessage, signIn } from './console-actions.ts';
+import {
+  chat,
+  createAgent,
+  createAndOpenAgent,
+  occurrences,
+  replies,
+  sendChatMessage,
+  signIn,
+  waitForReply,
+} from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -37,9 +46,9 @@ describe('agents and chat', () => {
     );
     await sendChatMessage(page, 'Tell me a story');
     await partial;
-    await chat(page).getByText(STORY).waitFor();
-    expect(await occurrences(chat(page), 'Once-upon')).toBe(1);
-    expect(await occurrences(chat(page), 'Tell me a story')).toBe(1);
+    await waitForReply(page, STORY);
+    expect(await occurrences(page, 'Once-upon')).toBe(1);
+    expect(await occurrences(page, 'Tell me a story')).toBe(1);
   });
 
   it('shows the inner monologue and the memory tool call as steps of the reply', async () => {
@@ -47,17 +56,14 @@ describe('agents and chat', () => {
     await signIn(page, env.server.apiKey);
     await createAndOpenAgent(page, 'Stepper');
     await sendChatMessage(page, 'Hello, my name is Ada');
-    await chat(page).getByText('Nice to meet you, Ada.').waitFor();
-    // The tool call is a step (collapsible); its name is shown whether or not it is expanded.
-    expect(
-      await chat(page)
-        .getByText(/core_memory_append/)
-        .count(),
-    ).toBeGreaterThan(0);
-    expect(
-      await chat(page)
-        .getByText(/The user told me their name: Ada/)
-        .count(),
-    ).toBeGreaterThan(0);
+    await waitForReply(page, 'Nice to meet you, Ada.');
+    const reply = replies(page).filter({ hasText: 'Nice to meet you, Ada.' });
+    // Steps are collapsed: their summaries show, their content once opened.
+    await reply.getByText('core_memory_append').first().waitFor();
+    const thought = reply.getByText('The user told me their name: Ada.');
+    expect(await thought.isVisible()).toBe(false);
+    const monologues = reply.getByText('Inner monologue', { exact: true });
+    for (let index = 0; index < (await monologues.count()); index++) await monologues.nth(index).click();
+    await thought.waitFor();
   });
 });

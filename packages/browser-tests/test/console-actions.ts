@@ -68,10 +68,22 @@ export function agentIdOf(page: Page): string {
   return decodeURIComponent(id);
 }
 
-/** How many times `text` occurs in the locator's text (to tell a message shown twice). */
-export async function occurrences(locator: Locator, text: string): Promise<number> {
-  // Rendered text on purpose: a collapsed step (a tool call's arguments) holds the reply too.
-  // biome-ignore lint/performance/useDomNodeTextContent: only what a person sees counts here
-  const all = await locator.innerText();
-  return all.split(text).length - 1;
+/** The agent's replies in the chat (articles named "Agent"). */
+export function replies(page: Page): Locator {
+  return chat(page).getByRole('article', { name: 'Agent' });
+}
+
+/** Waits until a reply shows `text`. */
+export async function waitForReply(page: Page, text: string): Promise<void> {
+  await replies(page).getByText(text).first().waitFor();
+}
+
+/**
+ * How many times `text` is shown in the chat's messages (to tell a message shown twice). Rendered
+ * text of the message articles only: not the screen reader's announcement of the last reply, not
+ * a collapsed step (a tool call's arguments hold the reply too).
+ */
+export async function occurrences(page: Page, text: string): Promise<number> {
+  const shown = await chat(page).getByRole('article').allInnerTexts();
+  return shown.join('\n').split(text).length - 1;
 }

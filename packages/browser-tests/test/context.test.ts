@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentIdOf, chat, createAndOpenAgent, openPanel, sendChatMessage, signIn } from './console-actions.ts';
+import { agentIdOf, createAndOpenAgent, openPanel, sendChatMessage, signIn, waitForReply } from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -21,7 +21,7 @@ describe('the context bar', () => {
     await signIn(page, env.server.apiKey);
     await createAndOpenAgent(page, 'Measured');
     await sendChatMessage(page, 'Fill the context a little');
-    await chat(page).getByText('Echo: Fill the context a little').waitFor();
+    await waitForReply(page, 'Echo: Fill the context a little');
     await openPanel(page, 'Context');
     const meter = page.getByRole('meter', { name: 'Context window' });
     await meter.waitFor();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chat, createAndOpenAgent, sendChatMessage, signIn } from './console-actions.ts';
+import { createAndOpenAgent, sendChatMessage, signIn, waitForReply } from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -29,6 +29,6 @@ describe('server errors', () => {
     expect(text).toMatch(REQUEST_ID);
     // The console stays usable: the next turn works.
     await sendChatMessage(page, 'And this one works');
-    await chat(page).getByText('Echo: And this one works').waitFor();
+    await waitForReply(page, 'Echo: And this one works');
   });
 });

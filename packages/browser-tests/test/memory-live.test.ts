@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentIdOf, block, chat, createAndOpenAgent, sendChatMessage, signIn } from './console-actions.ts';
+import { agentIdOf, block, createAndOpenAgent, sendChatMessage, signIn, waitForReply } from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -26,7 +26,7 @@ describe('core memory, live', () => {
     });
     await human.getByText(/Name: Grace/).waitFor();
     expect(await human.textContent()).not.toContain('Name: Ada');
-    await chat(page).getByText('Nice to meet you, Grace.').waitFor();
+    await waitForReply(page, 'Nice to meet you, Grace.');
 
     const memory = await env.server.rest<{ blocks: Array<{ label: string; value: string }> }>(
       `/v1/agents/${agentIdOf(page)}/memory`,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { agentIdOf, chat, createAndOpenAgent, occurrences, sendChatMessage, signIn } from './console-actions.ts';
+import {
+  agentIdOf,
+  createAndOpenAgent,
+  occurrences,
+  sendChatMessage,
+  signIn,
+  waitForReply,
+} from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -11,7 +18,7 @@ describe('a dropped WebSocket', () => {
     await createAndOpenAgent(page, 'Resilient');
     const agentId = agentIdOf(page);
     await sendChatMessage(page, 'Before the drop');
-    await chat(page).getByText('Echo: Before the drop').waitFor();
+    await waitForReply(page, 'Echo: Before the drop');
     const linkState = page.getByRole('status').filter({ hasText: /^(Live|Idle|Connecting…|Reconnecting…)$/ });
     await linkState.getByText('Live').waitFor();
 
@@ -24,15 +31,15 @@ describe('a dropped WebSocket', () => {
     });
     await expect.poll(() => env.server.upgrades(), { timeout: 20_000 }).toBeGreaterThan(upgradesBefore);
     await linkState.getByText('Live').waitFor({ timeout: 20_000 });
-    await chat(page).getByText('Echo: While it was down').waitFor();
+    await waitForReply(page, 'Echo: While it was down');
 
     // Live again: a new turn from outside arrives through the new subscription.
     await env.server.rest('/v1/chat/completions', {
       body: { model: 'memgate', user: agentId, messages: [{ role: 'user', content: 'After the reconnect' }] },
     });
-    await chat(page).getByText('Echo: After the reconnect').waitFor();
+    await waitForReply(page, 'Echo: After the reconnect');
     for (const text of ['Echo: Before the drop', 'Echo: While it was down', 'Echo: After the reconnect']) {
-      expect(await occurrences(chat(page), text), text).toBe(1);
+      expect(await occurrences(page, text), text).toBe(1);
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { block, chat, createAndOpenAgent, openPanel, sendChatMessage, signIn } from './console-actions.ts';
+import { block, createAndOpenAgent, openPanel, sendChatMessage, signIn, waitForReply } from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -28,7 +28,7 @@ describe('a 360 px wide screen', () => {
     expect(await withinWidth(page, 'Message', 'textbox')).toBe(true);
     expect(await withinWidth(page, 'Send', 'button')).toBe(true);
     await sendChatMessage(page, 'Hello from a small screen, my name is Ada');
-    await chat(page).getByText('Nice to meet you, Ada.').waitFor();
+    await waitForReply(page, 'Nice to meet you, Ada.');
     await block(page, 'human')
       .getByText(/Name: Ada/)
       .waitFor();

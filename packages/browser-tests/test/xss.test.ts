@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { agentIdOf, chat, createAndOpenAgent, occurrences, sendChatMessage, signIn } from './console-actions.ts';
+import {
+  agentIdOf,
+  chat,
+  createAndOpenAgent,
+  occurrences,
+  sendChatMessage,
+  signIn,
+  waitForReply,
+} from './console-actions.ts';
 import { consoleEnvironment } from './console-environment.ts';
 
 const env = consoleEnvironment();
@@ -12,9 +20,9 @@ describe('agent and user text is never HTML', () => {
     await signIn(page, env.server.apiKey);
     await createAndOpenAgent(page, 'Untrusted');
     await sendChatMessage(page, PAYLOAD);
-    await chat(page).getByText('Echo: <img src=x', { exact: false }).waitFor();
+    await waitForReply(page, 'Echo: <img src=x');
     // Shown as the characters typed (the user's message and the echo), with no element made of them.
-    expect(await occurrences(chat(page), '<img src=x onerror=')).toBe(2);
+    expect(await occurrences(page, '<img src=x onerror=')).toBe(2);
     expect(await chat(page).locator('img[src="x"], script:not([src])').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
@@ -26,7 +34,7 @@ describe('agent and user text is never HTML', () => {
     await env.server.rest('/v1/chat/completions', {
       body: { model: 'memgate', user: agentIdOf(page), messages: [{ role: 'user', content: PAYLOAD }] },
     });
-    await chat(page).getByText('Echo: <img src=x', { exact: false }).waitFor();
+    await waitForReply(page, 'Echo: <img src=x');
     expect(await chat(page).locator('img[src="x"], script:not([src])').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     // Dialogs and CSP violations (an inline handler the browser refused) fail the test afterwards.
