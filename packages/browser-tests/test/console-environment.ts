@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { launchChromium } from './chromium.ts';
 import { type ConsolePage, type ConsolePageOptions, openConsole } from './console-page.ts';
 import { type ConsoleServer, startConsoleServer } from './console-server.ts';
@@ -16,13 +16,16 @@ export interface ConsoleEnvironment {
  * per tab. After each test every tab it opened must be free of problems.
  */
 export function consoleEnvironment(): ConsoleEnvironment {
+  // A browser, a server and the whole workspace's other tests share two cores under `pnpm test`:
+  // generous limits, so that a slow moment is not a failure (a missing element still fails, named).
+  vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
   let server: ConsoleServer | undefined;
   let browser: Browser | undefined;
   const tabs: ConsolePage[] = [];
   beforeAll(async () => {
     server = await startConsoleServer();
     browser = await launchChromium();
-  }, 60_000);
+  });
   afterEach(async () => {
     const opened = tabs.splice(0);
     const problems = opened.flatMap((tab) => tab.problems);

@@ -36,7 +36,7 @@ export async function openConsole(
   });
   const page = await context.newPage();
   // Well within the test's own timeout, so that a missing element is named in the failure.
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   const problems: string[] = [];
   await page.exposeFunction('__memgateCspViolation', (text: string) => {
     problems.push(`CSP violation: ${text}`);
