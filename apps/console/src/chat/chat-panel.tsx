@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { MessageInput } from '../gql/graphql.ts';
 import type { AgentPanel } from '../router.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Composer } from './composer.tsx';
 import { ConversationPicker } from './conversation-picker.tsx';
+import { UserBubble } from './message-bubbles.tsx';
 import { MessageList } from './message-list.tsx';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
 import type { StreamState } from './stream-state.ts';
@@ -11,9 +13,13 @@ import { type ToolAnswers, ToolPrompts } from './tool-prompts.tsx';
 import { useChatStream } from './use-chat-stream.ts';
 import { useConversationMessages } from './use-conversation-messages.ts';
 
+const joined = (...texts: (string | null)[]) => texts.filter((text) => text?.trim()).join('\n\n');
+
 /**
  * The chat with an agent in one conversation: stored messages (live through agent events), the
- * reply streaming in, the prompts for calls the agent waits on, and the message box.
+ * reply streaming in, the prompts for calls the agent waits on, and the message box. A message
+ * sent while the agent still replies waits its turn (one turn at a time per conversation) and
+ * goes once the stored messages of the previous turn are in.
  */
 export function ChatPanel({
   agentId,
@@ -27,26 +33,50 @@ export function ChatPanel({
   const stored = useConversationMessages(agentId, conversationId);
   const { live, send, clear } = useChatStream();
   const [draft, setDraft] = useState('');
-  const busy = live?.status === 'streaming';
+  const [queued, setQueued] = useState<string | null>(null);
+  const queuedRef = useRef<string | null>(null);
+  const setQueue = (text: string | null) => {
+    queuedRef.current = text;
+    setQueued(text);
+  };
   // A turn of another conversation stays out of this one.
   const [liveTarget, setLiveTarget] = useState<string | null>(null);
   const target = conversationId ?? agentId;
   const shownLive = liveTarget === target ? live : null;
+  const replying = live?.status === 'streaming';
 
-  const start = (messages: Parameters<typeof send>[0]['messages'], userText: string) => {
+  // A message queued in one conversation is not sent to another: it goes back to the box.
+  useEffect(() => {
+    if (!target) return;
+    const waiting = queuedRef.current;
+    if (waiting === null) return;
+    queuedRef.current = null;
+    setQueued(null);
+    setDraft((current) => joined(waiting, current));
+  }, [target]);
+
+  const start = (messages: MessageInput[], userText: string) => {
     setLiveTarget(target);
     send({
       agentId,
       conversationId,
       messages,
       userText,
-      knownIds: new Set(stored.messages.map((message) => message.id)),
+      knownIds: stored.shownIds(),
       onEnd: (ended: StreamState) => {
-        // Nothing typed is lost: a failed message comes back to an empty box.
-        if (ended.status === 'failed' && ended.userText) setDraft((current) => current || ended.userText);
+        const next = queuedRef.current;
+        if (ended.status === 'failed') {
+          // Nothing typed is lost: the failed message (and any queued one) comes back to the box.
+          setQueue(null);
+          setDraft((current) => joined(ended.userText, next, current));
+        }
         // The stored messages are the truth once the turn is over; the live copy goes when they are in.
         void stored.refresh().then(() => {
-          if (ended.status === 'done') clear();
+          if (ended.status !== 'done') return;
+          clear(ended);
+          if (next === null) return;
+          setQueue(null);
+          start([{ role: 'user', content: next }], next);
         });
       },
     });
@@ -54,7 +84,8 @@ export function ChatPanel({
 
   const sendMessage = (text: string) => {
     setDraft('');
-    start([{ role: 'user', content: text }], text);
+    if (replying) setQueue(joined(queuedRef.current, text));
+    else start([{ role: 'user', content: text }], text);
   };
   const sendAnswers = (answers: ToolAnswers) =>
     start(
@@ -73,9 +104,10 @@ export function ChatPanel({
         </button>
       )}
       <MessageList messages={stored.messages} live={shownLive} />
-      <ToolPrompts agentId={agentId} calls={pending} busy={busy} onAnswers={sendAnswers} />
+      {queued && shownLive && <UserBubble item={{ text: queued, name: null }} pending />}
+      <ToolPrompts agentId={agentId} calls={pending} busy={replying} onAnswers={sendAnswers} />
       <ReplyAnnouncer live={shownLive} />
-      <Composer draft={draft} onDraft={setDraft} onSend={sendMessage} busy={busy} />
+      <Composer draft={draft} onDraft={setDraft} onSend={sendMessage} replying={replying} />
     </section>
   );
 }

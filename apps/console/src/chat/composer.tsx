@@ -2,23 +2,24 @@ import { type FormEvent, type KeyboardEvent, useId } from 'react';
 
 /**
  * The message box: Enter sends, Shift+Enter makes a new line (and an IME composition's Enter
- * stays the IME's). The draft lives in the panel, so a failed send can give the text back.
+ * stays the IME's). The draft lives in the panel, so a failed send can give the text back. While
+ * the agent replies, a message can still be sent: it goes next.
  */
 export function Composer({
   draft,
   onDraft,
   onSend,
-  busy,
+  replying,
 }: {
   draft: string;
   onDraft(text: string): void;
   onSend(text: string): void;
-  busy: boolean;
+  replying: boolean;
 }) {
   const id = useId();
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (busy || draft.trim() === '') return;
+    if (draft.trim() === '') return;
     onSend(draft);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -40,9 +41,9 @@ export function Composer({
       />
       <div className="composer-actions">
         <span id={`${id}-hint`} className="hint">
-          Enter sends, Shift+Enter adds a line.
+          {replying ? 'The agent is replying; a message sent now goes next.' : 'Enter sends, Shift+Enter adds a line.'}
         </span>
-        <button type="submit" disabled={busy || draft.trim() === ''}>
+        <button type="submit" disabled={draft.trim() === ''}>
           Send
         </button>
       </div>

@@ -10,6 +10,9 @@ const CLOSE = 1;
  * must know when it ended (the reply is complete, or the socket gave up) rather than guess it from
  * the last chunk; this speaks Wonka's pull protocol (documented and stable) to get that, without
  * taking on wonka as a dependency of our own. Returns a function that stops reading.
+ *
+ * When a subscription completes, urql emits its last result once more (the same data object,
+ * `hasNext: false`); that is no new result, and a chat stream would add its last chunk twice.
  */
 export function readSource<T extends OperationResult>(
   source: OperationResultSource<T>,
@@ -17,6 +20,7 @@ export function readSource<T extends OperationResult>(
 ): () => void {
   let talkback: ((signal: number) => void) | null = null;
   let ended = false;
+  let previous: T | null = null;
   source((raw: unknown) => {
     const signal = raw as Signal;
     if (signal === 0) {
@@ -26,7 +30,10 @@ export function readSource<T extends OperationResult>(
       talkback = signal[0] as (signal: number) => void;
       talkback(PULL);
     } else {
-      handlers.next(signal[0] as T);
+      const result = signal[0] as T;
+      const repeated = previous !== null && result.data === previous.data && !result.error;
+      previous = result;
+      if (!repeated) handlers.next(result);
       talkback?.(PULL);
     }
   });

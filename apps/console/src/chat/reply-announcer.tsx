@@ -4,6 +4,7 @@ import type { StreamState } from './stream-state.ts';
 function announcementOf(live: StreamState): string {
   if (live.status === 'streaming') return 'The agent is replying…';
   if (live.status === 'failed') return `The reply failed: ${live.error?.message ?? 'unknown error'}`;
+  if (live.finishReason === 'tool_calls') return 'The agent waits for your answer to its tool calls.';
   return live.text ? `The agent replied: ${live.text}` : 'The agent finished.';
 }
 

@@ -28,13 +28,13 @@ function StepView({ step }: { step: Step }) {
       </summary>
       {call.arguments && (
         <>
-          <h4>Arguments</h4>
+          <p className="step-label">Arguments</p>
           <pre>{prettyJson(call.arguments)}</pre>
         </>
       )}
       {result !== null && (
         <>
-          <h4>Result</h4>
+          <p className="step-label">Result</p>
           <pre>{prettyJson(result)}</pre>
         </>
       )}

@@ -32,9 +32,9 @@ function CallPrompt({
   const headingId = `prompt-${call.id}`;
   return (
     <section className="tool-prompt" aria-labelledby={headingId}>
-      <h3 id={headingId}>
+      <h2 id={headingId} className="tool-prompt-title">
         {approval ? 'Approve' : 'Run'} <code>{call.name}</code>?
-      </h3>
+      </h2>
       <pre>{prettyJson(call.arguments)}</pre>
       {answered ? (
         <p className="muted">Answered; waiting for the other calls.</p>

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
+import { useAuth } from '../auth/auth-context.tsx';
 import type { MessageInput } from '../gql/graphql.ts';
 import { graphql } from '../gql/index.ts';
 import { shownError } from '../graphql/errors.ts';
 import { readSource } from './read-source.ts';
-import { applyChunk, endStream, type StreamState, startStream } from './stream-state.ts';
+import { applyChunk, endStream, type StreamError, type StreamState, startStream } from './stream-state.ts';
 
 const ChatStream = graphql(`
   subscription ChatStream($input: ChatCompletionInput!) {
@@ -39,12 +40,26 @@ export interface SendRequest {
  * One streamed turn at a time over `chatCompletionStream` (graphql-ws): the reply accumulates
  * chunk by chunk; an error, before the first chunk or in band, ends it as failed with the
  * server's message and request id. Leaving the page stops reading, which ends the turn upstream.
+ *
+ * A socket that drops mid-turn ends the stream here: graphql-ws would otherwise subscribe again
+ * once it reconnects, which runs the turn a second time (the user message stored twice). What
+ * the server did meanwhile comes back with the refetch after the reconnect.
  */
 export function useChatStream() {
   const client = useClient();
   const [live, setLive] = useState<StreamState | null>(null);
   const stop = useRef<(() => void) | null>(null);
+  const abandon = useRef<((error: StreamError) => void) | null>(null);
+  const { linkState } = useAuth();
   useEffect(() => () => stop.current?.(), []);
+  useEffect(() => {
+    if (linkState !== 'reconnecting' && linkState !== 'unauthorized') return;
+    abandon.current?.({
+      message:
+        'The connection dropped during the reply. What the agent stored shows once it is back; send again if your message is missing.',
+      requestId: null,
+    });
+  }, [linkState]);
 
   const send = useCallback(
     (request: SendRequest) => {
@@ -56,16 +71,24 @@ export function useChatStream() {
         messages: request.messages,
         ...(request.conversationId && { conversationId: request.conversationId }),
       };
-      const finish = (error: ReturnType<typeof shownError> | null) => {
-        const ended = endStream(state, error && { message: error.message, requestId: error.requestId });
+      const finish = (error: StreamError | null) => {
+        const ended = endStream(state, error);
         if (ended === state) return;
         state = ended;
+        abandon.current = null;
         setLive(state);
         request.onEnd(state);
       };
+      abandon.current = (error) => {
+        stop.current?.();
+        finish(error);
+      };
       stop.current = readSource(client.subscription(ChatStream, { input }), {
         next: (result) => {
-          if (result.error) return finish(shownError(result.error));
+          if (result.error) {
+            const shown = shownError(result.error);
+            return finish({ message: shown.message, requestId: shown.requestId });
+          }
           const chunk = result.data?.chatCompletionStream;
           if (!chunk) return;
           state = applyChunk(state, chunk);
@@ -77,6 +100,7 @@ export function useChatStream() {
     [client],
   );
 
-  const clear = useCallback(() => setLive(null), []);
+  /** Drops the live copy of this turn (once the stored messages have it), not of a later one. */
+  const clear = useCallback((ended: StreamState) => setLive((current) => (current === ended ? null : current)), []);
   return { live, send, clear };
 }

@@ -35,8 +35,14 @@ export function useConversationMessages(agentId: string, conversationId: string 
   const client = useClient();
   const target = conversationId ?? agentId;
   const [state, setState] = useState<Loaded>(EMPTY);
+  // The same state, readable at once (a send takes the ids shown at that moment, before a re-render).
+  const shown = useRef<Loaded>(EMPTY);
   const current = useRef(target);
   current.current = target;
+  const update = useCallback((change: (loaded: Loaded) => Loaded) => {
+    shown.current = change(shown.current);
+    setState(shown.current);
+  }, []);
 
   const read = useCallback(
     async (before: string | null) => {
@@ -45,45 +51,48 @@ export function useConversationMessages(agentId: string, conversationId: string 
       // An answer for a conversation no longer shown is dropped.
       if (current.current !== target) return null;
       if (result.error) {
-        setState((shown) => ({ ...shown, loaded: true, error: result.error ?? null }));
+        update((loaded) => ({ ...loaded, loaded: true, error: result.error ?? null }));
         return null;
       }
       return result.data?.messages ?? [];
     },
-    [client, agentId, target],
+    [client, agentId, target, update],
   );
 
   const refresh = useCallback(async () => {
     const latest = await read(null);
     if (!latest) return;
-    setState((shown) => ({
-      messages: mergeLatest(shown.messages, latest),
-      hasEarlier: shown.loaded && shown.hasEarlier ? true : latest.length === PAGE,
+    update((loaded) => ({
+      messages: mergeLatest(loaded.messages, latest),
+      hasEarlier: loaded.loaded && loaded.hasEarlier ? true : latest.length === PAGE,
       loaded: true,
       error: null,
     }));
-  }, [read]);
+  }, [read, update]);
 
   const loadEarlier = useCallback(async () => {
-    const first = state.messages[0];
+    const first = shown.current.messages[0];
     if (!first) return;
     const page = await read(first.id);
     if (!page) return;
-    setState((shown) => ({ ...shown, messages: prependPage(shown.messages, page), hasEarlier: page.length === PAGE }));
-  }, [read, state.messages]);
+    update((loaded) => ({ ...loaded, messages: prependPage(loaded.messages, page), hasEarlier: page.length === PAGE }));
+  }, [read, update]);
+
+  /** The ids of the messages shown right now. */
+  const shownIds = useCallback(() => new Set(shown.current.messages.map((message) => message.id)), []);
 
   useEffect(() => {
-    setState(EMPTY);
+    update(() => EMPTY);
     void refresh();
-  }, [refresh]);
+  }, [refresh, update]);
 
   useAgentEvents((event) => {
     if (event.type === 'subscribed') void refresh();
     const message = event.message;
     if (event.type !== 'message.created' || !message) return;
     if ((event.conversationId ?? message.conversationId) !== target) return;
-    setState((shown) => ({ ...shown, messages: appendMessage(shown.messages, message) }));
+    update((loaded) => ({ ...loaded, messages: appendMessage(loaded.messages, message) }));
   });
 
-  return { ...state, refresh, loadEarlier };
+  return { ...state, refresh, loadEarlier, shownIds };
 }

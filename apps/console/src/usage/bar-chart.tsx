@@ -5,9 +5,10 @@ export interface Bar {
   value: number;
 }
 
-const WIDTH = 640;
-const HEIGHT = 200;
-const LEFT = 56;
+// A narrow drawing, scaled to the page width: its labels stay readable on a 360 px phone.
+const WIDTH = 420;
+const HEIGHT = 180;
+const LEFT = 44;
 const BOTTOM = 24;
 const TOP = 8;
 // Axis ticks are short (12K, 1.5M) and keep a decimal for small scales (0.5 turns halfway to 1).
@@ -31,8 +32,8 @@ export function BarChart({
   const plotWidth = WIDTH - LEFT;
   const plotHeight = HEIGHT - BOTTOM - TOP;
   const band = plotWidth / Math.max(1, bars.length);
-  // At most about eight day labels, so that 30 days stay readable at 360 px.
-  const labelEvery = Math.max(1, Math.ceil(bars.length / 8));
+  // At most about six day labels, so that 30 days stay readable at 360 px.
+  const labelEvery = Math.max(1, Math.ceil(bars.length / 6));
   const y = (value: number) => TOP + plotHeight - (value / top) * plotHeight;
   return (
     <figure className="bar-chart">
@@ -45,7 +46,7 @@ export function BarChart({
         {[0, 0.5, 1].map((fraction) => (
           <g key={fraction} className="chart-grid">
             <line x1={LEFT} x2={WIDTH} y1={y(top * fraction)} y2={y(top * fraction)} />
-            <text x={LEFT - 6} y={y(top * fraction) + 4} textAnchor="end" fontSize="11">
+            <text x={LEFT - 6} y={y(top * fraction) + 4} textAnchor="end" fontSize="12">
               {tick.format(top * fraction)}
             </text>
           </g>
@@ -59,7 +60,7 @@ export function BarChart({
                 <title>{`${bar.label}: ${format(bar.value)}`}</title>
               </rect>
               {index % labelEvery === 0 && (
-                <text x={x + band * 0.35} y={HEIGHT - 6} textAnchor="middle" fontSize="11" className="chart-label">
+                <text x={x + band * 0.35} y={HEIGHT - 6} textAnchor="middle" fontSize="12" className="chart-label">
                   {bar.label.slice(5)}
                 </text>
               )}

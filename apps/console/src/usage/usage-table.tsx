@@ -25,7 +25,9 @@ export function UsageTable({
   totals: UsageTotalsRow;
 }) {
   return (
-    <div className="table-scroll">
+    // Focusable so that a keyboard can scroll it when it is wider than a phone.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
+    <section className="table-scroll" aria-label={caption} tabIndex={0}>
       <table className="usage-table">
         <caption>{caption}</caption>
         <thead>
@@ -64,6 +66,6 @@ export function UsageTable({
           </tr>
         </tfoot>
       </table>
-    </div>
+    </section>
   );
 }
