@@ -26,8 +26,15 @@ const SearchArchivalQuery = graphql(`
 const PAGE_SIZE = 10;
 type Results = ArchivalSearchQuery['searchArchival'];
 
+interface ArchivalSearchProps {
+  agentId: string;
+  /** Passages deleted since the search ran: left out of its results. */
+  deleted: ReadonlySet<string>;
+  onDeleted(id: string): void;
+}
+
 /** Searches archival memory (the server's search: full text or embeddings), a page of hits at a time. */
-export function ArchivalSearch({ agentId }: { agentId: string }) {
+export function ArchivalSearch({ agentId, deleted, onDeleted }: ArchivalSearchProps) {
   const client = useClient();
   const [text, setText] = useState('');
   const [results, setResults] = useState<Results | null>(null);
@@ -58,6 +65,11 @@ export function ArchivalSearch({ agentId }: { agentId: string }) {
           <button type="submit" disabled={searching}>
             Search
           </button>
+          {results && (
+            <button type="button" onClick={() => setResults(null)}>
+              Clear
+            </button>
+          )}
         </div>
       </form>
       <ErrorNotice error={error} title="Search failed" />
@@ -68,9 +80,11 @@ export function ArchivalSearch({ agentId }: { agentId: string }) {
             {results.pages > 1 && ` · page ${results.page} of ${results.pages}`}
           </p>
           <ul className="passage-list">
-            {results.data.map((passage) => (
-              <PassageItem key={passage.id} agentId={agentId} passage={passage} />
-            ))}
+            {results.data
+              .filter((passage) => !deleted.has(passage.id))
+              .map((passage) => (
+                <PassageItem key={passage.id} agentId={agentId} passage={passage} onDeleted={onDeleted} />
+              ))}
           </ul>
           {results.pages > 1 && (
             <div className="archival-pager">

@@ -2,11 +2,13 @@ import { useId, useState } from 'react';
 import { BlockEditor } from './block-editor.tsx';
 import type { LiveBlock } from './block-versions.ts';
 import { useChangeFlash } from './use-change-flash.ts';
+import { useFocusWhen } from './use-focus-when.ts';
 
 /** One core block: a region named after its label, its value, its size against its limit, and Edit. */
 export function BlockCard({ block, onSaved }: { block: LiveBlock; onSaved(block: LiveBlock): void }) {
   const headingId = useId();
   const [editing, setEditing] = useState(false);
+  const editButton = useFocusWhen<HTMLButtonElement>(!editing);
   const { flashing, done } = useChangeFlash(block.version, block.value);
   const count = block.value.length;
   const id = block.id;
@@ -25,7 +27,7 @@ export function BlockCard({ block, onSaved }: { block: LiveBlock; onSaved(block:
         )}
         {/* A block without an id (an older server) cannot be saved with a version check. */}
         {id && !editing && (
-          <button type="button" className="block-edit" onClick={() => setEditing(true)}>
+          <button ref={editButton} type="button" className="block-edit" onClick={() => setEditing(true)}>
             Edit
           </button>
         )}

@@ -1,5 +1,5 @@
 import type { CombinedError } from '@urql/core';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { BlockConflict } from './block-conflict.tsx';
 import type { LiveBlock } from './block-versions.ts';
@@ -24,6 +24,8 @@ export function BlockEditor({ block, onSaved, onClose }: BlockEditorProps) {
   const [error, setError] = useState<CombinedError | null>(null);
   const { save, saving } = useBlockSave(block.id);
   const counterId = useId();
+  const field = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => field.current?.focus(), []);
   const over = draft.length - block.limit;
 
   async function saveAgainst(version: number | null | undefined) {
@@ -55,6 +57,7 @@ export function BlockEditor({ block, onSaved, onClose }: BlockEditorProps) {
   return (
     <form className="block-editor" onSubmit={submit}>
       <textarea
+        ref={field}
         aria-label={`Edit ${block.label}`}
         aria-describedby={counterId}
         value={draft}

@@ -3,6 +3,7 @@ import { useMutation } from 'urql';
 import { graphql } from '../gql/index.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import type { ShownPassage } from './passage-pages.ts';
+import { useFocusWhen } from './use-focus-when.ts';
 
 const DeletePassageMutation = graphql(`
   mutation DeleteArchivalPassage($agentId: ID!, $id: ID!) {
@@ -20,6 +21,8 @@ interface PassageItemProps {
 /** One passage as text, with its date and a Delete that asks first, in the page (no window.confirm). */
 export function PassageItem({ agentId, passage, onDeleted }: PassageItemProps) {
   const [confirming, setConfirming] = useState(false);
+  const keepButton = useFocusWhen<HTMLButtonElement>(confirming);
+  const deleteButton = useFocusWhen<HTMLButtonElement>(!confirming);
   const [{ fetching, error }, deletePassage] = useMutation(DeletePassageMutation);
 
   async function confirm() {
@@ -35,7 +38,7 @@ export function PassageItem({ agentId, passage, onDeleted }: PassageItemProps) {
         <time dateTime={passage.createdAt}>{new Date(passage.createdAt).toLocaleString()}</time>
       </p>
       {onDeleted && !confirming && (
-        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+        <button ref={deleteButton} type="button" className="danger" onClick={() => setConfirming(true)}>
           Delete
         </button>
       )}
@@ -45,7 +48,7 @@ export function PassageItem({ agentId, passage, onDeleted }: PassageItemProps) {
           <button type="button" className="danger" onClick={() => void confirm()} disabled={fetching}>
             Yes, delete
           </button>
-          <button type="button" onClick={() => setConfirming(false)} disabled={fetching}>
+          <button ref={keepButton} type="button" onClick={() => setConfirming(false)} disabled={fetching}>
             Keep
           </button>
         </div>
