@@ -33,6 +33,7 @@ import type {
   UsageGroup,
   UsageQuery,
   UsageRecord,
+  UsageTurnCounts,
   User,
 } from '@memgate/core';
 import {
@@ -295,7 +296,7 @@ export class PostgresStore implements Store {
     return this.#usage.summarise(query);
   }
 
-  async countUsageTurns(query: Omit<UsageQuery, 'groupBy'>): Promise<number> {
+  async countUsageTurns(query: UsageQuery): Promise<UsageTurnCounts> {
     return this.#usage.countTurns(query);
   }
 

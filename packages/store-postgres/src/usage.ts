@@ -1,12 +1,15 @@
-import type { UsageGroup, UsageGroupBy, UsageQuery, UsageRecord } from '@memgate/core';
+import type { UsageGroup, UsageGroupBy, UsageQuery, UsageRecord, UsageTurnCounts } from '@memgate/core';
 import {
   toUsageGroup,
   toUsageRow,
+  toUsageTurnCounts,
   USAGE_COLUMNS,
   USAGE_GROUP_COLUMNS,
   USAGE_SUMS,
   type UsageGroupRow,
   type UsageRow,
+  type UsageTurnsRow,
+  usageTurnsSql,
 } from '@memgate/core/store-kit';
 import type { Pool } from 'pg';
 import { translateConstraints } from './postgres-errors.ts';
@@ -90,11 +93,11 @@ function summary(groupBy: UsageGroupBy, allUsers: boolean) {
   };
 }
 
-function turnCount(allUsers: boolean) {
+function turnCounts(groupBy: UsageGroupBy, allUsers: boolean) {
   const where = allUsers ? 'at >= $1 AND at < $2' : 'user_id = $3 AND at >= $1 AND at < $2';
   return {
-    name: `memgate_usage_turns${allUsers ? '_all' : ''}`,
-    text: `SELECT count(DISTINCT turn_id) AS turns FROM usage_records WHERE ${where}`,
+    name: `memgate_usage_turns_by_${groupBy}${allUsers ? '_all' : ''}`,
+    text: usageTurnsSql(USAGE_GROUP_COLUMNS[groupBy], where),
   };
 }
 
@@ -119,11 +122,11 @@ export class PostgresUsage {
     return rows.map(toUsageGroup);
   }
 
-  async countTurns(query: Omit<UsageQuery, 'groupBy'>): Promise<number> {
+  /** One round trip: the groups' turns and the range's total in one statement. */
+  async countTurns(query: UsageQuery): Promise<UsageTurnCounts> {
     const all = query.userId === null;
     const values = all ? [query.from, query.to] : [query.from, query.to, query.userId];
-    // count() is a bigint, which pg returns as a string.
-    const { rows } = await this.#pool.query<{ turns: string }>({ ...turnCount(all), values });
-    return Number(rows[0]?.turns ?? 0);
+    const { rows } = await this.#pool.query<UsageTurnsRow>({ ...turnCounts(query.groupBy, all), values });
+    return toUsageTurnCounts(rows);
   }
 }

@@ -34,10 +34,11 @@ import type {
   UsageGroup,
   UsageQuery,
   UsageRecord,
+  UsageTurnCounts,
   User,
 } from '@memgate/core';
 import { toApiKey, toContextSummary, toPendingToolCall, toResponseRecord, toUser } from '@memgate/core';
-import { storableStep, toMcpServerRecord, toUsageGroup } from '@memgate/core/store-kit';
+import { storableStep, toMcpServerRecord, toUsageGroup, toUsageTurnCounts } from '@memgate/core/store-kit';
 import { withAttachments } from './attachments.ts';
 import { ContextWindowCache } from './context-window-cache.ts';
 import { prepareDataDir } from './data-files.ts';
@@ -285,12 +286,13 @@ export class SqliteStore implements Store {
     return rows.map(toUsageGroup);
   }
 
-  async countUsageTurns(query: Omit<UsageQuery, 'groupBy'>): Promise<number> {
-    const turns =
+  async countUsageTurns(query: UsageQuery): Promise<UsageTurnCounts> {
+    const range = { from: query.from, to: query.to };
+    const rows =
       query.userId === null
-        ? this.#sql.usageTurnsOfAll.get(query.from, query.to)
-        : this.#sql.usageTurnsOfUser.get(query.userId, query.from, query.to);
-    return turns ?? 0;
+        ? this.#sql.usageTurnsOfAll[query.groupBy].all(range)
+        : this.#sql.usageTurnsOfUser[query.groupBy].all({ ...range, user: query.userId });
+    return toUsageTurnCounts(rows);
   }
 
   async createConversation(conversation: Conversation): Promise<Conversation> {

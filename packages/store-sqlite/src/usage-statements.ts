@@ -5,11 +5,15 @@ import {
   USAGE_SUMS,
   type UsageGroupRow,
   type UsageRow,
+  type UsageTurnsRow,
+  usageTurnsSql,
 } from '@memgate/core/store-kit';
-import { type Database, prepare, prepareValue, type Statement } from './driver.ts';
+import { type Database, prepare, type Statement } from './driver.ts';
 
 type Summaries = Record<UsageGroupBy, Statement<[string, string], UsageGroupRow>>;
 type UserSummaries = Record<UsageGroupBy, Statement<[string, string, string], UsageGroupRow>>;
+type Range = { from: string; to: string };
+type TurnCounts<P extends object> = Record<UsageGroupBy, Statement<P, UsageTurnsRow>>;
 
 /** The statements of the usage records (migrations 10, 15): one insert, a summary per grouping, the turns of a range. */
 export function prepareUsageStatements(db: Database) {
@@ -34,15 +38,16 @@ export function prepareUsageStatements(db: Database) {
         prepare(db, summary(column, 'user_id = ? AND at >= ? AND at < ?')),
       ]),
     ) as UserSummaries,
-    /** [from, to] */
-    usageTurnsOfAll: prepareValue<[string, string], number>(
-      db,
-      'SELECT count(DISTINCT turn_id) FROM usage_records WHERE at >= ? AND at < ?',
-    ),
-    /** [user, from, to] */
-    usageTurnsOfUser: prepareValue<[string, string, string], number>(
-      db,
-      'SELECT count(DISTINCT turn_id) FROM usage_records WHERE user_id = ? AND at >= ? AND at < ?',
-    ),
+    /** { from, to } */
+    usageTurnsOfAll: Object.fromEntries(
+      groupings.map(([groupBy, column]) => [groupBy, prepare(db, usageTurnsSql(column, 'at >= @from AND at < @to'))]),
+    ) as TurnCounts<Range>,
+    /** { user, from, to } */
+    usageTurnsOfUser: Object.fromEntries(
+      groupings.map(([groupBy, column]) => [
+        groupBy,
+        prepare(db, usageTurnsSql(column, 'user_id = @user AND at >= @from AND at < @to')),
+      ]),
+    ) as TurnCounts<Range & { user: string }>,
   };
 }

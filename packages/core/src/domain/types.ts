@@ -310,11 +310,6 @@ export type UsageGroupBy = 'agent' | 'key' | 'model' | 'day';
 /** One group of a usage summary: the calls of one agent, key, model or day. */
 export interface UsageTotals {
   calls: number;
-  /**
-   * Distinct turns the calls were made for (calls outside a turn count none). A turn whose calls
-   * fall in two groups (two days, two models) counts in each, so groups may sum to more than the total.
-   */
-  turns: number;
   /** Calls whose outcome was not `ok`. */
   failedCalls: number;
   promptTokens: number;
@@ -327,4 +322,16 @@ export interface UsageTotals {
 /** A group of a usage summary: `key` is the agent id, key id, model or day (`YYYY-MM-DD`); null for calls with none. */
 export interface UsageGroup extends UsageTotals {
   key: string | null;
+}
+
+/**
+ * The turns of a usage summary: distinct non-null turn ids per group, and over the whole range. A
+ * turn whose calls fall in two groups (two days, two models) counts in each, so the groups may sum
+ * to more than the total. Kept apart from the sums: a distinct count costs what the budget checks,
+ * which read the sums on every turn, should not pay.
+ */
+export interface UsageTurnCounts {
+  /** The groups with at least one turn, keyed as the summary groups; the others have none. */
+  groups: { key: string | null; turns: number }[];
+  total: number;
 }

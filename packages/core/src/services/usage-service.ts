@@ -36,37 +36,35 @@ export class UsageService {
     groupBy: UsageGroupBy,
     range: { from: string; to: string },
   ): Promise<UsageReport> {
-    const [groups, turns] = await Promise.all([
-      this.store.summariseUsage({ userId, groupBy, ...range }),
-      this.store.countUsageTurns({ userId, ...range }),
-    ]);
+    const query = { userId, groupBy, ...range };
+    const [groups, turns] = await Promise.all([this.store.summariseUsage(query), this.store.countUsageTurns(query)]);
+    const turnsOf = new Map(turns.groups.map((group) => [group.key, group.turns]));
     const totals = groups.reduce<UsageTotals>(
       (sum, group) => ({
         calls: sum.calls + group.calls,
-        turns,
         failedCalls: sum.failedCalls + group.failedCalls,
         promptTokens: sum.promptTokens + group.promptTokens,
         cachedTokens: sum.cachedTokens + group.cachedTokens,
         completionTokens: sum.completionTokens + group.completionTokens,
         costUsd: sum.costUsd + group.costUsd,
       }),
-      { calls: 0, turns, failedCalls: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 },
+      { calls: 0, failedCalls: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 },
     );
     return {
       object: 'usage',
       group_by: groupBy,
       ...range,
       user_id: userId,
-      data: groups.map((group) => ({ key: group.key, ...totalsResource(group) })),
-      totals: totalsResource(totals),
+      data: groups.map((group) => ({ key: group.key, ...totalsResource(group, turnsOf.get(group.key) ?? 0) })),
+      totals: totalsResource(totals, turns.total),
     };
   }
 }
 
-function totalsResource(totals: UsageTotals | UsageGroup) {
+function totalsResource(totals: UsageTotals | UsageGroup, turns: number) {
   return {
     calls: totals.calls,
-    turns: totals.turns,
+    turns,
     failed_calls: totals.failedCalls,
     prompt_tokens: totals.promptTokens,
     cached_tokens: totals.cachedTokens,

@@ -17,6 +17,7 @@ import type {
   UsageGroup,
   UsageGroupBy,
   UsageRecord,
+  UsageTurnCounts,
   User,
 } from '../domain/types.ts';
 import type { LimitsRecord } from '../limits/limit-types.ts';
@@ -347,11 +348,8 @@ export interface Store {
   recordUsage(records: UsageRecord[]): Promise<void>;
   /** The query's usage records summed per group, ordered by group key (nulls last). */
   summariseUsage(query: UsageQuery): Promise<UsageGroup[]>;
-  /**
-   * The distinct turns of the query's usage records (non-null `turnId`s), over the whole range: a
-   * report's total, which its groups cannot give (a turn may fall in several groups).
-   */
-  countUsageTurns(query: Omit<UsageQuery, 'groupBy'>): Promise<number>;
+  /** The distinct turns (non-null `turnId`s) of the query's usage records, per group and over the range. */
+  countUsageTurns(query: UsageQuery): Promise<UsageTurnCounts>;
 
   /** Stores a user's MCP server; CONFLICT when the user has one of that name, NOT_FOUND for an unknown user. */
   createMcpServer(record: McpServerRecord): Promise<McpServerRecord>;

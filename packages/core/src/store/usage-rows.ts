@@ -1,4 +1,4 @@
-import type { UsageGroup, UsageGroupBy, UsageRecord } from '../domain/types.ts';
+import type { UsageGroup, UsageGroupBy, UsageRecord, UsageTurnCounts } from '../domain/types.ts';
 
 /**
  * The usage table's rows and summary SQL, shared by the SQL stores: the same columns, and one
@@ -53,13 +53,9 @@ export const USAGE_GROUP_COLUMNS: Record<UsageGroupBy, string> = {
   day: 'substr(at, 1, 10)',
 };
 
-/**
- * The sums a summary selects per group, named as `UsageGroupRow`'s columns. `count(DISTINCT …)`
- * skips nulls, so calls made outside a turn count no turn.
- */
+/** The sums a summary selects per group, named as `UsageGroupRow`'s columns. */
 export const USAGE_SUMS =
-  'count(*) AS calls, count(DISTINCT turn_id) AS turns, ' +
-  "count(*) FILTER (WHERE outcome <> 'ok') AS failed_calls, " +
+  "count(*) AS calls, count(*) FILTER (WHERE outcome <> 'ok') AS failed_calls, " +
   'sum(prompt_tokens) AS prompt_tokens, sum(cached_tokens) AS cached_tokens, ' +
   'sum(completion_tokens) AS completion_tokens, coalesce(sum(cost_usd), 0) AS cost_usd';
 
@@ -67,7 +63,6 @@ export const USAGE_SUMS =
 export interface UsageGroupRow {
   key: string | null;
   calls: number | string;
-  turns: number | string;
   failed_calls: number | string;
   prompt_tokens: number | string;
   cached_tokens: number | string;
@@ -102,11 +97,41 @@ export function toUsageGroup(row: UsageGroupRow): UsageGroup {
   return {
     key: row.key,
     calls: Number(row.calls),
-    turns: Number(row.turns),
     failedCalls: Number(row.failed_calls),
     promptTokens: Number(row.prompt_tokens),
     cachedTokens: Number(row.cached_tokens),
     completionTokens: Number(row.completion_tokens),
     costUsd: Number(row.cost_usd),
   };
+}
+
+/**
+ * The turns of a summary in one statement, given its grouping column and its WHERE clause (which
+ * each store writes with its own placeholders; PostgreSQL reuses them, SQLite names them): one row
+ * per group with a turn (`whole` 0), then the range's total (`whole` 1). Only rows with a turn are
+ * read for the groups, and `count(DISTINCT …)` skips nulls, so calls outside a turn count none.
+ */
+export function usageTurnsSql(column: string, where: string): string {
+  return (
+    `SELECT 0 AS whole, ${column} AS key, count(DISTINCT turn_id) AS turns FROM usage_records ` +
+    `WHERE ${where} AND turn_id IS NOT NULL GROUP BY ${column} ` +
+    `UNION ALL SELECT 1 AS whole, NULL AS key, count(DISTINCT turn_id) AS turns FROM usage_records WHERE ${where}`
+  );
+}
+
+/** A row of `usageTurnsSql`; drivers may return the count as a string (bigint). */
+export interface UsageTurnsRow {
+  whole: number | string;
+  key: string | null;
+  turns: number | string;
+}
+
+/** The rows of `usageTurnsSql` as `UsageTurnCounts`. */
+export function toUsageTurnCounts(rows: UsageTurnsRow[]): UsageTurnCounts {
+  const counts: UsageTurnCounts = { groups: [], total: 0 };
+  for (const row of rows) {
+    if (Number(row.whole) === 1) counts.total = Number(row.turns);
+    else counts.groups.push({ key: row.key, turns: Number(row.turns) });
+  }
+  return counts;
 }

@@ -63,7 +63,6 @@ export function describeUsageRecords(harness: StoreHarness): void {
         {
           key: agent.id,
           calls: 2,
-          turns: 0,
           failedCalls: 1,
           promptTokens: 200,
           cachedTokens: 40,
@@ -73,7 +72,6 @@ export function describeUsageRecords(harness: StoreHarness): void {
         {
           key: null,
           calls: 1,
-          turns: 0,
           failedCalls: 0,
           promptTokens: 100,
           cachedTokens: 20,
