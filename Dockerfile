@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 
 # Build stage: install the workspace from the lockfile, compile it with turbo, then copy the server
-# with only its production dependencies (the workspace packages as their dist/) into /deploy.
+# with only its production dependencies (the workspace packages as their dist/) into /deploy. The
+# web console (@memgate/console, a dependency of the server) is built by the same turbo run and
+# ships as its dist/, served at /console (MEMGATE_CONSOLE=off turns it off).
 FROM node:24-bookworm-slim AS build
 RUN npm install --global pnpm@10.34.9
 WORKDIR /src

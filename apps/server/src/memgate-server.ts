@@ -15,6 +15,7 @@ import {
   UserConnections,
 } from '@memgate/runtime';
 import { createChatChannel } from '@memgate/ws';
+import { createConsoleHandler, defaultConsoleDirectory } from './console/index.ts';
 
 export interface MemgateServerOptions {
   memgate: Memgate;
@@ -39,11 +40,17 @@ export interface MemgateServerOptions {
   shutdownTimeoutMs?: number;
   /** `/mcp` sessions: per user (MEMGATE_MCP_MAX_SESSIONS_PER_USER) and their idle timeout (MEMGATE_MCP_SESSION_IDLE_MS). Default 16, 30 min. */
   mcpSessions?: { maxPerUser?: number; idleMs?: number };
+  /** Serve the web console at `/console` (MEMGATE_CONSOLE). Default: true. */
+  console?: boolean;
+  /** The built console (index.html, assets/); default: `dist/` of the `@memgate/console` package. */
+  consoleDirectory?: string;
 }
 
 /** A running all-in-one server. */
 export interface MemgateServer {
   url: string;
+  /** Where the console is (`<url>/console/`), or undefined when it is turned off. */
+  consoleUrl: string | undefined;
   server: Server;
   /** Stops accepting, lets in-flight requests finish, then closes. */
   close(): Promise<void>;
@@ -84,10 +91,17 @@ export async function startMemgateServer(options: MemgateServerOptions): Promise
     sessionIdleMs: options.mcpSessions?.idleMs,
   });
   mounts.push({ path: '/mcp', request: mcp.handleRequest });
+  const serveConsole = options.console ?? true;
+  // Turned off, /console falls through to the REST app like any unknown path: a 404.
+  if (serveConsole) {
+    const directory = options.consoleDirectory ?? defaultConsoleDirectory();
+    mounts.push({ path: '/console', request: createConsoleHandler(directory) });
+  }
   const server = createSharedServer(mounts, rest, { maxConnections: options.maxConnections });
   const url = await listen(server, options.port ?? 8283, options.host ?? '127.0.0.1');
   return {
     url,
+    consoleUrl: serveConsole ? `${url}/console/` : undefined,
     server,
     async close() {
       // Chat-channel sockets and event subscriptions never end by themselves and would hold the

@@ -10,6 +10,7 @@ const server = await startMemgateServer({
   bodyLimitBytes: config.bodyLimitBytes,
   corsOrigins: config.corsOrigins,
   graphqlIntrospection: config.graphqlIntrospection,
+  console: config.console,
   observability: runtime.observability,
   metricsToken: runtime.metricsToken,
   stream: config.stream,
@@ -21,7 +22,7 @@ const server = await startMemgateServer({
   shutdownTimeoutMs: Math.max(0, config.shutdownTimeoutMs - 1_000),
 });
 // The banner is for the person at the terminal: stderr, so that stdout carries only the JSON log lines.
-process.stderr.write(`${banner(runtime, server.url)}\n`);
+process.stderr.write(`${banner(runtime, server.url, { consoleUrl: server.consoleUrl })}\n`);
 stopOnSignals(
   'memgate',
   async () => {

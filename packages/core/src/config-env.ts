@@ -92,6 +92,7 @@ export const envSchema = z.object({
     .optional(),
   MEMGATE_METRICS_TOKEN: z.string().optional(),
   MEMGATE_GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], 'true or false').default('true'),
+  MEMGATE_CONSOLE: z.enum(['on', 'off'], 'on or off').default('on'),
   // OpenTelemetry traces go to this OTLP/HTTP collector when either is set; the SDK reads the other OTEL_* itself.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https'], 'an HTTP URL of an OTLP collector').optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http', 'https'], 'an HTTP URL of an OTLP traces receiver').optional(),

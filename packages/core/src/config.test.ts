@@ -200,6 +200,15 @@ describe('MEMGATE_CORS_ORIGINS', () => {
   });
 });
 
+describe('MEMGATE_CONSOLE', () => {
+  it('serves the console by default, and reads on or off', () => {
+    expect(loadConfig({}).console).toBe(true);
+    expect(loadConfig({ MEMGATE_CONSOLE: 'off' }).console).toBe(false);
+    expect(loadConfig({ MEMGATE_CONSOLE: 'on' }).console).toBe(true);
+    expect(() => loadConfig({ MEMGATE_CONSOLE: 'yes' })).toThrow(/MEMGATE_CONSOLE="yes": expected on or off/);
+  });
+});
+
 describe('MEMGATE_GRAPHQL_INTROSPECTION', () => {
   it('answers introspection by default, and reads true or false', () => {
     expect(loadConfig({}).graphqlIntrospection).toBe(true);

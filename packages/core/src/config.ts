@@ -54,6 +54,8 @@ export interface MemgateConfig {
   corsOrigins: CorsOrigins;
   /** GraphQL answers introspection (`__schema`, `__type`) to callers with a key. */
   graphqlIntrospection: boolean;
+  /** The web console is served at `/console` (MEMGATE_CONSOLE=on, the default); off: 404 there. */
+  console: boolean;
   /** OpenTelemetry traces: the OTLP/HTTP URL spans are sent to (undefined: tracing off), and whether spans carry content. */
   tracing: { endpoint: string | undefined; content: boolean };
   /** Whole-turn deadline (lock wait, every step and tool), in ms. */
@@ -153,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxInputMessages: value.MEMGATE_MAX_INPUT_MESSAGES,
     corsOrigins: value.MEMGATE_CORS_ORIGINS,
     graphqlIntrospection: value.MEMGATE_GRAPHQL_INTROSPECTION === 'true',
+    console: value.MEMGATE_CONSOLE === 'on',
     tracing: {
       endpoint: value.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? otlpTracesUrl(value.OTEL_EXPORTER_OTLP_ENDPOINT),
       content: value.MEMGATE_TRACE_CONTENT,

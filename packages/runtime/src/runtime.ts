@@ -163,9 +163,10 @@ async function ensureDefaultUser(admin: AdminService) {
 }
 
 /** The startup banner: where it listens, which LLM, store and coordination, and the new key once. */
-export function banner(runtime: Runtime, url: string): string {
+export function banner(runtime: Runtime, url: string, options: { consoleUrl?: string | undefined } = {}): string {
   const lines = [
     `memgate listening on ${url}`,
+    ...(options.consoleUrl ? [`  console: ${options.consoleUrl}`] : []),
     `  LLM:    ${runtime.memgate.provider.description}`,
     `  store:  ${runtime.storeDescription}`,
     `  locks:  ${runtime.coordination.locks}`,
