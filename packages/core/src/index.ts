@@ -1,5 +1,6 @@
 export * from './agent/base-tools.ts';
 export * from './agent/mcp-tools.ts';
+export { isMemoryConflict } from './agent/memory-reapply.ts';
 export * from './agent/system-prompt.ts';
 export * from './agent/turn-runner.ts';
 export * from './agent/turn-types.ts';

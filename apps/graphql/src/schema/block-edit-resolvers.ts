@@ -1,4 +1,4 @@
-import { type Block, fieldError, type Memgate, MemgateError } from '@memgate/core';
+import { type Block, fieldError, isMemoryConflict, type Memgate, MemgateError } from '@memgate/core';
 import type { GraphqlContext } from '../graphql-context.ts';
 import { errorWithExtensions } from '../graphql-errors.ts';
 import { agentBlockFields } from './agent-output.ts';
@@ -18,10 +18,6 @@ export interface AgentBlockEdit {
 function memoryBlockOf(block: Block) {
   const { id, label, value, limit, description, readOnly, version } = block;
   return agentBlockFields({ id, label, value, limit, description, readOnly, version });
-}
-
-function isConflict(error: unknown): error is MemgateError {
-  return error instanceof MemgateError && error.code === 'CONFLICT' && error.detailCode === 'memory_conflict';
 }
 
 /**
@@ -50,7 +46,7 @@ export async function editAgentBlock(memgate: Memgate, edit: AgentBlockEdit, con
   try {
     return memoryBlockOf(await memgate.blocks.update(context.principal, block.id, body));
   } catch (error) {
-    if (!isConflict(error)) throw error;
+    if (!isMemoryConflict(error)) throw error;
     const current = memoryBlockOf(await memgate.blocks.get(context.principal, block.id));
     throw errorWithExtensions(error, context.request.requestId, { currentBlock: current });
   }

@@ -7,7 +7,7 @@ import { parseArguments, runSafely, truncateResult } from './tool-execution.ts';
 import type { AgentTool, ToolContext } from './tool-helpers.ts';
 
 /** True for the store's answer to a memory write made from an older version (see `TurnStep.memory`). */
-export function isMemoryConflict(error: unknown): boolean {
+export function isMemoryConflict(error: unknown): error is MemgateError {
   return error instanceof MemgateError && error.code === 'CONFLICT' && error.detailCode === 'memory_conflict';
 }
 
