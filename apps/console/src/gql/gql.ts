@@ -37,8 +37,9 @@ type Documents = {
     "\n  query ArchivalSearch($agentId: ID!, $query: String!, $page: Int, $limit: Int) {\n    searchArchival(agentId: $agentId, query: $query, page: $page, limit: $limit) {\n      query\n      searchMode\n      total\n      page\n      pages\n      data {\n        id\n        content\n        createdAt\n      }\n    }\n  }\n": typeof types.ArchivalSearchDocument,
     "\n  mutation DeleteArchivalPassage($agentId: ID!, $id: ID!) {\n    deleteArchivalPassage(agentId: $agentId, id: $id)\n  }\n": typeof types.DeleteArchivalPassageDocument,
     "\n  query ArchivalPassages($agentId: ID!, $limit: Int, $before: ID) {\n    archivalPassages(agentId: $agentId, limit: $limit, before: $before) {\n      id\n      content\n      createdAt\n    }\n  }\n": typeof types.ArchivalPassagesDocument,
-    "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": typeof types.UpdateMemoryBlockDocument,
-    "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": typeof types.CurrentMemoryBlockDocument,
+    "\n  fragment SavedBlockFields on Block {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n": typeof types.SavedBlockFieldsFragmentDoc,
+    "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      ...SavedBlockFields\n    }\n  }\n": typeof types.UpdateMemoryBlockDocument,
+    "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      ...SavedBlockFields\n    }\n  }\n": typeof types.CurrentMemoryBlockDocument,
     "\n  query AgentMemory($id: ID!) {\n    agent(id: $id) {\n      id\n      memory {\n        ...BlockFields\n      }\n    }\n  }\n": typeof types.AgentMemoryDocument,
     "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": typeof types.UsageByDayDocument,
 };
@@ -66,8 +67,9 @@ const documents: Documents = {
     "\n  query ArchivalSearch($agentId: ID!, $query: String!, $page: Int, $limit: Int) {\n    searchArchival(agentId: $agentId, query: $query, page: $page, limit: $limit) {\n      query\n      searchMode\n      total\n      page\n      pages\n      data {\n        id\n        content\n        createdAt\n      }\n    }\n  }\n": types.ArchivalSearchDocument,
     "\n  mutation DeleteArchivalPassage($agentId: ID!, $id: ID!) {\n    deleteArchivalPassage(agentId: $agentId, id: $id)\n  }\n": types.DeleteArchivalPassageDocument,
     "\n  query ArchivalPassages($agentId: ID!, $limit: Int, $before: ID) {\n    archivalPassages(agentId: $agentId, limit: $limit, before: $before) {\n      id\n      content\n      createdAt\n    }\n  }\n": types.ArchivalPassagesDocument,
-    "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": types.UpdateMemoryBlockDocument,
-    "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n": types.CurrentMemoryBlockDocument,
+    "\n  fragment SavedBlockFields on Block {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n": types.SavedBlockFieldsFragmentDoc,
+    "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      ...SavedBlockFields\n    }\n  }\n": types.UpdateMemoryBlockDocument,
+    "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      ...SavedBlockFields\n    }\n  }\n": types.CurrentMemoryBlockDocument,
     "\n  query AgentMemory($id: ID!) {\n    agent(id: $id) {\n      id\n      memory {\n        ...BlockFields\n      }\n    }\n  }\n": types.AgentMemoryDocument,
     "\n  query UsageByDay($from: String!, $to: String!) {\n    usage(groupBy: day, from: $from, to: $to) {\n      groups {\n        key\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n      totals {\n        turns\n        calls\n        failedCalls\n        totalTokens\n        costUsd\n      }\n    }\n  }\n": types.UsageByDayDocument,
 };
@@ -181,11 +183,15 @@ export function graphql(source: "\n  query ArchivalPassages($agentId: ID!, $limi
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SavedBlockFields on Block {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n"): (typeof documents)["\n  fragment SavedBlockFields on Block {\n    id\n    label\n    value\n    limit\n    description\n    readOnly\n    version\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"): (typeof documents)["\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      id\n      label\n      value\n      limit\n      description\n      readOnly\n      version\n    }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      ...SavedBlockFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {\n    updateBlock(id: $id, input: $input) {\n      ...SavedBlockFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      ...SavedBlockFields\n    }\n  }\n"): (typeof documents)["\n  query CurrentMemoryBlock($id: ID!) {\n    block(id: $id) {\n      ...SavedBlockFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

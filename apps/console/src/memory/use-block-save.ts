@@ -5,16 +5,23 @@ import { graphql } from '../gql/index.ts';
 import { isVersionConflict } from './block-errors.ts';
 import type { LiveBlock } from './block-versions.ts';
 
+// A block as /v1/blocks has it (`Block`, not the agent's `MemoryBlock`): what a save reads back.
+graphql(`
+  fragment SavedBlockFields on Block {
+    id
+    label
+    value
+    limit
+    description
+    readOnly
+    version
+  }
+`);
+
 const UpdateBlockMutation = graphql(`
   mutation UpdateMemoryBlock($id: ID!, $input: UpdateBlockInput!) {
     updateBlock(id: $id, input: $input) {
-      id
-      label
-      value
-      limit
-      description
-      readOnly
-      version
+      ...SavedBlockFields
     }
   }
 `);
@@ -22,13 +29,7 @@ const UpdateBlockMutation = graphql(`
 const CurrentBlockQuery = graphql(`
   query CurrentMemoryBlock($id: ID!) {
     block(id: $id) {
-      id
-      label
-      value
-      limit
-      description
-      readOnly
-      version
+      ...SavedBlockFields
     }
   }
 `);

@@ -3,7 +3,6 @@ import {
   type ModelEntry,
   type Passage,
   passageResource,
-  passageSearchResource,
   type SearchResults,
   type StoredMessage,
 } from '@memgate/core';
@@ -21,22 +20,11 @@ export function passageFields(passage: Passage) {
   };
 }
 
-/** The GraphQL `ArchivalSearch`, from REST's page of the same search. */
-export function passageSearchFields(results: SearchResults<Passage>) {
-  const resource = passageSearchResource(results);
-  return {
-    query: resource.query,
-    searchMode: resource.search_mode,
-    total: resource.total,
-    page: resource.page,
-    pages: resource.pages,
-    pageSize: resource.page_size,
-    data: results.hits.map(passageFields),
-  };
-}
-
-/** The GraphQL `MessageSearch`: the page's fields as an archival search has them, with messages. */
-export function messageSearchFields(results: SearchResults<StoredMessage>) {
+/**
+ * One page of a search as GraphQL has it (`ArchivalSearch`, `MessageSearch`): REST's page fields
+ * (`GET /v1/agents/{id}/archival/search`) in camelCase, each hit through `toFields`.
+ */
+function searchPageFields<Hit, Fields>(results: SearchResults<Hit>, toFields: (hit: Hit) => Fields) {
   return {
     query: results.query,
     searchMode: results.mode,
@@ -44,8 +32,18 @@ export function messageSearchFields(results: SearchResults<StoredMessage>) {
     page: results.page,
     pages: results.pages,
     pageSize: results.pageSize,
-    data: results.hits.map(messageFields),
+    data: results.hits.map(toFields),
   };
+}
+
+/** The GraphQL `ArchivalSearch`. */
+export function passageSearchFields(results: SearchResults<Passage>) {
+  return searchPageFields(results, passageFields);
+}
+
+/** The GraphQL `MessageSearch`: the page's fields as an archival search has them, with messages. */
+export function messageSearchFields(results: SearchResults<StoredMessage>) {
+  return searchPageFields(results, messageFields);
 }
 
 /** The GraphQL `AgentContext`, from the REST context report. */
